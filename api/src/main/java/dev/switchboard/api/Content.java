@@ -1,0 +1,80 @@
+package dev.switchboard.api;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** One part of a message: text or an image. Immutable. */
+public sealed interface Content permits Content.Text, Content.Image {
+
+    static Text text(String text) {
+        return new Text(text);
+    }
+
+    /** An image addressed by URL ({@code https:} or a {@code data:} URL). */
+    static Image imageUrl(String url) {
+        return new Image(url, null, null);
+    }
+
+    /** An image given inline as base64 data with its media type, e.g. {@code image/png}. */
+    static Image imageBase64(String mediaType, String base64Data) {
+        return new Image(null, mediaType, base64Data);
+    }
+
+    record Text(String text) implements Content {
+        public Text {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * An image, either by URL or inline. Exactly one of {@code url} and {@code base64Data} is set;
+     * providers that need the other form convert ({@link #toDataUrl()}, {@link #inlineData()}).
+     */
+    record Image(String url, String mediaType, String base64Data) implements Content {
+        private static final String DATA_PREFIX = "data:";
+
+        public Image {
+            if ((url == null) == (base64Data == null)) {
+                throw new IllegalArgumentException("an image needs exactly one of url or base64Data");
+            }
+            if (base64Data != null && (mediaType == null || mediaType.isBlank())) {
+                throw new IllegalArgumentException("an inline image needs its media type, e.g. image/png");
+            }
+        }
+
+        public Optional<String> urlOptional() {
+            return Optional.ofNullable(url);
+        }
+
+        /** The image as a URL: the given one, or a {@code data:} URL built from the inline data. */
+        public String toDataUrl() {
+            return url != null ? url : DATA_PREFIX + mediaType + ";base64," + base64Data;
+        }
+
+        /**
+         * The inline form {@code [mediaType, base64]} when the image is inline or a base64 {@code data:} URL;
+         * empty for a remote URL, which providers that only take inline data must refuse.
+         */
+        public Optional<InlineData> inlineData() {
+            if (base64Data != null) {
+                return Optional.of(new InlineData(mediaType, base64Data));
+            }
+            if (url.startsWith(DATA_PREFIX)) {
+                int semi = url.indexOf(";base64,");
+                if (semi > 0) {
+                    return Optional.of(new InlineData(url.substring(DATA_PREFIX.length(), semi), url.substring(semi + 8)));
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            String what = url != null ? (url.startsWith(DATA_PREFIX) ? "data URL" : url) : mediaType + " inline";
+            return "Image[" + what + "]";
+        }
+    }
+
+    /** Base64 image data and its media type. */
+    record InlineData(String mediaType, String base64) {}
+}

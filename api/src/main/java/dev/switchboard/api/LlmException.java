@@ -1,0 +1,137 @@
+package dev.switchboard.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every failure of a provider or a route. {@link #kind()} is what a router decides on; the message is one line
+ * that names the provider and the HTTP status where there was one, and never contains a secret.
+ */
+public class LlmException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorKind kind;
+    private final String provider;
+    private final int status;
+    private final Duration retryAfter;
+    private final String code;
+    private final List<String> details;
+    private final Boolean retryable;
+
+    protected LlmException(Builder b) {
+        super(b.message(), b.cause);
+        this.kind = b.kind;
+        this.provider = b.provider;
+        this.status = b.status;
+        this.retryAfter = b.retryAfter;
+        this.code = b.code;
+        this.details = List.copyOf(b.details);
+        this.retryable = b.retryable;
+    }
+
+    public static Builder builder(ErrorKind kind, String provider) {
+        return new Builder(kind, provider);
+    }
+
+    /** A feature the provider does not offer; raised before anything is sent. */
+    public static LlmException unsupported(String provider, String what) {
+        return builder(ErrorKind.UNSUPPORTED, provider).message(what + " is not supported").build();
+    }
+
+    public static LlmException invalidRequest(String provider, String what) {
+        return builder(ErrorKind.INVALID_REQUEST, provider).message(what).build();
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    /** The configured name of the provider (or route) that failed. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The HTTP status, if the failure came with one. */
+    public OptionalInt status() {
+        return status > 0 ? OptionalInt.of(status) : OptionalInt.empty();
+    }
+
+    /** How long the provider asked us to wait before trying again, if it said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** The provider's own error code or type, e.g. {@code insufficient_quota}; empty if none. */
+    public Optional<String> code() {
+        return Optional.ofNullable(code);
+    }
+
+    /**
+     * Whether the same provider may succeed on a new try: the kind's answer, unless the provider said otherwise
+     * (OpenAI's {@code x-should-retry}).
+     */
+    public boolean isRetryable() {
+        return retryable != null ? retryable : kind.isRetryable();
+    }
+
+    /** Extra facts, e.g. the content-filter categories that fired. */
+    public List<String> details() {
+        return details;
+    }
+
+    /** Builds an {@link LlmException}; the message is composed as {@code provider: HTTP status code: text}. */
+    public static final class Builder {
+        private final ErrorKind kind;
+        private final String provider;
+        private int status;
+        private Duration retryAfter;
+        private String code;
+        private String text;
+        private Throwable cause;
+        private List<String> details = List.of();
+        private Boolean retryable;
+
+        private Builder(ErrorKind kind, String provider) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            this.provider = Objects.requireNonNull(provider, "provider");
+        }
+
+        public Builder status(int status) { this.status = status; return this; }
+        public Builder retryAfter(Duration retryAfter) { this.retryAfter = retryAfter; return this; }
+        public Builder code(String code) { this.code = code == null || code.isBlank() ? null : code; return this; }
+        /** The human part of the message; already redacted by the caller. Newlines are folded. */
+        public Builder message(String text) { this.text = text; return this; }
+        public Builder cause(Throwable cause) { this.cause = cause; return this; }
+        public Builder details(List<String> details) { this.details = details; return this; }
+        /** Overrides the kind's retryability; null keeps it. */
+        public Builder retryable(Boolean retryable) { this.retryable = retryable; return this; }
+
+        private String message() {
+            StringBuilder sb = new StringBuilder(provider).append(": ");
+            if (status > 0) {
+                sb.append("HTTP ").append(status).append(' ');
+            }
+            if (code != null) {
+                sb.append(code).append(": ");
+            }
+            sb.append(text == null || text.isBlank() ? kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : oneLine(text));
+            if (!details.isEmpty()) {
+                sb.append(" ").append(details);
+            }
+            return sb.toString();
+        }
+
+        private static String oneLine(String s) {
+            String folded = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+            return folded.length() > 500 ? folded.substring(0, 500) + "..." : folded;
+        }
+
+        public LlmException build() {
+            return new LlmException(this);
+        }
+    }
+}

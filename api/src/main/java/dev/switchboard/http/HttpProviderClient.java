@@ -1,0 +1,292 @@
+package dev.switchboard.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.Timeouts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The HTTP client of one provider: sends JSON over the shared pooled {@link HttpTransport} with the provider's
+ * timeouts and headers, and turns every failure into an {@link LlmException} of the right kind with secrets
+ * redacted. One call path serves both plain and streamed calls: {@link #send} reads the whole body, {@link #open}
+ * hands it over as it arrives. Thread-safe.
+ */
+public final class HttpProviderClient {
+
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final ContentType JSON = ContentType.APPLICATION_JSON;
+
+    private final String provider;
+    private final HttpTransport transport;
+    private final Timeouts timeouts;
+    private final Map<String, String> headers;
+    private final Redactor redactor;
+    private final ErrorMapper errorMapper;
+    private final Clock clock;
+    private final RequestConfig requestConfig;
+
+    public HttpProviderClient(String provider, HttpTransport transport, Timeouts timeouts, Map<String, String> headers,
+                              Redactor redactor, ErrorMapper errorMapper, Clock clock) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.headers = Map.copyOf(headers);
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.errorMapper = Objects.requireNonNull(errorMapper, "errorMapper");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long socketMillis = Math.max(timeouts.firstByte().toMillis(), timeouts.idle().toMillis()) + 1000;
+        this.requestConfig = connectTimeout(RequestConfig.custom(), timeouts)
+                .setResponseTimeout(Timeout.ofMilliseconds(socketMillis)) // backstop; the watchdog is precise
+                .setConnectionRequestTimeout(Timeout.of(timeouts.connect()))
+                .setRedirectsEnabled(false)
+                .build();
+    }
+
+    /**
+     * A client for a provider's settings: its timeouts, its configured headers plus {@code authHeaders}, and a
+     * redactor that knows its key.
+     */
+    public static HttpProviderClient create(ProviderSettings settings, ProviderContext context,
+                                            Map<String, String> authHeaders, ErrorMapper errorMapper) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(settings.headers());
+        all.putAll(authHeaders);
+        return new HttpProviderClient(settings.name(), context.http(), settings.timeouts(), all,
+                Redactor.of(settings.apiKey().map(List::of).orElse(List.of())), errorMapper, context.clock());
+    }
+
+    @SuppressWarnings("deprecation") // per-request connect timeout: the pool is shared by providers with different ones
+    private static RequestConfig.Builder connectTimeout(RequestConfig.Builder b, Timeouts t) {
+        return b.setConnectTimeout(Timeout.of(t.connect()));
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /** POSTs a JSON body and returns the parsed JSON response. */
+    public JsonResponse postJson(URI uri, Map<String, String> extraHeaders, BodyWriter body) {
+        return send(post(uri, extraHeaders, body, "application/json"));
+    }
+
+    /** GETs a JSON resource. */
+    public JsonResponse getJson(URI uri, Map<String, String> extraHeaders) {
+        HttpGet get = new HttpGet(uri);
+        prepare(get, extraHeaders, "application/json");
+        return send(get);
+    }
+
+    /** POSTs a JSON body and returns the response open for incremental reading ({@code accept} e.g. text/event-stream). */
+    public StreamingResponse openPost(URI uri, Map<String, String> extraHeaders, BodyWriter body, String accept) {
+        return open(post(uri, extraHeaders, body, accept));
+    }
+
+    /** GETs a resource and returns it open for incremental reading. */
+    public StreamingResponse openGet(URI uri, Map<String, String> extraHeaders, String accept) {
+        HttpGet get = new HttpGet(uri);
+        prepare(get, extraHeaders, accept);
+        return open(get);
+    }
+
+    private HttpPost post(URI uri, Map<String, String> extraHeaders, BodyWriter body, String accept) {
+        HttpPost post = new HttpPost(uri);
+        prepare(post, extraHeaders, accept);
+        post.setEntity(new ByteArrayEntity(serialize(body), JSON));
+        return post;
+    }
+
+    private void prepare(HttpUriRequestBase request, Map<String, String> extraHeaders, String accept) {
+        request.setConfig(requestConfig);
+        request.setHeader("Accept", accept);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            request.setHeader(h.getKey(), h.getValue());
+        }
+        for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
+            request.setHeader(h.getKey(), h.getValue());
+        }
+    }
+
+    private byte[] serialize(BodyWriter body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw LlmException.builder(ErrorKind.INVALID_REQUEST, provider)
+                    .message("cannot write the request body: " + e.getMessage()).cause(e).build();
+        }
+        return out.toByteArray();
+    }
+
+    private JsonResponse send(HttpUriRequestBase request) {
+        Watchdog watchdog = new Watchdog(request, timeouts, transport.scheduler());
+        try (ClassicHttpResponse response = transport.client().executeOpen(null, request, null)) {
+            watchdog.headersReceived();
+            int status = response.getCode();
+            if (status >= 300) {
+                throw failure(status, response);
+            }
+            HttpEntity entity = response.getEntity();
+            if (entity == null) {
+                throw malformed("empty response body", null);
+            }
+            try (InputStream in = entity.getContent()) {
+                JsonNode node = Json.MAPPER.readTree(in);
+                if (node == null || node.isMissingNode()) {
+                    throw malformed("empty response body", null);
+                }
+                return new JsonResponse(status, node, ResponseHeaders.of(response));
+            }
+        } catch (JsonProcessingException e) {
+            throw malformed("response body is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw transportFailure(request, e, watchdog.firedReason());
+        } finally {
+            watchdog.stop();
+        }
+    }
+
+    private StreamingResponse open(HttpUriRequestBase request) {
+        Watchdog watchdog = new Watchdog(request, timeouts, transport.scheduler());
+        ClassicHttpResponse response = null;
+        try {
+            response = transport.client().executeOpen(null, request, null);
+            watchdog.headersReceived();
+            int status = response.getCode();
+            if (status >= 300) {
+                try (ClassicHttpResponse r = response) {
+                    throw failure(status, r);
+                }
+            }
+            HttpEntity entity = response.getEntity();
+            InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            return new StreamingResponse(provider, request, response, watchdog, content);
+        } catch (IOException e) {
+            watchdog.stop();
+            closeQuietly(response);
+            throw transportFailure(request, e, watchdog.firedReason());
+        } catch (RuntimeException e) {
+            watchdog.stop();
+            throw e;
+        }
+    }
+
+    private LlmException failure(int status, ClassicHttpResponse response) throws IOException {
+        String text = readErrorBody(response.getEntity());
+        JsonNode node = null;
+        if (!text.isEmpty() && (text.charAt(0) == '{' || text.charAt(0) == '[')) {
+            try {
+                node = Json.MAPPER.readTree(text);
+            } catch (JsonProcessingException notJson) {
+                node = null;
+            }
+        }
+        String redacted = redactor.redact(text);
+        return errorMapper.map(new HttpFailure(provider, status, ResponseHeaders.of(response), redacted,
+                node == null ? null : redactTree(node, text, redacted), clock));
+    }
+
+    /** Re-parses the body from redacted text when redaction changed it, so no secret survives in the tree. */
+    private static JsonNode redactTree(JsonNode node, String original, String redacted) {
+        if (original.equals(redacted)) {
+            return node;
+        }
+        try {
+            return Json.MAPPER.readTree(redacted);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String readErrorBody(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+            return new String(bytes, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    private LlmException malformed(String what, Throwable cause) {
+        return LlmException.builder(ErrorKind.SERVER, provider).message(what).cause(cause).build();
+    }
+
+    private LlmException transportFailure(HttpUriRequestBase request, IOException e, String watchdogReason) {
+        String target = request.getScheme() + "://" + request.getAuthority();
+        if (watchdogReason != null) {
+            return LlmException.builder(ErrorKind.TIMEOUT, provider).message(watchdogReason + " at " + target).cause(e).build();
+        }
+        if (e instanceof ConnectTimeoutException) {
+            return LlmException.builder(ErrorKind.TIMEOUT, provider)
+                    .message("cannot connect to " + target + " within " + timeouts.connect().toMillis() + " ms").cause(e).build();
+        }
+        if (e instanceof SocketTimeoutException) {
+            return LlmException.builder(ErrorKind.TIMEOUT, provider).message("timed out waiting for " + target).cause(e).build();
+        }
+        if (e instanceof HttpHostConnectException || e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            return LlmException.builder(ErrorKind.CONNECTION, provider)
+                    .message("cannot connect to " + target + " (connection refused: is the server running?)").cause(e).build();
+        }
+        if (e instanceof UnknownHostException) {
+            return LlmException.builder(ErrorKind.CONNECTION, provider)
+                    .message("unknown host in " + target).cause(e).build();
+        }
+        if (e instanceof NoHttpResponseException) {
+            return LlmException.builder(ErrorKind.CONNECTION, provider)
+                    .message(target + " closed the connection without answering").cause(e).build();
+        }
+        if (e instanceof InterruptedIOException) {
+            return LlmException.builder(ErrorKind.TIMEOUT, provider).message("request to " + target + " was interrupted").cause(e).build();
+        }
+        return LlmException.builder(ErrorKind.CONNECTION, provider)
+                .message("I/O error talking to " + target + ": " + redactor.redact(String.valueOf(e.getMessage()))).cause(e).build();
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // already failing; the original error is the one to report
+            }
+        }
+    }
+
+    /** The timeouts in force. */
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+}

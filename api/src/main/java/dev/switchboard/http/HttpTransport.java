@@ -1,0 +1,88 @@
+package dev.switchboard.http;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+
+/**
+ * The HTTP machinery one Switchboard instance shares across all its providers: a pooled Apache HttpClient 5
+ * (classic, blocking) and a one-thread scheduler that enforces timeouts. Thread-safe. Closing it closes every
+ * connection.
+ */
+public final class HttpTransport implements AutoCloseable {
+
+    /** Default pool limits: the library's own default (5 per route) would throttle a busy gateway. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ROUTE = 512;
+
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient client;
+    private final ScheduledThreadPoolExecutor scheduler;
+
+    private HttpTransport(int maxConnections, int maxPerRoute) {
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxPerRoute)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .setTimeToLive(TimeValue.ofMinutes(5))
+                        .build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .disableAutomaticRetries() // retries are the router's decision, with LLM-aware backoff
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .setUserAgent("switchboard")
+                .build();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("switchboard-http-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    public static HttpTransport create() {
+        return new HttpTransport(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ROUTE);
+    }
+
+    public static HttpTransport create(int maxConnections, int maxConnectionsPerRoute) {
+        return new HttpTransport(maxConnections, maxConnectionsPerRoute);
+    }
+
+    public CloseableHttpClient client() {
+        return client;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Connections leased now (for leak checks and metrics). */
+    public int leasedConnections() {
+        return pool.getTotalStats().getLeased();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        client.close(CloseMode.IMMEDIATE);
+        try {
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.switchboard.http;
+
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+
+/**
+ * An open, successful (2xx) response whose body is read as it arrives. {@link #close()} aborts the exchange unless
+ * the body was read to its end, in which case the connection goes back to the pool. Not thread-safe, except
+ * {@code close()}, which any thread may call to abort a blocked read.
+ */
+public final class StreamingResponse implements AutoCloseable {
+
+    private final String provider;
+    private final HttpUriRequestBase request;
+    private final ClassicHttpResponse response;
+    private final Watchdog watchdog;
+    private final ResponseHeaders headers;
+    private final WatchedInputStream body;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    StreamingResponse(String provider, HttpUriRequestBase request, ClassicHttpResponse response, Watchdog watchdog,
+                      InputStream content) {
+        this.provider = provider;
+        this.request = request;
+        this.response = response;
+        this.watchdog = watchdog;
+        this.headers = ResponseHeaders.of(response);
+        this.body = new WatchedInputStream(content);
+    }
+
+    public ResponseHeaders headers() {
+        return headers;
+    }
+
+    public InputStream body() {
+        return body;
+    }
+
+    /**
+     * The {@link LlmException} for an I/O failure while reading the body: a timeout when the watchdog cut it, else an
+     * interrupted stream.
+     */
+    public LlmException failure(IOException e) {
+        String reason = watchdog.firedReason();
+        if (reason != null) {
+            return LlmException.builder(ErrorKind.TIMEOUT, provider).message("stream stopped: " + reason).cause(e).build();
+        }
+        if (closed.get()) {
+            return LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider).message("stream closed by the caller").build();
+        }
+        return LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider)
+                .message("connection lost mid-stream (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")
+                .cause(e)
+                .build();
+    }
+
+    /** The exception for a stream that ended without its end marker. */
+    public LlmException endedEarly() {
+        return LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider)
+                .message("stream ended before its end marker")
+                .build();
+    }
+
+    /** Whether the caller closed the stream (reads failing afterwards are not errors). */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        watchdog.stop();
+        if (!body.eof) {
+            request.cancel(); // abort: do not drain an LLM answer nobody will read
+        }
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the exchange is being discarded; nothing useful to report
+        }
+    }
+
+    /** Tells the watchdog about each read and notes the end of the body. */
+    private final class WatchedInputStream extends InputStream {
+        private final InputStream in;
+        private boolean eof;
+
+        WatchedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            watchdog.touch();
+            if (b < 0) {
+                eof = true;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            watchdog.touch();
+            if (n < 0) {
+                eof = true;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            StreamingResponse.this.close();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.Capability;
+import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.ModelInfo;
+import dev.switchboard.api.Usage;
+import dev.switchboard.http.ErrorMapper;
+import dev.switchboard.http.StandardErrorMapper;
+import dev.switchboard.spi.Secret;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What makes one OpenAI-compatible service different from another. An adapter gives its base URL and key and
+ * overrides only the defaults its service does differently; {@link OpenAiCompatibleProvider} does the rest.
+ */
+public interface OpenAiCompatible extends OpenAiWire.Dialect {
+
+    /** The API root, e.g. {@code https://api.openai.com/v1}, without a trailing slash. */
+    String baseUrl();
+
+    Optional<Secret> apiKey();
+
+    /** Whether calls need a key (local servers usually don't). */
+    default boolean requiresApiKey() {
+        return true;
+    }
+
+    /** Headers that authenticate a call: {@code Authorization: Bearer <key>} by default. */
+    default Map<String, String> authHeaders() {
+        return apiKey().map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
+    }
+
+    /** Rewrites an endpoint path such as {@code /chat/completions} for a model (Azure routes by deployment). */
+    default String transformEndpoint(String endpoint, String model) {
+        return endpoint;
+    }
+
+    default URI buildUrl(String endpoint, String model) {
+        return URI.create(baseUrl() + transformEndpoint(endpoint, model));
+    }
+
+    default Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    default OpenAiWire.RequestOptions requestOptions() {
+        return OpenAiWire.RequestOptions.OPENAI;
+    }
+
+    @Override
+    default FinishReason finishReason(String raw) {
+        return OpenAiWire.finishReason(raw);
+    }
+
+    @Override
+    default Usage usage(JsonNode responseOrChunk) {
+        return OpenAiWire.usage(responseOrChunk.get("usage"));
+    }
+
+    /** Reads the body of {@code GET /models}. */
+    default List<ModelInfo> models(JsonNode body, String provider) {
+        return OpenAiWire.readModels(body, provider);
+    }
+
+    default ErrorMapper errorMapper() {
+        return StandardErrorMapper.INSTANCE;
+    }
+
+    /** An error object sent inside an otherwise successful stream, or null when the chunk is not one. */
+    default JsonNode streamError(JsonNode chunk) {
+        JsonNode e = chunk.get("error");
+        return e != null && !e.isNull() ? e : null;
+    }
+}

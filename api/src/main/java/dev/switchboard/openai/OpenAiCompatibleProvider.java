@@ -1,0 +1,147 @@
+package dev.switchboard.openai;
+
+import dev.switchboard.api.Capability;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.EmbeddingRequest;
+import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.ModelInfo;
+import dev.switchboard.http.HttpProviderClient;
+import dev.switchboard.http.JsonResponse;
+import dev.switchboard.http.StreamingResponse;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderSettings;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A provider for any service that speaks the OpenAI Chat Completions API, specialised by an {@link OpenAiCompatible}
+ * adapter. Chat, streaming (with {@code stream_options.include_usage} where the adapter allows), tool calls,
+ * embeddings and model listing. Thread-safe.
+ *
+ * @param <A> the adapter type
+ */
+public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implements LlmProvider {
+
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    private final A adapter;
+    private final ProviderSettings settings;
+    private final HttpProviderClient http;
+    private final Set<Capability> capabilities;
+    private final Map<String, URI> urls = new ConcurrentHashMap<>();
+
+    public OpenAiCompatibleProvider(A adapter, ProviderSettings settings, ProviderContext context) {
+        this.adapter = Objects.requireNonNull(adapter, "adapter");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = HttpProviderClient.create(settings, context, adapter.authHeaders(), adapter.errorMapper());
+        this.capabilities = Set.copyOf(adapter.capabilities());
+    }
+
+    public A adapter() {
+        return adapter;
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public String type() {
+        return settings.type();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        String model = chatModel(request);
+        JsonResponse r = http.postJson(url("/chat/completions", model), Map.of(),
+                g -> OpenAiWire.writeChatRequest(g, request, model, false, adapter.requestOptions()));
+        return OpenAiWire.readChatResponse(r.body(), name(), model, adapter, OpenAiWire.readRateLimits(r.headers()));
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        String model = chatModel(request);
+        StreamingResponse r = http.openPost(url("/chat/completions", model), Map.of(),
+                g -> OpenAiWire.writeChatRequest(g, request, model, true, adapter.requestOptions()), EVENT_STREAM);
+        return new OpenAiChatStream(name(), model, r, adapter);
+    }
+
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        require(Capability.EMBEDDINGS, "embeddings");
+        requireKey();
+        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        JsonResponse r = http.postJson(url("/embeddings", model), Map.of(),
+                g -> OpenAiWire.writeEmbeddingRequest(g, model, request.inputs(), request.dimensions()));
+        String answered = r.body().path("model").asText(model);
+        return new EmbeddingResponse(OpenAiWire.readEmbeddings(r.body()), answered, name(), adapter.usage(r.body()), List.of());
+    }
+
+    @Override
+    public List<ModelInfo> listModels() {
+        require(Capability.MODEL_LISTING, "model listing");
+        requireKey();
+        return adapter.models(http.getJson(url("/models", ""), Map.of()).body(), name());
+    }
+
+    /** Checks what can be checked before sending: key, model, and features the adapter lacks. */
+    private String chatModel(ChatRequest request) {
+        requireKey();
+        if (!request.tools().isEmpty()) {
+            require(Capability.TOOLS, "tool calling");
+        }
+        if (request.hasImages()) {
+            require(Capability.VISION, "image input");
+        }
+        request.responseFormat().ifPresent(f -> {
+            if (f instanceof dev.switchboard.api.ResponseFormat.JsonSchema) {
+                require(Capability.JSON_SCHEMA_OUTPUT, "JSON Schema output");
+            } else if (f instanceof dev.switchboard.api.ResponseFormat.JsonObject) {
+                require(Capability.JSON_OUTPUT, "JSON output");
+            }
+        });
+        return request.model().or(settings::model).orElseThrow(() -> noModel("model"));
+    }
+
+    private void requireKey() {
+        if (adapter.requiresApiKey() && adapter.apiKey().isEmpty()) {
+            throw LlmException.builder(ErrorKind.AUTHENTICATION, name())
+                    .message("no API key: " + settings.apiKeyHint()).build();
+        }
+    }
+
+    private void require(Capability capability, String what) {
+        if (!capabilities.contains(capability)) {
+            throw LlmException.unsupported(name(), what + " (provider type " + type() + ")");
+        }
+    }
+
+    private LlmException noModel(String key) {
+        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
+                .message("no model in the request and switchboard.providers." + name() + "." + key + " is not set").build();
+    }
+
+    private URI url(String endpoint, String model) {
+        return urls.computeIfAbsent(endpoint + '\u0000' + model, k -> adapter.buildUrl(endpoint, model));
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiCompatibleProvider[" + name() + ", type=" + type() + ", " + adapter.baseUrl() + "]";
+    }
+}

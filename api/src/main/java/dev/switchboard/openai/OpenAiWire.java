@@ -1,0 +1,352 @@
+package dev.switchboard.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.Content;
+import dev.switchboard.api.Embedding;
+import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.Message;
+import dev.switchboard.api.ModelInfo;
+import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ResponseFormat;
+import dev.switchboard.api.Role;
+import dev.switchboard.api.ToolCall;
+import dev.switchboard.api.ToolChoice;
+import dev.switchboard.api.ToolDefinition;
+import dev.switchboard.api.Usage;
+import dev.switchboard.http.DurationText;
+import dev.switchboard.http.Json;
+import dev.switchboard.http.ResponseHeaders;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The OpenAI Chat Completions wire format: writing requests, reading responses, stream chunks, embeddings and model
+ * lists. Stateless; shared by every OpenAI-compatible provider and by the gateway.
+ */
+public final class OpenAiWire {
+
+    private OpenAiWire() {}
+
+    /** Request options an adapter may vary. */
+    public record RequestOptions(String maxTokensField, boolean includeStreamUsage) {
+        public static final RequestOptions OPENAI = new RequestOptions("max_completion_tokens", true);
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    public static void writeChatRequest(JsonGenerator g, ChatRequest r, String model, boolean stream, RequestOptions o)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("messages");
+        for (Message m : r.messages()) {
+            writeMessage(g, m);
+        }
+        g.writeEndArray();
+        if (!r.tools().isEmpty()) {
+            g.writeArrayFieldStart("tools");
+            for (ToolDefinition t : r.tools()) {
+                g.writeStartObject();
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", t.name());
+                if (!t.description().isEmpty()) {
+                    g.writeStringField("description", t.description());
+                }
+                g.writeFieldName("parameters");
+                g.writeRawValue(t.parametersSchema());
+                if (t.strict()) {
+                    g.writeBooleanField("strict", true);
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (r.toolChoice().isPresent()) {
+            ToolChoice c = r.toolChoice().get();
+            if (c instanceof ToolChoice.Specific s) {
+                g.writeObjectFieldStart("tool_choice");
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", s.name());
+                g.writeEndObject();
+                g.writeEndObject();
+            } else {
+                g.writeStringField("tool_choice", c instanceof ToolChoice.None ? "none" : c instanceof ToolChoice.Required ? "required" : "auto");
+            }
+        }
+        if (r.responseFormat().isPresent()) {
+            ResponseFormat f = r.responseFormat().get();
+            g.writeObjectFieldStart("response_format");
+            if (f instanceof ResponseFormat.JsonSchema s) {
+                g.writeStringField("type", "json_schema");
+                g.writeObjectFieldStart("json_schema");
+                g.writeStringField("name", s.name());
+                g.writeFieldName("schema");
+                g.writeRawValue(s.schema());
+                g.writeBooleanField("strict", s.strict());
+                g.writeEndObject();
+            } else {
+                g.writeStringField("type", f instanceof ResponseFormat.JsonObject ? "json_object" : "text");
+            }
+            g.writeEndObject();
+        }
+        if (r.temperature().isPresent()) {
+            g.writeNumberField("temperature", r.temperature().getAsDouble());
+        }
+        if (r.topP().isPresent()) {
+            g.writeNumberField("top_p", r.topP().getAsDouble());
+        }
+        if (r.maxOutputTokens().isPresent()) {
+            g.writeNumberField(o.maxTokensField(), r.maxOutputTokens().getAsInt());
+        }
+        if (!r.stop().isEmpty()) {
+            g.writeArrayFieldStart("stop");
+            for (String s : r.stop()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+        }
+        if (r.seed().isPresent()) {
+            g.writeNumberField("seed", r.seed().getAsLong());
+        }
+        if (stream) {
+            g.writeBooleanField("stream", true);
+            if (o.includeStreamUsage()) {
+                g.writeObjectFieldStart("stream_options");
+                g.writeBooleanField("include_usage", true);
+                g.writeEndObject();
+            }
+        }
+        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+            g.writeFieldName(p.getKey());
+            Json.MAPPER.writeValue(g, p.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeMessage(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role().name().toLowerCase(java.util.Locale.ROOT));
+        boolean onlyText = !m.hasImages();
+        if (m.content().isEmpty()) {
+            g.writeNullField("content");
+        } else if (onlyText) {
+            g.writeStringField("content", m.text());
+        } else {
+            g.writeArrayFieldStart("content");
+            for (Content c : m.content()) {
+                g.writeStartObject();
+                if (c instanceof Content.Text t) {
+                    g.writeStringField("type", "text");
+                    g.writeStringField("text", t.text());
+                } else if (c instanceof Content.Image i) {
+                    g.writeStringField("type", "image_url");
+                    g.writeObjectFieldStart("image_url");
+                    g.writeStringField("url", i.toDataUrl());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (!m.toolCalls().isEmpty()) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (m.role() == Role.TOOL) {
+            g.writeStringField("tool_call_id", m.toolCallId());
+        }
+        g.writeEndObject();
+    }
+
+    public static void writeEmbeddingRequest(JsonGenerator g, String model, List<String> inputs, Integer dimensions)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("input");
+        for (String s : inputs) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+        g.writeStringField("encoding_format", "float");
+        if (dimensions != null) {
+            g.writeNumberField("dimensions", dimensions);
+        }
+        g.writeEndObject();
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    /** The parts of a non-streamed response an adapter may read differently. */
+    public interface Dialect {
+        FinishReason finishReason(String raw);
+
+        Usage usage(JsonNode responseOrChunk);
+    }
+
+    public static ChatResponse readChatResponse(JsonNode body, String provider, String requestedModel, Dialect d,
+                                                RateLimits limits) {
+        JsonNode choice = body.path("choices").path(0);
+        JsonNode msg = choice.path("message");
+        String text = Json.text(msg, "content");
+        if (text == null) {
+            text = "";
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode c : msg.path("tool_calls")) {
+            JsonNode fn = c.path("function");
+            JsonNode args = fn.get("arguments");
+            calls.add(new ToolCall(c.path("id").asText(""), fn.path("name").asText(""),
+                    args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString()));
+        }
+        String reasoning = Optional.ofNullable(Json.text(msg, "reasoning"))
+                .orElseGet(() -> Optional.ofNullable(Json.text(msg, "reasoning_content")).orElse(""));
+        String raw = Json.text(choice, "finish_reason");
+        FinishReason reason = raw == null ? (calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS) : d.finishReason(raw);
+        String model = Json.text(body, "model");
+        return new ChatResponse(Json.text(body, "id"), model == null ? requestedModel : model, provider,
+                Message.assistant(text, calls), reasoning, reason, raw, d.usage(body), limits, List.of());
+    }
+
+    /** OpenAI's finish reasons; unknown ones are {@link FinishReason#OTHER}. */
+    public static FinishReason finishReason(String raw) {
+        return switch (raw) {
+            case "stop" -> FinishReason.STOP;
+            case "length" -> FinishReason.LENGTH;
+            case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
+            case "content_filter" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.OTHER;
+        };
+    }
+
+    /** The {@code usage} object of a response or chunk; {@link Usage#NONE} when absent. */
+    public static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return Usage.NONE;
+        }
+        return new Usage(
+                usage.path("prompt_tokens").asLong(0),
+                usage.path("completion_tokens").asLong(0),
+                usage.path("prompt_tokens_details").path("cached_tokens").asLong(0),
+                usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+    }
+
+    /**
+     * Decodes one {@code chat.completion.chunk} into events: {@code Started} once, text and reasoning deltas, tool-call
+     * pieces, the finish reason and usage. Chunks with no choices and no usage (Azure's filter-only chunks) yield
+     * nothing.
+     */
+    public static void readChunk(JsonNode chunk, boolean first, Dialect d, Consumer<ChatEvent> out) {
+        if (first) {
+            out.accept(new ChatEvent.Started(Json.text(chunk, "id"), Json.text(chunk, "model")));
+        }
+        JsonNode choices = chunk.get("choices");
+        if (choices != null && choices.size() > 0) {
+            JsonNode choice = choices.get(0);
+            JsonNode delta = choice.get("delta");
+            if (delta != null && delta.isObject()) {
+                String content = Json.text(delta, "content");
+                if (content != null && !content.isEmpty()) {
+                    out.accept(new ChatEvent.TextDelta(content));
+                }
+                String reasoning = Json.text(delta, "reasoning");
+                if (reasoning == null) {
+                    reasoning = Json.text(delta, "reasoning_content");
+                }
+                if (reasoning != null && !reasoning.isEmpty()) {
+                    out.accept(new ChatEvent.ReasoningDelta(reasoning));
+                }
+                for (JsonNode tc : delta.path("tool_calls")) {
+                    JsonNode fn = tc.path("function");
+                    out.accept(new ChatEvent.ToolCallDelta(tc.path("index").asInt(0), Json.text(tc, "id"),
+                            Json.text(fn, "name"), Json.text(fn, "arguments")));
+                }
+            }
+            String raw = Json.text(choice, "finish_reason");
+            if (raw != null) {
+                out.accept(new ChatEvent.Finished(d.finishReason(raw), raw));
+            }
+        }
+        Usage usage = d.usage(chunk);
+        if (!usage.equals(Usage.NONE)) {
+            out.accept(new ChatEvent.UsageReport(usage));
+        }
+    }
+
+    public static List<Embedding> readEmbeddings(JsonNode body) {
+        JsonNode data = body.path("data");
+        List<Embedding> out = new ArrayList<>(data.size());
+        for (JsonNode item : data) {
+            JsonNode vec = item.path("embedding");
+            float[] v = new float[vec.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) vec.get(i).asDouble();
+            }
+            out.add(new Embedding(item.path("index").asInt(out.size()), v));
+        }
+        out.sort(java.util.Comparator.comparingInt(Embedding::index));
+        return out;
+    }
+
+    /** {@code {"data": [{"id", "owned_by"}]}}. */
+    public static List<ModelInfo> readModels(JsonNode body, String provider) {
+        JsonNode data = body.isArray() ? body : body.path("data");
+        List<ModelInfo> out = new ArrayList<>(data.size());
+        for (JsonNode m : data) {
+            String id = Json.text(m, "id");
+            if (id != null) {
+                out.add(new ModelInfo(id, provider, Json.text(m, "type"), Json.text(m, "owned_by"),
+                        m.path("context_length").asInt(m.path("context_window").asInt(0))));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code x-ratelimit-*} headers OpenAI, Groq and others send. */
+    public static RateLimits readRateLimits(ResponseHeaders h) {
+        OptionalLong limitReq = longHeader(h, "x-ratelimit-limit-requests");
+        OptionalLong remReq = longHeader(h, "x-ratelimit-remaining-requests");
+        Optional<Duration> resetReq = h.get("x-ratelimit-reset-requests").flatMap(DurationText::parse);
+        OptionalLong limitTok = longHeader(h, "x-ratelimit-limit-tokens");
+        OptionalLong remTok = longHeader(h, "x-ratelimit-remaining-tokens");
+        Optional<Duration> resetTok = h.get("x-ratelimit-reset-tokens").flatMap(DurationText::parse);
+        if (limitReq.isEmpty() && remReq.isEmpty() && limitTok.isEmpty() && remTok.isEmpty()) {
+            return RateLimits.NONE;
+        }
+        return new RateLimits(limitReq, remReq, resetReq, limitTok, remTok, resetTok);
+    }
+
+    private static OptionalLong longHeader(ResponseHeaders h, String name) {
+        Optional<String> v = h.get(name);
+        if (v.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(v.get().strip()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

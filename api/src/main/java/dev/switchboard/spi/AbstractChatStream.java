@@ -1,0 +1,119 @@
+package dev.switchboard.spi;
+
+import dev.switchboard.api.Attempt;
+import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.api.RateLimits;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The base of a provider's {@link ChatStream}: subclasses decode their wire format in {@link #fetch()} and
+ * {@link #emit} events; this class queues them, folds every event into a {@link ChatAccumulator} (so
+ * {@link #collect()} gives the whole answer however much was already pulled), and closes the source on error,
+ * on the end, and on {@link #close()}.
+ */
+public abstract class AbstractChatStream implements ChatStream {
+
+    private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>(4);
+    private final ChatAccumulator accumulator = new ChatAccumulator();
+    private final String provider;
+    private final String model;
+    private boolean ended;
+    private boolean closed;
+
+    protected AbstractChatStream(String provider, String model) {
+        this.provider = provider;
+        this.model = model;
+    }
+
+    /**
+     * Reads from the source until at least one event was emitted or the stream ended.
+     *
+     * @return false when the source has properly ended (its end marker was seen)
+     * @throws LlmException for any failure, an early end included
+     */
+    protected abstract boolean fetch();
+
+    /** Releases the source; called once. */
+    protected abstract void release();
+
+    /** The provider's rate-limit headers for this stream. */
+    protected RateLimits rateLimits() {
+        return RateLimits.NONE;
+    }
+
+    protected final void emit(ChatEvent event) {
+        pending.add(event);
+    }
+
+    @Override
+    public final boolean hasNext() {
+        while (pending.isEmpty() && !ended) {
+            if (closed) {
+                return false;
+            }
+            boolean more;
+            try {
+                more = fetch();
+            } catch (RuntimeException e) {
+                ended = true;
+                close();
+                throw e;
+            }
+            if (!more) {
+                ended = true;
+                close();
+            }
+        }
+        return !pending.isEmpty();
+    }
+
+    @Override
+    public final ChatEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the stream has ended");
+        }
+        ChatEvent e = pending.poll();
+        accumulator.accept(e);
+        return e;
+    }
+
+    @Override
+    public ChatResponse collect() {
+        try {
+            while (hasNext()) {
+                next();
+            }
+        } finally {
+            close();
+        }
+        return accumulator.toResponse(provider, model, rateLimits(), List.of());
+    }
+
+    /** What has been pulled so far, e.g. the partial text to resume from. */
+    public final ChatAccumulator accumulated() {
+        return accumulator;
+    }
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public List<Attempt> attempts() {
+        return List.of();
+    }
+
+    @Override
+    public final void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
+    }
+}

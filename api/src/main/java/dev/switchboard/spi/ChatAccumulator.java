@@ -1,0 +1,112 @@
+package dev.switchboard.spi;
+
+import dev.switchboard.api.Attempt;
+import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.Message;
+import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ToolCall;
+import dev.switchboard.api.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Folds {@link ChatEvent}s into a {@link ChatResponse}: text and reasoning concatenated, tool-call pieces grouped
+ * by index with their argument fragments joined, the last usage report kept. Not thread-safe.
+ */
+public final class ChatAccumulator {
+
+    private String id;
+    private String model;
+    private final StringBuilder text = new StringBuilder();
+    private StringBuilder reasoning;
+    private TreeMap<Integer, ToolCallParts> toolCalls;
+    private Usage usage = Usage.NONE;
+    private FinishReason finishReason;
+    private String rawFinishReason;
+    private boolean contentSeen;
+
+    public void accept(ChatEvent event) {
+        if (event instanceof ChatEvent.TextDelta t) {
+            text.append(t.text());
+            contentSeen |= !t.text().isEmpty();
+        } else if (event instanceof ChatEvent.ToolCallDelta d) {
+            if (toolCalls == null) {
+                toolCalls = new TreeMap<>();
+            }
+            toolCalls.computeIfAbsent(d.index(), i -> new ToolCallParts()).add(d);
+            contentSeen = true;
+        } else if (event instanceof ChatEvent.ReasoningDelta r) {
+            if (reasoning == null) {
+                reasoning = new StringBuilder();
+            }
+            reasoning.append(r.text());
+            contentSeen |= !r.text().isEmpty();
+        } else if (event instanceof ChatEvent.UsageReport u) {
+            usage = u.usage();
+        } else if (event instanceof ChatEvent.Finished f) {
+            finishReason = f.reason();
+            rawFinishReason = f.rawReason();
+        } else if (event instanceof ChatEvent.Started s) {
+            if (id == null) {
+                id = s.id();
+            }
+            if (model == null) {
+                model = s.model();
+            }
+        }
+    }
+
+    /** Whether any answer content (text, reasoning or a tool call) has arrived. */
+    public boolean hasContent() {
+        return contentSeen;
+    }
+
+    /** The answer text so far. */
+    public String text() {
+        return text.toString();
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public boolean isFinished() {
+        return finishReason != null;
+    }
+
+    public ChatResponse toResponse(String provider, String fallbackModel, RateLimits rateLimits, List<Attempt> attempts) {
+        List<ToolCall> calls = new ArrayList<>();
+        if (toolCalls != null) {
+            for (ToolCallParts p : toolCalls.values()) {
+                calls.add(p.toToolCall());
+            }
+        }
+        FinishReason reason = finishReason != null ? finishReason : calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
+        return new ChatResponse(id, model == null || model.isEmpty() ? fallbackModel : model, provider,
+                Message.assistant(text.toString(), calls), reasoning == null ? "" : reasoning.toString(),
+                reason, rawFinishReason, usage, rateLimits, attempts);
+    }
+
+    private static final class ToolCallParts {
+        private String id;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+
+        void add(ChatEvent.ToolCallDelta d) {
+            if (d.id() != null && !d.id().isEmpty()) {
+                id = d.id();
+            }
+            if (d.name() != null && !d.name().isEmpty()) {
+                name = d.name();
+            }
+            arguments.append(d.argumentsFragment());
+        }
+
+        ToolCall toToolCall() {
+            return new ToolCall(id == null ? "" : id, name == null ? "" : name, arguments.toString());
+        }
+    }
+}

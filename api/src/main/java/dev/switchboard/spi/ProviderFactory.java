@@ -1,0 +1,29 @@
+package dev.switchboard.spi;
+
+import dev.switchboard.api.LlmProvider;
+import java.util.Set;
+
+/**
+ * The service a provider jar registers ({@code META-INF/services/dev.switchboard.spi.ProviderFactory} and
+ * {@code provides ... with ...} in its {@code module-info.java}). Must have a public no-argument constructor and be
+ * cheap to instantiate: discovery creates every factory on the class path.
+ */
+public interface ProviderFactory {
+
+    /** The type name users write in config as {@code type = ...}; lower case, unique among installed providers. */
+    String type();
+
+    /** Creates a provider from checked settings. Throw {@link IllegalArgumentException} naming the key for bad values. */
+    LlmProvider create(ProviderSettings settings, ProviderContext context);
+
+    /** Config keys of this type whose values must be masked when the config is shown. */
+    default Set<String> sensitiveKeys() {
+        return Set.of("api-key");
+    }
+
+    /** The version of the jar this factory comes from, if its manifest says. */
+    default String version() {
+        String v = getClass().getPackage() == null ? null : getClass().getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+}

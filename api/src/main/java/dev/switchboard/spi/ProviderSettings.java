@@ -1,0 +1,93 @@
+package dev.switchboard.spi;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A provider's configuration, read and checked by the runtime before the factory sees it.
+ *
+ * @param name           the configured name ({@code switchboard.providers.<name>})
+ * @param type           the provider type
+ * @param baseUrl        the API's base URL, when the type needs one
+ * @param apiKey         the key, when one is set (from config or from the variable {@code apiKeyEnv} names)
+ * @param apiKeyEnv      the environment variable the key is read from, to name it in errors
+ * @param model          the default chat model
+ * @param embeddingModel the default embedding model
+ * @param timeouts       HTTP timeouts
+ * @param headers        extra headers sent with every request
+ * @param config         the provider's whole block (defaults included), for provider-specific keys; origins kept
+ */
+public record ProviderSettings(
+        String name,
+        String type,
+        Optional<String> baseUrl,
+        Optional<Secret> apiKey,
+        Optional<String> apiKeyEnv,
+        Optional<String> model,
+        Optional<String> embeddingModel,
+        Timeouts timeouts,
+        Map<String, String> headers,
+        Config config) {
+
+    public ProviderSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(apiKeyEnv, "apiKeyEnv");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(embeddingModel, "embeddingModel");
+        Objects.requireNonNull(timeouts, "timeouts");
+        headers = Map.copyOf(headers);
+        Objects.requireNonNull(config, "config");
+    }
+
+    /** Settings for code that builds a provider by hand (tests, embedding without config files). */
+    public static Builder builder(String name, String type) {
+        return new Builder(name, type);
+    }
+
+    /** Where to set the key, for error messages: the variable, or the config key. */
+    public String apiKeyHint() {
+        String key = "switchboard.providers." + name + ".api-key";
+        return apiKeyEnv.map(env -> "set " + env + " or " + key).orElse("set " + key);
+    }
+
+    /** Builds {@link ProviderSettings} by hand. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final String type;
+        private String baseUrl;
+        private Secret apiKey;
+        private String apiKeyEnv;
+        private String model;
+        private String embeddingModel;
+        private Timeouts timeouts = Timeouts.DEFAULTS;
+        private Map<String, String> headers = Map.of();
+        private Config config = ConfigFactory.empty();
+
+        private Builder(String name, String type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        public Builder baseUrl(String baseUrl) { this.baseUrl = baseUrl; return this; }
+        public Builder apiKey(String apiKey) { this.apiKey = apiKey == null ? null : Secret.of(apiKey); return this; }
+        public Builder apiKeyEnv(String apiKeyEnv) { this.apiKeyEnv = apiKeyEnv; return this; }
+        public Builder model(String model) { this.model = model; return this; }
+        public Builder embeddingModel(String embeddingModel) { this.embeddingModel = embeddingModel; return this; }
+        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
+        public Builder headers(Map<String, String> headers) { this.headers = headers; return this; }
+        /** Provider-specific keys, as they would appear in the provider's config block. */
+        public Builder config(Config config) { this.config = config; return this; }
+
+        public ProviderSettings build() {
+            return new ProviderSettings(name, type, Optional.ofNullable(baseUrl), Optional.ofNullable(apiKey),
+                    Optional.ofNullable(apiKeyEnv), Optional.ofNullable(model), Optional.ofNullable(embeddingModel),
+                    timeouts, headers, config);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.openai.OpenAiCompatibleProvider;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderFactory;
+import dev.switchboard.spi.ProviderSettings;
+
+/** Provider type {@code openai}: the OpenAI API. */
+public final class OpenAiProviderFactory implements ProviderFactory {
+
+    static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+    @Override
+    public String type() {
+        return "openai";
+    }
+
+    @Override
+    public LlmProvider create(ProviderSettings settings, ProviderContext context) {
+        return new OpenAiCompatibleProvider<>(new OpenAiAdapter(settings), settings, context);
+    }
+}
