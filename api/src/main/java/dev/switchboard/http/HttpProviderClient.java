@@ -151,7 +151,7 @@ public final class HttpProviderClient {
     }
 
     private JsonResponse send(HttpUriRequestBase request) {
-        Watchdog watchdog = new Watchdog(request, timeouts, transport.scheduler());
+        Watchdog watchdog = new Watchdog(request, timeouts, transport.timeouts());
         try (ClassicHttpResponse response = transport.client().executeOpen(null, request, null)) {
             watchdog.headersReceived();
             int status = response.getCode();
@@ -179,7 +179,7 @@ public final class HttpProviderClient {
     }
 
     private StreamingResponse open(HttpUriRequestBase request) {
-        Watchdog watchdog = new Watchdog(request, timeouts, transport.scheduler());
+        Watchdog watchdog = new Watchdog(request, timeouts, transport.timeouts());
         ClassicHttpResponse response = null;
         try {
             response = transport.client().executeOpen(null, request, null);

@@ -1,9 +1,5 @@
 package dev.switchboard.http;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -14,7 +10,7 @@ import org.apache.hc.core5.util.TimeValue;
 
 /**
  * The HTTP machinery one Switchboard instance shares across all its providers: a pooled Apache HttpClient 5
- * (classic, blocking) and a one-thread scheduler that enforces timeouts. Thread-safe. Closing it closes every
+ * (classic, blocking) and one daemon thread that enforces timeouts. Thread-safe. Closing it closes every
  * connection.
  */
 public final class HttpTransport implements AutoCloseable {
@@ -25,7 +21,7 @@ public final class HttpTransport implements AutoCloseable {
 
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final TimeoutSweeper timeouts;
 
     private HttpTransport(int maxConnections, int maxPerRoute) {
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
@@ -45,13 +41,7 @@ public final class HttpTransport implements AutoCloseable {
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .setUserAgent("switchboard")
                 .build();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = Executors.defaultThreadFactory().newThread(r);
-            t.setName("switchboard-http-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.timeouts = new TimeoutSweeper();
     }
 
     public static HttpTransport create() {
@@ -66,8 +56,8 @@ public final class HttpTransport implements AutoCloseable {
         return client;
     }
 
-    public ScheduledExecutorService scheduler() {
-        return scheduler;
+    TimeoutSweeper timeouts() {
+        return timeouts;
     }
 
     /** Connections leased now (for leak checks and metrics). */
@@ -77,12 +67,7 @@ public final class HttpTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        timeouts.stop();
         client.close(CloseMode.IMMEDIATE);
-        try {
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

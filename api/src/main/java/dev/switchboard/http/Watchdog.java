@@ -1,44 +1,34 @@
 package dev.switchboard.http;
 
 import dev.switchboard.spi.Timeouts;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
  * Enforces the first-byte, idle and total timeouts of one exchange by cancelling its request, which makes a blocked
- * read fail at once. One scheduled task per exchange, re-armed at the next deadline: reads only store a timestamp.
+ * read fail at once. The {@link TimeoutSweeper} checks it each tick; reads only store a timestamp.
  */
-final class Watchdog implements Runnable {
+final class Watchdog {
 
     private final Cancellable request;
-    private final ScheduledExecutorService scheduler;
+    private final TimeoutSweeper sweeper;
     private final long firstByteNanos;
     private final long idleNanos;
     private final long totalNanos;
     private final long startNanos;
     private volatile long lastActivityNanos;
     private volatile boolean headersReceived;
-    private volatile boolean stopped;
     private volatile String firedReason;
-    private ScheduledFuture<?> task;
 
-    Watchdog(Cancellable request, Timeouts timeouts, ScheduledExecutorService scheduler) {
+    Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
         this.request = request;
-        this.scheduler = scheduler;
+        this.sweeper = sweeper;
         this.firstByteNanos = timeouts.firstByte().toNanos();
         this.idleNanos = timeouts.idle().toNanos();
         this.totalNanos = timeouts.total().toNanos();
         this.startNanos = System.nanoTime();
         this.lastActivityNanos = startNanos;
-        arm(Math.min(firstByteNanos, totalNanos));
-    }
-
-    private synchronized void arm(long delayNanos) {
-        if (!stopped) {
-            task = scheduler.schedule(this, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
-        }
+        sweeper.register(this);
     }
 
     void headersReceived() {
@@ -55,38 +45,31 @@ final class Watchdog implements Runnable {
         return firedReason;
     }
 
-    synchronized void stop() {
-        stopped = true;
-        if (task != null) {
-            task.cancel(false);
-        }
+    void stop() {
+        sweeper.unregister(this);
     }
 
-    @Override
-    public void run() {
-        if (stopped) {
+    /** Called by the sweeper: cancels the exchange when a deadline has passed. */
+    void check(long now) {
+        if (firedReason != null) {
             return;
         }
-        long now = System.nanoTime();
-        long totalLeft = startNanos + totalNanos - now;
-        long phaseLeft = headersReceived ? lastActivityNanos + idleNanos - now : startNanos + firstByteNanos - now;
-        if (totalLeft <= 0) {
-            fire("total timeout of " + millis(totalNanos) + " passed");
-        } else if (phaseLeft <= 0) {
+        if (now - startNanos >= totalNanos) {
+            fire("total timeout of " + readable(totalNanos) + " passed");
+        } else if (headersReceived ? now - lastActivityNanos >= idleNanos : now - startNanos >= firstByteNanos) {
             fire(headersReceived
-                    ? "no data for " + millis(idleNanos) + " (idle timeout)"
-                    : "no response within " + millis(firstByteNanos) + " (first-byte timeout)");
-        } else {
-            arm(Math.min(totalLeft, phaseLeft));
+                    ? "no data for " + readable(idleNanos) + " (idle timeout)"
+                    : "no response within " + readable(firstByteNanos) + " (first-byte timeout)");
         }
     }
 
     private void fire(String reason) {
         firedReason = reason;
+        sweeper.unregister(this);
         request.cancel();
     }
 
-    private static String millis(long nanos) {
+    private static String readable(long nanos) {
         long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
