@@ -72,6 +72,30 @@ public final class StreamingResponse implements AutoCloseable {
         return closed.get();
     }
 
+    /**
+     * Closes after the stream's end marker was read: the few bytes left (the chunked body's last chunk) are drained
+     * so the connection goes back to the pool instead of being torn down. A body with more left than a small bound
+     * is aborted instead.
+     */
+    public void finish() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            byte[] scratch = new byte[1024];
+            int drained = 0;
+            int n;
+            while (drained <= MAX_DRAIN && (n = body.read(scratch, 0, scratch.length)) >= 0) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the connection is unusable; close() below aborts it
+        }
+        close();
+    }
+
+    private static final int MAX_DRAIN = 16 * 1024;
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

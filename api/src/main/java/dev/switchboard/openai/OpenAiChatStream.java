@@ -21,7 +21,7 @@ final class OpenAiChatStream extends AbstractChatStream {
     private final SseReader sse;
     private final OpenAiCompatible adapter;
     private final RateLimits rateLimits;
-    private boolean first = true;
+    private boolean needStart = true;
 
     OpenAiChatStream(String provider, String model, StreamingResponse response, OpenAiCompatible adapter) {
         super(provider, model);
@@ -55,8 +55,9 @@ final class OpenAiChatStream extends AbstractChatStream {
         if (error != null) {
             throw adapter.errorMapper().mapStreamError(provider(), error);
         }
-        OpenAiWire.readChunk(chunk, first, adapter, this::emit);
-        first = false;
+        if (OpenAiWire.readChunk(chunk, needStart, adapter, this::emit)) {
+            needStart = false;
+        }
         return true;
     }
 
@@ -66,7 +67,11 @@ final class OpenAiChatStream extends AbstractChatStream {
     }
 
     @Override
-    protected void release() {
-        response.close();
+    protected void release(boolean completed) {
+        if (completed) {
+            response.finish();
+        } else {
+            response.close();
+        }
     }
 }

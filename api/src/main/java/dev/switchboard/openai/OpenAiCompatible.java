@@ -36,6 +36,14 @@ public interface OpenAiCompatible extends OpenAiWire.Dialect {
         return apiKey().map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
     }
 
+    /**
+     * Headers computed for each request, on top of {@link #authHeaders()} (which are fixed when the provider is
+     * made): e.g. a short-lived bearer token from a token supplier.
+     */
+    default Map<String, String> requestHeaders() {
+        return Map.of();
+    }
+
     /** Rewrites an endpoint path such as {@code /chat/completions} for a model (Azure routes by deployment). */
     default String transformEndpoint(String endpoint, String model) {
         return endpoint;

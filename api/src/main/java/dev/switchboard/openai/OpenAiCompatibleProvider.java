@@ -68,7 +68,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
-        JsonResponse r = http.postJson(url("/chat/completions", model), Map.of(),
+        JsonResponse r = http.postJson(url("/chat/completions", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeChatRequest(g, request, model, false, adapter.requestOptions()));
         return OpenAiWire.readChatResponse(r.body(), name(), model, adapter, OpenAiWire.readRateLimits(r.headers()));
     }
@@ -76,7 +76,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public ChatStream stream(ChatRequest request) {
         String model = chatModel(request);
-        StreamingResponse r = http.openPost(url("/chat/completions", model), Map.of(),
+        StreamingResponse r = http.openPost(url("/chat/completions", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeChatRequest(g, request, model, true, adapter.requestOptions()), EVENT_STREAM);
         return new OpenAiChatStream(name(), model, r, adapter);
     }
@@ -86,7 +86,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         require(Capability.EMBEDDINGS, "embeddings");
         requireKey();
         String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
-        JsonResponse r = http.postJson(url("/embeddings", model), Map.of(),
+        JsonResponse r = http.postJson(url("/embeddings", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeEmbeddingRequest(g, model, request.inputs(), request.dimensions()));
         String answered = r.body().path("model").asText(model);
         return new EmbeddingResponse(OpenAiWire.readEmbeddings(r.body()), answered, name(), adapter.usage(r.body()), List.of());
@@ -96,7 +96,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     public List<ModelInfo> listModels() {
         require(Capability.MODEL_LISTING, "model listing");
         requireKey();
-        return adapter.models(http.getJson(url("/models", ""), Map.of()).body(), name());
+        return adapter.models(http.getJson(url("/models", ""), adapter.requestHeaders()).body(), name());
     }
 
     /** Checks what can be checked before sending: key, model, and features the adapter lacks. */

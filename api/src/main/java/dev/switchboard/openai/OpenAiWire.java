@@ -257,10 +257,20 @@ public final class OpenAiWire {
      * Decodes one {@code chat.completion.chunk} into events: {@code Started} once, text and reasoning deltas, tool-call
      * pieces, the finish reason and usage. Chunks with no choices and no usage (Azure's filter-only chunks) yield
      * nothing.
+     *
+     * @param needStart whether no {@code Started} event has been emitted yet
+     * @return whether this chunk emitted the {@code Started} event
      */
-    public static void readChunk(JsonNode chunk, boolean first, Dialect d, Consumer<ChatEvent> out) {
-        if (first) {
-            out.accept(new ChatEvent.Started(Json.text(chunk, "id"), Json.text(chunk, "model")));
+    public static boolean readChunk(JsonNode chunk, boolean needStart, Dialect d, Consumer<ChatEvent> out) {
+        boolean started = false;
+        if (needStart) {
+            String id = Json.text(chunk, "id");
+            String model = Json.text(chunk, "model");
+            // Azure's first chunk carries only prompt filter results, with an empty id and model: wait for a real one.
+            if ((id != null && !id.isEmpty()) || (model != null && !model.isEmpty())) {
+                out.accept(new ChatEvent.Started(id, model));
+                started = true;
+            }
         }
         JsonNode choices = chunk.get("choices");
         if (choices != null && choices.size() > 0) {
@@ -293,6 +303,7 @@ public final class OpenAiWire {
         if (!usage.equals(Usage.NONE)) {
             out.accept(new ChatEvent.UsageReport(usage));
         }
+        return started;
     }
 
     public static List<Embedding> readEmbeddings(JsonNode body) {

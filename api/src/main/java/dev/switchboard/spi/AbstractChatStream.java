@@ -23,6 +23,7 @@ public abstract class AbstractChatStream implements ChatStream {
     private final String provider;
     private final String model;
     private boolean ended;
+    private boolean completed;
     private boolean closed;
 
     protected AbstractChatStream(String provider, String model) {
@@ -38,8 +39,13 @@ public abstract class AbstractChatStream implements ChatStream {
      */
     protected abstract boolean fetch();
 
-    /** Releases the source; called once. */
-    protected abstract void release();
+    /**
+     * Releases the source; called once.
+     *
+     * @param completed true when the source ended properly (its end marker was read), so its connection may be
+     *                  reused; false when the stream failed or was closed early and the exchange must be aborted
+     */
+    protected abstract void release(boolean completed);
 
     /** The provider's rate-limit headers for this stream. */
     protected RateLimits rateLimits() {
@@ -66,6 +72,7 @@ public abstract class AbstractChatStream implements ChatStream {
             }
             if (!more) {
                 ended = true;
+                completed = true;
                 close();
             }
         }
@@ -113,7 +120,7 @@ public abstract class AbstractChatStream implements ChatStream {
     public final void close() {
         if (!closed) {
             closed = true;
-            release();
+            release(completed);
         }
     }
 }

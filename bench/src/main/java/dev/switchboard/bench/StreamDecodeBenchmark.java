@@ -66,8 +66,9 @@ public class StreamDecodeBenchmark {
                 break;
             }
             JsonNode chunk = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
-            OpenAiWire.readChunk(chunk, first, DIALECT, (ChatEvent e) -> bh.consume(e));
-            first = false;
+            if (OpenAiWire.readChunk(chunk, first, DIALECT, (ChatEvent e) -> bh.consume(e))) {
+                first = false;
+            }
         }
     }
 }

@@ -1,0 +1,68 @@
+package dev.switchboard.provider.azure;
+
+import dev.switchboard.http.ErrorMapper;
+import dev.switchboard.http.Urls;
+import dev.switchboard.openai.OpenAiCompatible;
+import dev.switchboard.spi.Secret;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Azure OpenAI. Classic style routes a model to its deployment path
+ * {@code /openai/deployments/{deployment}/...?api-version=...}; the v1 style uses {@code /openai/v1/...} with the
+ * deployment as the body's model. Authenticates with an {@code api-key} header, or with an Entra ID bearer token
+ * (static, or from a supplier asked on every request so it can refresh).
+ */
+final class AzureOpenAiAdapter implements OpenAiCompatible {
+
+    private final AzureSettings settings;
+    private final Supplier<String> entraToken;
+
+    AzureOpenAiAdapter(AzureSettings settings, Supplier<String> entraToken) {
+        this.settings = settings;
+        this.entraToken = entraToken;
+    }
+
+    @Override
+    public String baseUrl() {
+        return Urls.trimTrailingSlash(settings.endpoint());
+    }
+
+    @Override
+    public Optional<Secret> apiKey() {
+        return settings.apiKey();
+    }
+
+    @Override
+    public boolean requiresApiKey() {
+        return entraToken == null;
+    }
+
+    @Override
+    public Map<String, String> authHeaders() {
+        return entraToken != null ? Map.of() : apiKey().map(k -> Map.of("api-key", k.reveal())).orElse(Map.of());
+    }
+
+    @Override
+    public Map<String, String> requestHeaders() {
+        return entraToken == null ? Map.of() : Map.of("Authorization", "Bearer " + entraToken.get());
+    }
+
+    @Override
+    public String transformEndpoint(String endpoint, String model) {
+        if (settings.v1()) {
+            return "/openai/v1" + endpoint;
+        }
+        String version = "?api-version=" + settings.apiVersion();
+        if (endpoint.equals("/models")) {
+            return "/openai/models" + version;
+        }
+        return "/openai/deployments/" + settings.deploymentFor(model) + endpoint + version;
+    }
+
+    @Override
+    public ErrorMapper errorMapper() {
+        return AzureErrorMapper.INSTANCE;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.provider.azure;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.Secret;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Azure-specific keys of a provider block, read and checked once. */
+record AzureSettings(String endpoint, String apiVersion, boolean v1, Map<String, String> deployments,
+                     Optional<Secret> apiKey, Optional<Secret> entraToken) {
+
+    static final String DEFAULT_API_VERSION = "2024-10-21";
+
+    static AzureSettings of(ProviderSettings s) {
+        Config c = s.config();
+        String prefix = "switchboard.providers." + s.name() + ".";
+        String endpoint = c.hasPath("endpoint") ? c.getString("endpoint") : s.baseUrl().orElse(null);
+        if (endpoint == null || endpoint.isBlank()) {
+            throw new IllegalArgumentException(prefix + "endpoint is not set: give the resource URL, e.g. "
+                    + "https://my-resource.openai.azure.com");
+        }
+        URI uri = URI.create(endpoint.strip());
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException(prefix + "endpoint must be an absolute URL, was " + endpoint);
+        }
+        String style = c.hasPath("api-style") ? c.getString("api-style") : "classic";
+        if (!style.equals("classic") && !style.equals("v1")) {
+            throw new IllegalArgumentException(prefix + "api-style must be classic or v1, was " + style);
+        }
+        Map<String, String> deployments = new HashMap<>();
+        if (c.hasPath("deployments")) {
+            for (Map.Entry<String, ConfigValue> e : c.getObject("deployments").entrySet()) {
+                String model = e.getKey().replace("\"", "");
+                deployments.put(model, String.valueOf(e.getValue().unwrapped()));
+            }
+        }
+        Optional<Secret> token = c.hasPath("entra-token") && !c.getString("entra-token").isBlank()
+                ? Optional.of(Secret.of(c.getString("entra-token"))) : Optional.empty();
+        return new AzureSettings(endpoint.strip(), c.hasPath("api-version") ? c.getString("api-version") : DEFAULT_API_VERSION,
+                style.equals("v1"), Map.copyOf(deployments), s.apiKey(), token);
+    }
+
+    /** The deployment serving {@code model}: the configured mapping, else a deployment named like the model. */
+    String deploymentFor(String model) {
+        return URLEncoder.encode(deployments.getOrDefault(model, model), StandardCharsets.UTF_8);
+    }
+}

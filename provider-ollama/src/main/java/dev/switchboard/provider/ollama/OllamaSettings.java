@@ -1,0 +1,28 @@
+package dev.switchboard.provider.ollama;
+
+import com.typesafe.config.Config;
+import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderSettings;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** The Ollama-specific keys of a provider block: {@code keep-alive} and {@code num-ctx}. */
+record OllamaSettings(String baseUrl, Optional<String> keepAlive, OptionalInt numCtx) {
+
+    static final String DEFAULT_BASE_URL = "http://localhost:11434";
+
+    static OllamaSettings of(ProviderSettings s) {
+        Config c = s.config();
+        String prefix = "switchboard.providers." + s.name() + ".";
+        OptionalInt numCtx = OptionalInt.empty();
+        if (c.hasPath("num-ctx")) {
+            int n = c.getInt("num-ctx");
+            if (n < 1) {
+                throw new IllegalArgumentException(prefix + "num-ctx must be at least 1, was " + n);
+            }
+            numCtx = OptionalInt.of(n);
+        }
+        Optional<String> keepAlive = c.hasPath("keep-alive") ? Optional.of(c.getString("keep-alive")) : Optional.empty();
+        return new OllamaSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), keepAlive, numCtx);
+    }
+}
