@@ -47,9 +47,7 @@ final class RouteChatStream extends AbstractChatStream {
     @Override
     protected boolean fetch() {
         if (!replay.isEmpty()) {
-            while (!replay.isEmpty()) {
-                emit(replay.poll());
-            }
+            emit(replay.poll());
             return true;
         }
         if (liveEnded) {
