@@ -186,6 +186,11 @@ final class FallbackChain {
         return asked;
     }
 
+    /**
+     * Why a cooling target is skipped. The skip carries the kind of the failure that opened the target and, while
+     * it is open, the time left as its retry hint, so that a route whose targets all cool down after rate limits
+     * still fails as a rate limit that says when to come back.
+     */
     private LlmException coolingDown(Target target, CircuitBreaker breaker) {
         TargetState state = breaker.state();
         ErrorKind kind = breaker.lastFailure() == null ? ErrorKind.SERVER : breaker.lastFailure();

@@ -76,7 +76,6 @@ public final class ProviderManager implements LlmProvider {
     private final RetryPolicy retry;
     private final CooldownPolicy cooldown;
     private final Clock clock;
-    private final Sleeper sleeper;
     private final Map<Target, CircuitBreaker> breakers;
     private final FallbackChain chain;
 
@@ -86,14 +85,13 @@ public final class ProviderManager implements LlmProvider {
         this.retry = b.retry;
         this.cooldown = b.cooldown;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
         for (Target t : targets) {
             byTarget.computeIfAbsent(t, k -> new CircuitBreaker(k.label(), cooldown, clock));
         }
         this.breakers = Collections.unmodifiableMap(byTarget);
-        this.chain = new FallbackChain(name, targets, breakers, retry, new Backoff(retry, b.random), clock, sleeper);
+        this.chain = new FallbackChain(name, targets, breakers, retry, new Backoff(retry, b.random), clock, b.sleeper);
     }
 
     public static Builder builder(LlmProvider primary) {
@@ -197,11 +195,11 @@ public final class ProviderManager implements LlmProvider {
             Instant start = clock.instant();
             try {
                 models.addAll(p.listModels());
-                trail.add(Attempt.success(p.name(), null, Duration.between(start, clock.instant())));
+                trail.add(Attempt.success(p.name(), null, since(start)));
                 anyListed = true;
             } catch (RuntimeException e) {
                 LlmException failure = Failures.of(p.name(), e);
-                trail.add(Attempt.failure(p.name(), null, Duration.between(start, clock.instant()), failure.kind(),
+                trail.add(Attempt.failure(p.name(), null, since(start), failure.kind(),
                         Failures.describe(failure)));
                 failures.add(new TargetFailure(p.name(), failure));
                 LOG.log(Level.DEBUG, () -> "route " + name + ": listing the models of " + p.name() + " failed, leaving them out: "
@@ -228,6 +226,11 @@ public final class ProviderManager implements LlmProvider {
             sb.append(i == 0 ? "" : ", ").append(targets.get(i).label());
         }
         return sb.append(']').toString();
+    }
+
+    private Duration since(Instant start) {
+        Duration d = Duration.between(start, clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private static ChatRequest forTarget(ChatRequest request, Target target) {
