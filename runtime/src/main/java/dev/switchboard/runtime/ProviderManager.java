@@ -1,22 +1,64 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.api.AllTargetsFailedException;
+import dev.switchboard.api.AllTargetsFailedException.TargetFailure;
+import dev.switchboard.api.Attempt;
 import dev.switchboard.api.Capability;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.EmbeddingRequest;
+import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.ModelInfo;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
- * A route: an {@link LlmProvider} that tries its targets in order with retries, backoff and cooldowns.
- * SKELETON: the public shape is settled; the fallback logic is being written (see the runtime-resilience work).
+ * A route: an {@link LlmProvider} (type {@code route}, named after the route) that tries its targets in order.
+ *
+ * <ul>
+ *   <li><b>Retries.</b> Per target, a failure whose {@link LlmException#isRetryable()} is true (the provider may
+ *       override its kind's answer, e.g. OpenAI's {@code x-should-retry}) is retried up to
+ *       {@link RetryPolicy#maxRetries()} times, waiting a random time in {@code [0, min(maxDelay, initialDelay *
+ *       multiplier^n)]} before retry {@code n} (full jitter), or exactly the provider's retry hint. A hint longer than
+ *       {@code maxDelay} is not waited for: the route moves on to the next target.</li>
+ *   <li><b>Fallback.</b> When a target's tries end in a fallback-worthy failure (authentication, quota, unknown
+ *       model, context length, content filter, unsupported feature, or a retryable failure that outlasted its
+ *       retries) the next target is tried. A caller error ({@code INVALID_REQUEST}) stops the route at once with a
+ *       {@link RequestRejectedException}. Anything else a provider throws counts as a {@code SERVER} failure of it.
+ *       When no target is left: {@link AllTargetsFailedException}.</li>
+ *   <li><b>Cooldown.</b> After {@link CooldownPolicy#failureThreshold()} consecutive failed calls (caller errors do
+ *       not count) a target is skipped for {@link CooldownPolicy#duration()}, then one probe call at a time goes
+ *       through until one succeeds (closed again) or fails (another cooldown). See {@link #targetStates()}.</li>
+ *   <li><b>Attempt trail.</b> Every try, retry and skip becomes an {@link Attempt}; a response carries them with the
+ *       successful try last, a failure carries them in its exception.</li>
+ *   <li><b>Streams.</b> {@link #stream} goes through the same loop and pulls each target's stream up to its first
+ *       content event, so a failure before any content still falls back; afterwards a failure reaches the caller.</li>
+ * </ul>
+ *
+ * <p>Immutable once built and thread-safe: one manager serves concurrent calls; the cooldown state is shared by
+ * them. {@link #close()} does not close the targets' providers: several routes share them, and whoever built them
+ * (the {@code Switchboard} facade) closes them.
  */
 public final class ProviderManager implements LlmProvider {
+
+    private static final System.Logger LOG = System.getLogger(ProviderManager.class.getName());
 
     /** One target of a route: a provider and, optionally, the model to use on it. */
     public record Target(LlmProvider provider, String model) {
@@ -34,7 +76,8 @@ public final class ProviderManager implements LlmProvider {
     private final RetryPolicy retry;
     private final CooldownPolicy cooldown;
     private final Clock clock;
-    private final Sleeper sleeper;
+    private final Map<Target, CircuitBreaker> breakers;
+    private final FallbackChain chain;
 
     private ProviderManager(Builder b) {
         this.name = b.name;
@@ -42,7 +85,13 @@ public final class ProviderManager implements LlmProvider {
         this.retry = b.retry;
         this.cooldown = b.cooldown;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
+        // One cooldown per distinct provider and model: a target listed twice shares its health.
+        Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
+        for (Target t : targets) {
+            byTarget.computeIfAbsent(t, k -> new CircuitBreaker(k.label(), cooldown, clock));
+        }
+        this.breakers = Collections.unmodifiableMap(byTarget);
+        this.chain = new FallbackChain(name, targets, breakers, retry, new Backoff(retry, b.random), clock, b.sleeper);
     }
 
     public static Builder builder(LlmProvider primary) {
@@ -57,6 +106,23 @@ public final class ProviderManager implements LlmProvider {
         return targets;
     }
 
+    public RetryPolicy retryPolicy() {
+        return retry;
+    }
+
+    public CooldownPolicy cooldownPolicy() {
+        return cooldown;
+    }
+
+    /** The cooldown state of each distinct target, in route order, as of now on the route's clock. */
+    public List<TargetState> targetStates() {
+        List<TargetState> states = new ArrayList<>(breakers.size());
+        for (CircuitBreaker b : breakers.values()) {
+            states.add(b.state());
+        }
+        return List.copyOf(states);
+    }
+
     @Override
     public String name() {
         return name;
@@ -67,6 +133,7 @@ public final class ProviderManager implements LlmProvider {
         return "route";
     }
 
+    /** What any target can do. */
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> all = EnumSet.noneOf(Capability.class);
@@ -78,12 +145,96 @@ public final class ProviderManager implements LlmProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        throw new UnsupportedOperationException("not yet written");
+        Objects.requireNonNull(request, "request");
+        FallbackChain.Outcome<ChatResponse> o = chain.run(new FallbackChain.Operation<>(
+                "chat", request.model().orElse(null), null, t -> t.provider().chat(forTarget(request, t))));
+        return o.value().withAttempts(o.attempts());
     }
 
+    /**
+     * Streams the answer of the first target that starts answering. The returned stream's {@link ChatStream#provider()}
+     * names that target and {@link ChatStream#attempts()} holds the trail, whose last (successful) try's latency is
+     * the time to the first content.
+     */
     @Override
     public ChatStream stream(ChatRequest request) {
-        throw new UnsupportedOperationException("not yet written");
+        Objects.requireNonNull(request, "request");
+        FallbackChain.Operation<OpenedStream> op = new FallbackChain.Operation<>(
+                "stream", request.model().orElse(null), null, t -> OpenedStream.open(t.provider(), forTarget(request, t)));
+        FallbackChain.Outcome<OpenedStream> o = chain.run(op);
+        return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), StreamResumer.NEVER);
+    }
+
+    /** Embeds with the first target that can; targets without {@link Capability#EMBEDDINGS} are skipped. */
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        Objects.requireNonNull(request, "request");
+        FallbackChain.Outcome<EmbeddingResponse> o = chain.run(new FallbackChain.Operation<>(
+                "embeddings", request.model(), Capability.EMBEDDINGS,
+                t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
+        return o.value().withAttempts(o.attempts());
+    }
+
+    /**
+     * The models of every target's provider (each provider asked once, duplicates dropped). A provider whose listing
+     * fails is left out; only when all fail does this throw ({@link AllTargetsFailedException}). Cooldowns are
+     * neither consulted nor changed: a listing says nothing about chat health.
+     */
+    @Override
+    public List<ModelInfo> listModels() {
+        Set<ModelInfo> models = new LinkedHashSet<>();
+        Set<LlmProvider> asked = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Attempt> trail = new ArrayList<>();
+        List<TargetFailure> failures = new ArrayList<>();
+        boolean anyListed = false;
+        for (Target t : targets) {
+            LlmProvider p = t.provider();
+            if (!asked.add(p)) {
+                continue;
+            }
+            Instant start = clock.instant();
+            try {
+                models.addAll(p.listModels());
+                trail.add(Attempt.success(p.name(), null, since(start)));
+                anyListed = true;
+            } catch (RuntimeException e) {
+                LlmException failure = Failures.of(p.name(), e);
+                trail.add(Attempt.failure(p.name(), null, since(start), failure.kind(),
+                        Failures.describe(failure)));
+                failures.add(new TargetFailure(p.name(), failure));
+                LOG.log(Level.DEBUG, () -> "route " + name + ": listing the models of " + p.name() + " failed, leaving them out: "
+                        + Failures.describe(failure));
+            }
+        }
+        if (!anyListed) {
+            throw new AllTargetsFailedException(name, trail, failures);
+        }
+        return List.copyOf(models);
+    }
+
+    /**
+     * Does nothing: a route owns none of its targets' providers (routes share them; the {@code Switchboard} facade,
+     * or whoever built them, closes them).
+     */
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("route ").append(name).append(" [");
+        for (int i = 0; i < targets.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(targets.get(i).label());
+        }
+        return sb.append(']').toString();
+    }
+
+    private Duration since(Instant start) {
+        Duration d = Duration.between(start, clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static ChatRequest forTarget(ChatRequest request, Target target) {
+        return target.model() == null ? request : request.toBuilder().model(target.model()).build();
     }
 
     /** Builds a {@link ProviderManager}. Not thread-safe. */
@@ -94,6 +245,7 @@ public final class ProviderManager implements LlmProvider {
         private CooldownPolicy cooldown = CooldownPolicy.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
         private Builder() {}
 
@@ -102,8 +254,16 @@ public final class ProviderManager implements LlmProvider {
         public Builder fallback(LlmProvider provider, String model) { targets.add(new Target(provider, model)); return this; }
         public Builder retry(RetryPolicy retry) { this.retry = Objects.requireNonNull(retry, "retry"); return this; }
         public Builder cooldown(CooldownPolicy cooldown) { this.cooldown = Objects.requireNonNull(cooldown, "cooldown"); return this; }
+        /** The clock of cooldowns and attempt latencies. */
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+        /** How the route waits between retries. */
         public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper, "sleeper"); return this; }
+
+        /**
+         * The source of backoff jitter: uniform values in [0, 1], called from any thread that calls the route, so it
+         * must be thread-safe. Defaults to {@link ThreadLocalRandom}.
+         */
+        public Builder random(DoubleSupplier random) { this.random = Objects.requireNonNull(random, "random"); return this; }
 
         public ProviderManager build() {
             if (targets.isEmpty()) {

@@ -1,0 +1,26 @@
+package dev.switchboard.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records every wait and advances the clock by it instead of sleeping. Thread-safe. */
+final class RecordingSleeper implements Sleeper {
+
+    private final ManualClock clock;
+    private final List<Duration> waits = new ArrayList<>();
+
+    RecordingSleeper(ManualClock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void sleep(Duration duration) {
+        waits.add(duration);
+        clock.advance(duration);
+    }
+
+    synchronized List<Duration> waits() {
+        return List.copyOf(waits);
+    }
+}
