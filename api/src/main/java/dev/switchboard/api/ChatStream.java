@@ -18,6 +18,11 @@ public interface ChatStream extends Iterator<ChatEvent>, AutoCloseable {
     /** The configured name of the provider this stream comes from (for a route: the one answering now). */
     String provider();
 
+    /** What the provider said about its rate limits on this stream's response; none by default. */
+    default RateLimits rateLimits() {
+        return RateLimits.NONE;
+    }
+
     /** The tries made so far, for a route; a plain provider's stream has none until it is collected. */
     default List<Attempt> attempts() {
         return List.of();

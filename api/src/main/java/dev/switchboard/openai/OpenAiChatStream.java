@@ -62,7 +62,7 @@ final class OpenAiChatStream extends AbstractChatStream {
     }
 
     @Override
-    protected RateLimits rateLimits() {
+    public RateLimits rateLimits() {
         return rateLimits;
     }
 

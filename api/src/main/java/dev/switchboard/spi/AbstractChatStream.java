@@ -47,8 +47,9 @@ public abstract class AbstractChatStream implements ChatStream {
      */
     protected abstract void release(boolean completed);
 
-    /** The provider's rate-limit headers for this stream. */
-    protected RateLimits rateLimits() {
+    /** The provider's rate-limit headers for this stream; override when the wire carries them. */
+    @Override
+    public RateLimits rateLimits() {
         return RateLimits.NONE;
     }
 

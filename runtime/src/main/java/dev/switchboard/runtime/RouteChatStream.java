@@ -74,24 +74,14 @@ final class RouteChatStream extends AbstractChatStream {
     }
 
     @Override
-    protected void release() {
+    protected void release(boolean completed) {
         Failures.closeQuietly(live, answering);
     }
 
-    /**
-     * The live stream's rate-limit headers. {@link ChatStream} does not expose them, but a drained stream's
-     * {@code collect()} returns its whole fold (rate limits included) at no cost, so ask it once it has ended.
-     */
+    /** The answering provider's rate-limit headers. */
     @Override
-    protected RateLimits rateLimits() {
-        if (!liveEnded) {
-            return RateLimits.NONE;
-        }
-        try {
-            return live.collect().rateLimits();
-        } catch (RuntimeException e) {
-            return RateLimits.NONE;
-        }
+    public RateLimits rateLimits() {
+        return live.rateLimits();
     }
 
     @Override

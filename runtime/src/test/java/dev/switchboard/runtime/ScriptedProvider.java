@@ -267,7 +267,7 @@ final class ScriptedProvider implements LlmProvider {
         }
 
         @Override
-        protected void release() {
+        protected void release(boolean completed) {
             releases.incrementAndGet();
         }
 
