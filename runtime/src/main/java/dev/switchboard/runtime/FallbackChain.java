@@ -120,7 +120,12 @@ final class FallbackChain {
                     settled = true;
                     throw new RequestRejectedException(failure, trail);
                 }
-                boolean opened = breaker.failed(permit, failure.kind());
+                boolean opened = false;
+                if (saysNothingAboutHealth(failure.kind())) {
+                    breaker.released(permit);
+                } else {
+                    opened = breaker.failed(permit, failure.kind());
+                }
                 settled = true;
                 failures.add(new TargetFailure(target.label(), failure));
                 logFailure(target, failure, opened, breaker, i + 1 < targets.size() ? targets.get(i + 1) : null);
@@ -131,6 +136,15 @@ final class FallbackChain {
             }
         }
         throw new AllTargetsFailedException(route, trail, failures);
+    }
+
+    /**
+     * Failures caused by what this request asks (a feature the target lacks, a prompt too long for it, content its
+     * filter refuses) say nothing about the target's health: they move the request on but do not count towards a
+     * cooldown, or one tool-calling request would take the target away from every plain one.
+     */
+    private static boolean saysNothingAboutHealth(ErrorKind kind) {
+        return kind == ErrorKind.UNSUPPORTED || kind == ErrorKind.CONTEXT_LENGTH || kind == ErrorKind.CONTENT_FILTER;
     }
 
     /** The retry loop of one target. */

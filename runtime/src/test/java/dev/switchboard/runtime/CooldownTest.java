@@ -68,6 +68,22 @@ class CooldownTest {
     }
 
     @Test
+    void failuresCausedByTheRequestMoveOnWithoutCountingTowardsCooldown() {
+        openai.failing(ErrorKind.UNSUPPORTED).failing(ErrorKind.CONTEXT_LENGTH).failing(ErrorKind.CONTENT_FILTER)
+                .answering("plain answer");
+        groq.answering("g1").answering("g2").answering("g3");
+        ProviderManager route = route(1);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(route.chat(ChatRequest.of("needs a feature")).provider()).isEqualTo("groq");
+        }
+        ChatResponse plain = route.chat(ChatRequest.of("plain"));
+
+        assertThat(plain.text()).isEqualTo("plain answer");
+        assertThat(route.targetStates().get(0)).isEqualTo(new TargetState("openai", CircuitState.CLOSED, 0, null));
+    }
+
+    @Test
     void callerErrorsDoNotCount() {
         openai.failing(ErrorKind.INVALID_REQUEST);
         ProviderManager route = route(1);
