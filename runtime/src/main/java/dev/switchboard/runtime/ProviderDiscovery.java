@@ -113,9 +113,15 @@ public final class ProviderDiscovery {
         String name;
         try {
             factory = provider.get();
-            name = factory.type();
         } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             problems.add(failure(where, type.getName() + " failed to load: " + describe(e)));
+            return;
+        }
+        try {
+            name = factory.type();
+        } catch (RuntimeException | LinkageError e) {
+            problems.add(failure(where, type.getName() + ".type() failed: " + e.getClass().getName() + ": "
+                    + describe(e)));
             return;
         }
         if (name == null || name.isBlank() || !name.equals(name.strip())) {
