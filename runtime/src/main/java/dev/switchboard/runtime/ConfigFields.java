@@ -210,14 +210,14 @@ final class ConfigFields {
 
     /** How a value reads to a user: "a block", "a list", "the string 'x'", "the number 3". */
     static String kind(ConfigValue v) {
-        switch (v.valueType()) {
-            case OBJECT: return "a block";
-            case LIST: return "a list";
-            case STRING: return "the string '" + v.unwrapped() + "'";
-            case NUMBER: return "the number " + v.unwrapped();
-            case BOOLEAN: return "the boolean " + v.unwrapped();
-            default: return "null";
-        }
+        return switch (v.valueType()) {
+            case OBJECT -> "a block";
+            case LIST -> "a list";
+            case STRING -> "the string '" + v.unwrapped() + "'";
+            case NUMBER -> "the number " + v.unwrapped();
+            case BOOLEAN -> "the boolean " + v.unwrapped();
+            case NULL -> "null";
+        };
     }
 
     /** Joins path elements, quoting those that need it (names with dots, slashes, spaces). */

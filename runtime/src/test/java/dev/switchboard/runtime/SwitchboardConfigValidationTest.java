@@ -340,4 +340,27 @@ class SwitchboardConfigValidationTest {
         assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
         assertThat(e.problems()).allSatisfy(p -> assertThat(p).startsWith(file + ":").doesNotContain("\n"));
     }
+
+    @Test
+    void reportsEverySubstitutionThatCannotBeResolved() {
+        // given
+        Path file = TestPlugins.config(dir,
+                "switchboard.providers.recording {",
+                "  api-key = ${SWITCHBOARD_TEST_UNSET_KEY}",
+                "  base-url = \"https://\"${SWITCHBOARD_TEST_UNSET_HOST}\"/v1\"",
+                "  model = ${?SWITCHBOARD_TEST_UNSET_OPTIONAL}",
+                "}");
+        Switchboard.Builder builder = builder(file);
+
+        // when
+        List<String> problems = builder.check();
+
+        // then: the optional one is simply unset
+        assertThat(problems).satisfiesExactly(
+                p -> assertThat(p).startsWith(file + ":2: switchboard.providers.recording.api-key: cannot resolve")
+                        .contains("SWITCHBOARD_TEST_UNSET_KEY"),
+                p -> assertThat(p).startsWith(file + ":3: switchboard.providers.recording.base-url: cannot resolve")
+                        .contains("SWITCHBOARD_TEST_UNSET_HOST"));
+        assertThat(builder.render(ConfigFormat.HOCON)).contains("SWITCHBOARD_TEST_UNSET_KEY");
+    }
 }

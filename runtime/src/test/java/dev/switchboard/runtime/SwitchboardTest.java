@@ -325,4 +325,18 @@ class SwitchboardTest {
             assertThat(p).isInstanceOf(RecordingProvider.class);
         }
     }
+
+    @Test
+    void acceptsAnAlreadyParsedConfig() {
+        // given
+        com.typesafe.config.Config parsed = com.typesafe.config.ConfigFactory.parseString(
+                "switchboard.providers.parsed { type = recording, model = \"parsed-model\" }");
+
+        // when
+        try (Switchboard sb = Switchboard.builder().config(parsed).env(Map.of()).classLoader(plugins).build()) {
+
+            // then
+            assertThat(settings(sb, "parsed").model()).contains("parsed-model");
+        }
+    }
 }
