@@ -296,6 +296,7 @@ public final class Switchboard implements AutoCloseable {
          * {@link #check()}.
          *
          * @throws SwitchboardConfigException when the file cannot be read or parsed
+         * @throws ProviderDiscoveryException when a provider type is installed twice
          */
         public String render(ConfigFormat format) {
             Objects.requireNonNull(format, "format");

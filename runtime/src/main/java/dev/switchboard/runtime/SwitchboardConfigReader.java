@@ -1,6 +1,7 @@
 package dev.switchboard.runtime;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -35,8 +36,12 @@ final class SwitchboardConfigReader {
     Optional<SwitchboardConfig> read() {
         Config resolved = loaded.resolved();
         ConfigValue rootValue = resolved.root().get(ROOT);
-        if (rootValue == null || ConfigFields.isUnresolved(rootValue)) {
-            return Optional.empty(); // the runtime's reference.conf is missing, or reported by the loader
+        if (rootValue == null) {
+            // Neither the user nor a visible reference.conf says anything: every setting has a coded default.
+            rootValue = ConfigFactory.empty().root();
+        }
+        if (ConfigFields.isUnresolved(rootValue)) {
+            return Optional.empty(); // reported by the loader
         }
         if (rootValue.valueType() != ConfigValueType.OBJECT) {
             problems.add(rootValue.origin(), ROOT, "must be a block { ... }, not " + ConfigFields.kind(rootValue));

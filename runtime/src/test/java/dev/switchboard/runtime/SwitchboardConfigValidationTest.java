@@ -363,4 +363,20 @@ class SwitchboardConfigValidationTest {
                         .contains("SWITCHBOARD_TEST_UNSET_HOST"));
         assertThat(builder.render(ConfigFormat.HOCON)).contains("SWITCHBOARD_TEST_UNSET_KEY");
     }
+
+    @Test
+    void saysSoWhenNoProviderTypeIsInstalled() throws IOException {
+        // given a loader that sees no provider jar (nor the runtime's own reference.conf)
+        try (URLClassLoader bare = new URLClassLoader(new java.net.URL[0], ClassLoader.getPlatformClassLoader())) {
+            Path file = TestPlugins.config(dir, "switchboard.providers.openai {}");
+
+            // when
+            List<String> problems = Switchboard.builder().config(file).env(Map.of()).classLoader(bare).check();
+
+            // then
+            assertThat(problems).containsExactly(file + ":1: switchboard.providers.openai.type: missing: 'openai' is"
+                    + " not a provider type, so the block must say which it is with type = ...; no provider types are"
+                    + " installed (add a provider jar such as switchboard-provider-openai)");
+        }
+    }
 }
