@@ -1,0 +1,25 @@
+package dev.switchboard.runtime;
+
+import com.typesafe.config.ConfigOrigin;
+import dev.switchboard.spi.ProviderSettings;
+import java.util.Objects;
+
+/**
+ * One checked provider block, ready to hand to its factory.
+ *
+ * @param type       the installed type that creates it
+ * @param settings   the settings read from the block over the type's defaults
+ * @param origin     where the block is written, for problems the factory reports
+ * @param keyMissing whether the type expects a key ({@code api-key-env} is set) but none was found
+ */
+record ProviderConfig(DiscoveredType type, ProviderSettings settings, ConfigOrigin origin, boolean keyMissing) {
+
+    ProviderConfig {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(settings, "settings");
+    }
+
+    String name() {
+        return settings.name();
+    }
+}

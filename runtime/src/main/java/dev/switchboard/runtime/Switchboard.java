@@ -1,0 +1,406 @@
+package dev.switchboard.runtime;
+
+import com.typesafe.config.Config;
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.http.HttpTransport;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.Secret;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The entry point: reads the configuration ({@code switchboard.conf} over every {@code reference.conf}), checks it
+ * whole, creates its providers over one shared HTTP pool and wires its routes.
+ *
+ * <pre>{@code
+ * try (Switchboard sb = Switchboard.load()) {
+ *     ChatResponse r = sb.defaultRoute().chat(ChatRequest.of("Hello!"));
+ * }
+ * }</pre>
+ *
+ * Immutable once built and thread-safe. {@link #close()} closes the providers and routes it created, then the HTTP
+ * pool.
+ */
+public final class Switchboard implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
+
+    private final ProviderRegistry registry;
+    private final SwitchboardConfig config;
+    private final Map<String, String> env;
+    private final HttpTransport transport;
+    private final Map<String, LlmProvider> providers;
+    private final Map<String, ProviderManager> routes;
+    private final Map<String, String> missingKeys;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Switchboard(ProviderRegistry registry, SwitchboardConfig config, Map<String, String> env,
+                        HttpTransport transport, Map<String, LlmProvider> providers,
+                        Map<String, ProviderManager> routes) {
+        this.registry = registry;
+        this.config = config;
+        this.env = env;
+        this.transport = transport;
+        this.providers = Collections.unmodifiableMap(new TreeMap<>(providers));
+        this.routes = Collections.unmodifiableMap(new TreeMap<>(routes));
+        Map<String, String> missing = new TreeMap<>();
+        for (ProviderConfig p : config.providers().values()) {
+            if (p.keyMissing()) {
+                missing.put(p.name(), p.settings().apiKeyHint());
+            }
+        }
+        this.missingKeys = Collections.unmodifiableMap(missing);
+    }
+
+    /**
+     * Loads the file {@code SWITCHBOARD_CONFIG} names, else {@code switchboard.conf} in the working directory when
+     * there is one, else only the defaults of the installed jars.
+     *
+     * @throws SwitchboardConfigException listing every problem of the configuration
+     * @throws ProviderDiscoveryException when a provider type is installed twice
+     */
+    public static Switchboard load() {
+        Map<String, String> env = System.getenv();
+        Builder b = builder().env(env);
+        SwitchboardConfigLoader.locate(env, Path.of("").toAbsolutePath()).ifPresent(b::config);
+        return b.build();
+    }
+
+    /** Loads {@code file} (which must exist) over the defaults of the installed jars. */
+    public static Switchboard load(Path file) {
+        return builder().config(file).build();
+    }
+
+    /**
+     * Checks {@code file} without creating anything: the problems, each one line, or an empty list when it is
+     * valid. A factory's own checks run only when it creates its provider, so {@link #load(Path)} can still find
+     * problems of that kind.
+     */
+    public static List<String> check(Path file) {
+        return builder().config(file).check();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The configured provider {@code name}.
+     *
+     * @throws IllegalArgumentException when there is none, listing those there are
+     */
+    public LlmProvider provider(String name) {
+        Objects.requireNonNull(name, "name");
+        requireOpen();
+        LlmProvider p = providers.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no provider '" + name + "'; " + (providers.isEmpty()
+                    ? "none are configured: add a block switchboard.providers." + name + " { ... }"
+                    : "configured providers: " + String.join(", ", providers.keySet())));
+        }
+        return p;
+    }
+
+    /**
+     * The configured route {@code name}: a {@link ProviderManager} over its targets.
+     *
+     * @throws IllegalArgumentException when there is none, saying how to define it
+     */
+    public ProviderManager route(String name) {
+        Objects.requireNonNull(name, "name");
+        requireOpen();
+        ProviderManager r = routes.get(name);
+        if (r != null) {
+            return r;
+        }
+        String define = "define switchboard.routes." + name + " { targets = [ "
+                + (providers.isEmpty() ? "\"<provider>\"" : "\"" + providers.keySet().iterator().next() + "\"")
+                + " ] }";
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("no route '" + name + "': no routes are configured; " + define
+                    + (providers.isEmpty() ? " after adding a provider under switchboard.providers" : ""));
+        }
+        throw new IllegalArgumentException("no route '" + name + "'; configured routes: "
+                + String.join(", ", routes.keySet()) + "; to add it, " + define);
+    }
+
+    /** The route {@code switchboard.default-route} names. */
+    public ProviderManager defaultRoute() {
+        return route(config.defaultRoute());
+    }
+
+    /** The name {@code switchboard.default-route} gives. */
+    public String defaultRouteName() {
+        return config.defaultRoute();
+    }
+
+    /** The configured provider names, ordered. */
+    public Set<String> providerNames() {
+        return providers.keySet();
+    }
+
+    /** The configured route names, ordered. */
+    public Set<String> routeNames() {
+        return routes.keySet();
+    }
+
+    /** The installed provider types, ordered by name. */
+    public List<DiscoveredType> types() {
+        return registry.types();
+    }
+
+    /** The plugins that were found but could not be loaded. */
+    public List<DiscoveryProblem> discoveryProblems() {
+        return registry.problems();
+    }
+
+    /**
+     * The providers whose type expects an API key ({@code api-key-env} is set) but which have none: the provider
+     * name and where to set the key. Such providers exist, and fail each request with an authentication error.
+     */
+    public Map<String, String> missingKeys() {
+        return missingKeys;
+    }
+
+    /** The resolved {@code switchboard} configuration, defaults included, with every secret shown as {@code ****}. */
+    public String renderConfig(ConfigFormat format) {
+        Objects.requireNonNull(format, "format");
+        return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(config.resolved(), format);
+    }
+
+    /** Closes every route and provider this instance created, then the shared HTTP pool. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<AutoCloseable> all = new ArrayList<>(routes.values());
+        all.addAll(providers.values());
+        all.add(transport);
+        RuntimeException failure = closeAll(all);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Switchboard is closed");
+        }
+    }
+
+    /** Closes each in order, carrying on past failures; returns the first (with the others suppressed), or null. */
+    private static RuntimeException closeAll(List<? extends AutoCloseable> resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
+                if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new IllegalStateException("closing failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * Builds a {@link Switchboard} from explicit inputs, for tests and embedding. By default: no user config (only
+     * the installed defaults), the process environment, the UTC system clock, and the context class loader. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+
+        private SwitchboardConfigLoader.Input input = new SwitchboardConfigLoader.NoInput();
+        private Map<String, String> env = System.getenv();
+        private Clock clock = Clock.systemUTC();
+        private ClassLoader classLoader;
+        private Sleeper sleeper = Sleeper.SYSTEM;
+
+        private Builder() {}
+
+        /** The user's config file, which must exist. */
+        public Builder config(Path file) {
+            this.input = new SwitchboardConfigLoader.FileInput(file);
+            return this;
+        }
+
+        /** An already parsed user config (resolved or not). */
+        public Builder config(Config config) {
+            this.input = new SwitchboardConfigLoader.ParsedInput(config);
+            return this;
+        }
+
+        /** The user's config as HOCON text. */
+        public Builder config(String hocon) {
+            this.input = new SwitchboardConfigLoader.TextInput(hocon);
+            return this;
+        }
+
+        /** The environment variables {@code ${?VAR}} and {@code api-key-env} read; the process's by default. */
+        public Builder env(Map<String, String> env) {
+            this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+            return this;
+        }
+
+        /** The clock providers and routes use. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where provider jars and {@code reference.conf} files are looked up. */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /** How routes wait between retries; tests pass one that does not really sleep. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Checks the configuration without creating providers or the HTTP pool.
+         *
+         * @return every problem, one line each, ordered by file and line; empty when the configuration is valid
+         */
+        public List<String> check() {
+            ProviderRegistry registry;
+            try {
+                registry = ProviderDiscovery.discover(loader());
+            } catch (ProviderDiscoveryException e) {
+                return e.problems();
+            }
+            ConfigProblems problems = new ConfigProblems();
+            read(registry, problems);
+            return problems.lines();
+        }
+
+        /**
+         * The resolved {@code switchboard} configuration with secrets masked, even when it does not pass
+         * {@link #check()}.
+         *
+         * @throws SwitchboardConfigException when the file cannot be read or parsed
+         * @throws ProviderDiscoveryException when a provider type is installed twice
+         */
+        public String render(ConfigFormat format) {
+            Objects.requireNonNull(format, "format");
+            ProviderRegistry registry = ProviderDiscovery.discover(loader());
+            ConfigProblems problems = new ConfigProblems();
+            SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(input, loader(), env, problems)
+                    .orElseThrow(() -> new SwitchboardConfigException(problems.lines()));
+            return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(loaded.resolved(), format);
+        }
+
+        /**
+         * Checks the configuration, then creates its providers and routes.
+         *
+         * @throws SwitchboardConfigException listing every problem found, nothing having been created
+         * @throws ProviderDiscoveryException when a provider type is installed twice
+         */
+        public Switchboard build() {
+            ProviderRegistry registry = ProviderDiscovery.discover(loader());
+            ConfigProblems problems = new ConfigProblems();
+            Optional<SwitchboardConfig> config = read(registry, problems);
+            if (config.isEmpty()) {
+                throw new SwitchboardConfigException(problems.lines());
+            }
+            return create(registry, config.get());
+        }
+
+        private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
+            return SwitchboardConfigLoader.load(input, loader(), env, problems)
+                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems).read());
+        }
+
+        private ClassLoader loader() {
+            if (classLoader != null) {
+                return classLoader;
+            }
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : Switchboard.class.getClassLoader();
+        }
+
+        private Switchboard create(ProviderRegistry registry, SwitchboardConfig config) {
+            HttpTransport transport = HttpTransport.create(config.maxConnections(), config.maxConnectionsPerRoute());
+            Map<String, LlmProvider> providers = new LinkedHashMap<>();
+            try {
+                ProviderContext context = new ProviderContext(transport, clock);
+                ConfigProblems problems = new ConfigProblems();
+                for (ProviderConfig p : config.providers().values()) {
+                    create(p, context, problems).ifPresent(provider -> providers.put(p.name(), provider));
+                }
+                if (!problems.isEmpty()) {
+                    throw new SwitchboardConfigException(problems.lines());
+                }
+                Map<String, ProviderManager> routes = new LinkedHashMap<>();
+                for (RouteConfig r : config.routes().values()) {
+                    routes.put(r.name(), route(r, providers));
+                }
+                Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes);
+                sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
+                        "provider {0} has no API key; {1}", name, hint));
+                return sb;
+            } catch (RuntimeException | Error e) {
+                List<AutoCloseable> created = new ArrayList<>(providers.values());
+                created.add(transport);
+                RuntimeException closing = closeAll(created);
+                if (closing != null) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        }
+
+        /** One provider; a factory refusing its settings is a config problem at the provider's block. */
+        private static Optional<LlmProvider> create(ProviderConfig p, ProviderContext context, ConfigProblems problems) {
+            String path = ConfigFields.join("switchboard", "providers", p.name());
+            try {
+                LlmProvider provider = p.type().factory().create(p.settings(), context);
+                if (provider == null) {
+                    problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
+                            + ") created nothing; report this to the plugin's authors");
+                    return Optional.empty();
+                }
+                LOG.log(System.Logger.Level.DEBUG, "created provider {0} of type {1}", p.name(), p.type().type());
+                return Optional.of(provider);
+            } catch (IllegalArgumentException e) {
+                problems.add(p.origin(), path, redact(String.valueOf(e.getMessage()), p));
+            } catch (RuntimeException e) {
+                problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
+                        + ") failed to create it: " + e.getClass().getName() + ": " + redact(String.valueOf(e.getMessage()), p));
+            }
+            return Optional.empty();
+        }
+
+        /** A factory's message must not carry the key into logs. */
+        private static String redact(String message, ProviderConfig p) {
+            Optional<Secret> key = p.settings().apiKey();
+            return key.isPresent() ? message.replace(key.get().reveal(), MaskedConfigRenderer.MASK) : message;
+        }
+
+        private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers) {
+            RouteConfig.Target first = r.targets().get(0);
+            ProviderManager.Builder b = ProviderManager.builder(providers.get(first.provider()), first.model());
+            for (RouteConfig.Target t : r.targets().subList(1, r.targets().size())) {
+                b.fallback(providers.get(t.provider()), t.model());
+            }
+            return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).clock(clock).sleeper(sleeper).build();
+        }
+    }
+}

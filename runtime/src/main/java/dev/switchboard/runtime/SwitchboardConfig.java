@@ -1,0 +1,28 @@
+package dev.switchboard.runtime;
+
+import com.typesafe.config.Config;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A whole checked configuration: what {@link Switchboard} builds its providers, routes and HTTP pool from.
+ *
+ * @param resolved               the resolved configuration (references included), for rendering
+ * @param providers              the provider blocks by name, ordered
+ * @param routes                 the route blocks by name, ordered
+ * @param defaultRoute           the name {@code switchboard.default-route} gives
+ * @param maxConnections         the HTTP pool's total limit
+ * @param maxConnectionsPerRoute the HTTP pool's limit per host
+ */
+record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> providers, Map<String, RouteConfig> routes,
+                         String defaultRoute, int maxConnections, int maxConnectionsPerRoute) {
+
+    SwitchboardConfig {
+        Objects.requireNonNull(resolved, "resolved");
+        providers = Collections.unmodifiableMap(new TreeMap<>(providers));
+        routes = Collections.unmodifiableMap(new TreeMap<>(routes));
+        Objects.requireNonNull(defaultRoute, "defaultRoute");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.switchboard.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.switchboard.http.HttpTransport;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a loaded configuration against the installed provider types and reads it into a
+ * {@link SwitchboardConfig}, recording every problem rather than stopping at the first. Creates nothing.
+ */
+final class SwitchboardConfigReader {
+
+    private static final String ROOT = SwitchboardConfigLoader.ROOT;
+
+    private final SwitchboardConfigLoader.Loaded loaded;
+    private final ProviderRegistry registry;
+    private final Map<String, String> env;
+    private final ConfigProblems problems;
+
+    SwitchboardConfigReader(SwitchboardConfigLoader.Loaded loaded, ProviderRegistry registry, Map<String, String> env,
+                            ConfigProblems problems) {
+        this.loaded = loaded;
+        this.registry = registry;
+        this.env = env;
+        this.problems = problems;
+    }
+
+    /** The configuration, or empty when it has problems (then recorded). */
+    Optional<SwitchboardConfig> read() {
+        Config resolved = loaded.resolved();
+        ConfigValue rootValue = resolved.root().get(ROOT);
+        if (rootValue == null) {
+            // Neither the user nor a visible reference.conf says anything: every setting has a coded default.
+            rootValue = ConfigFactory.empty().root();
+        }
+        if (ConfigFields.isUnresolved(rootValue)) {
+            return Optional.empty(); // reported by the loader
+        }
+        if (rootValue.valueType() != ConfigValueType.OBJECT) {
+            problems.add(rootValue.origin(), ROOT, "must be a block { ... }, not " + ConfigFields.kind(rootValue));
+            return Optional.empty();
+        }
+        ConfigObject rootObject = (ConfigObject) rootValue;
+        ConfigFields root = new ConfigFields(rootObject.toConfig(), ROOT, rootObject.origin(), problems);
+        checkKnownKeys(rootObject);
+
+        Map<String, ProviderConfig> providers = new ProviderConfigReader(root, registry, env).read();
+        Map<String, RouteConfig> routes = new RouteConfigReader(root, ProviderConfigReader.names(root)).read();
+        String defaultRoute = root.nonBlankString("default-route").orElse("default");
+        Set<String> routeNames = RouteConfigReader.names(root);
+        if (!routeNames.isEmpty() && !routeNames.contains(defaultRoute)) {
+            problems.add(root.value("default-route").map(ConfigValue::origin).orElse(root.origin()),
+                    root.path("default-route"), "names no configured route '" + defaultRoute + "'; configured routes: "
+                            + String.join(", ", routeNames));
+        }
+        int maxConnections = HttpTransport.DEFAULT_MAX_CONNECTIONS;
+        int maxPerRoute = HttpTransport.DEFAULT_MAX_CONNECTIONS_PER_ROUTE;
+        Optional<ConfigFields> http = root.block("http");
+        if (http.isPresent()) {
+            maxConnections = http.get().integer("max-connections", 1).orElse(maxConnections);
+            maxPerRoute = http.get().integer("max-connections-per-route", 1).orElse(maxPerRoute);
+        }
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SwitchboardConfig(resolved, providers, routes, defaultRoute, maxConnections, maxPerRoute));
+    }
+
+    /** A key under {@code switchboard} that no reference.conf declares is a typo (or a missing module). */
+    private void checkKnownKeys(ConfigObject root) {
+        ConfigValue reference = loaded.reference().root().get(ROOT);
+        if (!(reference instanceof ConfigObject)) {
+            return;
+        }
+        Set<String> known = new TreeSet<>(((ConfigObject) reference).keySet());
+        for (Map.Entry<String, ConfigValue> e : root.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                problems.add(e.getValue().origin(), ConfigFields.join(ROOT, e.getKey()),
+                        "unknown key; known keys: " + String.join(", ", known));
+            }
+        }
+    }
+}

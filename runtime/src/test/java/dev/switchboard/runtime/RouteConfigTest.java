@@ -1,0 +1,86 @@
+package dev.switchboard.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouteConfigTest {
+
+    private static final Set<String> PROVIDERS = Set.of("openai", "together", "meta-llama-host");
+
+    @Test
+    void readsABareProviderName() {
+        assertThat(RouteConfig.Target.parse("openai", PROVIDERS)).isEqualTo(new RouteConfig.Target("openai", null));
+    }
+
+    @Test
+    void splitsProviderAndModelAtTheFirstSlash() {
+        assertThat(RouteConfig.Target.parse("openai/gpt-4o", PROVIDERS))
+                .isEqualTo(new RouteConfig.Target("openai", "gpt-4o"));
+    }
+
+    @Test
+    void keepsTheSlashesOfAModelName() {
+        assertThat(RouteConfig.Target.parse("together/meta-llama/Llama-3-8b", PROVIDERS))
+                .isEqualTo(new RouteConfig.Target("together", "meta-llama/Llama-3-8b"));
+    }
+
+    @Test
+    void rejectsAModelWhosePrefixIsNoProvider() {
+        assertThatThrownBy(() -> RouteConfig.Target.parse("meta-llama/Llama-3-8b", PROVIDERS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target 'meta-llama/Llama-3-8b' names no configured provider ('meta-llama' is none)");
+    }
+
+    @Test
+    void rejectsAnEmptyModel() {
+        assertThatThrownBy(() -> RouteConfig.Target.parse("openai/", PROVIDERS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no model after the '/'");
+    }
+
+    @Test
+    void takesRetryAndCooldownFromTheRouteDefaultsWhenUnset() {
+        // when
+        SwitchboardConfig config = read("switchboard { providers.openai {}, routes.default.targets = [ openai ] }");
+
+        // then: reference.conf states the policies' documented defaults
+        RouteConfig route = config.routes().get("default");
+        assertThat(route.retry()).isEqualTo(RetryPolicy.DEFAULT);
+        assertThat(route.cooldown()).isEqualTo(CooldownPolicy.DEFAULT);
+    }
+
+    @Test
+    void readsRetryAndCooldownOverTheRouteDefaults() {
+        // when
+        SwitchboardConfig config = read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  routes.default {",
+                "    targets = [ openai ]",
+                "    retry { max-retries = 5, initial-delay = 1s, multiplier = 3 }",
+                "    cooldown.duration = 2m",
+                "  }",
+                "}"));
+
+        // then
+        RouteConfig route = config.routes().get("default");
+        assertThat(route.retry()).isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1),
+                RetryPolicy.DEFAULT.maxDelay(), 3.0));
+        assertThat(route.cooldown()).isEqualTo(new CooldownPolicy(CooldownPolicy.DEFAULT.failureThreshold(),
+                Duration.ofMinutes(2)));
+    }
+
+    private static SwitchboardConfig read(String hocon) {
+        ClassLoader loader = RouteConfigTest.class.getClassLoader();
+        ConfigProblems problems = new ConfigProblems();
+        SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader
+                .load(new SwitchboardConfigLoader.TextInput(hocon), loader, Map.of(), problems).orElseThrow();
+        return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems).read()
+                .orElseThrow(() -> new AssertionError(problems.lines()));
+    }
+}
