@@ -22,6 +22,7 @@ public final class HttpTransport implements AutoCloseable {
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final TimeoutSweeper timeouts;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HttpTransport(int maxConnections, int maxPerRoute) {
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
@@ -65,8 +66,16 @@ public final class HttpTransport implements AutoCloseable {
         return pool.getTotalStats().getLeased();
     }
 
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes every connection and stops the timeout thread; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         timeouts.stop();
         client.close(CloseMode.IMMEDIATE);
     }

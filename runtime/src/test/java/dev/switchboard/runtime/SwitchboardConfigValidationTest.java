@@ -302,7 +302,7 @@ class SwitchboardConfigValidationTest {
         List<RecordingProvider> created = RecordingFactory.createdWith(marker);
         assertThat(created).singleElement().satisfies(p -> {
             assertThat(p.closeCount()).isEqualTo(1);
-            assertThat(p.context().http().scheduler().isShutdown()).isTrue();
+            assertThat(p.context().http().isClosed()).isTrue();
         });
     }
 

@@ -289,7 +289,7 @@ class SwitchboardTest {
         // then
         assertThat(a.closeCount()).isEqualTo(1);
         assertThat(b.closeCount()).isEqualTo(1);
-        assertThat(a.context().http().scheduler().isShutdown()).isTrue();
+        assertThat(a.context().http().isClosed()).isTrue();
         assertThatThrownBy(() -> sb.provider("a")).isInstanceOf(IllegalStateException.class);
     }
 
