@@ -53,7 +53,13 @@ public final class ProviderDiscovery {
         List<DiscoveryProblem> problems = new ArrayList<>();
         Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (DiscoverySource source : sources) {
+            int typesBefore = types.size() + duplicates.size();
+            int problemsBefore = problems.size();
             discover(source, types, duplicates, problems, seen);
+            if (source.plugin() && types.size() + duplicates.size() == typesBefore && problems.size() == problemsBefore) {
+                problems.add(failure(source.label(), "no provider type found: its jars declare no "
+                        + SERVICE_FILE + " (is it a Switchboard provider plugin?)"));
+            }
         }
         if (!duplicates.isEmpty()) {
             List<String> lines = new ArrayList<>();

@@ -229,6 +229,8 @@ public final class Switchboard implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ClassLoader classLoader;
         private Sleeper sleeper = Sleeper.SYSTEM;
+        private Path pluginsDirectory;
+        private List<DiscoverySource> sources;
 
         private Builder() {}
 
@@ -265,6 +267,17 @@ public final class Switchboard implements AutoCloseable {
         /** Where provider jars and {@code reference.conf} files are looked up. */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            this.sources = null;
+            return this;
+        }
+
+        /**
+         * A directory of provider plugins: each sub-folder {@code <name>/} (its jars) and each jar directly in it is
+         * loaded by its own isolated class loader, beside what the class path provides.
+         */
+        public Builder pluginsDirectory(Path directory) {
+            this.pluginsDirectory = Objects.requireNonNull(directory, "directory");
+            this.sources = null;
             return this;
         }
 
@@ -282,7 +295,7 @@ public final class Switchboard implements AutoCloseable {
         public List<String> check() {
             ProviderRegistry registry;
             try {
-                registry = ProviderDiscovery.discover(loader());
+                registry = ProviderDiscovery.discover(sources());
             } catch (ProviderDiscoveryException e) {
                 return e.problems();
             }
@@ -300,9 +313,9 @@ public final class Switchboard implements AutoCloseable {
          */
         public String render(ConfigFormat format) {
             Objects.requireNonNull(format, "format");
-            ProviderRegistry registry = ProviderDiscovery.discover(loader());
+            ProviderRegistry registry = ProviderDiscovery.discover(sources());
             ConfigProblems problems = new ConfigProblems();
-            SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(input, loader(), env, problems)
+            SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(input, sources(), env, problems)
                     .orElseThrow(() -> new SwitchboardConfigException(problems.lines()));
             return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(loaded.resolved(), format);
         }
@@ -314,7 +327,7 @@ public final class Switchboard implements AutoCloseable {
          * @throws ProviderDiscoveryException when a provider type is installed twice
          */
         public Switchboard build() {
-            ProviderRegistry registry = ProviderDiscovery.discover(loader());
+            ProviderRegistry registry = ProviderDiscovery.discover(sources());
             ConfigProblems problems = new ConfigProblems();
             Optional<SwitchboardConfig> config = read(registry, problems);
             if (config.isEmpty()) {
@@ -324,8 +337,21 @@ public final class Switchboard implements AutoCloseable {
         }
 
         private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
-            return SwitchboardConfigLoader.load(input, loader(), env, problems)
+            return SwitchboardConfigLoader.load(input, sources(), env, problems)
                     .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems).read());
+        }
+
+        /** The class path, then each plugin, scanned once per builder. */
+        private List<DiscoverySource> sources() {
+            if (sources == null) {
+                List<DiscoverySource> all = new ArrayList<>();
+                all.add(DiscoverySource.classpath(loader()));
+                if (pluginsDirectory != null) {
+                    all.addAll(PluginFolders.scan(pluginsDirectory, Switchboard.class.getClassLoader()));
+                }
+                sources = List.copyOf(all);
+            }
+            return sources;
         }
 
         private ClassLoader loader() {

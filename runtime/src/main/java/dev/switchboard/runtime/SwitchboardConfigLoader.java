@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,13 +73,14 @@ final class SwitchboardConfigLoader {
     }
 
     /** Loads {@code input}; on a problem that leaves nothing to validate, records it and returns empty. */
-    static Optional<Loaded> load(Input input, ClassLoader loader, Map<String, String> env, ConfigProblems problems) {
+    static Optional<Loaded> load(Input input, List<DiscoverySource> sources, Map<String, String> env,
+                                 ConfigProblems problems) {
         try {
             Optional<Config> user = parse(input, problems);
             if (user.isEmpty()) {
                 return Optional.empty();
             }
-            Config reference = ConfigFactory.defaultReferenceUnresolved(loader);
+            Config reference = references(sources);
             // Variables are the last fallback, as Typesafe's own ${?VAR} lookup is; fromMap takes names as keys,
             // not paths. Only the switchboard subtree is ever read or shown, so they never leak into output.
             Config environment = ConfigValueFactory.fromMap(env, "environment variables").toConfig();
@@ -90,6 +92,17 @@ final class SwitchboardConfigLoader {
             problems.add(e.origin(), ConfigFields.describe(e));
             return Optional.empty();
         }
+    }
+
+    /** Every reference.conf the class path has, then each plugin's own (its loader sees only its jars). */
+    private static Config references(List<DiscoverySource> sources) {
+        Config reference = ConfigFactory.empty();
+        for (DiscoverySource source : sources) {
+            reference = reference.withFallback(source.plugin()
+                    ? ConfigFactory.parseResourcesAnySyntax(source.loader(), "reference.conf")
+                    : ConfigFactory.defaultReferenceUnresolved(source.loader()));
+        }
+        return reference;
     }
 
     private static Optional<Config> parse(Input input, ConfigProblems problems) {

@@ -115,7 +115,7 @@ class ProviderDiscoveryTest {
         try (URLClassLoader a = TestPlugins.isolated(one); URLClassLoader b = TestPlugins.isolated(two)) {
             // when / then
             assertThatThrownBy(() -> ProviderDiscovery.discover(List.of(
-                            new DiscoverySource(a, "plugins/a"), new DiscoverySource(b, "plugins/b"))))
+                            DiscoverySource.plugin(a, "plugins/a"), DiscoverySource.plugin(b, "plugins/b"))))
                     .isInstanceOf(ProviderDiscoveryException.class)
                     .hasMessageContaining(one.toString())
                     .hasMessageContaining(two.toString());
@@ -131,7 +131,7 @@ class ProviderDiscoveryTest {
         try (URLClassLoader plugin = TestPlugins.isolated(jar)) {
             // when
             ProviderRegistry registry = ProviderDiscovery.discover(List.of(
-                    DiscoverySource.classpath(getClass().getClassLoader()), new DiscoverySource(plugin, "plugins/good")));
+                    DiscoverySource.classpath(getClass().getClassLoader()), DiscoverySource.plugin(plugin, "plugins/good")));
 
             // then
             assertThat(registry.typeNames()).containsExactly("good", "openai");

@@ -79,7 +79,7 @@ class RouteConfigTest {
         ClassLoader loader = RouteConfigTest.class.getClassLoader();
         ConfigProblems problems = new ConfigProblems();
         SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader
-                .load(new SwitchboardConfigLoader.TextInput(hocon), loader, Map.of(), problems).orElseThrow();
+                .load(new SwitchboardConfigLoader.TextInput(hocon), java.util.List.of(DiscoverySource.classpath(loader)), Map.of(), problems).orElseThrow();
         return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems).read()
                 .orElseThrow(() -> new AssertionError(problems.lines()));
     }
