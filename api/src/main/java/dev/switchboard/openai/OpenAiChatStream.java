@@ -10,12 +10,15 @@ import dev.switchboard.http.SseReader;
 import dev.switchboard.http.StreamingResponse;
 import dev.switchboard.spi.AbstractChatStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** An OpenAI-style SSE stream of {@code chat.completion.chunk}s ending in {@code data: [DONE]}. */
 final class OpenAiChatStream extends AbstractChatStream {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    /** How much may follow {@code [DONE]} before we stop reading and drop the connection instead. */
+    private static final int MAX_DRAIN_BYTES = 16 * 1024;
 
     private final StreamingResponse response;
     private final SseReader sse;
@@ -41,6 +44,7 @@ final class OpenAiChatStream extends AbstractChatStream {
             throw response.failure(e);
         }
         if (sse.dataEquals(DONE)) {
+            drainAfterDone();
             return false;
         }
         JsonNode chunk;
@@ -58,6 +62,26 @@ final class OpenAiChatStream extends AbstractChatStream {
         OpenAiWire.readChunk(chunk, first, adapter, this::emit);
         first = false;
         return true;
+    }
+
+    /**
+     * Reads what follows {@code [DONE]} (normally only the end of the chunked body) so that closing the response gives
+     * the connection back to the pool: a body closed before its end aborts the connection, and every streamed call
+     * would then pay for a new TCP and TLS handshake. The answer is complete by now, so a failure here is ignored; a
+     * server that keeps sending is cut off after {@link #MAX_DRAIN_BYTES}.
+     */
+    private void drainAfterDone() {
+        InputStream body = response.body();
+        byte[] buf = new byte[512];
+        int left = MAX_DRAIN_BYTES;
+        try {
+            int n;
+            while (left > 0 && (n = body.read(buf, 0, Math.min(buf.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the connection is lost after the end marker: the answer stands, the connection is not reused
+        }
     }
 
     @Override

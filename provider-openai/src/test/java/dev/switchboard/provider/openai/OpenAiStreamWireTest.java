@@ -16,10 +16,12 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.HttpTransport;
 import dev.switchboard.testkit.Sse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -199,6 +201,19 @@ class OpenAiStreamWireTest {
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.STREAM_INTERRUPTED);
         assertThat(e.getMessage()).contains(NAME).contains("end marker");
+    }
+
+    @Test
+    void aStreamReadToItsDoneGivesItsConnectionBackForTheNextCall() throws IOException {
+        try (KeepAliveSseServer keepAlive = new KeepAliveSseServer(fixture("chat-stream-text.sse"))) {
+            LlmProvider provider = OpenAiTestSupport.provider(OpenAiTestSupport.settings(keepAlive.baseUrl()).build(), transport);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(provider.stream(ChatRequest.of("Hi")).collect().text()).isEqualTo(RECORDED_TEXT);
+            }
+
+            assertThat(keepAlive.connectionsAccepted()).as("connections opened for three streamed calls").isEqualTo(1);
+        }
     }
 
     @Test
