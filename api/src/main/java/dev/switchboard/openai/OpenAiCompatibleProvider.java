@@ -102,6 +102,10 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     /** Checks what can be checked before sending: key, model, and features the adapter lacks. */
     private String chatModel(ChatRequest request) {
         requireKey();
+        OpenAiWire.reservedParameter(request).ifPresent(p -> {
+            throw LlmException.invalidRequest(name(), "provider parameter '" + p
+                    + "' names a field Switchboard writes itself; set the model and messages on the request, and call stream() to stream");
+        });
         if (!request.tools().isEmpty()) {
             require(Capability.TOOLS, "tool calling");
         }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -44,8 +45,30 @@ public final class OpenAiWire {
 
     // ---------------------------------------------------------------- requests
 
+    /**
+     * Body fields the codec must write itself: a provider parameter of one of these names would change what the
+     * response looks like ({@code stream}) or what was asked ({@code model}, {@code messages}), so it is refused.
+     */
+    public static final Set<String> RESERVED_FIELDS = Set.of("model", "messages", "stream");
+
+    /** A provider parameter of {@code request} that names a {@link #RESERVED_FIELDS reserved field}, if any. */
+    public static Optional<String> reservedParameter(ChatRequest request) {
+        for (String name : RESERVED_FIELDS) {
+            if (request.providerParameters().containsKey(name)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes a Chat Completions request. A provider parameter replaces the field of the same name the codec would
+     * write (e.g. {@code temperature}, {@code stream_options}), so no key appears twice; names in
+     * {@link #RESERVED_FIELDS} must be refused before this is called.
+     */
     public static void writeChatRequest(JsonGenerator g, ChatRequest r, String model, boolean stream, RequestOptions o)
             throws IOException {
+        Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeArrayFieldStart("messages");
@@ -53,7 +76,7 @@ public final class OpenAiWire {
             writeMessage(g, m);
         }
         g.writeEndArray();
-        if (!r.tools().isEmpty()) {
+        if (!r.tools().isEmpty() && !params.containsKey("tools")) {
             g.writeArrayFieldStart("tools");
             for (ToolDefinition t : r.tools()) {
                 g.writeStartObject();
@@ -73,7 +96,7 @@ public final class OpenAiWire {
             }
             g.writeEndArray();
         }
-        if (r.toolChoice().isPresent()) {
+        if (r.toolChoice().isPresent() && !params.containsKey("tool_choice")) {
             ToolChoice c = r.toolChoice().get();
             if (c instanceof ToolChoice.Specific s) {
                 g.writeObjectFieldStart("tool_choice");
@@ -86,7 +109,7 @@ public final class OpenAiWire {
                 g.writeStringField("tool_choice", c instanceof ToolChoice.None ? "none" : c instanceof ToolChoice.Required ? "required" : "auto");
             }
         }
-        if (r.responseFormat().isPresent()) {
+        if (r.responseFormat().isPresent() && !params.containsKey("response_format")) {
             ResponseFormat f = r.responseFormat().get();
             g.writeObjectFieldStart("response_format");
             if (f instanceof ResponseFormat.JsonSchema s) {
@@ -102,34 +125,37 @@ public final class OpenAiWire {
             }
             g.writeEndObject();
         }
-        if (r.temperature().isPresent()) {
+        if (r.temperature().isPresent() && !params.containsKey("temperature")) {
             g.writeNumberField("temperature", r.temperature().getAsDouble());
         }
-        if (r.topP().isPresent()) {
+        if (r.topP().isPresent() && !params.containsKey("top_p")) {
             g.writeNumberField("top_p", r.topP().getAsDouble());
         }
-        if (r.maxOutputTokens().isPresent()) {
+        if (r.maxOutputTokens().isPresent() && !params.containsKey(o.maxTokensField())) {
             g.writeNumberField(o.maxTokensField(), r.maxOutputTokens().getAsInt());
         }
-        if (!r.stop().isEmpty()) {
+        if (!r.stop().isEmpty() && !params.containsKey("stop")) {
             g.writeArrayFieldStart("stop");
             for (String s : r.stop()) {
                 g.writeString(s);
             }
             g.writeEndArray();
         }
-        if (r.seed().isPresent()) {
+        if (r.seed().isPresent() && !params.containsKey("seed")) {
             g.writeNumberField("seed", r.seed().getAsLong());
         }
         if (stream) {
             g.writeBooleanField("stream", true);
-            if (o.includeStreamUsage()) {
+            if (o.includeStreamUsage() && !params.containsKey("stream_options")) {
                 g.writeObjectFieldStart("stream_options");
                 g.writeBooleanField("include_usage", true);
                 g.writeEndObject();
             }
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            if (RESERVED_FIELDS.contains(p.getKey())) {
+                continue; // refused by the caller before sending; never let it override the codec's own value
+            }
             g.writeFieldName(p.getKey());
             Json.MAPPER.writeValue(g, p.getValue());
         }

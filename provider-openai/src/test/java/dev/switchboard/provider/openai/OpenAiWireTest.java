@@ -21,6 +21,9 @@ import static dev.switchboard.provider.openai.OpenAiTestSupport.fixtureTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -42,6 +45,7 @@ import dev.switchboard.api.ToolChoice;
 import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.HttpTransport;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -321,6 +325,34 @@ class OpenAiWireTest {
                  "user": "user-1234",
                  "reasoning_effort": "low",
                  "logit_bias": {"50256": -100}}""", false, true)));
+    }
+
+    @Test
+    void aProviderParameterReplacesTheFieldOfTheSameNameInsteadOfRepeatingIt() throws IOException {
+        answerWith(fixture("chat-completion.json"));
+
+        provider().chat(ChatRequest.builder().user("Hello!").temperature(0.2).maxOutputTokens(100)
+                .providerParameter("temperature", 0.7)
+                .providerParameter("max_completion_tokens", 2000)
+                .build());
+
+        String body = server.getAllServeEvents().get(0).getRequest().getBodyAsString();
+        JsonNode sent = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(2000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"model", "messages", "stream"})
+    void aProviderParameterNamingAFieldSwitchboardOwnsIsRefusedBeforeAnyRequest(String field) {
+        ChatRequest request = ChatRequest.builder().user("Hello!").providerParameter(field, true).build();
+
+        LlmException e = catchThrowableOfType(() -> provider().chat(request), LlmException.class);
+
+        assertThat(e).isNotNull();
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.getMessage()).contains("'" + field + "'");
+        server.verify(0, anyRequestedFor(anyUrl()));
     }
 
     // ------------------------------------------------------------------------------------------- base URL
