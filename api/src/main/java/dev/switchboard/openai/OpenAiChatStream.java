@@ -2,7 +2,9 @@ package dev.switchboard.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.http.Json;
@@ -25,6 +27,7 @@ final class OpenAiChatStream extends AbstractChatStream {
     private final OpenAiCompatible adapter;
     private final RateLimits rateLimits;
     private boolean first = true;
+    private boolean refused;
 
     OpenAiChatStream(String provider, String model, StreamingResponse response, OpenAiCompatible adapter) {
         super(provider, model);
@@ -59,9 +62,19 @@ final class OpenAiChatStream extends AbstractChatStream {
         if (error != null) {
             throw adapter.errorMapper().mapStreamError(provider(), error);
         }
-        OpenAiWire.readChunk(chunk, first, adapter, this::emit);
+        refused |= OpenAiWire.chunkRefuses(chunk);
+        OpenAiWire.readChunk(chunk, first, adapter, refused ? this::emitRefused : this::emit);
         first = false;
         return true;
+    }
+
+    /** Emits an event of a refused answer: its natural stop is a refusal, as in a non-streamed response. */
+    private void emitRefused(ChatEvent event) {
+        if (event instanceof ChatEvent.Finished f && f.reason() == FinishReason.STOP) {
+            emit(new ChatEvent.Finished(FinishReason.CONTENT_FILTER, f.rawReason()));
+        } else {
+            emit(event);
+        }
     }
 
     /**

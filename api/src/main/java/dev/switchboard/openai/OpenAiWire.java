@@ -237,8 +237,10 @@ public final class OpenAiWire {
         JsonNode choice = body.path("choices").path(0);
         JsonNode msg = choice.path("message");
         String text = Json.text(msg, "content");
-        if (text == null) {
-            text = "";
+        String refusal = refusal(msg);
+        if (text == null || text.isEmpty()) {
+            // A refusal replaces the content; the caller should see why there is no answer.
+            text = refusal == null ? "" : refusal;
         }
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode c : msg.path("tool_calls")) {
@@ -251,9 +253,27 @@ public final class OpenAiWire {
                 .orElseGet(() -> Optional.ofNullable(Json.text(msg, "reasoning_content")).orElse(""));
         String raw = Json.text(choice, "finish_reason");
         FinishReason reason = raw == null ? (calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS) : d.finishReason(raw);
+        if (refusal != null && reason == FinishReason.STOP) {
+            reason = FinishReason.CONTENT_FILTER; // the model refused: the text is no answer to parse
+        }
         String model = Json.text(body, "model");
         return new ChatResponse(Json.text(body, "id"), model == null ? requestedModel : model, provider,
                 Message.assistant(text, calls), reasoning, reason, raw, d.usage(body), limits, List.of());
+    }
+
+    /** The refusal text of a message or delta ({@code refusal}), or null when the model did not refuse. */
+    private static String refusal(JsonNode messageOrDelta) {
+        String r = Json.text(messageOrDelta, "refusal");
+        return r == null || r.isEmpty() ? null : r;
+    }
+
+    /**
+     * Whether a stream chunk carries refusal text: the finish that follows is then a refusal
+     * ({@link FinishReason#CONTENT_FILTER}) even though OpenAI sends {@code stop}.
+     */
+    public static boolean chunkRefuses(JsonNode chunk) {
+        JsonNode choices = chunk.get("choices");
+        return choices != null && choices.size() > 0 && refusal(choices.get(0).path("delta")) != null;
     }
 
     /** OpenAI's finish reasons; unknown ones are {@link FinishReason#OTHER}. */
@@ -281,7 +301,9 @@ public final class OpenAiWire {
 
     /**
      * Decodes one {@code chat.completion.chunk} into events: {@code Started} once, text and reasoning deltas, tool-call
-     * pieces, the finish reason and usage. Chunks with no choices and no usage (Azure's filter-only chunks) yield
+     * pieces, the finish reason and usage. Refusal pieces ({@code delta.refusal}) are text deltas too; the finish
+     * reason is the chunk's own, so a stream that saw {@link #chunkRefuses} should report the finish as
+     * {@link FinishReason#CONTENT_FILTER}. Chunks with no choices and no usage (Azure's filter-only chunks) yield
      * nothing.
      */
     public static void readChunk(JsonNode chunk, boolean first, Dialect d, Consumer<ChatEvent> out) {
@@ -296,6 +318,10 @@ public final class OpenAiWire {
                 String content = Json.text(delta, "content");
                 if (content != null && !content.isEmpty()) {
                     out.accept(new ChatEvent.TextDelta(content));
+                }
+                String refusal = refusal(delta);
+                if (refusal != null) {
+                    out.accept(new ChatEvent.TextDelta(refusal));
                 }
                 String reasoning = Json.text(delta, "reasoning");
                 if (reasoning == null) {

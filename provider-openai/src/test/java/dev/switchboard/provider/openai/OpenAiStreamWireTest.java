@@ -130,6 +130,25 @@ class OpenAiStreamWireTest {
     }
 
     @Test
+    void theRecordedRefusalStreamsAsTextAndFinishesAsContentFilter() {
+        streamWith(fixture("chat-stream-refusal.sse"));
+
+        List<ChatEvent> events = events();
+
+        String text = events.stream().filter(ChatEvent.TextDelta.class::isInstance)
+                .map(e -> ((ChatEvent.TextDelta) e).text()).reduce("", String::concat);
+        assertThat(text).isEqualTo("I'm sorry, but I can't assist with that request.");
+        assertThat(events).contains(new ChatEvent.Finished(FinishReason.CONTENT_FILTER, "stop"));
+
+        streamWith(fixture("chat-stream-refusal.sse"));
+        ChatResponse collected = OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect();
+
+        assertThat(collected.text()).isEqualTo(text);
+        assertThat(collected.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(collected.usage()).isEqualTo(Usage.of(17, 12));
+    }
+
+    @Test
     void rateLimitHeadersOfAStreamSurfaceInTheCollectedResponse() {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(fixture("chat-stream-text.sse"))
                 .withHeader("x-ratelimit-limit-requests", "5000")

@@ -143,6 +143,18 @@ class OpenAiWireTest {
     }
 
     @Test
+    void aRefusalIsTheAnswerTextWithAContentFilterFinish() {
+        answerWith(fixture("chat-completion-refusal.json"));
+
+        ChatResponse response = provider().chat(ChatRequest.of("How can I solve 8x + 7 = -23?"));
+
+        assertThat(response.text()).isEqualTo("I'm sorry, I cannot assist with that request.");
+        assertThat(response.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(response.rawFinishReason()).isEqualTo("stop");
+        assertThat(response.usage()).isEqualTo(Usage.of(81, 11));
+    }
+
+    @Test
     void rateLimitHeadersSurfaceInTheResponse() {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(fixture("chat-completion.json"))
                 .withHeader("x-ratelimit-limit-requests", "60")
