@@ -7,7 +7,9 @@ import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.Embedding;
+import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.RateLimits;
@@ -19,7 +21,9 @@ import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.DurationText;
 import dev.switchboard.http.Json;
+import dev.switchboard.http.Redactor;
 import dev.switchboard.http.ResponseHeaders;
+import dev.switchboard.http.StandardErrorMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,9 +236,23 @@ public final class OpenAiWire {
         Usage usage(JsonNode responseOrChunk);
     }
 
+    /**
+     * Reads a non-streamed response. A body without choices is a {@link ErrorKind#SERVER} failure carrying the error
+     * object's message if there is one (some OpenAI-compatible servers answer 200 with only {@code {"error": ...}}):
+     * an empty answer would look complete.
+     */
     public static ChatResponse readChatResponse(JsonNode body, String provider, String requestedModel, Dialect d,
                                                 RateLimits limits) {
-        JsonNode choice = body.path("choices").path(0);
+        JsonNode choices = body.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            // A 2xx body is not redacted on the way in, so mask anything shaped like a key before it enters a message.
+            String message = Redactor.patternsOnly().redact(StandardErrorMapper.message(body, null));
+            throw LlmException.builder(ErrorKind.SERVER, provider)
+                    .code(StandardErrorMapper.code(body))
+                    .message("the response has no choices" + (message.isEmpty() ? "" : ": " + message))
+                    .build();
+        }
+        JsonNode choice = choices.path(0);
         JsonNode msg = choice.path("message");
         String text = Json.text(msg, "content");
         String refusal = refusal(msg);

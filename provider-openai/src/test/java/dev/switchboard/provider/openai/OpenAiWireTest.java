@@ -155,6 +155,31 @@ class OpenAiWireTest {
     }
 
     @Test
+    void aSuccessfulStatusWithoutChoicesIsAServerFailureNotAnEmptyAnswer() {
+        ObjectNode body = fixtureTree("chat-completion.json");
+        body.putArray("choices");
+        answerWith(body.toString());
+
+        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+
+        assertThat(e).isNotNull();
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.getMessage()).startsWith(NAME + ": ").contains("no choices");
+    }
+
+    @Test
+    void aSuccessfulStatusCarryingOnlyAnErrorObjectFailsWithItsMessage() {
+        answerWith(fixture("errors/500-server-error.json"));
+
+        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+
+        assertThat(e).isNotNull();
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.code()).hasValue("server_error");
+        assertThat(e.getMessage()).contains("The server had an error while processing your request");
+    }
+
+    @Test
     void rateLimitHeadersSurfaceInTheResponse() {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(fixture("chat-completion.json"))
                 .withHeader("x-ratelimit-limit-requests", "60")
