@@ -413,6 +413,17 @@ public abstract class ProviderContractTest {
         assertToolCalls(response);
     }
 
+    @Test
+    public void toolRequestsAreRefusedBeforeAnyRequestWhenNotDeclared() {
+        Assumptions.assumeFalse(provider.capabilities().contains(Capability.TOOLS), "the provider calls tools");
+
+        LlmException e = catchThrowableOfType(() -> provider.chat(TOOL_REQUEST), LlmException.class);
+
+        assertThat(e).as("a tools request to a provider without TOOLS").isNotNull();
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
+        server.verify(0, anyRequestedFor(anyUrl()));
+    }
+
     private void assertToolCalls(ChatResponse response) {
         assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         List<ToolCall> calls = response.toolCalls();
