@@ -315,7 +315,7 @@ public abstract class ProviderContractTest {
         List<ChatEvent> events = new ArrayList<>();
         LlmException e;
         try (ChatStream stream = provider.stream(REQUEST)) {
-            e = catchThrowableOfType(() -> stream.forEachRemaining(events::add), LlmException.class);
+            e = catchThrowableOfType(LlmException.class, () -> stream.forEachRemaining(events::add));
         }
 
         assertThat(e).as("failure of a cut stream").isNotNull();
@@ -328,7 +328,7 @@ public abstract class ProviderContractTest {
     public void collectingACutStreamFailsRatherThanReturningAPartialAnswer() {
         stubStreamCutAfterFirstPiece(server, PIECES);
 
-        LlmException e = catchThrowableOfType(() -> provider.stream(REQUEST).collect(), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.stream(REQUEST).collect());
 
         assertThat(e).as("collect() of a cut stream").isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.STREAM_INTERRUPTED);
@@ -353,7 +353,7 @@ public abstract class ProviderContractTest {
                                                                   ErrorKind kind, Duration retryAfter, boolean streamed) {
         stubError(server, status, headers, "Rejected the key " + API_KEY + " for this call.\nSee the documentation.");
 
-        LlmException e = streamed ? streamFailure() : catchThrowableOfType(() -> provider.chat(REQUEST), LlmException.class);
+        LlmException e = streamed ? streamFailure() : catchThrowableOfType(LlmException.class, () -> provider.chat(REQUEST));
 
         assertThat(e).as("failure for HTTP %d", status).isNotNull();
         assertThat(e.kind()).isEqualTo(kind);
@@ -370,11 +370,11 @@ public abstract class ProviderContractTest {
     }
 
     private LlmException streamFailure() {
-        return catchThrowableOfType(() -> {
+        return catchThrowableOfType(LlmException.class, () -> {
             try (ChatStream stream = provider.stream(REQUEST)) {
                 stream.forEachRemaining(e -> { });
             }
-        }, LlmException.class);
+        });
     }
 
     // ------------------------------------------------------------------------------------------- tool calls
@@ -417,7 +417,7 @@ public abstract class ProviderContractTest {
     public void toolRequestsAreRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.TOOLS), "the provider calls tools");
 
-        LlmException e = catchThrowableOfType(() -> provider.chat(TOOL_REQUEST), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.chat(TOOL_REQUEST));
 
         assertThat(e).as("a tools request to a provider without TOOLS").isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
@@ -459,7 +459,7 @@ public abstract class ProviderContractTest {
     public void embeddingsAreRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.EMBEDDINGS), "the provider embeds");
 
-        LlmException e = catchThrowableOfType(() -> provider.embed(EmbeddingRequest.of("text")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.embed(EmbeddingRequest.of("text")));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
@@ -481,7 +481,7 @@ public abstract class ProviderContractTest {
     public void modelListingIsRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.MODEL_LISTING), "the provider lists models");
 
-        LlmException e = catchThrowableOfType(() -> provider.listModels(), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.listModels());
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);

@@ -116,7 +116,7 @@ class OpenAiErrorWireTest {
     void aDocumentedErrorOfChatMapsToItsKind(Case c) {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertMapped(e, c);
     }
@@ -126,11 +126,11 @@ class OpenAiErrorWireTest {
     void aDocumentedErrorOfAStreamedChatMapsToItsKind(Case c) {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
 
-        LlmException e = catchThrowableOfType(() -> {
+        LlmException e = catchThrowableOfType(LlmException.class, () -> {
             try (ChatStream stream = provider().stream(ChatRequest.of("Hello!"))) {
                 stream.forEachRemaining(event -> { });
             }
-        }, LlmException.class);
+        });
 
         assertMapped(e, c);
     }
@@ -158,7 +158,7 @@ class OpenAiErrorWireTest {
         Case c = new Case("429-insufficient-quota.json", 429, NONE, ErrorKind.QUOTA, null, false);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertThat(e.code()).hasValue("insufficient_quota");
         assertThat(e.getMessage()).isEqualTo(NAME + ": HTTP 429 insufficient_quota: You exceeded your current quota, please "
@@ -171,7 +171,7 @@ class OpenAiErrorWireTest {
         Case c = new Case("502-bad-gateway.html", 502, NONE, ErrorKind.SERVER, null, true);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertThat(e.getMessage()).contains("502 Bad Gateway").doesNotContain("\n");
     }
@@ -183,7 +183,7 @@ class OpenAiErrorWireTest {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "application/json").withBody(echoing)));
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTHENTICATION);
         assertThat(e.getMessage()).contains("Incorrect API key provided").doesNotContain(KEY);
@@ -202,7 +202,7 @@ class OpenAiErrorWireTest {
         server.stubFor(post(urlPathEqualTo("/v1/embeddings")).willReturn(aResponse().withStatus(401).withBody(body)));
         server.stubFor(get(urlPathEqualTo("/v1/models")).willReturn(aResponse().withStatus(401).withBody(body)));
 
-        LlmException e = catchThrowableOfType(call::run, LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, call::run);
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTHENTICATION);

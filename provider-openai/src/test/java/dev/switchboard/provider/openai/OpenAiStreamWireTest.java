@@ -170,7 +170,7 @@ class OpenAiStreamWireTest {
         List<ChatEvent> events = new ArrayList<>();
         LlmException e;
         try (ChatStream stream = OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi"))) {
-            e = catchThrowableOfType(() -> stream.forEachRemaining(events::add), LlmException.class);
+            e = catchThrowableOfType(LlmException.class, () -> stream.forEachRemaining(events::add));
         }
 
         assertThat(events).contains(new ChatEvent.TextDelta("I'm"));
@@ -185,8 +185,8 @@ class OpenAiStreamWireTest {
         streamWith(Sse.data(FIRST_CHUNK, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini.\","
                 + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"));
 
-        LlmException e = catchThrowableOfType(
-                () -> OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect(), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, 
+                () -> OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect());
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMIT);
@@ -200,7 +200,7 @@ class OpenAiStreamWireTest {
         List<ChatEvent> events = new ArrayList<>();
         LlmException e;
         try (ChatStream stream = OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi"))) {
-            e = catchThrowableOfType(() -> stream.forEachRemaining(events::add), LlmException.class);
+            e = catchThrowableOfType(LlmException.class, () -> stream.forEachRemaining(events::add));
         }
 
         assertThat(events).contains(new ChatEvent.TextDelta("I'm"));
@@ -214,8 +214,8 @@ class OpenAiStreamWireTest {
         String recorded = fixture("chat-stream-text.sse");
         streamWith(recorded.substring(0, recorded.indexOf("data: [DONE]")));
 
-        LlmException e = catchThrowableOfType(
-                () -> OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect(), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, 
+                () -> OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect());
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.STREAM_INTERRUPTED);

@@ -160,7 +160,7 @@ class OpenAiWireTest {
         body.putArray("choices");
         answerWith(body.toString());
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
@@ -171,7 +171,7 @@ class OpenAiWireTest {
     void aSuccessfulStatusCarryingOnlyAnErrorObjectFailsWithItsMessage() {
         answerWith(fixture("errors/500-server-error.json"));
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
@@ -384,7 +384,7 @@ class OpenAiWireTest {
     void aProviderParameterNamingAFieldSwitchboardOwnsIsRefusedBeforeAnyRequest(String field) {
         ChatRequest request = ChatRequest.builder().user("Hello!").providerParameter(field, true).build();
 
-        LlmException e = catchThrowableOfType(() -> provider().chat(request), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(request));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
@@ -470,7 +470,7 @@ class OpenAiWireTest {
         LlmProvider provider = OpenAiTestSupport.provider(
                 OpenAiTestSupport.settings(OpenAiTestSupport.baseUrl(server)).apiKey(null).build(), transport);
 
-        LlmException e = catchThrowableOfType(() -> call.accept(provider), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> call.accept(provider));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.AUTHENTICATION);
@@ -483,7 +483,7 @@ class OpenAiWireTest {
         LlmProvider provider = OpenAiTestSupport.provider(
                 OpenAiTestSupport.settings(OpenAiTestSupport.baseUrl(server)).model(null).build(), transport);
 
-        LlmException e = catchThrowableOfType(() -> provider.chat(ChatRequest.of("Hello!")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.chat(ChatRequest.of("Hello!")));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.MODEL_NOT_FOUND);
@@ -496,7 +496,7 @@ class OpenAiWireTest {
         LlmProvider provider = OpenAiTestSupport.provider(
                 OpenAiTestSupport.settings(OpenAiTestSupport.baseUrl(server)).embeddingModel(null).build(), transport);
 
-        LlmException e = catchThrowableOfType(() -> provider.embed(EmbeddingRequest.of("text")), LlmException.class);
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.embed(EmbeddingRequest.of("text")));
 
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.MODEL_NOT_FOUND);
