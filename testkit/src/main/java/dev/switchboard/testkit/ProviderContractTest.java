@@ -53,8 +53,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reason and usage from {@code chat()} and {@code stream()} alike; streams that close idempotently, give their
  * connection back, and fail as {@link ErrorKind#STREAM_INTERRUPTED} when cut; errors of the right
  * {@link ErrorKind}, with status and retry hint, on one line, naming the provider and never showing the API key;
- * assembled tool calls; embeddings and model listing where {@link LlmProvider#capabilities()} declares them, and
- * {@link ErrorKind#UNSUPPORTED} before any request where it does not.
+ * assembled tool calls; tools, embeddings and model listing where {@link LlmProvider#capabilities()} declares them,
+ * and {@link ErrorKind#UNSUPPORTED} before any request where it does not.
  *
  * <h2>Using it for a provider</h2>
  * <pre>{@code
@@ -80,7 +80,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the matching {@link Capability}; otherwise the suite checks that the operation is refused.
  *
  * <p>One server and one {@link HttpTransport} serve the whole class; each test gets a fresh provider and a reset
- * server, and fails if it leaves an HTTP connection leased.
+ * server, and fails if it leaves an HTTP connection leased. The provider must therefore make its calls through the
+ * transport of {@link Target#context()} (as {@code HttpProviderClient} does), not a client of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ProviderContractTest {
@@ -116,7 +117,7 @@ public abstract class ProviderContractTest {
      */
     public record Target(String name, String baseUrl, String apiKey, ProviderContext context) {
 
-        /** Settings with this target's name, base URL, key and short {@link #TIMEOUTS}; add model names. */
+        /** Settings with this target's name, base URL, key and short {@link ProviderContractTest#TIMEOUTS}; add model names. */
         public ProviderSettings.Builder settings(String type) {
             return ProviderSettings.builder(name, type).baseUrl(baseUrl).apiKey(apiKey).timeouts(TIMEOUTS);
         }
