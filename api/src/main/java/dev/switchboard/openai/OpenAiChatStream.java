@@ -26,7 +26,7 @@ final class OpenAiChatStream extends AbstractChatStream {
     private final SseReader sse;
     private final OpenAiCompatible adapter;
     private final RateLimits rateLimits;
-    private boolean first = true;
+    private boolean announced;
     private boolean refused;
 
     OpenAiChatStream(String provider, String model, StreamingResponse response, OpenAiCompatible adapter) {
@@ -63,9 +63,18 @@ final class OpenAiChatStream extends AbstractChatStream {
             throw adapter.errorMapper().mapStreamError(provider(), error);
         }
         refused |= OpenAiWire.chunkRefuses(chunk);
-        OpenAiWire.readChunk(chunk, first, adapter, refused ? this::emitRefused : this::emit);
-        first = false;
+        // Announce id and model from the first chunk that has them: Azure opens with a filter-only chunk whose id and
+        // model are empty, and the response must not take those.
+        boolean announce = !announced && identifies(chunk);
+        OpenAiWire.readChunk(chunk, announce, adapter, refused ? this::emitRefused : this::emit);
+        announced |= announce;
         return true;
+    }
+
+    private static boolean identifies(JsonNode chunk) {
+        String id = Json.text(chunk, "id");
+        String model = Json.text(chunk, "model");
+        return (id != null && !id.isEmpty()) || (model != null && !model.isEmpty());
     }
 
     /** Emits an event of a refused answer: its natural stop is a refusal, as in a non-streamed response. */

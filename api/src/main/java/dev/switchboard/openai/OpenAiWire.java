@@ -318,14 +318,15 @@ public final class OpenAiWire {
     }
 
     /**
-     * Decodes one {@code chat.completion.chunk} into events: {@code Started} once, text and reasoning deltas, tool-call
+     * Decodes one {@code chat.completion.chunk} into events: {@code Started} with the chunk's id and model when
+     * {@code announce} (the caller's first chunk that names them), text and reasoning deltas, tool-call
      * pieces, the finish reason and usage. Refusal pieces ({@code delta.refusal}) are text deltas too; the finish
      * reason is the chunk's own, so a stream that saw {@link #chunkRefuses} should report the finish as
      * {@link FinishReason#CONTENT_FILTER}. Chunks with no choices and no usage (Azure's filter-only chunks) yield
      * nothing.
      */
-    public static void readChunk(JsonNode chunk, boolean first, Dialect d, Consumer<ChatEvent> out) {
-        if (first) {
+    public static void readChunk(JsonNode chunk, boolean announce, Dialect d, Consumer<ChatEvent> out) {
+        if (announce) {
             out.accept(new ChatEvent.Started(Json.text(chunk, "id"), Json.text(chunk, "model")));
         }
         JsonNode choices = chunk.get("choices");

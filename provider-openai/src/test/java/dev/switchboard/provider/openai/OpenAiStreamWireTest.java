@@ -130,6 +130,25 @@ class OpenAiStreamWireTest {
     }
 
     @Test
+    void aFilterPreambleWithoutIdOrModelDoesNotHideTheResponseIdAndModel() {
+        // Azure OpenAI starts a stream with a chunk carrying only prompt_filter_results, with an empty id and model.
+        String preamble = "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\","
+                + "\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{"
+                + "\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}]}\n\n";
+        streamWith(preamble + fixture("chat-stream-text.sse"));
+
+        List<ChatEvent> events = events();
+
+        assertThat(events).filteredOn(ChatEvent.Started.class::isInstance)
+                .containsExactly(new ChatEvent.Started("chatcmpl-9tXjg9DdaOfymTPDrSLfxslQEH0C2", "gpt-4o-2024-08-06"));
+        streamWith(preamble + fixture("chat-stream-text.sse"));
+        ChatResponse response = OpenAiTestSupport.provider(server, transport).stream(ChatRequest.of("Hi")).collect();
+        assertThat(response.id()).isEqualTo("chatcmpl-9tXjg9DdaOfymTPDrSLfxslQEH0C2");
+        assertThat(response.model()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(response.text()).isEqualTo(RECORDED_TEXT);
+    }
+
+    @Test
     void theRecordedRefusalStreamsAsTextAndFinishesAsContentFilter() {
         streamWith(fixture("chat-stream-refusal.sse"));
 
