@@ -2,8 +2,13 @@
 module dev.switchboard.testkit {
     requires transitive dev.switchboard.api;
     requires transitive org.junit.jupiter.api;
+    requires transitive org.junit.jupiter.params;
     requires transitive org.assertj.core;
     requires transitive wiremock.standalone;
 
     exports dev.switchboard.testkit;
+    // JUnit creates subclasses' instances and calls the inherited test methods reflectively.
+    opens dev.switchboard.testkit to org.junit.platform.commons;
+
+    uses dev.switchboard.spi.ProviderFactory;
 }

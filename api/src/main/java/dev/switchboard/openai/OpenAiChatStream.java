@@ -2,7 +2,9 @@ package dev.switchboard.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.http.Json;
@@ -16,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 final class OpenAiChatStream extends AbstractChatStream {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    /** How much may follow {@code [DONE]} before we stop reading and drop the connection instead. */
 
     private final StreamingResponse response;
     private final SseReader sse;
     private final OpenAiCompatible adapter;
     private final RateLimits rateLimits;
-    private boolean needStart = true;
+    private boolean announced;
+    private boolean refused;
 
     OpenAiChatStream(String provider, String model, StreamingResponse response, OpenAiCompatible adapter) {
         super(provider, model);
@@ -55,10 +59,28 @@ final class OpenAiChatStream extends AbstractChatStream {
         if (error != null) {
             throw adapter.errorMapper().mapStreamError(provider(), error);
         }
-        if (OpenAiWire.readChunk(chunk, needStart, adapter, this::emit)) {
-            needStart = false;
-        }
+        refused |= OpenAiWire.chunkRefuses(chunk);
+        // Announce id and model from the first chunk that has them: Azure opens with a filter-only chunk whose id and
+        // model are empty, and the response must not take those.
+        boolean announce = !announced && identifies(chunk);
+        OpenAiWire.readChunk(chunk, announce, adapter, refused ? this::emitRefused : this::emit);
+        announced |= announce;
         return true;
+    }
+
+    private static boolean identifies(JsonNode chunk) {
+        String id = Json.text(chunk, "id");
+        String model = Json.text(chunk, "model");
+        return (id != null && !id.isEmpty()) || (model != null && !model.isEmpty());
+    }
+
+    /** Emits an event of a refused answer: its natural stop is a refusal, as in a non-streamed response. */
+    private void emitRefused(ChatEvent event) {
+        if (event instanceof ChatEvent.Finished f && f.reason() == FinishReason.STOP) {
+            emit(new ChatEvent.Finished(FinishReason.CONTENT_FILTER, f.rawReason()));
+        } else {
+            emit(event);
+        }
     }
 
     @Override
@@ -69,7 +91,7 @@ final class OpenAiChatStream extends AbstractChatStream {
     @Override
     protected void release(boolean completed) {
         if (completed) {
-            response.finish();
+            response.finish(); // drains the end of the chunked body so the connection is reused
         } else {
             response.close();
         }

@@ -32,6 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implements LlmProvider {
 
     private static final String EVENT_STREAM = "text/event-stream";
+    /**
+     * How many built URLs are remembered. Model names come from callers (through the gateway, from remote clients),
+     * so past this many the URL is built per call rather than kept forever.
+     */
+    private static final int MAX_CACHED_URLS = 64;
 
     private final A adapter;
     private final ProviderSettings settings;
@@ -102,6 +107,10 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     /** Checks what can be checked before sending: key, model, and features the adapter lacks. */
     private String chatModel(ChatRequest request) {
         requireKey();
+        OpenAiWire.reservedParameter(request).ifPresent(p -> {
+            throw LlmException.invalidRequest(name(), "provider parameter '" + p
+                    + "' names a field Switchboard writes itself; set the model and messages on the request, and call stream() to stream");
+        });
         if (!request.tools().isEmpty()) {
             require(Capability.TOOLS, "tool calling");
         }
@@ -137,7 +146,16 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     }
 
     private URI url(String endpoint, String model) {
-        return urls.computeIfAbsent(endpoint + '\u0000' + model, k -> adapter.buildUrl(endpoint, model));
+        String key = endpoint + '\u0000' + model;
+        URI cached = urls.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        URI built = adapter.buildUrl(endpoint, model);
+        if (urls.size() < MAX_CACHED_URLS) {
+            urls.putIfAbsent(key, built); // racing threads may overshoot by a few entries: harmless
+        }
+        return built;
     }
 
     @Override

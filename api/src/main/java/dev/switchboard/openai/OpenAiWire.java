@@ -7,7 +7,9 @@ import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.Embedding;
+import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.RateLimits;
@@ -19,7 +21,9 @@ import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.DurationText;
 import dev.switchboard.http.Json;
+import dev.switchboard.http.Redactor;
 import dev.switchboard.http.ResponseHeaders;
+import dev.switchboard.http.StandardErrorMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -44,8 +49,30 @@ public final class OpenAiWire {
 
     // ---------------------------------------------------------------- requests
 
+    /**
+     * Body fields the codec must write itself: a provider parameter of one of these names would change what the
+     * response looks like ({@code stream}) or what was asked ({@code model}, {@code messages}), so it is refused.
+     */
+    public static final Set<String> RESERVED_FIELDS = Set.of("model", "messages", "stream");
+
+    /** A provider parameter of {@code request} that names a {@link #RESERVED_FIELDS reserved field}, if any. */
+    public static Optional<String> reservedParameter(ChatRequest request) {
+        for (String name : RESERVED_FIELDS) {
+            if (request.providerParameters().containsKey(name)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes a Chat Completions request. A provider parameter replaces the field of the same name the codec would
+     * write (e.g. {@code temperature}, {@code stream_options}), so no key appears twice; names in
+     * {@link #RESERVED_FIELDS} must be refused before this is called.
+     */
     public static void writeChatRequest(JsonGenerator g, ChatRequest r, String model, boolean stream, RequestOptions o)
             throws IOException {
+        Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeArrayFieldStart("messages");
@@ -53,7 +80,7 @@ public final class OpenAiWire {
             writeMessage(g, m);
         }
         g.writeEndArray();
-        if (!r.tools().isEmpty()) {
+        if (!r.tools().isEmpty() && !params.containsKey("tools")) {
             g.writeArrayFieldStart("tools");
             for (ToolDefinition t : r.tools()) {
                 g.writeStartObject();
@@ -73,7 +100,7 @@ public final class OpenAiWire {
             }
             g.writeEndArray();
         }
-        if (r.toolChoice().isPresent()) {
+        if (r.toolChoice().isPresent() && !params.containsKey("tool_choice")) {
             ToolChoice c = r.toolChoice().get();
             if (c instanceof ToolChoice.Specific s) {
                 g.writeObjectFieldStart("tool_choice");
@@ -86,7 +113,7 @@ public final class OpenAiWire {
                 g.writeStringField("tool_choice", c instanceof ToolChoice.None ? "none" : c instanceof ToolChoice.Required ? "required" : "auto");
             }
         }
-        if (r.responseFormat().isPresent()) {
+        if (r.responseFormat().isPresent() && !params.containsKey("response_format")) {
             ResponseFormat f = r.responseFormat().get();
             g.writeObjectFieldStart("response_format");
             if (f instanceof ResponseFormat.JsonSchema s) {
@@ -102,34 +129,37 @@ public final class OpenAiWire {
             }
             g.writeEndObject();
         }
-        if (r.temperature().isPresent()) {
+        if (r.temperature().isPresent() && !params.containsKey("temperature")) {
             g.writeNumberField("temperature", r.temperature().getAsDouble());
         }
-        if (r.topP().isPresent()) {
+        if (r.topP().isPresent() && !params.containsKey("top_p")) {
             g.writeNumberField("top_p", r.topP().getAsDouble());
         }
-        if (r.maxOutputTokens().isPresent()) {
+        if (r.maxOutputTokens().isPresent() && !params.containsKey(o.maxTokensField())) {
             g.writeNumberField(o.maxTokensField(), r.maxOutputTokens().getAsInt());
         }
-        if (!r.stop().isEmpty()) {
+        if (!r.stop().isEmpty() && !params.containsKey("stop")) {
             g.writeArrayFieldStart("stop");
             for (String s : r.stop()) {
                 g.writeString(s);
             }
             g.writeEndArray();
         }
-        if (r.seed().isPresent()) {
+        if (r.seed().isPresent() && !params.containsKey("seed")) {
             g.writeNumberField("seed", r.seed().getAsLong());
         }
         if (stream) {
             g.writeBooleanField("stream", true);
-            if (o.includeStreamUsage()) {
+            if (o.includeStreamUsage() && !params.containsKey("stream_options")) {
                 g.writeObjectFieldStart("stream_options");
                 g.writeBooleanField("include_usage", true);
                 g.writeEndObject();
             }
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            if (RESERVED_FIELDS.contains(p.getKey())) {
+                continue; // refused by the caller before sending; never let it override the codec's own value
+            }
             g.writeFieldName(p.getKey());
             Json.MAPPER.writeValue(g, p.getValue());
         }
@@ -206,13 +236,29 @@ public final class OpenAiWire {
         Usage usage(JsonNode responseOrChunk);
     }
 
+    /**
+     * Reads a non-streamed response. A body without choices is a {@link ErrorKind#SERVER} failure carrying the error
+     * object's message if there is one (some OpenAI-compatible servers answer 200 with only {@code {"error": ...}}):
+     * an empty answer would look complete.
+     */
     public static ChatResponse readChatResponse(JsonNode body, String provider, String requestedModel, Dialect d,
                                                 RateLimits limits) {
-        JsonNode choice = body.path("choices").path(0);
+        JsonNode choices = body.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            // A 2xx body is not redacted on the way in, so mask anything shaped like a key before it enters a message.
+            String message = Redactor.patternsOnly().redact(StandardErrorMapper.message(body, null));
+            throw LlmException.builder(ErrorKind.SERVER, provider)
+                    .code(StandardErrorMapper.code(body))
+                    .message("the response has no choices" + (message.isEmpty() ? "" : ": " + message))
+                    .build();
+        }
+        JsonNode choice = choices.path(0);
         JsonNode msg = choice.path("message");
         String text = Json.text(msg, "content");
-        if (text == null) {
-            text = "";
+        String refusal = refusal(msg);
+        if (text == null || text.isEmpty()) {
+            // A refusal replaces the content; the caller should see why there is no answer.
+            text = refusal == null ? "" : refusal;
         }
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode c : msg.path("tool_calls")) {
@@ -225,9 +271,27 @@ public final class OpenAiWire {
                 .orElseGet(() -> Optional.ofNullable(Json.text(msg, "reasoning_content")).orElse(""));
         String raw = Json.text(choice, "finish_reason");
         FinishReason reason = raw == null ? (calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS) : d.finishReason(raw);
+        if (refusal != null && reason == FinishReason.STOP) {
+            reason = FinishReason.CONTENT_FILTER; // the model refused: the text is no answer to parse
+        }
         String model = Json.text(body, "model");
         return new ChatResponse(Json.text(body, "id"), model == null ? requestedModel : model, provider,
                 Message.assistant(text, calls), reasoning, reason, raw, d.usage(body), limits, List.of());
+    }
+
+    /** The refusal text of a message or delta ({@code refusal}), or null when the model did not refuse. */
+    private static String refusal(JsonNode messageOrDelta) {
+        String r = Json.text(messageOrDelta, "refusal");
+        return r == null || r.isEmpty() ? null : r;
+    }
+
+    /**
+     * Whether a stream chunk carries refusal text: the finish that follows is then a refusal
+     * ({@link FinishReason#CONTENT_FILTER}) even though OpenAI sends {@code stop}.
+     */
+    public static boolean chunkRefuses(JsonNode chunk) {
+        JsonNode choices = chunk.get("choices");
+        return choices != null && choices.size() > 0 && refusal(choices.get(0).path("delta")) != null;
     }
 
     /** OpenAI's finish reasons; unknown ones are {@link FinishReason#OTHER}. */
@@ -254,23 +318,16 @@ public final class OpenAiWire {
     }
 
     /**
-     * Decodes one {@code chat.completion.chunk} into events: {@code Started} once, text and reasoning deltas, tool-call
-     * pieces, the finish reason and usage. Chunks with no choices and no usage (Azure's filter-only chunks) yield
+     * Decodes one {@code chat.completion.chunk} into events: {@code Started} with the chunk's id and model when
+     * {@code announce} (the caller's first chunk that names them), text and reasoning deltas, tool-call
+     * pieces, the finish reason and usage. Refusal pieces ({@code delta.refusal}) are text deltas too; the finish
+     * reason is the chunk's own, so a stream that saw {@link #chunkRefuses} should report the finish as
+     * {@link FinishReason#CONTENT_FILTER}. Chunks with no choices and no usage (Azure's filter-only chunks) yield
      * nothing.
-     *
-     * @param needStart whether no {@code Started} event has been emitted yet
-     * @return whether this chunk emitted the {@code Started} event
      */
-    public static boolean readChunk(JsonNode chunk, boolean needStart, Dialect d, Consumer<ChatEvent> out) {
-        boolean started = false;
-        if (needStart) {
-            String id = Json.text(chunk, "id");
-            String model = Json.text(chunk, "model");
-            // Azure's first chunk carries only prompt filter results, with an empty id and model: wait for a real one.
-            if ((id != null && !id.isEmpty()) || (model != null && !model.isEmpty())) {
-                out.accept(new ChatEvent.Started(id, model));
-                started = true;
-            }
+    public static void readChunk(JsonNode chunk, boolean announce, Dialect d, Consumer<ChatEvent> out) {
+        if (announce) {
+            out.accept(new ChatEvent.Started(Json.text(chunk, "id"), Json.text(chunk, "model")));
         }
         JsonNode choices = chunk.get("choices");
         if (choices != null && choices.size() > 0) {
@@ -280,6 +337,10 @@ public final class OpenAiWire {
                 String content = Json.text(delta, "content");
                 if (content != null && !content.isEmpty()) {
                     out.accept(new ChatEvent.TextDelta(content));
+                }
+                String refusal = refusal(delta);
+                if (refusal != null) {
+                    out.accept(new ChatEvent.TextDelta(refusal));
                 }
                 String reasoning = Json.text(delta, "reasoning");
                 if (reasoning == null) {
@@ -303,7 +364,6 @@ public final class OpenAiWire {
         if (!usage.equals(Usage.NONE)) {
             out.accept(new ChatEvent.UsageReport(usage));
         }
-        return started;
     }
 
     public static List<Embedding> readEmbeddings(JsonNode body) {

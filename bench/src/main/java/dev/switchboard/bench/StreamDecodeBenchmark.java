@@ -66,9 +66,8 @@ public class StreamDecodeBenchmark {
                 break;
             }
             JsonNode chunk = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
-            if (OpenAiWire.readChunk(chunk, first, DIALECT, (ChatEvent e) -> bh.consume(e))) {
-                first = false;
-            }
+            OpenAiWire.readChunk(chunk, first, DIALECT, (ChatEvent e) -> bh.consume(e));
+            first = false;
         }
     }
 }
