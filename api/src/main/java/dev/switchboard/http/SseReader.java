@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * An incremental reader of Server-Sent Events (the WHATWG event-stream format): LF, CRLF or CR line ends;
  * {@code data:} lines joined with LF; {@code event:} names; comments and keep-alives ({@code :...}) skipped; an
- * event dispatched on a blank line. At the end of the stream a pending event whose last line was complete is still
- * dispatched (some servers omit the final blank line); a line cut off by the end is dropped.
+ * event dispatched on a blank line. At the end of the stream a pending event whose
+ * last line was complete is still dispatched (some servers omit the final blank line); an event whose last line was
+ * cut off by the end is dropped whole, since half an event is not the event the server sent.
  *
  * <p>The data bytes are kept in a reused buffer: {@link #dataBuffer()} and {@link #dataLength()} let a JSON parser
  * read them without a String. Not thread-safe.
@@ -54,7 +55,7 @@ public final class SseReader {
                 continue;
             }
             if (!lines.lastLineTerminated()) {
-                break;
+                return false; // cut off by the end of the stream: drop the event it belongs to
             }
             if (b[s] == ':') {
                 continue;
