@@ -13,17 +13,17 @@ import java.util.regex.Pattern;
 /**
  * How long a provider asked us to wait, read in this order: {@code retry-after-ms} and {@code x-ms-retry-after-ms};
  * {@code retry-after} as seconds or an HTTP date; then hints in the error body (Gemini's {@code RetryInfo.retryDelay},
- * "retry after N seconds", "Expected available in N seconds", "try again in 1.5s"; units from
+ * "retry after N seconds", "Expected available in N seconds", "try again in 1.5s", "retry in 22.4s"; units from
  * milliseconds to hours).
  */
 public final class RetryHints {
 
     private static final Pattern BODY_NUMBER_AND_UNIT = Pattern.compile(
-            "(?i)(?:retry after|available in|try again in)\\s+(\\d+(?:\\.\\d+)?)\\s*"
+            "(?i)(?:retry after|retry in|available in|try again in)\\s+(\\d+(?:\\.\\d+)?)\\s*"
                     + "(milliseconds?|millis\\b|ms\\b|seconds?|secs?\\b|s\\b|minutes?|mins?\\b|m\\b|hours?|hrs?\\b|h\\b)?");
-    /** Go-style durations ({@code 1.5s}, {@code 6m0s}) in OpenAI's and Groq's "try again in". */
+    /** Go-style durations ({@code 1.5s}, {@code 6m0s}) in OpenAI's and Groq's "try again in", Gemini's "retry in". */
     private static final Pattern BODY_GO_DURATION =
-            Pattern.compile("(?i)try again in\\s+((?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+)");
+            Pattern.compile("(?i)(?:try again|retry) in\\s+((?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+)");
 
     private RetryHints() {}
 
