@@ -14,7 +14,9 @@ public final class Redactor {
     private static final String MASK = "****";
     private static final Pattern KEY_SHAPES = Pattern.compile(
             "(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}"
-                    + "|(?i)((?:api[-_]?key|x-api-key|x-goog-api-key|authorization)\"?\\s*[:=]\\s*\"?)[^\\s\",}]{6,}"
+                    // a header or JSON field; an Authorization value's "Bearer " is part of the prefix, or the
+                    // scheme word alone would be masked and the token after it kept
+                    + "|((?:api[-_]?key|x-api-key|x-goog-api-key|authorization)\"?\\s*[:=]\\s*\"?(?:bearer\\s+)?)[^\\s\",}]{6,}"
                     + "|\\b(?:sk|gsk|hf|r8|sk-ant|sk-proj)[-_][A-Za-z0-9_-]{12,}");
 
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
