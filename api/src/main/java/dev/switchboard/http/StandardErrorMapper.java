@@ -5,6 +5,8 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Maps error responses of the common shapes (OpenAI {@code error{message,type,code}}, Anthropic
@@ -136,7 +138,25 @@ public class StandardErrorMapper implements ErrorMapper {
                 }
             }
         }
-        return bodyText == null ? "" : bodyText.length() > 300 ? bodyText.substring(0, 300) + "..." : bodyText;
+        String text = bodyText == null ? "" : looksLikeHtml(bodyText) ? htmlText(bodyText) : bodyText;
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    private static final Pattern HTML_TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern HTML_SKIPPED = Pattern.compile("(?is)<(script|style)[^>]*>.*?</\\1>");
+    private static final Pattern HTML_TAG = Pattern.compile("(?s)<[^>]*>");
+
+    private static boolean looksLikeHtml(String text) {
+        String head = text.stripLeading();
+        return head.regionMatches(true, 0, "<!doctype html", 0, 14) || head.regionMatches(true, 0, "<html", 0, 5);
+    }
+
+    /** What a person reads of an error page (a proxy's 502, a gateway's 504): its title, else its text. */
+    private static String htmlText(String html) {
+        Matcher title = HTML_TITLE.matcher(html);
+        String text = title.find() ? title.group(1)
+                : HTML_TAG.matcher(HTML_SKIPPED.matcher(html).replaceAll(" ")).replaceAll(" ");
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     /** The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status}. */
