@@ -159,7 +159,10 @@ public class StandardErrorMapper implements ErrorMapper {
         return text.replaceAll("\\s+", " ").strip();
     }
 
-    /** The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status}. */
+    /**
+     * The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status};
+     * numeric strings are skipped.
+     */
     public static String code(JsonNode body) {
         if (body == null) {
             return null;
@@ -170,10 +173,20 @@ public class StandardErrorMapper implements ErrorMapper {
         }
         for (String field : new String[] {"code", "status", "type"}) {
             JsonNode v = error.get(field);
-            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+            if (v != null && v.isTextual() && !v.asText().isBlank() && !isDigits(v.asText())) {
                 return v.asText();
             }
         }
         return null;
+    }
+
+    /** Azure sends {@code "code": "429"}: a number only repeats the HTTP status, so it is no code. */
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }
