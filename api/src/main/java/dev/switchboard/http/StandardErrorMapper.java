@@ -58,9 +58,10 @@ public class StandardErrorMapper implements ErrorMapper {
         if (kind == null) {
             kind = kindForMessage(message, 0);
         }
+        // a stream's body does not pass the client's redactor: mask anything shaped like a credential here
         return LlmException.builder(kind == null ? ErrorKind.STREAM_INTERRUPTED : kind, provider)
                 .code(code)
-                .message("error in stream: " + (message == null ? error.toString() : message))
+                .message(Redactor.patternsOnly().redact("error in stream: " + (message == null ? error.toString() : message)))
                 .build();
     }
 
