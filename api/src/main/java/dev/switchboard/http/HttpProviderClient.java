@@ -9,6 +9,7 @@ import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -162,7 +163,7 @@ public final class HttpProviderClient {
             if (entity == null) {
                 throw malformed("empty response body", null);
             }
-            try (InputStream in = entity.getContent()) {
+            try (InputStream in = new ActivityInputStream(entity.getContent(), watchdog)) {
                 JsonNode node = Json.MAPPER.readTree(in);
                 if (node == null || node.isMissingNode()) {
                     throw malformed("empty response body", null);
@@ -282,6 +283,33 @@ public final class HttpProviderClient {
             } catch (IOException ignored) {
                 // already failing; the original error is the one to report
             }
+        }
+    }
+
+    /**
+     * Reports each read of a plain body to the watchdog, so the idle timeout measures silence between reads and not
+     * the time a large or slowly sent body takes as a whole (that is the total timeout's job).
+     */
+    private static final class ActivityInputStream extends FilterInputStream {
+        private final Watchdog watchdog;
+
+        ActivityInputStream(InputStream in, Watchdog watchdog) {
+            super(in);
+            this.watchdog = watchdog;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            watchdog.touch();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            watchdog.touch();
+            return n;
         }
     }
 
