@@ -42,8 +42,16 @@ final class Watchdog implements Runnable {
     }
 
     void headersReceived() {
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
         headersReceived = true;
+        // the task sleeps until the first-byte deadline; an idle timeout shorter than what is left of it would
+        // otherwise only be noticed then
+        synchronized (this) {
+            if (task != null && task.cancel(false)) {
+                arm(Math.min(idleNanos, startNanos + totalNanos - now));
+            }
+        }
     }
 
     void touch() {
