@@ -171,7 +171,11 @@ public final class HttpProviderClient {
                 return new JsonResponse(status, node, ResponseHeaders.of(response));
             }
         } catch (JsonProcessingException e) {
-            throw malformed("response body is not valid JSON: " + e.getOriginalMessage(), e);
+            // the parser quotes the offending text, which may be anything the server echoed (a key included): the
+            // message is redacted and the parser's exception, which quotes it too, is not attached
+            throw malformed("response body is not valid JSON: " + redactor.redact(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ")"), null);
         } catch (IOException e) {
             throw transportFailure(request, e, watchdog.firedReason());
         } finally {
