@@ -278,7 +278,7 @@ class HttpProviderClientTest {
     }
 
     @Test
-    void givesUpWaitingForTheFirstByteAtTheFirstByteTimeout() {
+    void givesUpWaitingForTheFirstByteAtTheFirstByteTimeout() throws InterruptedException {
         // given: a server that answers after 3 s, and a 200 ms first-byte timeout
         WM.stubFor(post("/slow").willReturn(okJson("{}").withFixedDelay(3000)));
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
@@ -292,11 +292,11 @@ class HttpProviderClientTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains("first-byte timeout").contains(WM.baseUrl());
         assertThat(took).isLessThan(1500);
-        assertThat(transport.leasedConnections()).isZero();
+        assertNoConnectionLeased();
     }
 
     @Test
-    void givesUpAtTheTotalTimeoutEvenBeforeTheFirstByteTimeout() {
+    void givesUpAtTheTotalTimeoutEvenBeforeTheFirstByteTimeout() throws InterruptedException {
         WM.stubFor(post("/slow").willReturn(okJson("{}").withFixedDelay(3000)));
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(300));
 
@@ -306,6 +306,7 @@ class HttpProviderClientTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains("total timeout");
         assertThat(millisSince(start)).isLessThan(1500);
+        assertNoConnectionLeased();
     }
 
     @Test
