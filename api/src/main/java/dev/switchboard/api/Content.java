@@ -37,6 +37,12 @@ public sealed interface Content permits Content.Text, Content.Image {
             if ((url == null) == (base64Data == null)) {
                 throw new IllegalArgumentException("an image needs exactly one of url or base64Data");
             }
+            if (url != null && url.isBlank()) {
+                throw new IllegalArgumentException("an image URL cannot be blank");
+            }
+            if (base64Data != null && base64Data.isBlank()) {
+                throw new IllegalArgumentException("inline image data cannot be blank");
+            }
             if (base64Data != null && (mediaType == null || mediaType.isBlank())) {
                 throw new IllegalArgumentException("an inline image needs its media type, e.g. image/png");
             }
