@@ -116,11 +116,11 @@ public class LlmException extends RuntimeException {
                 sb.append("HTTP ").append(status).append(' ');
             }
             if (code != null) {
-                sb.append(code).append(": ");
+                sb.append(oneLine(code)).append(": ");
             }
             sb.append(text == null || text.isBlank() ? kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : oneLine(text));
             if (!details.isEmpty()) {
-                sb.append(" ").append(details);
+                sb.append(" ").append(oneLine(details.toString()));
             }
             return sb.toString();
         }
