@@ -127,7 +127,11 @@ public class LlmException extends RuntimeException {
 
         private static String oneLine(String s) {
             String folded = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-            return folded.length() > 500 ? folded.substring(0, 500) + "..." : folded;
+            if (folded.length() <= 500) {
+                return folded;
+            }
+            int cut = Character.isHighSurrogate(folded.charAt(499)) ? 499 : 500; // never half a character
+            return folded.substring(0, cut) + "...";
         }
 
         public LlmException build() {
