@@ -197,7 +197,7 @@ public final class HttpProviderClient {
             }
             HttpEntity entity = response.getEntity();
             InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
-            return new StreamingResponse(provider, request, response, watchdog, content);
+            return new StreamingResponse(provider, request, response, watchdog, content, transport.scheduler());
         } catch (IOException e) {
             watchdog.stop();
             closeQuietly(response);
