@@ -524,6 +524,61 @@ class HttpProviderClientTest {
     }
 
     @Test
+    void reusesTheConnectionOfAStreamClosedRightAfterItsEndMarker() throws Exception {
+        // given: an OpenAI-style stream; the caller stops at data: [DONE] and never reads the body's last chunk
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            ScriptedHttpServer.writeChunkedHead(out, "text/event-stream");
+            ScriptedHttpServer.writeChunk(out, "data: {\"n\":1}\n\n");
+            ScriptedHttpServer.writeChunk(out, "data: [DONE]\n\n");
+            ScriptedHttpServer.writeLastChunk(out);
+            return true;
+        })) {
+            HttpProviderClient client = client(QUICK);
+            byte[] done = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+            // when
+            for (int i = 0; i < 3; i++) {
+                try (StreamingResponse r = client.openPost(URI.create(server.baseUrl() + "/s"), Map.of(), HELLO, "text/event-stream")) {
+                    SseReader sse = new SseReader(r.body());
+                    while (sse.next() && !sse.dataEquals(done)) {
+                        // consume events up to the end marker
+                    }
+                }
+            }
+
+            // then
+            assertThat(server.requests()).isEqualTo(3);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(transport.leasedConnections()).isZero();
+        }
+    }
+
+    @Test
+    void closingAStreamMidAnswerDoesNotWaitForTheRest() throws Exception {
+        // given: a stream that keeps sending slowly, as a model mid-answer does
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            ScriptedHttpServer.writeChunkedHead(out, "text/event-stream");
+            while (!self.isClosed()) {
+                ScriptedHttpServer.writeChunk(out, "data: {\"delta\":\"token\"}\n\n");
+                Thread.sleep(20);
+            }
+            return false;
+        })) {
+            StreamingResponse r = client(QUICK).openPost(URI.create(server.baseUrl() + "/s"), Map.of(), HELLO, "text/event-stream");
+            SseReader sse = new SseReader(r.body());
+            assertThat(sse.next()).isTrue();
+
+            // when
+            long start = System.nanoTime();
+            r.close();
+
+            // then
+            assertThat(millisSince(start)).isLessThan(1000);
+            assertThat(transport.leasedConnections()).isZero();
+        }
+    }
+
+    @Test
     void reusesTheConnectionForPlainJsonCalls() throws Exception {
         try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
             ScriptedHttpServer.writeResponse(out, 200, "application/json", "{\"ok\":true}");
