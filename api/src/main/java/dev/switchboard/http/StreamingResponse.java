@@ -4,10 +4,13 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -127,10 +130,20 @@ public final class StreamingResponse implements AutoCloseable {
         } catch (IOException | RejectedExecutionException e) {
             return false;
         } finally {
-            if (deadline != null) {
-                deadline.cancel(false);
+            if (deadline != null && !deadline.cancel(false)) {
+                awaitQuietly(deadline); // the abort ran: let it finish handing the connection back before returning
             }
             reading.unlock();
+        }
+    }
+
+    private static void awaitQuietly(ScheduledFuture<?> f) {
+        try {
+            f.get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            // the abort failed or hangs; close() goes on to abort again itself
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.spi.Timeouts;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ final class Watchdog implements Runnable {
     private volatile boolean stopped;
     private volatile String firedReason;
     private ScheduledFuture<?> task;
+    private final CountDownLatch aborted = new CountDownLatch(1);
 
     Watchdog(Cancellable request, Timeouts timeouts, ScheduledExecutorService scheduler) {
         this.request = request;
@@ -63,10 +65,24 @@ final class Watchdog implements Runnable {
         return firedReason;
     }
 
-    synchronized void stop() {
-        stopped = true;
-        if (task != null) {
-            task.cancel(false);
+    /**
+     * Stops watching. If the watchdog already fired, waits (briefly) until its abort has finished, so that the
+     * connection is back in the pool when the caller goes on; otherwise the failure could reach the caller, and a
+     * leak check, while the scheduler thread is still discarding the connection.
+     */
+    void stop() {
+        synchronized (this) {
+            stopped = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+        if (firedReason != null) {
+            try {
+                aborted.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -91,7 +107,11 @@ final class Watchdog implements Runnable {
 
     private void fire(String reason) {
         firedReason = reason;
-        request.cancel();
+        try {
+            request.cancel();
+        } finally {
+            aborted.countDown();
+        }
     }
 
     private static String millis(long nanos) {
