@@ -34,6 +34,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -250,7 +251,7 @@ public final class HttpProviderClient {
     }
 
     private LlmException transportFailure(HttpUriRequestBase request, IOException e, String watchdogReason) {
-        String target = request.getScheme() + "://" + request.getAuthority();
+        String target = target(request);
         if (watchdogReason != null) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider).message(watchdogReason + " at " + target).cause(e).build();
         }
@@ -278,6 +279,17 @@ public final class HttpProviderClient {
         }
         return LlmException.builder(ErrorKind.CONNECTION, provider)
                 .message("I/O error talking to " + target + ": " + redactor.redact(String.valueOf(e.getMessage()))).cause(e).build();
+    }
+
+    /** Scheme, host and port: where the request went, without any user:password part of the URL. */
+    private static String target(HttpUriRequestBase request) {
+        URIAuthority authority = request.getAuthority();
+        if (authority == null) {
+            return request.getScheme() + "://";
+        }
+        String host = authority.getHostName();
+        host = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host; // an IPv6 literal
+        return request.getScheme() + "://" + host + (authority.getPort() >= 0 ? ":" + authority.getPort() : "");
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {
