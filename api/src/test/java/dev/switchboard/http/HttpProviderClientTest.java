@@ -271,6 +271,20 @@ class HttpProviderClientTest {
     }
 
     @Test
+    void leavesCredentialsInTheBaseUrlOutOfTheMessage() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> client(QUICK)
+                .postJson(URI.create("http://proxyuser:proxy-password-123@127.0.0.1:" + port + "/v1/chat"), Map.of(), HELLO));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.CONNECTION);
+        assertThat(e.getMessage()).contains("http://127.0.0.1:" + port).doesNotContain("proxy-password-123");
+    }
+
+    @Test
     void givesUpWaitingForTheFirstByteAtTheFirstByteTimeout() {
         // given: a server that answers after 3 s, and a 200 ms first-byte timeout
         WM.stubFor(post("/slow").willReturn(okJson("{}").withFixedDelay(3000)));
