@@ -136,7 +136,7 @@ public final class ChatRequest {
         public Builder responseFormat(ResponseFormat responseFormat) { this.responseFormat = responseFormat; return this; }
 
         public Builder temperature(Double temperature) {
-            if (temperature != null && (temperature < 0 || temperature > 2)) {
+            if (temperature != null && !(temperature >= 0 && temperature <= 2)) { // written so NaN fails too
                 throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
             }
             this.temperature = temperature;
@@ -144,7 +144,7 @@ public final class ChatRequest {
         }
 
         public Builder topP(Double topP) {
-            if (topP != null && (topP <= 0 || topP > 1)) {
+            if (topP != null && !(topP > 0 && topP <= 1)) { // written so NaN fails too
                 throw new IllegalArgumentException("top-p must be in (0, 1], was " + topP);
             }
             this.topP = topP;

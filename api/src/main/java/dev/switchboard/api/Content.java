@@ -37,6 +37,12 @@ public sealed interface Content permits Content.Text, Content.Image {
             if ((url == null) == (base64Data == null)) {
                 throw new IllegalArgumentException("an image needs exactly one of url or base64Data");
             }
+            if (url != null && url.isBlank()) {
+                throw new IllegalArgumentException("an image URL cannot be blank");
+            }
+            if (base64Data != null && base64Data.isBlank()) {
+                throw new IllegalArgumentException("inline image data cannot be blank");
+            }
             if (base64Data != null && (mediaType == null || mediaType.isBlank())) {
                 throw new IllegalArgumentException("an inline image needs its media type, e.g. image/png");
             }
@@ -60,9 +66,13 @@ public sealed interface Content permits Content.Text, Content.Image {
                 return Optional.of(new InlineData(mediaType, base64Data));
             }
             if (url.startsWith(DATA_PREFIX)) {
-                int semi = url.indexOf(";base64,");
-                if (semi > 0) {
-                    return Optional.of(new InlineData(url.substring(DATA_PREFIX.length(), semi), url.substring(semi + 8)));
+                int marker = url.indexOf(";base64,");
+                if (marker > 0) {
+                    // data:image/jpeg;name=cat.jpg;base64,... : the media type is what precedes the parameters
+                    String type = url.substring(DATA_PREFIX.length(), marker);
+                    int params = type.indexOf(';');
+                    return Optional.of(new InlineData(params < 0 ? type : type.substring(0, params),
+                            url.substring(marker + ";base64,".length())));
                 }
             }
             return Optional.empty();

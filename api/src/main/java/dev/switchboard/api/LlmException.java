@@ -116,18 +116,22 @@ public class LlmException extends RuntimeException {
                 sb.append("HTTP ").append(status).append(' ');
             }
             if (code != null) {
-                sb.append(code).append(": ");
+                sb.append(oneLine(code)).append(": ");
             }
             sb.append(text == null || text.isBlank() ? kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : oneLine(text));
             if (!details.isEmpty()) {
-                sb.append(" ").append(details);
+                sb.append(" ").append(oneLine(details.toString()));
             }
             return sb.toString();
         }
 
         private static String oneLine(String s) {
             String folded = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-            return folded.length() > 500 ? folded.substring(0, 500) + "..." : folded;
+            if (folded.length() <= 500) {
+                return folded;
+            }
+            int cut = Character.isHighSurrogate(folded.charAt(499)) ? 499 : 500; // never half a character
+            return folded.substring(0, cut) + "...";
         }
 
         public LlmException build() {

@@ -20,7 +20,7 @@ public record Message(Role role, List<Content> content, List<ToolCall> toolCalls
         Objects.requireNonNull(role, "role");
         content = List.copyOf(content);
         toolCalls = List.copyOf(toolCalls);
-        if (role == Role.TOOL && toolCallId == null) {
+        if (role == Role.TOOL && (toolCallId == null || toolCallId.isBlank())) {
             throw new IllegalArgumentException("a tool message needs the id of the call it answers");
         }
         if (!toolCalls.isEmpty() && role != Role.ASSISTANT) {

@@ -18,6 +18,11 @@ public record ToolCall(String id, String name, String arguments) {
 
     /** The arguments as a JSON tree; fails with {@link IllegalStateException} if the model produced invalid JSON. */
     public JsonNode parsedArguments() {
-        return Json.parse(arguments, "arguments of tool call " + name);
+        try {
+            return Json.parse(arguments, "arguments of tool call " + name);
+        } catch (IllegalArgumentException e) {
+            // the model wrote them, not the caller: the call is in a bad state, no argument of this method is wrong
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -33,6 +34,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -162,7 +164,7 @@ public final class HttpProviderClient {
             if (entity == null) {
                 throw malformed("empty response body", null);
             }
-            try (InputStream in = entity.getContent()) {
+            try (InputStream in = new ActivityInputStream(entity.getContent(), watchdog)) {
                 JsonNode node = Json.MAPPER.readTree(in);
                 if (node == null || node.isMissingNode()) {
                     throw malformed("empty response body", null);
@@ -170,7 +172,11 @@ public final class HttpProviderClient {
                 return new JsonResponse(status, node, ResponseHeaders.of(response));
             }
         } catch (JsonProcessingException e) {
-            throw malformed("response body is not valid JSON: " + e.getOriginalMessage(), e);
+            // the parser quotes the offending text, which may be anything the server echoed (a key included): the
+            // message is redacted and the parser's exception, which quotes it too, is not attached
+            throw malformed("response body is not valid JSON: " + redactor.redact(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ")"), null);
         } catch (IOException e) {
             throw transportFailure(request, e, watchdog.firedReason());
         } finally {
@@ -245,7 +251,7 @@ public final class HttpProviderClient {
     }
 
     private LlmException transportFailure(HttpUriRequestBase request, IOException e, String watchdogReason) {
-        String target = request.getScheme() + "://" + request.getAuthority();
+        String target = target(request);
         if (watchdogReason != null) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider).message(watchdogReason + " at " + target).cause(e).build();
         }
@@ -275,6 +281,17 @@ public final class HttpProviderClient {
                 .message("I/O error talking to " + target + ": " + redactor.redact(String.valueOf(e.getMessage()))).cause(e).build();
     }
 
+    /** Scheme, host and port: where the request went, without any user:password part of the URL. */
+    private static String target(HttpUriRequestBase request) {
+        URIAuthority authority = request.getAuthority();
+        if (authority == null) {
+            return request.getScheme() + "://";
+        }
+        String host = authority.getHostName();
+        host = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host; // an IPv6 literal
+        return request.getScheme() + "://" + host + (authority.getPort() >= 0 ? ":" + authority.getPort() : "");
+    }
+
     private static void closeQuietly(ClassicHttpResponse response) {
         if (response != null) {
             try {
@@ -282,6 +299,33 @@ public final class HttpProviderClient {
             } catch (IOException ignored) {
                 // already failing; the original error is the one to report
             }
+        }
+    }
+
+    /**
+     * Reports each read of a plain body to the watchdog, so the idle timeout measures silence between reads and not
+     * the time a large or slowly sent body takes as a whole (that is the total timeout's job).
+     */
+    private static final class ActivityInputStream extends FilterInputStream {
+        private final Watchdog watchdog;
+
+        ActivityInputStream(InputStream in, Watchdog watchdog) {
+            super(in);
+            this.watchdog = watchdog;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            watchdog.touch();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            watchdog.touch();
+            return n;
         }
     }
 

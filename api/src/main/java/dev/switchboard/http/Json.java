@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /** The one Jackson mapper Switchboard shares (thread-safe), and small helpers for reading provider JSON. */
@@ -13,13 +14,19 @@ public final class Json {
     public static final ObjectMapper MAPPER =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     public static final JsonFactory FACTORY = MAPPER.getFactory();
+    /** For whole documents written by people or models: text after the first value is an error, not ignored. */
+    private static final ObjectReader STRICT_TREE =
+            MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {}
 
-    /** Parses JSON text; {@link IllegalArgumentException} names {@code what} if it is not valid JSON. */
+    /**
+     * Parses JSON text that must be one whole value; {@link IllegalArgumentException} names {@code what} if it is
+     * not valid JSON or has text after the value.
+     */
     public static JsonNode parse(String json, String what) {
         try {
-            return MAPPER.readTree(json);
+            return STRICT_TREE.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage());
         }

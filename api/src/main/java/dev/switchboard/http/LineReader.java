@@ -16,6 +16,8 @@ final class LineReader {
     private int end;
     private boolean eof;
     private boolean skipLf;
+    /** How many bytes from {@code start} are already known to hold no line end, so a long line is scanned once. */
+    private int scanned;
     private int lineStart;
     private int lineLength;
     private boolean lastLineTerminated = true;
@@ -37,18 +39,21 @@ final class LineReader {
                 }
                 skipLf = false;
             }
-            for (int i = start; i < end; i++) {
+            for (int i = start + scanned; i < end; i++) {
                 byte b = buf[i];
                 if (b == '\n' || b == '\r') {
                     lineStart = start;
                     lineLength = i - start;
                     start = i + 1;
+                    scanned = 0;
                     skipLf = b == '\r';
                     lastLineTerminated = true;
                     return true;
                 }
             }
+            scanned = end - start;
             if (eof) {
+                scanned = 0;
                 if (start < end) {
                     lineStart = start;
                     lineLength = end - start;

@@ -14,8 +14,12 @@ public final class Redactor {
     private static final String MASK = "****";
     private static final Pattern KEY_SHAPES = Pattern.compile(
             "(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}"
-                    + "|(?i)((?:api[-_]?key|x-api-key|x-goog-api-key|authorization)\"?\\s*[:=]\\s*\"?(?:bearer\\s+)?)[^\\s\",}]{6,}"
-                    + "|\\b(?:sk|gsk|hf|r8|sk-ant|sk-proj)[-_][A-Za-z0-9_-]{12,}");
+                    // a header or JSON field; an Authorization value's "Bearer " is part of the prefix, or the
+                    // scheme word alone would be masked and the token after it kept
+                    + "|((?:api[-_]?key|x-api-key|x-goog-api-key|authorization)\"?\\s*[:=]\\s*\"?(?:bearer\\s+)?)[^\\s\",}]{6,}"
+                    + "|([?&](?:key|api[-_]?key|access_token)=)[^&\\s\"#]{6,}" // Gemini takes ?key=
+                    + "|\\b(?:sk|gsk|hf|r8|sk-ant|sk-proj)[-_][A-Za-z0-9_-]{12,}"
+                    + "|\\bAIza[0-9A-Za-z_-]{35}"); // Google API keys
 
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
 
@@ -51,7 +55,8 @@ public final class Redactor {
             }
         }
         return KEY_SHAPES.matcher(out).replaceAll(m -> {
-            String prefix = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : "";
+            String prefix = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2)
+                    : m.group(3) != null ? m.group(3) : "";
             return java.util.regex.Matcher.quoteReplacement(prefix + MASK);
         });
     }

@@ -13,14 +13,17 @@ import java.util.regex.Pattern;
 /**
  * How long a provider asked us to wait, read in this order: {@code retry-after-ms} and {@code x-ms-retry-after-ms};
  * {@code retry-after} as seconds or an HTTP date; then hints in the error body (Gemini's {@code RetryInfo.retryDelay},
- * "retry after N seconds", "Expected available in N seconds", "try again in 1.5s").
+ * "retry after N seconds", "Expected available in N seconds", "try again in 1.5s", "retry in 22.4s"; units from
+ * milliseconds to hours).
  */
 public final class RetryHints {
 
-    private static final Pattern BODY_SECONDS = Pattern.compile(
-            "(?i)(?:retry after|available in|try again in)\\s+(\\d+(?:\\.\\d+)?)\\s*(seconds?|secs?|s\\b|ms\\b|milliseconds?)?");
+    private static final Pattern BODY_NUMBER_AND_UNIT = Pattern.compile(
+            "(?i)(?:retry after|retry in|available in|try again in)\\s+(\\d+(?:\\.\\d+)?)\\s*"
+                    + "(milliseconds?|millis\\b|ms\\b|seconds?|secs?\\b|s\\b|minutes?|mins?\\b|m\\b|hours?|hrs?\\b|h\\b)?");
+    /** Go-style durations ({@code 1.5s}, {@code 6m0s}) in OpenAI's and Groq's "try again in", Gemini's "retry in". */
     private static final Pattern BODY_GO_DURATION =
-            Pattern.compile("(?i)try again in\\s+((?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+)");
+            Pattern.compile("(?i)(?:try again|retry) in\\s+((?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+)");
 
     private RetryHints() {}
 
@@ -78,13 +81,27 @@ public final class RetryHints {
                 return d;
             }
         }
-        Matcher m = BODY_SECONDS.matcher(bodyText);
+        Matcher m = BODY_NUMBER_AND_UNIT.matcher(bodyText);
         if (m.find()) {
             double n = Double.parseDouble(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(java.util.Locale.ROOT);
-            return Optional.of(unit.startsWith("m") ? DurationText.fromMillis(n) : DurationText.fromSeconds(n));
+            return Optional.of(DurationText.fromSeconds(n * secondsPer(unit)));
         }
         return Optional.empty();
+    }
+
+    /** Seconds in one of a spelled-out unit: ms, millisecond(s), s, sec(s), second(s), m, min(s), minute(s), h, ... */
+    private static double secondsPer(String unit) {
+        if (unit.equals("ms") || unit.startsWith("milli")) {
+            return 0.001;
+        }
+        if (unit.startsWith("m")) {
+            return 60;
+        }
+        if (unit.startsWith("h")) {
+            return 3600;
+        }
+        return 1;
     }
 
     /** OpenAI's {@code x-should-retry}: true or false overrides our own judgement; empty when absent. */

@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * An incremental reader of Server-Sent Events (the WHATWG event-stream format): LF, CRLF or CR line ends;
  * {@code data:} lines joined with LF; {@code event:} names; comments and keep-alives ({@code :...}) skipped; an
- * event dispatched on a blank line. At the end of the stream a pending event whose last line was complete is still
- * dispatched (some servers omit the final blank line); a line cut off by the end is dropped.
+ * event dispatched on a blank line; a leading byte order mark ignored. At the end of the stream a pending event whose
+ * last line was complete is still dispatched (some servers omit the final blank line); an event whose last line was
+ * cut off by the end is dropped whole, since half an event is not the event the server sent.
  *
  * <p>The data bytes are kept in a reused buffer: {@link #dataBuffer()} and {@link #dataLength()} let a JSON parser
  * read them without a String. Not thread-safe.
@@ -19,6 +20,7 @@ public final class SseReader {
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final LineReader lines;
     private byte[] data = new byte[4096];
@@ -27,6 +29,7 @@ public final class SseReader {
     private String event;
     private String pendingEvent;
     private String lastEventId;
+    private boolean firstLine = true;
 
     public SseReader(InputStream in) {
         this.lines = new LineReader(in);
@@ -45,6 +48,13 @@ public final class SseReader {
             byte[] b = lines.buffer();
             int s = lines.lineStart();
             int n = lines.lineLength();
+            if (firstLine) {
+                firstLine = false;
+                if (n >= BOM.length && Arrays.equals(b, s, s + BOM.length, BOM, 0, BOM.length)) {
+                    s += BOM.length;
+                    n -= BOM.length;
+                }
+            }
             if (n == 0) {
                 if (hasData) {
                     event = pendingEvent;
@@ -54,7 +64,7 @@ public final class SseReader {
                 continue;
             }
             if (!lines.lastLineTerminated()) {
-                break;
+                return false; // cut off by the end of the stream: drop the event it belongs to
             }
             if (b[s] == ':') {
                 continue;

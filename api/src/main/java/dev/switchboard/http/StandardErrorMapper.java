@@ -5,6 +5,8 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Maps error responses of the common shapes (OpenAI {@code error{message,type,code}}, Anthropic
@@ -56,9 +58,10 @@ public class StandardErrorMapper implements ErrorMapper {
         if (kind == null) {
             kind = kindForMessage(message, 0);
         }
+        // a stream's body does not pass the client's redactor: mask anything shaped like a credential here
         return LlmException.builder(kind == null ? ErrorKind.STREAM_INTERRUPTED : kind, provider)
                 .code(code)
-                .message("error in stream: " + (message == null ? error.toString() : message))
+                .message(Redactor.patternsOnly().redact("error in stream: " + (message == null ? error.toString() : message)))
                 .build();
     }
 
@@ -136,10 +139,31 @@ public class StandardErrorMapper implements ErrorMapper {
                 }
             }
         }
-        return bodyText == null ? "" : bodyText.length() > 300 ? bodyText.substring(0, 300) + "..." : bodyText;
+        String text = bodyText == null ? "" : looksLikeHtml(bodyText) ? htmlText(bodyText) : bodyText;
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
-    /** The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status}. */
+    private static final Pattern HTML_TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern HTML_SKIPPED = Pattern.compile("(?is)<(script|style)[^>]*>.*?</\\1>");
+    private static final Pattern HTML_TAG = Pattern.compile("(?s)<[^>]*>");
+
+    private static boolean looksLikeHtml(String text) {
+        String head = text.stripLeading();
+        return head.regionMatches(true, 0, "<!doctype html", 0, 14) || head.regionMatches(true, 0, "<html", 0, 5);
+    }
+
+    /** What a person reads of an error page (a proxy's 502, a gateway's 504): its title, else its text. */
+    private static String htmlText(String html) {
+        Matcher title = HTML_TITLE.matcher(html);
+        String text = title.find() ? title.group(1)
+                : HTML_TAG.matcher(HTML_SKIPPED.matcher(html).replaceAll(" ")).replaceAll(" ");
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    /**
+     * The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status};
+     * numeric strings are skipped.
+     */
     public static String code(JsonNode body) {
         if (body == null) {
             return null;
@@ -150,10 +174,20 @@ public class StandardErrorMapper implements ErrorMapper {
         }
         for (String field : new String[] {"code", "status", "type"}) {
             JsonNode v = error.get(field);
-            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+            if (v != null && v.isTextual() && !v.asText().isBlank() && !isDigits(v.asText())) {
                 return v.asText();
             }
         }
         return null;
+    }
+
+    /** Azure sends {@code "code": "429"}: a number only repeats the HTTP status, so it is no code. */
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -9,9 +9,10 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
- * An open, successful (2xx) response whose body is read as it arrives. {@link #close()} aborts the exchange unless
- * the body was read to its end, in which case the connection goes back to the pool. Not thread-safe, except
- * {@code close()}, which any thread may call to abort a blocked read.
+ * An open, successful (2xx) response whose body is read as it arrives. {@link #finish()}, called once the stream's
+ * end marker was read, drains what little is left (the chunked body's last chunk) so the connection goes back to the
+ * pool; {@link #close()} aborts the exchange unless the body was read to its end, rather than drain an answer nobody
+ * will read. Not thread-safe, except {@code close()}, which any thread may call to abort a blocked read.
  */
 public final class StreamingResponse implements AutoCloseable {
 
@@ -78,6 +79,7 @@ public final class StreamingResponse implements AutoCloseable {
      * is aborted instead.
      */
     public void finish() {
+        final int maxDrain = 64 * 1024;
         if (closed.get()) {
             return;
         }
@@ -85,7 +87,7 @@ public final class StreamingResponse implements AutoCloseable {
             byte[] scratch = new byte[1024];
             int drained = 0;
             int n;
-            while (drained <= MAX_DRAIN && (n = body.read(scratch, 0, scratch.length)) >= 0) {
+            while (drained <= maxDrain && (n = body.read(scratch, 0, scratch.length)) >= 0) {
                 drained += n;
             }
         } catch (IOException e) {
@@ -93,8 +95,6 @@ public final class StreamingResponse implements AutoCloseable {
         }
         close();
     }
-
-    private static final int MAX_DRAIN = 16 * 1024;
 
     @Override
     public void close() {
@@ -115,7 +115,7 @@ public final class StreamingResponse implements AutoCloseable {
     /** Tells the watchdog about each read and notes the end of the body. */
     private final class WatchedInputStream extends InputStream {
         private final InputStream in;
-        private boolean eof;
+        private volatile boolean eof;
 
         WatchedInputStream(InputStream in) {
             this.in = in;

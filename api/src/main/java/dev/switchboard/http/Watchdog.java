@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.spi.Timeouts;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.concurrent.Cancellable;
 
@@ -19,6 +20,7 @@ final class Watchdog {
     private volatile long lastActivityNanos;
     private volatile boolean headersReceived;
     private volatile String firedReason;
+    private final CountDownLatch aborted = new CountDownLatch(1);
 
     Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
         this.request = request;
@@ -45,8 +47,20 @@ final class Watchdog {
         return firedReason;
     }
 
+    /**
+     * Stops watching. If the watchdog already fired, waits (briefly) until its abort has finished, so that the
+     * connection is back in the pool when the caller goes on; otherwise the failure could reach the caller, and a
+     * leak check, while the sweeper thread is still discarding the connection.
+     */
     void stop() {
         sweeper.unregister(this);
+        if (firedReason != null) {
+            try {
+                aborted.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Called by the sweeper: cancels the exchange when a deadline has passed. */
@@ -66,7 +80,11 @@ final class Watchdog {
     private void fire(String reason) {
         firedReason = reason;
         sweeper.unregister(this);
-        request.cancel();
+        try {
+            request.cancel();
+        } finally {
+            aborted.countDown();
+        }
     }
 
     private static String readable(long nanos) {

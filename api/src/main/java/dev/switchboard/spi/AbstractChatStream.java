@@ -9,12 +9,13 @@ import dev.switchboard.api.RateLimits;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The base of a provider's {@link ChatStream}: subclasses decode their wire format in {@link #fetch()} and
  * {@link #emit} events; this class queues them, folds every event into a {@link ChatAccumulator} (so
  * {@link #collect()} gives the whole answer however much was already pulled), and closes the source on error,
- * on the end, and on {@link #close()}.
+ * on the end, and on {@link #close()}. One thread pulls; {@link #close()} may come from another, to cancel.
  */
 public abstract class AbstractChatStream implements ChatStream {
 
@@ -23,8 +24,8 @@ public abstract class AbstractChatStream implements ChatStream {
     private final String provider;
     private final String model;
     private boolean ended;
-    private boolean completed;
-    private boolean closed;
+    private volatile boolean completed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     protected AbstractChatStream(String provider, String model) {
         this.provider = provider;
@@ -60,7 +61,7 @@ public abstract class AbstractChatStream implements ChatStream {
     @Override
     public final boolean hasNext() {
         while (pending.isEmpty() && !ended) {
-            if (closed) {
+            if (closed.get()) {
                 return false;
             }
             boolean more;
@@ -68,6 +69,9 @@ public abstract class AbstractChatStream implements ChatStream {
                 more = fetch();
             } catch (RuntimeException e) {
                 ended = true;
+                if (closed.get()) {
+                    return false; // closed by another thread to cancel: the read failed because of it, not an error
+                }
                 close();
                 throw e;
             }
@@ -117,10 +121,10 @@ public abstract class AbstractChatStream implements ChatStream {
         return List.of();
     }
 
+    /** Releases the source once, whichever thread calls it; a consumer blocked in {@link #hasNext()} then sees the end. */
     @Override
     public final void close() {
-        if (!closed) {
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
             release(completed);
         }
     }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * A provider's configuration, read and checked by the runtime before the factory sees it.
@@ -43,6 +44,23 @@ public record ProviderSettings(
         Objects.requireNonNull(timeouts, "timeouts");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Shows no value that may be a secret: the key is masked, headers are shown by name only, and the provider's
+     * config block (which may hold {@code api-key} and other sensitive keys) by its top-level key names only.
+     */
+    @Override
+    public String toString() {
+        return "ProviderSettings[name=" + name + ", type=" + type
+                + ", baseUrl=" + baseUrl.orElse("(default)")
+                + ", apiKey=" + apiKey.map(Secret::toString).orElse("(none)")
+                + apiKeyEnv.map(env -> ", apiKeyEnv=" + env).orElse("")
+                + ", model=" + model.orElse("(default)")
+                + embeddingModel.map(m -> ", embeddingModel=" + m).orElse("")
+                + ", timeouts=" + timeouts
+                + ", headers=" + new TreeSet<>(headers.keySet())
+                + ", config keys=" + new TreeSet<>(config.root().keySet()) + "]";
     }
 
     /** Settings for code that builds a provider by hand (tests, embedding without config files). */

@@ -1,0 +1,183 @@
+package dev.switchboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The small value types: tools, images, messages, tool calls, usage, response formats, embedding requests. */
+class ValueTypesTest {
+
+    // --- ToolDefinition --------------------------------------------------------------------------------------
+
+    @Test
+    void refusesAToolSchemaThatIsNotJsonNamingTheTool() {
+        assertThatThrownBy(() -> ToolDefinition.of("get_weather", "", "{\"type\": \"object\", properties: {}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tool get_weather").hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void refusesAToolSchemaWithTrailingText() {
+        // a stray brace is a typical typo; the schema goes to the provider as raw JSON, so it must fail here
+        assertThatThrownBy(() -> ToolDefinition.of("get_weather", "", "{\"type\":\"object\"}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tool get_weather");
+    }
+
+    @Test
+    void refusesAToolSchemaThatIsNotAnObject() {
+        assertThatThrownBy(() -> ToolDefinition.of("f", "", "[1, 2]"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tool f").hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> ToolDefinition.of(" ", "", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void givesAToolWithoutParametersAnEmptyObjectSchema() {
+        ToolDefinition t = ToolDefinition.of("now", null, null);
+
+        assertThat(t.parametersSchema()).isEqualTo("{\"type\":\"object\",\"properties\":{}}");
+        assertThat(t.description()).isEmpty();
+        assertThat(t.strict()).isFalse();
+    }
+
+    @Test
+    void refusesAResponseSchemaThatIsNotAJsonObject() {
+        assertThatThrownBy(() -> ResponseFormat.jsonSchema("answer", "{\"type\":"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("response schema answer");
+    }
+
+    // --- Content.Image ---------------------------------------------------------------------------------------
+
+    @Test
+    void requiresExactlyOneOfUrlAndInlineData() {
+        assertThatThrownBy(() -> new Content.Image(null, null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly one");
+        assertThatThrownBy(() -> new Content.Image("https://example.test/a.png", "image/png", "iVBORw0KGgo="))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+        assertThatThrownBy(() -> Content.imageBase64(null, "iVBORw0KGgo=")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("media type");
+    }
+
+    @Test
+    void refusesABlankUrlOrBlankData() {
+        assertThatThrownBy(() -> Content.imageUrl(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Content.imageBase64("image/png", "")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsInlineDataFromABase64DataUrl() {
+        Content.Image image = Content.imageUrl("data:image/png;base64,iVBORw0KGgo=");
+
+        assertThat(image.inlineData()).contains(new Content.InlineData("image/png", "iVBORw0KGgo="));
+        assertThat(image.toDataUrl()).isEqualTo("data:image/png;base64,iVBORw0KGgo=");
+        assertThat(image.toString()).isEqualTo("Image[data URL]");
+    }
+
+    @Test
+    void readsTheMediaTypeOfADataUrlWithoutItsParameters() {
+        Content.Image image = Content.imageUrl("data:image/jpeg;name=cat.jpg;base64,/9j/4AAQ");
+
+        assertThat(image.inlineData()).contains(new Content.InlineData("image/jpeg", "/9j/4AAQ"));
+    }
+
+    @Test
+    void hasNoInlineDataForARemoteUrlOrANonBase64DataUrl() {
+        assertThat(Content.imageUrl("https://example.test/cat.png").inlineData()).isEmpty();
+        assertThat(Content.imageUrl("data:image/svg+xml,%3Csvg%2F%3E").inlineData()).isEmpty();
+    }
+
+    @Test
+    void turnsInlineDataIntoADataUrl() {
+        Content.Image image = Content.imageBase64("image/webp", "UklGRg==");
+
+        assertThat(image.toDataUrl()).isEqualTo("data:image/webp;base64,UklGRg==");
+        assertThat(image.inlineData()).contains(new Content.InlineData("image/webp", "UklGRg=="));
+        assertThat(image.urlOptional()).isEmpty();
+        assertThat(image.toString()).isEqualTo("Image[image/webp inline]").doesNotContain("UklGRg");
+    }
+
+    // --- Message ---------------------------------------------------------------------------------------------
+
+    @Test
+    void requiresAToolMessageToNameTheCallItAnswers() {
+        assertThatThrownBy(() -> new Message(Role.TOOL, List.of(Content.text("22 C")), List.of(), null, "get_weather"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id of the call");
+        assertThatThrownBy(() -> Message.toolResult(" ", "get_weather", "22 C"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id of the call");
+        assertThat(Message.toolResult("call_1", "get_weather", "22 C").toolCallIdOptional()).contains("call_1");
+    }
+
+    @Test
+    void letsOnlyAnAssistantMessageCarryToolCalls() {
+        List<ToolCall> calls = List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"));
+
+        assertThatThrownBy(() -> new Message(Role.USER, List.of(), calls, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("assistant");
+        assertThat(Message.assistant(null, calls).toolCalls()).isEqualTo(calls);
+        assertThat(Message.assistant("", calls).content()).isEmpty();
+    }
+
+    @Test
+    void joinsTheTextPartsOfAMessage() {
+        Message m = Message.user(Content.text("Look: "), Content.imageUrl("https://example.test/a.png"), Content.text("what is it?"));
+
+        assertThat(m.text()).isEqualTo("Look: what is it?");
+        assertThat(m.hasImages()).isTrue();
+        assertThat(m.withTextAppended(" Quickly.").text()).isEqualTo("Look: what is it? Quickly.");
+        assertThat(Message.assistant("x", List.of()).text()).isEqualTo("x");
+    }
+
+    // --- ToolCall --------------------------------------------------------------------------------------------
+
+    @Test
+    void parsesToolCallArguments() {
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\",\"days\":3}");
+
+        assertThat(call.parsedArguments().path("city").asText()).isEqualTo("Paris");
+        assertThat(call.parsedArguments().path("days").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void readsBlankArgumentsAsAnEmptyObject() {
+        assertThat(new ToolCall("c", "now", "").arguments()).isEqualTo("{}");
+        assertThat(new ToolCall("c", "now", null).parsedArguments().isObject()).isTrue();
+    }
+
+    @Test
+    void failsWithIllegalStateNamingTheToolWhenTheModelWroteInvalidArguments() {
+        ToolCall truncated = new ToolCall("call_1", "get_weather", "{\"city\":\"Par");
+        ToolCall trailing = new ToolCall("call_2", "get_time", "{\"tz\":\"UTC\"} {\"tz\":\"CET\"}");
+
+        assertThatThrownBy(truncated::parsedArguments)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tool call get_weather");
+        assertThatThrownBy(trailing::parsedArguments)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tool call get_time");
+    }
+
+    // --- Usage -----------------------------------------------------------------------------------------------
+
+    @Test
+    void addsUsageFieldByField() {
+        Usage sum = new Usage(10, 5, 2, 1).plus(new Usage(3, 4, 1, 0));
+
+        assertThat(sum).isEqualTo(new Usage(13, 9, 3, 1));
+        assertThat(sum.totalTokens()).isEqualTo(22);
+        assertThat(Usage.NONE.plus(Usage.of(1, 2))).isEqualTo(Usage.of(1, 2));
+    }
+
+    @Test
+    void refusesNegativeTokenCounts() {
+        assertThatThrownBy(() -> new Usage(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- EmbeddingRequest ------------------------------------------------------------------------------------
+
+    @Test
+    void refusesAnEmbeddingRequestWithoutInputsOrWithZeroDimensions() {
+        assertThatThrownBy(EmbeddingRequest::of).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input");
+        assertThatThrownBy(() -> new EmbeddingRequest(null, List.of("a"), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimensions");
+        assertThat(EmbeddingRequest.of("a", "b").withModel("m").modelOptional()).contains("m");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.spi.Secret;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+    private static final String OWN_KEY = "test-key-not-real";
+
+    /** Key-shaped strings are built at run time so that none is committed as a literal. */
+    private static String keyShaped(String prefix, int length) {
+        char[] body = new char[length];
+        for (int i = 0; i < length; i++) {
+            body[i] = "AbCdEfGhJkMnPqRsTuVwXyZ23456789".charAt(i % 31);
+        }
+        return prefix + new String(body);
+    }
+
+    private final Redactor redactor = Redactor.of(List.of(Secret.of(OWN_KEY)));
+
+    @Test
+    void removesTheProvidersOwnKeyWhereverItAppears() {
+        String text = "key " + OWN_KEY + " was rejected; x" + OWN_KEY + "y";
+
+        String redacted = redactor.redact(text);
+
+        assertThat(redacted).doesNotContain(OWN_KEY).contains("key **** was rejected");
+    }
+
+    @Test
+    void removesBearerTokens() {
+        String token = keyShaped("", 40);
+
+        assertThat(Redactor.patternsOnly().redact("Authorization header was Bearer " + token + ", refused"))
+                .doesNotContain(token).contains("Bearer ****");
+        assertThat(Redactor.patternsOnly().redact("bearer\t" + token)).doesNotContain(token);
+    }
+
+    @Test
+    void removesAuthorizationHeaderValuesIncludingTheirBearerToken() {
+        String token = keyShaped("", 40);
+
+        assertThat(Redactor.patternsOnly().redact("Authorization: Bearer " + token)).doesNotContain(token);
+        assertThat(Redactor.patternsOnly().redact("{\"authorization\": \"Bearer " + token + "\"}")).doesNotContain(token);
+    }
+
+    @Test
+    void removesWellKnownKeyShapes() {
+        List<String> keys = Arrays.asList(
+                keyShaped("sk-", 48), keyShaped("sk-proj-", 40), keyShaped("sk-ant-api03-", 40),
+                keyShaped("gsk_", 52), keyShaped("hf_", 34), keyShaped("r8_", 37), keyShaped("AIza", 35));
+        for (String key : keys) {
+            String redacted = Redactor.patternsOnly().redact("Incorrect API key provided: " + key + ".");
+            assertThat(redacted).as(key.substring(0, 4)).doesNotContain(key).contains("Incorrect API key provided: ");
+        }
+    }
+
+    @Test
+    void removesApiKeyValuesInJsonAndHeaders() {
+        String key = keyShaped("", 32);
+
+        assertThat(Redactor.patternsOnly().redact("{\"api-key\": \"" + key + "\", \"model\": \"gpt\"}"))
+                .doesNotContain(key).contains("\"model\": \"gpt\"");
+        assertThat(Redactor.patternsOnly().redact("{\"api_key\":\"" + key + "\"}")).doesNotContain(key);
+        assertThat(Redactor.patternsOnly().redact("x-api-key: " + key)).doesNotContain(key);
+        assertThat(Redactor.patternsOnly().redact("x-goog-api-key=" + key)).doesNotContain(key);
+    }
+
+    @Test
+    void keepsTheJsonValidWhenItRedactsAValue() {
+        String key = keyShaped("", 32);
+
+        String redacted = Redactor.patternsOnly().redact("{\"error\":{\"message\":\"bad\",\"api-key\":\"" + key + "\"}}");
+
+        assertThat(Json.parse(redacted, "redacted").path("error").path("message").asText()).isEqualTo("bad");
+    }
+
+    @Test
+    void removesAKeyPassedAsAQueryParameter() {
+        String key = keyShaped("", 39);
+
+        assertThat(Redactor.patternsOnly().redact("GET /v1beta/models?alt=sse&key=" + key + " failed")).doesNotContain(key);
+    }
+
+    @Test
+    void leavesOrdinaryTextAlone() {
+        String text = "The model `gpt-4o` does not exist or you do not have access to it. Ask a skeptic, token count 12.";
+
+        assertThat(redactor.redact(text)).isEqualTo(text);
+        assertThat(redactor.redact("")).isEmpty();
+        assertThat(redactor.redact(null)).isNull();
+    }
+}
