@@ -20,6 +20,9 @@ public class StandardErrorMapper implements ErrorMapper {
 
     @Override
     public LlmException map(HttpFailure f) {
+        if (f.status() >= 300 && f.status() < 400) {
+            return redirect(f);
+        }
         JsonNode body = f.body();
         String message = message(body, f.bodyText());
         String code = code(body);
@@ -37,6 +40,20 @@ public class StandardErrorMapper implements ErrorMapper {
                 .retryAfter(RetryHints.find(f.headers(), body, f.bodyText(), f.clock()).orElse(null))
                 .retryable(RetryHints.shouldRetry(f.headers()).orElse(null))
                 .details(details(f))
+                .build();
+    }
+
+    /**
+     * Providers' APIs do not redirect; one that does is almost always a wrong base URL (http instead of https, a
+     * missing path prefix). Another provider may well answer, so this is not the caller's error, and retrying the
+     * same URL cannot help.
+     */
+    private static LlmException redirect(HttpFailure f) {
+        String location = f.headers().get("location").map(l -> " to " + l).orElse("");
+        return LlmException.builder(ErrorKind.SERVER, f.provider())
+                .status(f.status())
+                .message("redirected" + location + ": check the provider's base-url")
+                .retryable(false)
                 .build();
     }
 

@@ -36,6 +36,17 @@ class StandardErrorMapperTest {
         return map(provider, status, fixture("errors/" + name), headers);
     }
 
+    @Test
+    void aRedirectPointsAtTheBaseUrlAndMovesOnWithoutRetrying() {
+        LlmException e = map("openai", 301, "<html>Moved</html>", "Location", "https://api.example.com/v1/chat/completions");
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.kind().isFallbackWorthy()).isTrue();
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e.getMessage()).isEqualTo(
+                "openai: HTTP 301 redirected to https://api.example.com/v1/chat/completions: check the provider's base-url");
+    }
+
     @ParameterizedTest(name = "HTTP {0} -> {1}")
     @CsvSource({
             "400, INVALID_REQUEST, false",
