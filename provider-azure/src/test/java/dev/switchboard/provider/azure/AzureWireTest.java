@@ -133,6 +133,25 @@ class AzureWireTest {
     }
 
     @Test
+    void theV1StyleNamesTheMappedDeploymentAsTheBodysModel() {
+        answerOn("/openai/v1/chat/completions");
+        server.stubFor(post(urlPathEqualTo("/openai/v1/embeddings")).willReturn(okJson("""
+                {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}], "model": "emb-prod"}""")));
+        LlmProvider provider = provider("api-style = v1\ndeployments { \"text-embedding-3-small\" = emb-prod }");
+
+        provider.chat(ChatRequest.of("Hello!"));
+        provider.chat(ChatRequest.builder().model("gpt-4o-mini").user("Hello!").build());
+        provider.embed(EmbeddingRequest.of("text"));
+
+        server.verify(postRequestedFor(urlEqualTo("/openai/v1/chat/completions"))
+                .withRequestBody(equalToJson("{\"model\": \"gpt-4o-prod\"}", false, true)));
+        server.verify(postRequestedFor(urlEqualTo("/openai/v1/chat/completions"))
+                .withRequestBody(equalToJson("{\"model\": \"gpt-4o-mini\"}", false, true)));
+        server.verify(postRequestedFor(urlEqualTo("/openai/v1/embeddings"))
+                .withRequestBody(equalToJson("{\"model\": \"emb-prod\"}", false, true)));
+    }
+
+    @Test
     void embeddingsGoToTheEmbeddingModelsDeployment() {
         server.stubFor(post(urlPathEqualTo("/openai/deployments/embeddings-prod/embeddings")).willReturn(okJson("""
                 {"object": "list",
