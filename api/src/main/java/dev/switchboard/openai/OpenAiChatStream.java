@@ -26,6 +26,8 @@ final class OpenAiChatStream extends AbstractChatStream {
     private final RateLimits rateLimits;
     private boolean announced;
     private boolean refused;
+    /** The chunk that announced the response, held back to be read on the next fetch; see {@link #fetch()}. */
+    private JsonNode held;
 
     OpenAiChatStream(String provider, String model, StreamingResponse response, OpenAiCompatible adapter) {
         super(provider, model);
@@ -37,6 +39,12 @@ final class OpenAiChatStream extends AbstractChatStream {
 
     @Override
     protected boolean fetch() {
+        if (held != null) {
+            JsonNode chunk = held;
+            held = null;
+            OpenAiWire.readChunk(chunk, false, adapter, refused ? this::emitRefused : this::emit);
+            return true;
+        }
         try {
             if (!sse.next()) {
                 throw response.endedEarly();
@@ -62,9 +70,15 @@ final class OpenAiChatStream extends AbstractChatStream {
         refused |= OpenAiWire.chunkRefuses(chunk);
         // Announce id and model from the first chunk that has them: Azure opens with a filter-only chunk whose id and
         // model are empty, and the response must not take those.
-        boolean announce = !announced && identifies(chunk);
-        OpenAiWire.readChunk(chunk, announce, adapter, refused ? this::emitRefused : this::emit);
-        announced |= announce;
+        if (!announced && identifies(chunk)) {
+            // Started goes out alone and the chunk's content on the next fetch: events queued behind it would still be
+            // handed out after a caller's close() (AbstractChatStream keeps its queue), so nothing may share that fetch.
+            announced = true;
+            emit(new ChatEvent.Started(Json.text(chunk, "id"), Json.text(chunk, "model")));
+            held = chunk;
+            return true;
+        }
+        OpenAiWire.readChunk(chunk, false, adapter, refused ? this::emitRefused : this::emit);
         return true;
     }
 

@@ -49,6 +49,11 @@ public interface OpenAiCompatible extends OpenAiWire.Dialect {
         return endpoint;
     }
 
+    /** The model name the request body carries for {@code model}: itself by default (Azure's v1 routes want the deployment). */
+    default String bodyModel(String model) {
+        return model;
+    }
+
     default URI buildUrl(String endpoint, String model) {
         return URI.create(baseUrl() + transformEndpoint(endpoint, model));
     }

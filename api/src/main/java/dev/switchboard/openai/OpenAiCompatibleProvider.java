@@ -74,7 +74,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
         JsonResponse r = http.postJson(url("/chat/completions", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeChatRequest(g, request, model, false, adapter.requestOptions()));
+                g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), false, adapter.requestOptions()));
         return OpenAiWire.readChatResponse(r.body(), name(), model, adapter, OpenAiWire.readRateLimits(r.headers()));
     }
 
@@ -82,7 +82,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     public ChatStream stream(ChatRequest request) {
         String model = chatModel(request);
         StreamingResponse r = http.openPost(url("/chat/completions", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeChatRequest(g, request, model, true, adapter.requestOptions()), EVENT_STREAM);
+                g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), true, adapter.requestOptions()), EVENT_STREAM);
         return new OpenAiChatStream(name(), model, r, adapter);
     }
 
@@ -92,7 +92,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         requireKey();
         String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
         JsonResponse r = http.postJson(url("/embeddings", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeEmbeddingRequest(g, model, request.inputs(), request.dimensions()));
+                g -> OpenAiWire.writeEmbeddingRequest(g, adapter.bodyModel(model), request.inputs(), request.dimensions()));
         String answered = r.body().path("model").asText(model);
         return new EmbeddingResponse(OpenAiWire.readEmbeddings(r.body()), answered, name(), adapter.usage(r.body()), List.of());
     }

@@ -381,14 +381,18 @@ public final class OpenAiWire {
         return out;
     }
 
-    /** {@code {"data": [{"id", "owned_by"}]}}. */
+    /**
+     * {@code {"data": [{"id", "owned_by"}]}}, or a bare array of models (Together AI, whose entries name their owner in
+     * {@code organization} and their kind in {@code type}).
+     */
     public static List<ModelInfo> readModels(JsonNode body, String provider) {
         JsonNode data = body.isArray() ? body : body.path("data");
         List<ModelInfo> out = new ArrayList<>(data.size());
         for (JsonNode m : data) {
             String id = Json.text(m, "id");
             if (id != null) {
-                out.add(new ModelInfo(id, provider, Json.text(m, "type"), Json.text(m, "owned_by"),
+                String owner = Json.text(m, "owned_by");
+                out.add(new ModelInfo(id, provider, Json.text(m, "type"), owner != null ? owner : Json.text(m, "organization"),
                         m.path("context_length").asInt(m.path("context_window").asInt(0))));
             }
         }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Discovery on the module path: a forked JVM runs a small named module that requires only
- * {@code dev.switchboard.runtime}; provider-openai is on the module path and found through its {@code provides}
- * clause (service binding), with nothing on the class path.
+ * {@code dev.switchboard.runtime}; the five bundled providers are on the module path, each in its own module, and are
+ * found through their {@code provides} clauses (service binding), with nothing on the class path.
  */
 class ModulePathDiscoveryTest {
 
@@ -36,15 +36,23 @@ class ModulePathDiscoveryTest {
     @TempDir
     Path dir;
 
+    /** Provider type -> the module that must provide it. */
+    private static final Map<String, String> BUNDLED = new TreeMap<>(Map.of(
+            "openai", "dev.switchboard.provider.openai",
+            "groq", "dev.switchboard.provider.groq",
+            "together", "dev.switchboard.provider.together",
+            "azure-openai", "dev.switchboard.provider.azure",
+            "ollama", "dev.switchboard.provider.ollama"));
+
     @Test
-    void findsOpenAiOnTheModulePath() throws Exception {
+    void findsTheFiveBundledProvidersInTheirOwnModulesOnTheModulePath() throws Exception {
         // given
         // java.util.spi.ToolProvider (java.base) rather than javax.tools, which this module's tests cannot read
         Optional<ToolProvider> javac = ToolProvider.findFirst("javac");
         assumeTrue(javac.isPresent(), "needs a JDK to compile the probe module");
         Map<String, Path> modules = modulePathEntries();
-        assertThat(modules).containsKeys("dev.switchboard.api", "dev.switchboard.runtime",
-                "dev.switchboard.provider.openai", "typesafe.config");
+        assertThat(modules).containsKeys("dev.switchboard.api", "dev.switchboard.runtime", "typesafe.config");
+        assertThat(modules).containsKeys(BUNDLED.values().toArray(String[]::new));
         String modulePath = String.join(File.pathSeparator, modules.values().stream().map(Path::toString).toList());
         Path probe = compileProbe(javac.get(), modulePath);
 
@@ -62,11 +70,12 @@ class ModulePathDiscoveryTest {
         assertThat(exited).as("the probe finished").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output)
-                .contains("type openai in module dev.switchboard.provider.openai")
                 .contains("runtime in module dev.switchboard.runtime")
-                .contains("provider openai of type openai")
                 .contains("route default over openai")
                 .contains("default model gpt-4o-mini");
+        BUNDLED.forEach((type, module) -> assertThat(output)
+                .contains("type " + type + " in module " + module + " from ")
+                .contains("provider " + type + " of type " + type));
     }
 
     /** The test class path entries that are modules the probe needs, by module name. */
@@ -106,7 +115,8 @@ class ModulePathDiscoveryTest {
                 "",
                 "public final class Main {",
                 "    public static void main(String[] args) {",
-                "        String config = \"switchboard.providers.openai {}\\n\"",
+                "        String config = \"switchboard.providers { openai {}, groq {}, together {}, ollama {},\\n\"",
+                "                + \"  azure-openai { type = azure-openai, endpoint = \\\"https://example-resource.openai.azure.com\\\" } }\\n\"",
                 "                + \"switchboard.routes.default.targets = [ openai ]\";",
                 "        try (Switchboard sb = Switchboard.builder().config(config).env(Map.of()).build()) {",
                 "            System.out.println(\"runtime in module \" + Switchboard.class.getModule().getName());",
@@ -114,7 +124,9 @@ class ModulePathDiscoveryTest {
                 "                System.out.println(\"type \" + t.type() + \" in module \"",
                 "                        + t.factory().getClass().getModule().getName() + \" from \" + t.source());",
                 "            }",
-                "            System.out.println(\"provider openai of type \" + sb.provider(\"openai\").type());",
+                "            for (String name : new String[] {\"openai\", \"groq\", \"together\", \"azure-openai\", \"ollama\"}) {",
+                "                System.out.println(\"provider \" + name + \" of type \" + sb.provider(name).type());",
+                "            }",
                 "            System.out.println(\"route \" + sb.defaultRoute().name() + \" over \"",
                 "                    + sb.defaultRoute().targets().get(0).provider().name());",
                 "            String shown = sb.renderConfig(dev.switchboard.runtime.ConfigFormat.JSON);",

@@ -3,7 +3,11 @@ package dev.switchboard.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.provider.azure.AzureOpenAiProviderFactory;
+import dev.switchboard.provider.groq.GroqProviderFactory;
+import dev.switchboard.provider.ollama.OllamaProviderFactory;
 import dev.switchboard.provider.openai.OpenAiProviderFactory;
+import dev.switchboard.provider.together.TogetherProviderFactory;
 import dev.switchboard.runtime.testplugins.isolated.DuplicateFactoryOne;
 import dev.switchboard.runtime.testplugins.isolated.DuplicateFactoryTwo;
 import dev.switchboard.runtime.testplugins.isolated.GoodPluginFactory;
@@ -21,20 +25,43 @@ class ProviderDiscoveryTest {
     @TempDir
     Path dir;
 
+    /** The provider types this project bundles, each from its own module, sorted as the registry lists them. */
+    static final String[] BUNDLED = {"azure-openai", "groq", "ollama", "openai", "together"};
+
     @Test
-    void findsOpenAiOnTheClassPathThroughServiceLoader() {
-        // given the test class path, where provider-openai is a plain dependency registered in META-INF/services
+    void findsTheFiveBundledProvidersOnTheClassPathThroughServiceLoaderOnly() {
+        // given the test class path, where each provider is a plain dependency registered in META-INF/services
 
         // when
         ProviderRegistry registry = ProviderDiscovery.discover(getClass().getClassLoader());
 
         // then
-        assertThat(registry.typeNames()).contains("openai");
-        DiscoveredType openai = registry.find("openai").orElseThrow();
-        assertThat(openai.factory()).isInstanceOf(OpenAiProviderFactory.class);
-        assertThat(openai.source()).isEqualTo(ProviderDiscovery.location(OpenAiProviderFactory.class).orElseThrow())
-                .contains("provider-openai");
+        assertThat(registry.typeNames()).contains(BUNDLED);
+        Map<String, Class<?>> factories = Map.of(
+                "openai", OpenAiProviderFactory.class,
+                "groq", GroqProviderFactory.class,
+                "together", TogetherProviderFactory.class,
+                "azure-openai", AzureOpenAiProviderFactory.class,
+                "ollama", OllamaProviderFactory.class);
+        Map<String, String> folders = Map.of("openai", "provider-openai", "groq", "provider-groq",
+                "together", "provider-together", "azure-openai", "provider-azure", "ollama", "provider-ollama");
+        for (String type : BUNDLED) {
+            DiscoveredType found = registry.find(type).orElseThrow();
+            assertThat(found.factory()).as(type).isInstanceOf(factories.get(type));
+            assertThat(found.factory().type()).isEqualTo(type);
+            assertThat(found.source()).as("where %s came from", type)
+                    .isEqualTo(ProviderDiscovery.location(factories.get(type)).orElseThrow())
+                    .contains(folders.get(type));
+        }
         assertThat(registry.problems()).isEmpty();
+    }
+
+    private static String[] concat(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        java.util.Arrays.sort(all);
+        return all;
     }
 
     @Test
@@ -76,7 +103,7 @@ class ProviderDiscoveryTest {
         }
 
         // then
-        assertThat(registry.typeNames()).containsExactly("good", "openai");
+        assertThat(registry.typeNames()).containsExactly(concat("good", BUNDLED));
         assertThat(registry.problems()).hasSize(3).allSatisfy(p -> assertThat(p.source()).isEqualTo(jar.toString()));
         assertThat(registry.problems()).extracting(DiscoveryProblem::reason).satisfiesExactlyInAnyOrder(
                 r -> assertThat(r).contains("MissingFactory"),
@@ -134,7 +161,7 @@ class ProviderDiscoveryTest {
                     DiscoverySource.classpath(getClass().getClassLoader()), DiscoverySource.plugin(plugin, "plugins/good")));
 
             // then
-            assertThat(registry.typeNames()).containsExactly("good", "openai");
+            assertThat(registry.typeNames()).containsExactly(concat("good", BUNDLED));
         }
     }
 }

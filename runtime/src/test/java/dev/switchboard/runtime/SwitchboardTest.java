@@ -267,7 +267,7 @@ class SwitchboardTest {
             // then
             assertThat(sb.providerNames()).isEmpty();
             assertThat(sb.routeNames()).isEmpty();
-            assertThat(sb.types()).extracting(DiscoveredType::type).containsExactly("openai", "recording", "rejecting");
+            assertThat(sb.types()).extracting(DiscoveredType::type).containsExactly("azure-openai", "groq", "ollama", "openai", "recording", "rejecting", "together");
         }
     }
 

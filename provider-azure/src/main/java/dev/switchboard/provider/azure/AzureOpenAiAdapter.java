@@ -49,6 +49,12 @@ final class AzureOpenAiAdapter implements OpenAiCompatible {
         return entraToken == null ? Map.of() : Map.of("Authorization", "Bearer " + entraToken.get());
     }
 
+    /** The v1 routes name the deployment in the body's {@code model}; the classic ones name it in the path. */
+    @Override
+    public String bodyModel(String model) {
+        return settings.v1() ? settings.deployments().getOrDefault(model, model) : model;
+    }
+
     @Override
     public String transformEndpoint(String endpoint, String model) {
         if (settings.v1()) {

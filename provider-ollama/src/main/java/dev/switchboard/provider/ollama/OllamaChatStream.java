@@ -24,6 +24,8 @@ final class OllamaChatStream extends AbstractChatStream {
     private final ErrorMapper errors;
     private boolean started;
     private int toolCalls;
+    /** The first line, held back after announcing it; see {@link #fetch()}. */
+    private JsonNode held;
 
     OllamaChatStream(String provider, String model, StreamingResponse response, ErrorMapper errors) {
         super(provider, model);
@@ -34,14 +36,19 @@ final class OllamaChatStream extends AbstractChatStream {
 
     @Override
     protected boolean fetch() {
-        JsonNode line = nextLine();
+        JsonNode line = held != null ? held : nextLine();
+        held = null;
         JsonNode error = line.get("error");
         if (error != null && !error.isNull()) {
             throw errors.mapStreamError(provider(), error);
         }
         if (!started) {
-            emit(new ChatEvent.Started(null, Json.text(line, "model")));
+            // Started goes out alone and the line's content on the next fetch: events queued behind it would still be
+            // handed out after a caller's close() (AbstractChatStream keeps its queue), so nothing may share that fetch.
             started = true;
+            emit(new ChatEvent.Started(null, Json.text(line, "model")));
+            held = line;
+            return true;
         }
         JsonNode message = line.path("message");
         String thinking = Json.text(message, "thinking");

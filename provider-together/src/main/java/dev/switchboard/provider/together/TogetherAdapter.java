@@ -1,6 +1,7 @@
 package dev.switchboard.provider.together;
 
 import dev.switchboard.api.FinishReason;
+import dev.switchboard.http.ErrorMapper;
 import dev.switchboard.openai.BasicOpenAiAdapter;
 import dev.switchboard.openai.OpenAiWire;
 import dev.switchboard.spi.ProviderSettings;
@@ -9,7 +10,7 @@ import dev.switchboard.spi.ProviderSettings;
  * Together AI's OpenAI-compatible API. Differences: {@code max_tokens}; usage arrives on the last stream chunk
  * unasked (so no {@code stream_options}); {@code finish_reason: eos} is a normal stop. {@code GET /models} answers a
  * bare array whose {@code type} (chat, language, code, image, embedding, moderation, rerank) the shared model reader
- * keeps as the model's kind.
+ * keeps as the model's kind. {@code model_not_available} refusals are {@code MODEL_NOT_FOUND}.
  */
 final class TogetherAdapter extends BasicOpenAiAdapter {
 
@@ -28,5 +29,10 @@ final class TogetherAdapter extends BasicOpenAiAdapter {
     @Override
     public FinishReason finishReason(String raw) {
         return "eos".equals(raw) ? FinishReason.STOP : OpenAiWire.finishReason(raw);
+    }
+
+    @Override
+    public ErrorMapper errorMapper() {
+        return TogetherErrorMapper.INSTANCE;
     }
 }
