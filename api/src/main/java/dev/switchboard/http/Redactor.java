@@ -19,7 +19,9 @@ public final class Redactor {
                     + "|((?:api[-_]?key|x-api-key|x-goog-api-key|authorization)\"?\\s*[:=]\\s*\"?(?:bearer\\s+)?)[^\\s\",}]{6,}"
                     + "|([?&](?:key|api[-_]?key|access_token)=)[^&\\s\"#]{6,}" // Gemini takes ?key=
                     + "|\\b(?:sk|gsk|hf|r8|sk-ant|sk-proj)[-_][A-Za-z0-9_-]{12,}"
-                    + "|\\bAIza[0-9A-Za-z_-]{35}"); // Google API keys
+                    + "|\\bAIza[0-9A-Za-z_-]{35}" // Google API keys
+                    // JSON Web Tokens (Entra ID and other OAuth bearer tokens), even without their "Bearer "
+                    + "|\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
 
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
 

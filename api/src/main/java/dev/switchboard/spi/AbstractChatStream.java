@@ -23,7 +23,9 @@ public abstract class AbstractChatStream implements ChatStream {
     private final ChatAccumulator accumulator = new ChatAccumulator();
     private final String provider;
     private final String model;
-    private boolean ended;
+    private volatile boolean ended;
+    /** Closed by the caller before the end: events still queued are dropped, not handed out. */
+    private volatile boolean cancelled;
     private volatile boolean completed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -60,6 +62,9 @@ public abstract class AbstractChatStream implements ChatStream {
 
     @Override
     public final boolean hasNext() {
+        if (cancelled) {
+            return false;
+        }
         while (pending.isEmpty() && !ended) {
             if (closed.get()) {
                 return false;
@@ -125,6 +130,7 @@ public abstract class AbstractChatStream implements ChatStream {
     @Override
     public final void close() {
         if (closed.compareAndSet(false, true)) {
+            cancelled = !ended;
             release(completed);
         }
     }

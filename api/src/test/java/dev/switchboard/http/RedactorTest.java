@@ -87,6 +87,16 @@ class RedactorTest {
     }
 
     @Test
+    void removesAJsonWebTokenEvenWithoutItsBearerScheme() {
+        // an Entra ID access token is a JWT; a server may echo it bare, e.g. in an "invalid token" message
+        String jwt = "eyJ" + keyShaped("", 20) + "." + "eyJ" + keyShaped("", 30) + "." + keyShaped("", 43);
+
+        String out = Redactor.patternsOnly().redact("{\"error\":{\"message\":\"token " + jwt + " is expired\"}}");
+
+        assertThat(out).doesNotContain(jwt).contains("token **** is expired");
+    }
+
+    @Test
     void leavesOrdinaryTextAlone() {
         String text = "The model `gpt-4o` does not exist or you do not have access to it. Ask a skeptic, token count 12.";
 

@@ -123,6 +123,52 @@ class AbstractChatStreamTest {
     }
 
     @Test
+    void closingDropsEventsAlreadyQueued() {
+        // given: one fetch queued two events and the caller took only the first
+        ScriptedStream stream = new ScriptedStream(batch(HELLO, WORLD), batch(DONE));
+        assertThat(stream.next()).isEqualTo(HELLO);
+
+        // when
+        stream.close();
+
+        // then
+        assertThat(stream.hasNext()).isFalse();
+        assertThatThrownBy(stream::next).isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    void theLastEventsOfAStreamThatEndedAreStillDelivered() {
+        // given: a source whose last fetch emits its final events and ends in the same call (as Ollama's done line
+        // does), so the source is released while those events are still queued
+        AbstractChatStream stream = new AbstractChatStream("scripted", "requested-model") {
+            private int fetches;
+
+            @Override
+            protected boolean fetch() {
+                if (fetches++ == 0) {
+                    emit(HELLO);
+                    return true;
+                }
+                emit(DONE);
+                emit(USAGE);
+                return false;
+            }
+
+            @Override
+            protected void release(boolean completed) {
+                assertThat(completed).isTrue();
+            }
+        };
+        List<ChatEvent> seen = new ArrayList<>();
+
+        while (stream.hasNext()) {
+            seen.add(stream.next());
+        }
+
+        assertThat(seen).containsExactly(HELLO, DONE, USAGE);
+    }
+
+    @Test
     void releasesOnceWhenClosedAfterTheEnd() {
         ScriptedStream stream = new ScriptedStream(batch(HELLO));
         stream.collect();
