@@ -198,7 +198,7 @@ public final class HttpProviderClient {
             }
             HttpEntity entity = response.getEntity();
             InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
-            return new StreamingResponse(provider, request, response, watchdog, content);
+            return new StreamingResponse(provider, redactor, request, response, watchdog, content);
         } catch (IOException e) {
             watchdog.stop();
             closeQuietly(response);

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 public final class StreamingResponse implements AutoCloseable {
 
     private final String provider;
+    private final Redactor redactor;
     private final HttpUriRequestBase request;
     private final ClassicHttpResponse response;
     private final Watchdog watchdog;
@@ -24,9 +26,10 @@ public final class StreamingResponse implements AutoCloseable {
     private final WatchedInputStream body;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    StreamingResponse(String provider, HttpUriRequestBase request, ClassicHttpResponse response, Watchdog watchdog,
-                      InputStream content) {
+    StreamingResponse(String provider, Redactor redactor, HttpUriRequestBase request, ClassicHttpResponse response,
+                      Watchdog watchdog, InputStream content) {
         this.provider = provider;
+        this.redactor = redactor;
         this.request = request;
         this.response = response;
         this.watchdog = watchdog;
@@ -59,6 +62,16 @@ public final class StreamingResponse implements AutoCloseable {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")
                 .cause(e)
                 .build();
+    }
+
+    /**
+     * An error object the provider sent inside the stream, with the provider's own credentials removed, ready for
+     * {@link ErrorMapper#mapStreamError}: servers sometimes echo the key they were given.
+     */
+    public JsonNode redacted(JsonNode error) {
+        String text = error.toString();
+        String clean = redactor.redact(text);
+        return clean.equals(text) ? error : Json.parse(clean, "redacted stream error");
     }
 
     /** The exception for a stream that ended without its end marker. */

@@ -65,7 +65,7 @@ final class OpenAiChatStream extends AbstractChatStream {
         }
         JsonNode error = adapter.streamError(chunk);
         if (error != null) {
-            throw adapter.errorMapper().mapStreamError(provider(), error);
+            throw adapter.errorMapper().mapStreamError(provider(), response.redacted(error));
         }
         refused |= OpenAiWire.chunkRefuses(chunk);
         // Announce id and model from the first chunk that has them: Azure opens with a filter-only chunk whose id and

@@ -40,7 +40,7 @@ final class OllamaChatStream extends AbstractChatStream {
         held = null;
         JsonNode error = line.get("error");
         if (error != null && !error.isNull()) {
-            throw errors.mapStreamError(provider(), error);
+            throw errors.mapStreamError(provider(), response.redacted(error));
         }
         if (!started) {
             // Started goes out alone and the line's content on the next fetch: events queued behind it would still be
