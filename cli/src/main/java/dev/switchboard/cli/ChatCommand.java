@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code switchboard chat}: one prompt, the answer on standard output as it arrives; who answered, the tokens and the
  * fallbacks taken on standard error.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(name = "chat",
         description = {"Send a prompt and print the answer as it streams in.",
                 "The prompt is the arguments joined by spaces, or standard input when there are none. Who answered, "
                         + "the tokens used and the fallbacks taken go to standard error."})
@@ -32,6 +33,9 @@ final class ChatCommand implements Callable<Integer> {
 
     @ParentCommand
     private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     private TargetOptions target;

@@ -48,6 +48,12 @@ public final class Cli {
         if (message.startsWith("Error: ")) {
             message = message.substring("Error: ".length());
         }
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()) {
+            // A word where a command belongs: name the commands rather than an argument index.
+            message = "unknown command '" + u.getUnmatched().get(0) + "'; the commands are "
+                    + String.join(", ", u.getCommandLine().getSubcommands().keySet());
+        }
         String command = e.getCommandLine().getCommandSpec().qualifiedName();
         err.println(Errors.PREFIX + redaction.apply(message) + " (see '" + command + " --help')");
         err.flush();

@@ -9,17 +9,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code switchboard config check|show}. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config",
         description = "Check the configuration, or show it resolved with secrets masked.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
 final class ConfigCommand implements Callable<Integer> {
 
     @ParentCommand
     private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
 
     @Override
     public Integer call() {
@@ -37,7 +41,7 @@ final class ConfigCommand implements Callable<Integer> {
      * Beyond the checks of {@link Switchboard.Builder#check()}, it creates the providers (without calling them), so the
      * factories' own checks run too (Azure's {@code endpoint}, for one).
      */
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(name = "check",
             description = {"Validate the configuration: print each problem as file:line: key: what to fix, and "
                     + "exit 2; or print OK and exit 0.",
                     "Providers whose API key is not set are listed, but are no error."})
@@ -45,6 +49,9 @@ final class ConfigCommand implements Callable<Integer> {
 
         @ParentCommand
         private ConfigCommand config;
+
+        @Mixin
+        private HelpOption help;
 
         @Override
         public Integer call() {
@@ -79,12 +86,15 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     /** {@code config show}: the resolved {@code switchboard} tree, defaults included, secrets as {@code ****}. */
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(name = "show",
             description = "Print the resolved configuration (your file over every reference.conf) with secrets masked.")
     static final class Show implements Callable<Integer> {
 
         @ParentCommand
         private ConfigCommand config;
+
+        @Mixin
+        private HelpOption help;
 
         @Option(names = "--json", description = "As JSON instead of HOCON.")
         private boolean json;

@@ -7,18 +7,22 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code switchboard embed}: one JSON array of vectors, one per text, in order. */
-@Command(name = "embed", mixinStandardHelpOptions = true,
+@Command(name = "embed",
         description = {"Embed each TEXT and print the vectors as one JSON array of arrays, in input order.",
                 "A route skips targets that cannot embed."})
 final class EmbedCommand implements Callable<Integer> {
 
     @ParentCommand
     private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     private TargetOptions target;

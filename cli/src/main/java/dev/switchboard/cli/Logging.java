@@ -55,13 +55,19 @@ final class Logging {
             }
             String message = FORMATTER.formatMessage(record);
             synchronized (err) {
-                err.println("switchboard: " + record.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": "
-                        + redaction.apply(message));
+                err.println("switchboard: " + levelName(record.getLevel()) + ": " + redaction.apply(message));
                 if (stackTraces && record.getThrown() != null) {
                     err.print(redaction.apply(Errors.stackTrace(record.getThrown())));
                 }
                 err.flush();
             }
+        }
+
+        /** The System.Logger names (java.util.logging's FINE is the library's DEBUG). */
+        private static String levelName(Level level) {
+            int v = level.intValue();
+            return v >= Level.SEVERE.intValue() ? "error" : v >= Level.WARNING.intValue() ? "warning"
+                    : v >= Level.INFO.intValue() ? "info" : v >= Level.FINE.intValue() ? "debug" : "trace";
         }
 
         @Override

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code switchboard models}: the models each configured provider offers, as the provider lists them. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models",
         description = {"List the models of each configured provider (or of one).",
                 "A provider that cannot list them (no key, not reachable, no listing) is reported on standard error; "
                         + "the command fails only when no listing succeeded."})
@@ -20,6 +21,9 @@ final class ModelsCommand implements Callable<Integer> {
 
     @ParentCommand
     private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
 
     @Option(names = "--provider", paramLabel = "P", description = "Only this configured provider.")
     private String provider;

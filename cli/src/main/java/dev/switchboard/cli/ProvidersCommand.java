@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
  * (and whether their key is set), and the routes. A missing key is shown here, not treated as an error: it only
  * matters once a request needs that provider.
  */
-@Command(name = "providers", mixinStandardHelpOptions = true,
+@Command(name = "providers",
         description = {"List the installed provider types and where each was loaded from (a plugin folder or the "
                 + "class path), the configured providers with their base URL and whether their key is set, and the "
                 + "routes."})
@@ -30,6 +31,9 @@ final class ProvidersCommand implements Callable<Integer> {
 
     @ParentCommand
     private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
 
     @Option(names = "--json", description = "Print {\"types\":[...],\"providers\":[...],\"routes\":[...]} instead.")
     private boolean json;

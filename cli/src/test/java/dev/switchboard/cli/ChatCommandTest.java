@@ -6,7 +6,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testkit.Fixtures;
+import dev.switchboard.testkit.Sse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +106,23 @@ class ChatCommandTest {
         assertThat(r.err().lines().filter(l -> l.startsWith("switchboard: "))).singleElement().satisfies(line ->
                 assertThat(line).contains("route default", "primary (SERVER", "backup (AUTHENTICATION"));
         assertThat(r.err()).doesNotContain(CliHarness.KEY).doesNotContain("\tat ");
+    }
+
+    @Test
+    void anAnswerThatBreaksOffKeepsItsTextEndsTheLineAndFails() {
+        // given the recorded stream cut after its third event, without [DONE]
+        String[] events = Fixtures.load(OpenAiStub.STREAM).split("\n\n");
+        stub.server.stubFor(post(urlPathEqualTo("/primary/v1/chat/completions"))
+                .willReturn(Sse.ok(events[0] + "\n\n" + events[1] + "\n\n" + events[2] + "\n\n")));
+
+        // when
+        CliHarness.Result r = cli.run("chat", "--provider", "primary", "Hello");
+
+        // then
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("I'm unable\n");
+        assertThat(r.err()).startsWith("switchboard: primary: ").contains("stream ended before its end marker")
+                .hasLineCount(1);
     }
 
     @Test

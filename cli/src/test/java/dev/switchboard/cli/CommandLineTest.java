@@ -63,7 +63,19 @@ class CommandLineTest {
 
         // then
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).startsWith("switchboard: ").contains("serve");
+        assertThat(r.err()).isEqualTo("switchboard: unknown command 'serve'; the commands are providers, chat, embed, "
+                + "models, config (see 'switchboard --help')\n");
+    }
+
+    @Test
+    void eachCommandHasItsHelp() {
+        // when
+        CliHarness.Result r = new CliHarness(dir).run("chat", "--help");
+
+        // then
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: switchboard chat").contains("--route", "--provider", "--model",
+                "--system", "--no-stream", "--json", "PROMPT").doesNotContain("--version");
     }
 
     @Test
