@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * {@value ExitCodes#OK} on success, {@value ExitCodes#FAILURE} when a provider or route failed,
  * {@value ExitCodes#USAGE} for a wrong command line or configuration. Used by {@link Main} and, in process, by tests.
  */
-public final class Cli {
+final class Cli {
 
     private final CliEnvironment environment;
     private final PrintWriter out;
@@ -23,7 +23,7 @@ public final class Cli {
         this.redaction = new Redaction(environment.env());
     }
 
-    public int run(String... args) {
+    int run(String... args) {
         SwitchboardCommand root = new SwitchboardCommand(environment, out, err, redaction);
         CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out);
