@@ -76,6 +76,8 @@ public final class ProviderManager implements LlmProvider {
     private final RetryPolicy retry;
     private final CooldownPolicy cooldown;
     private final Clock clock;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
     private final Map<Target, CircuitBreaker> breakers;
     private final FallbackChain chain;
 
@@ -85,6 +87,8 @@ public final class ProviderManager implements LlmProvider {
         this.retry = b.retry;
         this.cooldown = b.cooldown;
         this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.random = b.random;
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
         for (Target t : targets) {
@@ -104,6 +108,32 @@ public final class ProviderManager implements LlmProvider {
 
     public List<Target> targets() {
         return targets;
+    }
+
+    /**
+     * A copy of this route that asks every target for {@code model} instead of its configured one (for a caller that
+     * names the model, such as the CLI's {@code --route R --model M}). It keeps the name, retry and cooldown policies,
+     * clock, sleeper and jitter source; targets that become identical (same provider, now the same model) are tried
+     * once.
+     *
+     * <p>The copy has its own cooldown state, starting closed: cooldowns are kept per provider <em>and model</em>, so
+     * the health of {@code openai/gpt-4o} says nothing certain about {@code openai/M}, and a short-lived override
+     * must not trip the original route's targets either.
+     */
+    public ProviderManager withModel(String model) {
+        Objects.requireNonNull(model, "model");
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("the model to use on every target of route " + name + " is blank");
+        }
+        Builder b = new Builder().name(name).retry(retry).cooldown(cooldown).clock(clock).sleeper(sleeper).random(random);
+        Set<Target> added = new LinkedHashSet<>();
+        for (Target t : targets) {
+            Target overridden = new Target(t.provider(), model);
+            if (added.add(overridden)) {
+                b.targets.add(overridden);
+            }
+        }
+        return b.build();
     }
 
     public RetryPolicy retryPolicy() {

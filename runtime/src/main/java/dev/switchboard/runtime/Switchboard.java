@@ -1,9 +1,11 @@
 package dev.switchboard.runtime;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Secret;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -170,6 +172,21 @@ public final class Switchboard implements AutoCloseable {
      */
     public Map<String, String> missingKeys() {
         return missingKeys;
+    }
+
+    /** The configured providers, ordered by name, as a listing shows them (without their keys). */
+    public List<ProviderDescription> describeProviders() {
+        List<ProviderDescription> all = new ArrayList<>();
+        for (ProviderConfig p : config.providers().values()) {
+            ProviderSettings s = p.settings();
+            Optional<String> root = s.baseUrl().or(() -> s.config().hasPath("endpoint")
+                    && s.config().getValue("endpoint").valueType() == ConfigValueType.STRING
+                    ? Optional.of(s.config().getString("endpoint")) : Optional.empty());
+            boolean keySet = s.apiKey().isPresent();
+            all.add(new ProviderDescription(p.name(), p.type().type(), root,
+                    keySet || s.apiKeyEnv().isPresent(), keySet, s.apiKeyHint()));
+        }
+        return List.copyOf(all);
     }
 
     /** The resolved {@code switchboard} configuration, defaults included, with every secret shown as {@code ****}. */

@@ -1,0 +1,379 @@
+package dev.switchboard.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real {@code bin/switchboard} of the unpacked distribution. Tests that change the distribution work on a
+ * copy in their own temporary directory; the others only read it.
+ */
+class DistributionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "test-key-not-real-dist";
+    private static final List<String> BUNDLED = List.of("openai", "groq", "together", "azure-openai", "ollama");
+
+    @TempDir
+    Path tmp;
+
+    private Path work;
+    private OpenAiSseStub stub;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        work = Files.createDirectories(tmp.resolve("work"));
+        stub = new OpenAiSseStub();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    private Launcher launcher(Path home) {
+        return new Launcher(home, work);
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    private static JsonNode type(JsonNode providersJson, String type) {
+        for (JsonNode t : providersJson.path("types")) {
+            if (t.path("type").asText().equals(type)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no type " + type + " in " + providersJson.path("types"));
+    }
+
+    @Test
+    void printsItsVersion() {
+        // when
+        Launcher.Result r = launcher(Launcher.BUILT).run("--version");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("switchboard " + Launcher.VERSION + "\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void runsThroughASymlinkFromAnotherDirectory() throws IOException {
+        // given a link in an unrelated directory, pointing at a link to the launcher
+        Path links = Files.createDirectories(tmp.resolve("links"));
+        Path first = Files.createSymbolicLink(links.resolve("sb-inner"), Launcher.BUILT.resolve("bin/switchboard"));
+        Path outer = Files.createSymbolicLink(links.resolve("switchboard"), Path.of("sb-inner"));
+
+        // when
+        Launcher.Result r = launcher(Launcher.BUILT).runScript(outer, "providers", "--json");
+        Files.delete(outer);
+        Files.delete(first); // (so the temp dir cleanup meets no link to outside it)
+
+        // then it found its installation: the bundled plugins and conf/switchboard.conf
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("\"azure-openai\"", Launcher.BUILT.resolve("conf/switchboard.conf").toString());
+    }
+
+    @Test
+    void listsEveryBundledProviderFromItsPluginFolder() throws IOException {
+        // when
+        Launcher.Result r = launcher(Launcher.BUILT).run("providers", "--json");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode json = json(r.out());
+        for (String name : BUNDLED) {
+            JsonNode t = type(json, name);
+            assertThat(t.path("origin").asText()).as(name).isEqualTo("plugin");
+            assertThat(Path.of(t.path("source").asText()).getParent()).as(name).isEqualTo(Launcher.BUILT.resolve("plugins"));
+            assertThat(t.path("version").asText()).as(name).isEqualTo(Launcher.VERSION);
+        }
+        assertThat(json.path("types")).hasSize(BUNDLED.size());
+        assertThat(json.path("problems")).isEmpty();
+        // the shipped config: every bundled provider configured, keys reported as not set rather than failing
+        List<String> configured = new ArrayList<>();
+        json.path("providers").forEach(p -> configured.add(p.path("name").asText()));
+        assertThat(configured).containsExactlyInAnyOrderElementsOf(BUNDLED);
+        json.path("providers").forEach(p -> assertThat(p.path("keySet").asBoolean()).isFalse());
+        assertThat(json.path("routes").get(0).path("targets").get(0).asText()).isEqualTo("ollama");
+    }
+
+    @Test
+    void theShippedConfigPassesTheCheckAsIs() {
+        // when
+        Launcher.Result r = launcher(Launcher.BUILT).run("config", "check");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith(Launcher.BUILT.resolve("conf/switchboard.conf") + " (from the distribution): OK, "
+                + "5 providers, 1 route");
+    }
+
+    @Test
+    void streamsTheAnswerOfTheSecondTargetWhenTheFirstRefusesTheConnection() {
+        // given a route whose first provider points at a closed loopback port, named by SWITCHBOARD_CONFIG
+        Path config = Launcher.write(tmp.resolve("fallback.conf"),
+                "switchboard {",
+                "  providers {",
+                "    down { type = openai, base-url = \"http://127.0.0.1:" + OpenAiSseStub.closedPort() + "/v1\" }",
+                "    up { type = openai, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
+                "  }",
+                "  routes.default { targets = [down, up], retry.max-retries = 0 }",
+                "}");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("SWITCHBOARD_CONFIG", config.toString());
+        launcher.env.put("OPENAI_API_KEY", KEY);
+
+        // when
+        Launcher.Result r = launcher.run("chat", "What's", "the", "weather?");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo(stub.answerText() + "\n");
+        assertThat(r.err()).containsSubsequence("fallback: down failed: CONNECTION", "answered by up")
+                .doesNotContain(KEY);
+        assertThat(stub.requests()).singleElement().satisfies(req -> {
+            assertThat(req.authorization()).isEqualTo("Bearer " + KEY);
+            assertThat(req.body()).contains("\"stream\":true", "What's the weather?");
+        });
+    }
+
+    @Test
+    void configCheckNamesTheKeyAndLineOfABrokenFile() {
+        // given
+        Path config = Launcher.write(tmp.resolve("broken.conf"),
+                "switchboard {",
+                "  providers.openai {}",
+                "  routes.default {",
+                "    targets = [openai, nobody]",
+                "  }",
+                "}");
+
+        // when
+        Launcher.Result r = launcher(Launcher.BUILT).run("--config", config.toString(), "config", "check");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains(config + ":4: switchboard.routes.default.targets", "nobody");
+        assertThat(r.err()).startsWith("switchboard: " + config).doesNotContain("\tat ");
+    }
+
+    @Test
+    void theExamplePluginInPluginsExampleIsListedAndAnswers() throws IOException {
+        // given a copy of the distribution with the example plugin dropped in
+        Path home = Launcher.copyOfBuilt(tmp.resolve("dist"));
+        Path pluginDir = Files.createDirectories(home.resolve("plugins/example"));
+        Files.copy(exampleJar(), pluginDir.resolve(exampleJar().getFileName()));
+        Launcher launcher = launcher(home);
+        Launcher.write(work.resolve("switchboard.conf"),
+                "switchboard {",
+                "  providers.local { type = openai-compatible, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
+                "  routes.default.targets = [local]",
+                "}");
+
+        // when
+        Launcher.Result listed = launcher.run("providers", "--json");
+        Launcher.Result chat = launcher.run("chat", "Hello");
+
+        // then
+        assertThat(listed.exitCode()).as(listed.toString()).isZero();
+        JsonNode t = type(json(listed.out()), "openai-compatible");
+        assertThat(t.path("origin").asText()).isEqualTo("plugin");
+        assertThat(t.path("source").asText()).isEqualTo(pluginDir.toString());
+        assertThat(chat.exitCode()).as(chat.toString()).isZero();
+        assertThat(chat.out()).isEqualTo(stub.answerText() + "\n");
+        assertThat(chat.err()).contains("answered by local");
+        // no key configured for this local service, so none is sent
+        assertThat(stub.requests()).singleElement().satisfies(req -> assertThat(req.authorization()).isNull());
+    }
+
+    @Test
+    void aProviderJarOnTheClassPathIsFoundToo() throws IOException {
+        // given the example plugin in lib/ instead of a plugin folder
+        Path home = Launcher.copyOfBuilt(tmp.resolve("dist"));
+        Files.copy(exampleJar(), home.resolve("lib").resolve(exampleJar().getFileName()));
+
+        // when
+        Launcher.Result r = launcher(home).run("providers", "--json");
+
+        // then
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode t = type(json(r.out()), "openai-compatible");
+        assertThat(t.path("origin").asText()).isEqualTo("classpath");
+        assertThat(t.path("source").asText()).isEqualTo(home.resolve("lib").resolve(exampleJar().getFileName()).toString());
+    }
+
+    @Test
+    void twoPluginsCarryingDifferentVersionsOfOneLibraryEachUseTheirOwn() throws IOException {
+        // given plugins a and b, each with its own build of library class demo.Lib (versions 1 and 2)
+        Path home = Launcher.copyOfBuilt(tmp.resolve("dist"));
+        List<Path> api = PluginJars.libJars(home);
+        installPlugin(home, "a", "1", api);
+        installPlugin(home, "b", "2", api);
+        Launcher launcher = launcher(home);
+        Launcher.write(work.resolve("switchboard.conf"),
+                "switchboard {",
+                "  providers { a { type = lib-a }, b { type = lib-b } }",
+                "  routes.default.targets = [a, b]",
+                "}");
+
+        // when
+        Launcher.Result modelsA = launcher.run("models", "--provider", "a", "--json");
+        Launcher.Result modelsB = launcher.run("models", "--provider", "b", "--json");
+        Launcher.Result chatA = launcher.run("chat", "--provider", "a", "--no-stream", "Which version?");
+        Launcher.Result chatB = launcher.run("chat", "--provider", "b", "--no-stream", "Which version?");
+
+        // then
+        assertThat(json(modelsA.out()).path("providers").get(0).path("models").get(0).path("id").asText())
+                .as(modelsA.toString()).isEqualTo("demo-lib-1");
+        assertThat(json(modelsB.out()).path("providers").get(0).path("models").get(0).path("id").asText())
+                .as(modelsB.toString()).isEqualTo("demo-lib-2");
+        assertThat(chatA.out()).as(chatA.toString()).isEqualTo("demo.Lib version 1\n");
+        assertThat(chatB.out()).as(chatB.toString()).isEqualTo("demo.Lib version 2\n");
+    }
+
+    @Test
+    void saysClearlyWhenJavaIsTooOld() throws IOException {
+        // given a JAVA_HOME whose release file says Java 11 (its java would run, if started, and say nothing)
+        Path jdk = fakeJdk("jdk11", "JAVA_VERSION=\"11.0.2\"", "exit 0");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("JAVA_HOME", jdk.toString());
+
+        // when
+        Launcher.Result r = launcher.run("--version");
+
+        // then
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("switchboard: " + jdk.resolve("bin/java")
+                + " is Java 11, but Switchboard needs Java 17 or newer: set JAVA_HOME to a newer installation\n");
+    }
+
+    @Test
+    void asksTheJvmForItsVersionWhenThereIsNoReleaseFile() throws IOException {
+        // given a Java 8 layout without release file: the launcher falls back to `java -version`
+        Path jdk = fakeJdk("jre8", null, "echo 'java version \"1.8.0_392\"' >&2");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("JAVA_HOME", jdk.toString());
+
+        // when
+        Launcher.Result r = launcher.run("--version");
+
+        // then
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("is Java 8, but Switchboard needs Java 17 or newer");
+    }
+
+    @Test
+    void saysClearlyWhenThereIsNoJavaAtAll() throws IOException {
+        // given neither JAVA_HOME nor a java on the PATH (only the tools the script uses)
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("dirname", "sed", "ls", "readlink", "head")) {
+            Path real = Path.of("/usr/bin", tool);
+            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+        }
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.remove("JAVA_HOME");
+        launcher.env.put("PATH", bin.toString());
+
+        // when
+        Launcher.Result r = launcher.run("--version");
+        try (Stream<Path> links = Files.list(bin)) {
+            for (Path link : links.toList()) {
+                Files.delete(link);
+            }
+        }
+
+        // then
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("switchboard: no Java found: install Java 17 or newer and put it on the PATH, "
+                + "or set JAVA_HOME\n");
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static Path exampleJar() throws IOException {
+        Path dir = Path.of(System.getProperty("switchboard.example.plugin"));
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("switchboard-provider-example")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no example plugin jar in " + dir));
+        }
+    }
+
+    /** plugins/<name>/ with demo-lib.jar (demo.Lib at {@code version}) and a factory of type lib-<name> using it. */
+    private void installPlugin(Path home, String name, String version, List<Path> api) throws IOException {
+        Path lib = PluginJars.build(tmp, "demo-lib-" + version, Map.of("demo.Lib",
+                "package demo;\n"
+                        + "public final class Lib {\n"
+                        // A method, not a constant: javac would copy a constant into the caller.
+                        + "    public static String version() { return \"" + version + "\"; }\n"
+                        + "}\n"), api, Map.of());
+        List<Path> classPath = new ArrayList<>(api);
+        classPath.add(lib);
+        String pkg = "plugin" + name;
+        Path plugin = PluginJars.build(tmp, "plugin-" + name, Map.of(
+                pkg + ".Factory", factorySource(pkg, "lib-" + name),
+                pkg + ".VersionProvider", providerSource(pkg)), classPath,
+                Map.of("META-INF/services/dev.switchboard.spi.ProviderFactory", pkg + ".Factory\n"));
+        Path dir = Files.createDirectories(home.resolve("plugins").resolve(name));
+        Files.copy(lib, dir.resolve("demo-lib.jar"));
+        Files.copy(plugin, dir.resolve("plugin-" + name + ".jar"));
+    }
+
+    private static String factorySource(String pkg, String type) {
+        return "package " + pkg + ";\n"
+                + "import dev.switchboard.api.LlmProvider;\n"
+                + "import dev.switchboard.spi.*;\n"
+                + "public final class Factory implements ProviderFactory {\n"
+                + "    public String type() { return \"" + type + "\"; }\n"
+                + "    public LlmProvider create(ProviderSettings s, ProviderContext c) {\n"
+                + "        return new VersionProvider(s.name(), type());\n"
+                + "    }\n"
+                + "}\n";
+    }
+
+    /** A provider that answers every chat, and lists one model, naming the demo.Lib version it sees. */
+    private static String providerSource(String pkg) {
+        return "package " + pkg + ";\n"
+                + "import dev.switchboard.api.*;\n"
+                + "import java.util.*;\n"
+                + "final class VersionProvider implements LlmProvider {\n"
+                + "    private final String name, type;\n"
+                + "    VersionProvider(String name, String type) { this.name = name; this.type = type; }\n"
+                + "    public String name() { return name; }\n"
+                + "    public String type() { return type; }\n"
+                + "    public Set<Capability> capabilities() { return EnumSet.of(Capability.CHAT, Capability.MODEL_LISTING); }\n"
+                + "    public ChatResponse chat(ChatRequest r) {\n"
+                + "        return new ChatResponse(\"id\", \"demo\", name, Message.assistant(\"demo.Lib version \" + demo.Lib.version()),\n"
+                + "                \"\", FinishReason.STOP, \"stop\", Usage.NONE, RateLimits.NONE, List.of());\n"
+                + "    }\n"
+                + "    public ChatStream stream(ChatRequest r) { throw LlmException.unsupported(name, \"streaming\"); }\n"
+                + "    public List<ModelInfo> listModels() { return List.of(ModelInfo.of(\"demo-lib-\" + demo.Lib.version(), name)); }\n"
+                + "    public void close() {}\n"
+                + "}\n";
+    }
+
+    /** A directory shaped like a Java installation: bin/java running {@code javaBody}, and a release file if given. */
+    private Path fakeJdk(String name, String releaseLine, String javaBody) throws IOException {
+        Path jdk = Files.createDirectories(tmp.resolve(name));
+        Path java = Launcher.write(jdk.resolve("bin/java"), "#!/bin/sh", javaBody);
+        java.toFile().setExecutable(true);
+        if (releaseLine != null) {
+            Launcher.write(jdk.resolve("release"), releaseLine);
+        }
+        return jdk;
+    }
+}
