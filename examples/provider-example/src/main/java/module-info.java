@@ -1,4 +1,4 @@
-/** An example Switchboard provider plugin: type {@code openai-compatible}. */
+/** An example Switchboard provider plugin: type {@code openai-style}. */
 module com.example.switchboard.compat {
     requires dev.switchboard.api;
 

@@ -181,7 +181,7 @@ class DistributionIT {
         Launcher launcher = launcher(home);
         Launcher.write(work.resolve("switchboard.conf"),
                 "switchboard {",
-                "  providers.local { type = openai-compatible, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
+                "  providers.local { type = openai-style, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
                 "  routes.default.targets = [local]",
                 "}");
 
@@ -191,7 +191,7 @@ class DistributionIT {
 
         // then
         assertThat(listed.exitCode()).as(listed.toString()).isZero();
-        JsonNode t = type(json(listed.out()), "openai-compatible");
+        JsonNode t = type(json(listed.out()), "openai-style");
         assertThat(t.path("origin").asText()).isEqualTo("plugin");
         assertThat(t.path("source").asText()).isEqualTo(pluginDir.toString());
         assertThat(chat.exitCode()).as(chat.toString()).isZero();
@@ -212,7 +212,7 @@ class DistributionIT {
 
         // then
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        JsonNode t = type(json(r.out()), "openai-compatible");
+        JsonNode t = type(json(r.out()), "openai-style");
         assertThat(t.path("origin").asText()).isEqualTo("classpath");
         assertThat(t.path("source").asText()).isEqualTo(home.resolve("lib").resolve(exampleJar().getFileName()).toString());
     }

@@ -6,12 +6,12 @@ import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderFactory;
 import dev.switchboard.spi.ProviderSettings;
 
-/** Provider type {@code openai-compatible}: registered in META-INF/services and module-info.java. */
+/** Provider type {@code openai-style}: registered in META-INF/services and module-info.java. */
 public final class OpenAiCompatibleProviderFactory implements ProviderFactory {
 
     @Override
     public String type() {
-        return "openai-compatible";
+        return "openai-style";
     }
 
     /** The shared OpenAI-compatible provider does the wire work; the adapter says what this service does differently. */

@@ -11,7 +11,7 @@ class ChatOnlyContractTest extends OpenAiCompatibleContractTest {
 
     @Override
     protected LlmProvider createProvider(Target target) {
-        return new OpenAiCompatibleProviderFactory().create(target.settings("openai-compatible")
+        return new OpenAiCompatibleProviderFactory().create(target.settings("openai-style")
                 .baseUrl(target.baseUrl() + "/v1").model(MODEL)
                 .config(ConfigFactory.parseString("capabilities = [chat, streaming]")).build(), target.context());
     }

@@ -35,12 +35,12 @@ class OpenAiCompatibleContractTest extends ProviderContractTest {
     /** The type's defaults, as the runtime would merge them under the user's block. */
     static Config defaults() {
         return ConfigFactory.parseResources(OpenAiCompatibleContractTest.class.getClassLoader(), "reference.conf")
-                .getConfig("switchboard.provider-defaults.openai-compatible");
+                .getConfig("switchboard.provider-defaults.openai-style");
     }
 
     @Override
     protected LlmProvider createProvider(Target target) {
-        return new OpenAiCompatibleProviderFactory().create(target.settings("openai-compatible")
+        return new OpenAiCompatibleProviderFactory().create(target.settings("openai-style")
                 .baseUrl(target.baseUrl() + "/v1").model(MODEL).embeddingModel("served-embedding-model")
                 .config(defaults()).build(), target.context());
     }

@@ -26,7 +26,7 @@ class OpenAiCompatibleProviderFactoryTest {
     }
 
     private static ProviderSettings.Builder settings() {
-        return ProviderSettings.builder("local-llm", "openai-compatible").config(OpenAiCompatibleContractTest.defaults());
+        return ProviderSettings.builder("local-llm", "openai-style").config(OpenAiCompatibleContractTest.defaults());
     }
 
     @Test
@@ -49,7 +49,7 @@ class OpenAiCompatibleProviderFactoryTest {
     @Test
     void offersWhatTheReferenceDefaultsList() {
         try (LlmProvider p = new OpenAiCompatibleProviderFactory().create(settings().baseUrl("http://127.0.0.1:9/v1").build(), context)) {
-            assertThat(p.type()).isEqualTo("openai-compatible");
+            assertThat(p.type()).isEqualTo("openai-style");
             assertThat(p.capabilities()).contains(Capability.CHAT, Capability.STREAMING, Capability.TOOLS,
                     Capability.EMBEDDINGS, Capability.MODEL_LISTING).doesNotContain(Capability.VISION);
         }
