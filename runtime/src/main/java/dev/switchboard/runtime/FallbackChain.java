@@ -53,8 +53,11 @@ final class FallbackChain {
         }
     }
 
-    /** A successful call: its value, the target that gave it, and the trail (the successful try last). */
-    record Outcome<T>(T value, Target target, List<Attempt> attempts) {}
+    /**
+     * A successful call: its value, the target that gave it (and its position in the route), and the trail (the
+     * successful try last).
+     */
+    record Outcome<T>(T value, Target target, int index, List<Attempt> attempts) {}
 
     /** How one target's retry loop ended: a value or the last failure. */
     private record TargetResult<T>(T value, LlmException failure) {}
@@ -85,9 +88,19 @@ final class FallbackChain {
      * @throws RequestRejectedException  when a target judged the request itself invalid
      */
     <T> Outcome<T> run(Operation<T> op) {
+        return run(op, 0);
+    }
+
+    /**
+     * Runs {@code op} through the targets from position {@code from} on (a resumed stream skips those before).
+     *
+     * @throws AllTargetsFailedException when every target failed or was skipped
+     * @throws RequestRejectedException  when a target judged the request itself invalid
+     */
+    <T> Outcome<T> run(Operation<T> op, int from) {
         List<Attempt> trail = new ArrayList<>();
         List<TargetFailure> failures = new ArrayList<>(targets.size());
-        for (int i = 0; i < targets.size(); i++) {
+        for (int i = from; i < targets.size(); i++) {
             Target target = targets.get(i);
             String provider = target.provider().name();
             String model = op.model(target);
@@ -112,7 +125,7 @@ final class FallbackChain {
                 if (result.failure() == null) {
                     breaker.succeeded(permit);
                     settled = true;
-                    return new Outcome<>(result.value(), target, List.copyOf(trail));
+                    return new Outcome<>(result.value(), target, i, List.copyOf(trail));
                 }
                 LlmException failure = result.failure();
                 if (!failure.kind().isFallbackWorthy()) {
@@ -136,6 +149,27 @@ final class FallbackChain {
             }
         }
         throw new AllTargetsFailedException(route, trail, failures);
+    }
+
+    /**
+     * A target whose stream had started failed mid-answer: its call had counted as a success, so the failure is
+     * recorded now (towards its cooldown, unless it says nothing about the target's health).
+     */
+    void failedMidStream(Target target, LlmException failure) {
+        if (saysNothingAboutHealth(failure.kind())) {
+            return;
+        }
+        CircuitBreaker breaker = breakers.get(target);
+        if (breaker.failed(CircuitBreaker.Permit.CALL, failure.kind())) {
+            TargetState s = breaker.state();
+            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
+                    + " after " + s.consecutiveFailures() + " consecutive failures");
+        }
+    }
+
+    /** The number of targets. */
+    int size() {
+        return targets.size();
     }
 
     /**
