@@ -19,6 +19,7 @@ final class Watchdog {
     private volatile long lastActivityNanos;
     private volatile boolean headersReceived;
     private volatile String firedReason;
+    private final CancelScope scope;
 
     Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
         this.request = request;
@@ -29,6 +30,10 @@ final class Watchdog {
         this.startNanos = System.nanoTime();
         this.lastActivityNanos = startNanos;
         sweeper.register(this);
+        this.scope = CancelScope.current();
+        if (scope != null) {
+            scope.register(this);
+        }
     }
 
     void headersReceived() {
@@ -47,6 +52,16 @@ final class Watchdog {
 
     void stop() {
         sweeper.unregister(this);
+        if (scope != null) {
+            scope.unregister(this);
+        }
+    }
+
+    /** The caller gave the exchange up ({@link CancelScope#cancel()}): abort it like a timeout would. */
+    void cancelByCaller() {
+        if (firedReason == null) {
+            fire("cancelled by the caller");
+        }
     }
 
     /** Called by the sweeper: cancels the exchange when a deadline has passed. */
