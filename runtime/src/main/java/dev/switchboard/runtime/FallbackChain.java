@@ -6,6 +6,7 @@ import dev.switchboard.api.Attempt;
 import dev.switchboard.api.Capability;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.http.CancelScope;
 import dev.switchboard.runtime.ProviderManager.Target;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -121,6 +122,10 @@ final class FallbackChain {
             }
             boolean settled = false;
             try {
+                if (CancelScope.currentIsCancelled()) {
+                    throw LlmException.builder(ErrorKind.CONNECTION, route)
+                            .message("cancelled by the caller before calling " + target.label()).build();
+                }
                 TargetResult<T> result = tryTarget(target, op, model, trail);
                 if (result.failure() == null) {
                     breaker.succeeded(permit);
@@ -194,6 +199,9 @@ final class FallbackChain {
             } catch (RuntimeException e) {
                 failure = Failures.of(provider, e);
             }
+            if (CancelScope.currentIsCancelled()) {
+                throw cancelled(target, failure); // the caller left: neither retry, fall back nor blame the target
+            }
             trail.add(Attempt.failure(provider, model, since(start), failure.kind(), Failures.describe(failure)));
             Duration wait = waitBeforeRetry(target, failure, n);
             if (wait == null) {
@@ -204,8 +212,11 @@ final class FallbackChain {
             LOG.log(Level.DEBUG, () -> "route " + route + ": retrying " + target.label() + " in " + wait.toMillis()
                     + " ms after " + cause.kind() + " (retry " + retryNumber + " of " + retry.maxRetries() + ")");
             try {
-                sleeper.sleep(wait);
+                sleep(wait);
             } catch (InterruptedException e) {
+                if (CancelScope.currentIsCancelled()) {
+                    throw cancelled(target, failure);
+                }
                 Thread.currentThread().interrupt();
                 throw LlmException.builder(failure.kind(), route)
                         .message("interrupted while waiting to retry " + target.label())
@@ -213,6 +224,22 @@ final class FallbackChain {
                         .build();
             }
         }
+    }
+
+    /** Waits with the sleeper; a cancelled {@link CancelScope} of this thread cuts the wait short. */
+    private void sleep(Duration wait) throws InterruptedException {
+        CancelScope scope = CancelScope.current();
+        if (scope == null) {
+            sleeper.sleep(wait);
+        } else {
+            scope.interruptibly(() -> sleeper.sleep(wait));
+        }
+    }
+
+    /** The call was abandoned by its caller ({@link CancelScope#cancel()}). */
+    private LlmException cancelled(Target target, LlmException last) {
+        return LlmException.builder(last.kind(), route).message("cancelled by the caller while calling " + target.label())
+                .cause(last).build();
     }
 
     /** How long to wait before retry {@code n} of the target, or null to give the target up. */

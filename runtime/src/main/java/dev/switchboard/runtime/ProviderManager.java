@@ -13,6 +13,7 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
+import dev.switchboard.http.CancelScope;
 import dev.switchboard.spi.ChatAccumulator;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -272,6 +273,9 @@ public final class ProviderManager implements LlmProvider {
 
         @Override
         public Continuation resume(LlmException failure, ChatAccumulator delivered) {
+            if (CancelScope.currentIsCancelled()) {
+                return null; // the caller left: nobody to continue for, and the target is not to blame
+            }
             Target failed = targets.get(index);
             Attempt broke = Attempt.failure(failed.provider().name(), model, since(since), failure.kind(),
                     "mid-stream: " + Failures.describe(failure));
