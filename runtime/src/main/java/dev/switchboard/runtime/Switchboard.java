@@ -151,6 +151,18 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
+     * The chat model the configured provider {@code name} uses when a request names none, if its settings give one
+     * (e.g. to list what a gateway can serve without asking every provider).
+     *
+     * @throws IllegalArgumentException when there is no such provider, listing those there are
+     */
+    public Optional<String> defaultModel(String name) {
+        provider(name);
+        ProviderConfig p = config.providers().get(name);
+        return p == null ? Optional.empty() : p.settings().model();
+    }
+
+    /**
      * The resolved configuration, defaults included, limited to the {@code switchboard} subtree: for modules that
      * read their own block (e.g. {@code switchboard.gateway}). It holds secrets as written (API keys); never print
      * it, use {@link #renderConfig} for that.

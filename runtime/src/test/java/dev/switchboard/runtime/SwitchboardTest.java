@@ -356,6 +356,7 @@ class SwitchboardTest {
             assertThat(direct.retryPolicy().maxRetries()).isEqualTo(4);
             assertThat(direct.streamFailover()).isEqualTo(StreamFailover.FAIL);
             assertThat(sb.providerRoute("recording")).isSameAs(direct);
+            assertThat(sb.defaultModel("recording")).isEqualTo(settings(sb, "recording").model());
             assertThatThrownBy(() -> sb.providerRoute("nope")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("configured providers: recording");
         }
