@@ -17,7 +17,7 @@ import org.apache.hc.core5.http.ContentType;
  */
 final class InfoEndpoints {
 
-    private static final ContentType PROMETHEUS = ContentType.create("text/plain; version=0.0.4", StandardCharsets.UTF_8);
+    private static final ContentType PROMETHEUS = ContentType.parse("text/plain; version=0.0.4; charset=utf-8");
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final GatewayServer server;
