@@ -215,6 +215,11 @@ public final class Switchboard implements AutoCloseable {
         return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(config.resolved(), format);
     }
 
+    /** Connections of the shared HTTP pool leased now: 0 when no call is in flight (for leak checks and metrics). */
+    public int leasedConnections() {
+        return transport.leasedConnections();
+    }
+
     /** Closes every route and provider this instance created, then the shared HTTP pool. Idempotent. */
     @Override
     public void close() {
