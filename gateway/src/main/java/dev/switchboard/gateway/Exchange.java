@@ -62,6 +62,7 @@ final class Exchange implements AsyncServerExchangeHandler {
     private volatile boolean gone;
     private volatile boolean finished;
     private volatile CancelScope scope;
+    private WatchedSession session;
     private volatile ChatStream stream;
 
     // Written by the worker, read when the exchange is recorded.
@@ -81,6 +82,10 @@ final class Exchange implements AsyncServerExchangeHandler {
         this.request = request;
         this.responseChannel = responseChannel;
         this.context = context;
+        this.session = WatchedSession.current();
+        if (session != null) {
+            session.activate(this);
+        }
         server.metrics().started();
         counted = true;
         server.exchangeStarted();
@@ -339,11 +344,19 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (!outbox.completed()) {
             clientGone();
         }
+        if (session != null) {
+            session.deactivate(this);
+        }
         record();
     }
 
+    /** Whether the answer is still to be completed (its client leaving now abandons it). */
+    boolean answering() {
+        return !finished && !outbox.completed();
+    }
+
     /** The client left before the answer was complete: abandon the upstream call now. */
-    private void clientGone() {
+    void clientGone() {
         if (gone) {
             return;
         }

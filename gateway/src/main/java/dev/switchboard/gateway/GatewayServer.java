@@ -64,6 +64,7 @@ final class GatewayServer {
                         .build())
                 .setCanonicalHostName(config.host())
                 .setRequestRouter((request, context) -> handlers)
+                .setIOSessionDecorator(WatchedSession::new)
                 .setExceptionCallback(e -> LOG.log(System.Logger.Level.DEBUG, "gateway I/O: " + e))
                 .create();
         try {
