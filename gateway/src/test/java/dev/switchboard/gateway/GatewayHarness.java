@@ -40,7 +40,10 @@ final class GatewayHarness implements AutoCloseable {
         return start("");
     }
 
-    /** {@code extra}: more HOCON inside {@code switchboard { ... }}, e.g. route or gateway settings. */
+    /**
+     * {@code extra}: more HOCON inside {@code switchboard { ... }}, e.g. route or gateway settings; {@code {upstream}}
+     * in it stands for the stub server's root URL.
+     */
     static GatewayHarness start(String extra) {
         WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .containerThreads(64));
@@ -59,7 +62,7 @@ final class GatewayHarness implements AutoCloseable {
                 "  route-defaults.retry { max-retries = 1, initial-delay = 10ms, max-delay = 100ms }",
                 "  route-defaults.cooldown.failure-threshold = 1000",
                 "  gateway.port = 0",
-                extra,
+                extra.replace("{upstream}", base),
                 "}");
         Switchboard sb = null;
         try {
