@@ -21,6 +21,7 @@ final class Watchdog {
     private volatile boolean headersReceived;
     private volatile String firedReason;
     private final CountDownLatch aborted = new CountDownLatch(1);
+    private final CancelScope scope;
 
     Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
         this.request = request;
@@ -31,6 +32,10 @@ final class Watchdog {
         this.startNanos = System.nanoTime();
         this.lastActivityNanos = startNanos;
         sweeper.register(this);
+        this.scope = CancelScope.current();
+        if (scope != null) {
+            scope.register(this);
+        }
     }
 
     void headersReceived() {
@@ -54,12 +59,22 @@ final class Watchdog {
      */
     void stop() {
         sweeper.unregister(this);
+        if (scope != null) {
+            scope.unregister(this);
+        }
         if (firedReason != null) {
             try {
                 aborted.await(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The caller gave the exchange up ({@link CancelScope#cancel()}): abort it like a timeout would. */
+    void cancelByCaller() {
+        if (firedReason == null) {
+            fire("cancelled by the caller");
         }
     }
 

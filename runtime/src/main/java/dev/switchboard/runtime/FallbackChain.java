@@ -6,6 +6,7 @@ import dev.switchboard.api.Attempt;
 import dev.switchboard.api.Capability;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.http.CancelScope;
 import dev.switchboard.runtime.ProviderManager.Target;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -53,8 +54,11 @@ final class FallbackChain {
         }
     }
 
-    /** A successful call: its value, the target that gave it, and the trail (the successful try last). */
-    record Outcome<T>(T value, Target target, List<Attempt> attempts) {}
+    /**
+     * A successful call: its value, the target that gave it (and its position in the route), and the trail (the
+     * successful try last).
+     */
+    record Outcome<T>(T value, Target target, int index, List<Attempt> attempts) {}
 
     /** How one target's retry loop ended: a value or the last failure. */
     private record TargetResult<T>(T value, LlmException failure) {}
@@ -85,9 +89,19 @@ final class FallbackChain {
      * @throws RequestRejectedException  when a target judged the request itself invalid
      */
     <T> Outcome<T> run(Operation<T> op) {
+        return run(op, 0);
+    }
+
+    /**
+     * Runs {@code op} through the targets from position {@code from} on (a resumed stream skips those before).
+     *
+     * @throws AllTargetsFailedException when every target failed or was skipped
+     * @throws RequestRejectedException  when a target judged the request itself invalid
+     */
+    <T> Outcome<T> run(Operation<T> op, int from) {
         List<Attempt> trail = new ArrayList<>();
         List<TargetFailure> failures = new ArrayList<>(targets.size());
-        for (int i = 0; i < targets.size(); i++) {
+        for (int i = from; i < targets.size(); i++) {
             Target target = targets.get(i);
             String provider = target.provider().name();
             String model = op.model(target);
@@ -108,11 +122,15 @@ final class FallbackChain {
             }
             boolean settled = false;
             try {
+                if (CancelScope.currentIsCancelled()) {
+                    throw LlmException.builder(ErrorKind.CONNECTION, route)
+                            .message("cancelled by the caller before calling " + target.label()).build();
+                }
                 TargetResult<T> result = tryTarget(target, op, model, trail);
                 if (result.failure() == null) {
                     breaker.succeeded(permit);
                     settled = true;
-                    return new Outcome<>(result.value(), target, List.copyOf(trail));
+                    return new Outcome<>(result.value(), target, i, List.copyOf(trail));
                 }
                 LlmException failure = result.failure();
                 if (!failure.kind().isFallbackWorthy()) {
@@ -139,6 +157,27 @@ final class FallbackChain {
     }
 
     /**
+     * A target whose stream had started failed mid-answer: its call had counted as a success, so the failure is
+     * recorded now (towards its cooldown, unless it says nothing about the target's health).
+     */
+    void failedMidStream(Target target, LlmException failure) {
+        if (saysNothingAboutHealth(failure.kind())) {
+            return;
+        }
+        CircuitBreaker breaker = breakers.get(target);
+        if (breaker.failed(CircuitBreaker.Permit.CALL, failure.kind())) {
+            TargetState s = breaker.state();
+            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
+                    + " after " + s.consecutiveFailures() + " consecutive failures");
+        }
+    }
+
+    /** The number of targets. */
+    int size() {
+        return targets.size();
+    }
+
+    /**
      * Failures caused by what this request asks (a feature the target lacks, a prompt too long for it, content its
      * filter refuses) say nothing about the target's health: they move the request on but do not count towards a
      * cooldown, or one tool-calling request would take the target away from every plain one.
@@ -160,6 +199,9 @@ final class FallbackChain {
             } catch (RuntimeException e) {
                 failure = Failures.of(provider, e);
             }
+            if (CancelScope.currentIsCancelled()) {
+                throw cancelled(target, failure); // the caller left: neither retry, fall back nor blame the target
+            }
             trail.add(Attempt.failure(provider, model, since(start), failure.kind(), Failures.describe(failure)));
             Duration wait = waitBeforeRetry(target, failure, n);
             if (wait == null) {
@@ -170,8 +212,11 @@ final class FallbackChain {
             LOG.log(Level.DEBUG, () -> "route " + route + ": retrying " + target.label() + " in " + wait.toMillis()
                     + " ms after " + cause.kind() + " (retry " + retryNumber + " of " + retry.maxRetries() + ")");
             try {
-                sleeper.sleep(wait);
+                sleep(wait);
             } catch (InterruptedException e) {
+                if (CancelScope.currentIsCancelled()) {
+                    throw cancelled(target, failure);
+                }
                 Thread.currentThread().interrupt();
                 throw LlmException.builder(failure.kind(), route)
                         .message("interrupted while waiting to retry " + target.label())
@@ -179,6 +224,22 @@ final class FallbackChain {
                         .build();
             }
         }
+    }
+
+    /** Waits with the sleeper; a cancelled {@link CancelScope} of this thread cuts the wait short. */
+    private void sleep(Duration wait) throws InterruptedException {
+        CancelScope scope = CancelScope.current();
+        if (scope == null) {
+            sleeper.sleep(wait);
+        } else {
+            scope.interruptibly(() -> sleeper.sleep(wait));
+        }
+    }
+
+    /** The call was abandoned by its caller ({@link CancelScope#cancel()}). */
+    private LlmException cancelled(Target target, LlmException last) {
+        return LlmException.builder(last.kind(), route).message("cancelled by the caller while calling " + target.label())
+                .cause(last).build();
     }
 
     /** How long to wait before retry {@code n} of the target, or null to give the target up. */

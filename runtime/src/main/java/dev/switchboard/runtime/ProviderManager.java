@@ -11,7 +11,10 @@ import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
+import dev.switchboard.http.CancelScope;
+import dev.switchboard.spi.ChatAccumulator;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +52,9 @@ import java.util.function.DoubleSupplier;
  *   <li><b>Attempt trail.</b> Every try, retry and skip becomes an {@link Attempt}; a response carries them with the
  *       successful try last, a failure carries them in its exception.</li>
  *   <li><b>Streams.</b> {@link #stream} goes through the same loop and pulls each target's stream up to its first
- *       content event, so a failure before any content still falls back; afterwards a failure reaches the caller.</li>
+ *       content event, so a failure before any content still falls back. A failure after content was delivered
+ *       counts towards the target's cooldown and, by {@link StreamFailover}, either reaches the caller or is resumed
+ *       by the targets after it, which continue the same answer in the same stream.</li>
  * </ul>
  *
  * <p>Immutable once built and thread-safe: one manager serves concurrent calls; the cooldown state is shared by
@@ -80,6 +85,7 @@ public final class ProviderManager implements LlmProvider {
     private final DoubleSupplier random;
     private final Map<Target, CircuitBreaker> breakers;
     private final FallbackChain chain;
+    private final StreamFailover failover;
 
     private ProviderManager(Builder b) {
         this.name = b.name;
@@ -89,6 +95,7 @@ public final class ProviderManager implements LlmProvider {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.random = b.random;
+        this.failover = b.failover;
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
         for (Target t : targets) {
@@ -125,7 +132,8 @@ public final class ProviderManager implements LlmProvider {
         if (model.isBlank()) {
             throw new IllegalArgumentException("the model to use on every target of route " + name + " is blank");
         }
-        Builder b = new Builder().name(name).retry(retry).cooldown(cooldown).clock(clock).sleeper(sleeper).random(random);
+        Builder b = new Builder().name(name).retry(retry).cooldown(cooldown).clock(clock).sleeper(sleeper).random(random)
+                .streamFailover(failover);
         Set<Target> added = new LinkedHashSet<>();
         for (Target t : targets) {
             Target overridden = new Target(t.provider(), model);
@@ -189,10 +197,19 @@ public final class ProviderManager implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        FallbackChain.Operation<OpenedStream> op = new FallbackChain.Operation<>(
-                "stream", request.model().orElse(null), null, t -> OpenedStream.open(t.provider(), forTarget(request, t)));
+        FallbackChain.Operation<OpenedStream> op = streamOperation(request);
         FallbackChain.Outcome<OpenedStream> o = chain.run(op);
-        return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), StreamResumer.NEVER);
+        return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), new Resumer(request, o));
+    }
+
+    private static FallbackChain.Operation<OpenedStream> streamOperation(ChatRequest request) {
+        return new FallbackChain.Operation<>("stream", request.model().orElse(null), null,
+                t -> OpenedStream.open(t.provider(), forTarget(request, t)));
+    }
+
+    /** What this route's streams do when the answering target fails mid-answer. */
+    public StreamFailover streamFailover() {
+        return failover;
     }
 
     /** Embeds with the first target that can; targets without {@link Capability#EMBEDDINGS} are skipped. */
@@ -263,6 +280,71 @@ public final class ProviderManager implements LlmProvider {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
+    /**
+     * The mid-stream failover of one stream: records the failure of the answering target (trail and cooldown) and,
+     * for {@link StreamFailover#RESUME}, opens the targets after it with the original messages plus an assistant
+     * message holding the text delivered so far. Used by the thread pulling the stream.
+     */
+    private final class Resumer implements StreamResumer {
+        private final ChatRequest request;
+        private int index;
+        private String model;
+        private Instant since;
+
+        Resumer(ChatRequest request, FallbackChain.Outcome<OpenedStream> opened) {
+            this.request = request;
+            moveTo(opened);
+        }
+
+        private void moveTo(FallbackChain.Outcome<?> o) {
+            this.index = o.index();
+            this.model = o.target().model() != null ? o.target().model() : request.model().orElse(null);
+            this.since = clock.instant();
+        }
+
+        @Override
+        public Continuation resume(LlmException failure, ChatAccumulator delivered) {
+            if (CancelScope.currentIsCancelled()) {
+                return null; // the caller left: nobody to continue for, and the target is not to blame
+            }
+            Target failed = targets.get(index);
+            Attempt broke = Attempt.failure(failed.provider().name(), model, since(since), failure.kind(),
+                    "mid-stream: " + Failures.describe(failure));
+            chain.failedMidStream(failed, failure);
+            String why = failover == StreamFailover.FAIL ? "stream-failover = fail"
+                    : index + 1 >= targets.size() ? "no target left"
+                    : !failure.kind().isFallbackWorthy() ? "the request was rejected"
+                    : delivered.isFinished() ? "the answer had finished"
+                    : !delivered.toResponse(failed.provider().name(), model, null, List.of()).toolCalls().isEmpty()
+                            ? "a tool call had started" : null;
+            if (why != null) {
+                LOG.log(Level.DEBUG, () -> "route " + name + ": " + failed.label() + " failed mid-stream ("
+                        + Failures.describe(failure) + "); not resuming: " + why);
+                return null;
+            }
+            LOG.log(Level.INFO, () -> "route " + name + ": " + failed.label() + " failed mid-stream (" + failure.kind()
+                    + ": " + Failures.describe(failure) + "); resuming with " + targets.get(index + 1).label());
+            ChatRequest continued = request.toBuilder().addMessage(Message.assistant(delivered.text())).build();
+            FallbackChain.Outcome<OpenedStream> o;
+            try {
+                o = chain.run(streamOperation(continued), index + 1);
+            } catch (AllTargetsFailedException e) {
+                List<Attempt> trail = new ArrayList<>(e.attempts().size() + 1);
+                trail.add(broke);
+                trail.addAll(e.attempts());
+                List<TargetFailure> failures = new ArrayList<>(e.failures().size() + 1);
+                failures.add(new TargetFailure(failed.label(), failure));
+                failures.addAll(e.failures());
+                throw new AllTargetsFailedException(name, trail, failures);
+            }
+            moveTo(o);
+            List<Attempt> trail = new ArrayList<>(o.attempts().size() + 1);
+            trail.add(broke);
+            trail.addAll(o.attempts());
+            return new Continuation(o.value(), trail);
+        }
+    }
+
     private static ChatRequest forTarget(ChatRequest request, Target target) {
         return target.model() == null ? request : request.toBuilder().model(target.model()).build();
     }
@@ -276,6 +358,7 @@ public final class ProviderManager implements LlmProvider {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private StreamFailover failover = StreamFailover.RESUME;
 
         private Builder() {}
 
@@ -288,6 +371,8 @@ public final class ProviderManager implements LlmProvider {
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
         /** How the route waits between retries. */
         public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper, "sleeper"); return this; }
+        /** What a stream does when its target fails after content was delivered; {@link StreamFailover#RESUME} by default. */
+        public Builder streamFailover(StreamFailover failover) { this.failover = Objects.requireNonNull(failover, "failover"); return this; }
 
         /**
          * The source of backoff jitter: uniform values in [0, 1], called from any thread that calls the route, so it

@@ -8,15 +8,20 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.spi.AbstractChatStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A route's answer stream: first the events the route buffered while it made sure the target was answering (up to
  * and including the first content event), then the target's live stream. Once content has reached the caller a
- * failure of the live stream goes to the caller (unless a {@link StreamResumer} continues the answer).
+ * failure of the live stream goes to the caller, unless the {@link StreamResumer} continues the answer with another
+ * target: then the caller keeps pulling this one stream, the continuation's own {@link ChatEvent.Started} is dropped
+ * (the answer keeps the id and model it announced) and the trail grows by the failure and the tries that followed.
  *
  * <p>{@link #collect()} folds everything, buffered events included, and carries the route's attempt trail.
- * {@link #close()} closes the live target stream; it is idempotent. Not thread-safe, like every {@link ChatStream}.
+ * {@link #close()} closes the live target stream; it is idempotent. One thread pulls the stream, like every
+ * {@link ChatStream}; {@link #close()} may also come from another thread (e.g. a server noticing its client left)
+ * while the puller is blocked: the live stream is then aborted and no continuation is started.
  */
 final class RouteChatStream extends AbstractChatStream {
 
@@ -24,9 +29,13 @@ final class RouteChatStream extends AbstractChatStream {
     private final String model;
     private final List<Attempt> attempts;
     private final StreamResumer resumer;
-    private ChatStream live;
+    private final Object lock = new Object();
+    /** Guarded by lock for writes; read by the pulling thread. */
+    private volatile ChatStream live;
+    private volatile boolean released;
     private String answering;
     private boolean liveEnded;
+    private boolean resumed;
 
     /**
      * @param opened   the answering target's stream, pulled up to its first content event
@@ -40,7 +49,7 @@ final class RouteChatStream extends AbstractChatStream {
         this.liveEnded = opened.ended();
         this.answering = opened.live().provider();
         this.model = model;
-        this.attempts = List.copyOf(attempts);
+        this.attempts = new ArrayList<>(attempts);
         this.resumer = resumer;
     }
 
@@ -53,29 +62,60 @@ final class RouteChatStream extends AbstractChatStream {
         if (liveEnded) {
             return false;
         }
+        ChatStream current = live;
         try {
-            if (live.hasNext()) {
-                emit(live.next());
+            while (current.hasNext()) {
+                ChatEvent event = current.next();
+                if (resumed && event instanceof ChatEvent.Started) {
+                    continue; // the caller already has the answer's id and model
+                }
+                emit(event);
                 return true;
             }
             liveEnded = true;
             return false;
         } catch (RuntimeException e) {
             LlmException failure = Failures.of(answering, e);
-            ChatStream next = resumer.resume(failure, accumulated());
+            if (released) {
+                throw failure; // closed by the caller: nothing to continue
+            }
+            StreamResumer.Continuation next = resumer.resume(failure, accumulated());
             if (next == null) {
                 throw failure;
             }
-            Failures.closeQuietly(live, answering);
-            live = next;
-            answering = next.provider();
+            attempts.addAll(next.attempts());
+            switchTo(next.opened(), current, failure);
             return true;
+        }
+    }
+
+    private void switchTo(OpenedStream next, ChatStream failed, LlmException failure) {
+        synchronized (lock) {
+            if (released) {
+                Failures.closeQuietly(next.live(), next.live().provider());
+                throw failure;
+            }
+            live = next.live();
+        }
+        Failures.closeQuietly(failed, answering);
+        answering = next.live().provider();
+        liveEnded = next.ended();
+        resumed = true;
+        for (ChatEvent e : next.buffered()) {
+            if (!(e instanceof ChatEvent.Started)) {
+                replay.add(e);
+            }
         }
     }
 
     @Override
     protected void release(boolean completed) {
-        Failures.closeQuietly(live, answering);
+        ChatStream toClose;
+        synchronized (lock) {
+            released = true;
+            toClose = live;
+        }
+        Failures.closeQuietly(toClose, toClose.provider());
     }
 
     /** The answering provider's rate-limit headers. */
@@ -93,7 +133,7 @@ final class RouteChatStream extends AbstractChatStream {
         } finally {
             close();
         }
-        return accumulated().toResponse(answering, model, rateLimits(), attempts);
+        return accumulated().toResponse(answering, model, rateLimits(), List.copyOf(attempts));
     }
 
     /** The provider answering now. */
@@ -102,8 +142,9 @@ final class RouteChatStream extends AbstractChatStream {
         return answering;
     }
 
+    /** The route's trail so far: the tries before the stream started and, after a resumption, those that followed. */
     @Override
     public List<Attempt> attempts() {
-        return attempts;
+        return List.copyOf(attempts);
     }
 }

@@ -4,14 +4,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** One checked route block: its targets in order and its retry and cooldown policies. */
-record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown) {
+/** One checked route block: its targets in order, its retry and cooldown policies and its stream failover. */
+record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown,
+                   StreamFailover streamFailover) {
 
     RouteConfig {
         Objects.requireNonNull(name, "name");
         targets = List.copyOf(targets);
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(cooldown, "cooldown");
+        Objects.requireNonNull(streamFailover, "streamFailover");
     }
 
     /** A target: a configured provider and, optionally, the model to ask it for ({@code null} for its default). */

@@ -68,10 +68,41 @@ final class RouteConfigReader {
         List<RouteConfig.Target> targets = targets(fields);
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
+        StreamFailover failover = streamFailover(fields);
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new RouteConfig(name, targets, retry, cooldown));
+        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover));
+    }
+
+    /**
+     * The policies of {@code switchboard.route-defaults} alone, as a route without targets: what the single-target
+     * route of a provider addressed directly (e.g. by the gateway) uses.
+     */
+    RouteConfig defaults() {
+        Optional<ConfigFields> block = root.block("route-defaults");
+        if (block.isEmpty()) {
+            return new RouteConfig("route-defaults", List.of(), RetryPolicy.DEFAULT, CooldownPolicy.DEFAULT,
+                    StreamFailover.RESUME);
+        }
+        ConfigFields fields = block.get();
+        RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
+        CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
+        return new RouteConfig("route-defaults", List.of(), retry, cooldown, streamFailover(fields));
+    }
+
+    private StreamFailover streamFailover(ConfigFields fields) {
+        Optional<String> text = fields.string("stream-failover");
+        if (text.isEmpty()) {
+            return StreamFailover.RESUME;
+        }
+        try {
+            return StreamFailover.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(fields.value("stream-failover").map(ConfigValue::origin).orElse(fields.origin()),
+                    fields.path("stream-failover"), e.getMessage());
+            return StreamFailover.RESUME;
+        }
     }
 
     private List<RouteConfig.Target> targets(ConfigFields fields) {

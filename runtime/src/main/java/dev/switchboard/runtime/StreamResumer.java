@@ -1,13 +1,15 @@
 package dev.switchboard.runtime;
 
-import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Attempt;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.spi.ChatAccumulator;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * What a route's stream does when its live stream fails after content reached the caller. Today the route never
- * resumes ({@link #NEVER}): the failure propagates. A later strategy may ask another target to continue the answer
- * from what was delivered; the route stream then replays nothing and pulls the returned stream instead.
+ * What a route's stream does when its live stream fails after content reached the caller: give up ({@link #NEVER})
+ * or continue the answer with another target ({@link ProviderManager}'s resumer for
+ * {@link StreamFailover#RESUME}). One resumer serves one stream, from the thread that pulls it.
  */
 @FunctionalInterface
 interface StreamResumer {
@@ -15,9 +17,24 @@ interface StreamResumer {
     StreamResumer NEVER = (failure, delivered) -> null;
 
     /**
+     * A stream that continues the answer, and the tries it took (the failed stream's own entry first).
+     *
+     * @param opened   the continuing target's stream, pulled up to its first content event
+     * @param attempts what to add to the route stream's trail
+     */
+    record Continuation(OpenedStream opened, List<Attempt> attempts) {
+        public Continuation {
+            Objects.requireNonNull(opened, "opened");
+            attempts = List.copyOf(attempts);
+        }
+    }
+
+    /**
      * @param failure   how the live stream failed
      * @param delivered everything the caller has pulled so far
-     * @return a stream that continues the answer, or null to let {@code failure} propagate
+     * @return the continuation, or null to let {@code failure} propagate
+     * @throws LlmException when resuming was tried and failed (e.g. every remaining target failed); it names both
+     *                      the mid-stream failure and the tries that followed
      */
-    ChatStream resume(LlmException failure, ChatAccumulator delivered);
+    Continuation resume(LlmException failure, ChatAccumulator delivered);
 }

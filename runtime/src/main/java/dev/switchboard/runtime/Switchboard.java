@@ -43,18 +43,20 @@ public final class Switchboard implements AutoCloseable {
     private final HttpTransport transport;
     private final Map<String, LlmProvider> providers;
     private final Map<String, ProviderManager> routes;
+    private final Map<String, ProviderManager> providerRoutes;
     private final Map<String, String> missingKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Switchboard(ProviderRegistry registry, SwitchboardConfig config, Map<String, String> env,
                         HttpTransport transport, Map<String, LlmProvider> providers,
-                        Map<String, ProviderManager> routes) {
+                        Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes) {
         this.registry = registry;
         this.config = config;
         this.env = env;
         this.transport = transport;
         this.providers = Collections.unmodifiableMap(new TreeMap<>(providers));
         this.routes = Collections.unmodifiableMap(new TreeMap<>(routes));
+        this.providerRoutes = Collections.unmodifiableMap(new TreeMap<>(providerRoutes));
         Map<String, String> missing = new TreeMap<>();
         for (ProviderConfig p : config.providers().values()) {
             if (p.keyMissing()) {
@@ -136,6 +138,41 @@ public final class Switchboard implements AutoCloseable {
                 + String.join(", ", routes.keySet()) + "; to add it, " + define);
     }
 
+    /**
+     * A route with the configured provider {@code name} as its only target, with the retry, cooldown and
+     * stream-failover settings of {@code switchboard.route-defaults}: how to call one provider directly and still
+     * get retries, cooldowns and an attempt trail (e.g. the gateway, for a request naming a provider). A request's
+     * model goes to the provider as asked; one without a model gets the provider's default. The route is named after
+     * the provider; one instance per provider, so its cooldown is shared by every caller.
+     *
+     * @throws IllegalArgumentException when there is no such provider, listing those there are
+     */
+    public ProviderManager providerRoute(String name) {
+        provider(name); // checks open and explains a missing name
+        return providerRoutes.get(name);
+    }
+
+    /**
+     * The chat model the configured provider {@code name} uses when a request names none, if its settings give one
+     * (e.g. to list what a gateway can serve without asking every provider).
+     *
+     * @throws IllegalArgumentException when there is no such provider, listing those there are
+     */
+    public Optional<String> defaultModel(String name) {
+        provider(name);
+        ProviderConfig p = config.providers().get(name);
+        return p == null ? Optional.empty() : p.settings().model();
+    }
+
+    /**
+     * The resolved configuration, defaults included, limited to the {@code switchboard} subtree: for modules that
+     * read their own block (e.g. {@code switchboard.gateway}). It holds secrets as written (API keys); never print
+     * it, use {@link #renderConfig} for that.
+     */
+    public Config config() {
+        return config.resolved().withOnlyPath(SwitchboardConfigLoader.ROOT);
+    }
+
     /** The route {@code switchboard.default-route} names. */
     public ProviderManager defaultRoute() {
         return route(config.defaultRoute());
@@ -195,6 +232,11 @@ public final class Switchboard implements AutoCloseable {
         return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(config.resolved(), format);
     }
 
+    /** Connections of the shared HTTP pool leased now: 0 when no call is in flight (for leak checks and metrics). */
+    public int leasedConnections() {
+        return transport.leasedConnections();
+    }
+
     /** Closes every route and provider this instance created, then the shared HTTP pool. Idempotent. */
     @Override
     public void close() {
@@ -202,6 +244,7 @@ public final class Switchboard implements AutoCloseable {
             return;
         }
         List<AutoCloseable> all = new ArrayList<>(routes.values());
+        all.addAll(providerRoutes.values());
         all.addAll(providers.values());
         all.add(transport);
         RuntimeException failure = closeAll(all);
@@ -395,7 +438,11 @@ public final class Switchboard implements AutoCloseable {
                 for (RouteConfig r : config.routes().values()) {
                     routes.put(r.name(), route(r, providers));
                 }
-                Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes);
+                Map<String, ProviderManager> providerRoutes = new LinkedHashMap<>();
+                for (LlmProvider p : providers.values()) {
+                    providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults()));
+                }
+                Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes);
                 sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
                         "provider {0} has no API key; {1}", name, hint));
                 return sb;
@@ -443,7 +490,14 @@ public final class Switchboard implements AutoCloseable {
             for (RouteConfig.Target t : r.targets().subList(1, r.targets().size())) {
                 b.fallback(providers.get(t.provider()), t.model());
             }
-            return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).clock(clock).sleeper(sleeper).build();
+            return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
+                    .clock(clock).sleeper(sleeper).build();
+        }
+
+        private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults) {
+            return ProviderManager.builder(provider).name(provider.name()).retry(defaults.retry())
+                    .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
+                    .clock(clock).sleeper(sleeper).build();
         }
     }
 }

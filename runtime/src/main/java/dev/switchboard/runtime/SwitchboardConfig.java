@@ -12,17 +12,19 @@ import java.util.TreeMap;
  * @param resolved               the resolved configuration (references included), for rendering
  * @param providers              the provider blocks by name, ordered
  * @param routes                 the route blocks by name, ordered
+ * @param routeDefaults          {@code switchboard.route-defaults} as a route without targets
  * @param defaultRoute           the name {@code switchboard.default-route} gives
  * @param maxConnections         the HTTP pool's total limit
  * @param maxConnectionsPerRoute the HTTP pool's limit per host
  */
 record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> providers, Map<String, RouteConfig> routes,
-                         String defaultRoute, int maxConnections, int maxConnectionsPerRoute) {
+                         RouteConfig routeDefaults, String defaultRoute, int maxConnections, int maxConnectionsPerRoute) {
 
     SwitchboardConfig {
         Objects.requireNonNull(resolved, "resolved");
         providers = Collections.unmodifiableMap(new TreeMap<>(providers));
         routes = Collections.unmodifiableMap(new TreeMap<>(routes));
+        Objects.requireNonNull(routeDefaults, "routeDefaults");
         Objects.requireNonNull(defaultRoute, "defaultRoute");
     }
 }

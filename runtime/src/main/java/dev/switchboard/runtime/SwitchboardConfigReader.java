@@ -52,7 +52,9 @@ final class SwitchboardConfigReader {
         checkKnownKeys(rootObject);
 
         Map<String, ProviderConfig> providers = new ProviderConfigReader(root, registry, env).read();
-        Map<String, RouteConfig> routes = new RouteConfigReader(root, ProviderConfigReader.names(root)).read();
+        RouteConfigReader routeReader = new RouteConfigReader(root, ProviderConfigReader.names(root));
+        Map<String, RouteConfig> routes = routeReader.read();
+        RouteConfig routeDefaults = routeReader.defaults();
         String defaultRoute = root.nonBlankString("default-route").orElse("default");
         Set<String> routeNames = RouteConfigReader.names(root);
         if (!routeNames.isEmpty() && !routeNames.contains(defaultRoute)) {
@@ -70,7 +72,7 @@ final class SwitchboardConfigReader {
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new SwitchboardConfig(resolved, providers, routes, defaultRoute, maxConnections, maxPerRoute));
+        return Optional.of(new SwitchboardConfig(resolved, providers, routes, routeDefaults, defaultRoute, maxConnections, maxPerRoute));
     }
 
     /** A key under {@code switchboard} that no reference.conf declares is a typo (or a missing module). */

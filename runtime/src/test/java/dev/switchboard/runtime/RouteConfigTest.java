@@ -75,12 +75,57 @@ class RouteConfigTest {
                 Duration.ofMinutes(2)));
     }
 
-    private static SwitchboardConfig read(String hocon) {
-        ClassLoader loader = RouteConfigTest.class.getClassLoader();
+    @Test
+    void streamFailoverDefaultsToResumeAndARouteMayOverrideIt() {
+        SwitchboardConfig config = read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  routes.default.targets = [ openai ]",
+                "  routes.strict { targets = [ openai ], stream-failover = fail }",
+                "}"));
+
+        assertThat(config.routes().get("default").streamFailover()).isEqualTo(StreamFailover.RESUME);
+        assertThat(config.routes().get("strict").streamFailover()).isEqualTo(StreamFailover.FAIL);
+        assertThat(config.routeDefaults().streamFailover()).isEqualTo(StreamFailover.RESUME);
+    }
+
+    @Test
+    void routeDefaultsApplyToEveryRouteAndToTheDefaultsRoute() {
+        SwitchboardConfig config = read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  routes.default.targets = [ openai ]",
+                "  route-defaults { stream-failover = fail, retry.max-retries = 4 }",
+                "}"));
+
+        assertThat(config.routes().get("default").streamFailover()).isEqualTo(StreamFailover.FAIL);
+        assertThat(config.routeDefaults().streamFailover()).isEqualTo(StreamFailover.FAIL);
+        assertThat(config.routeDefaults().retry().maxRetries()).isEqualTo(4);
+    }
+
+    @Test
+    void rejectsAnUnknownStreamFailoverNamingTheChoices() {
         ConfigProblems problems = new ConfigProblems();
+        java.util.Optional<SwitchboardConfig> config = read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  routes.default { targets = [ openai ], stream-failover = retry }",
+                "}"), problems);
+
+        assertThat(config).isEmpty();
+        assertThat(problems.lines()).singleElement().asString()
+                .contains("switchboard.routes.default.stream-failover", "must be resume or fail, not 'retry'");
+    }
+
+    private static SwitchboardConfig read(String hocon) {
+        ConfigProblems problems = new ConfigProblems();
+        return read(hocon, problems).orElseThrow(() -> new AssertionError(problems.lines()));
+    }
+
+    private static java.util.Optional<SwitchboardConfig> read(String hocon, ConfigProblems problems) {
+        ClassLoader loader = RouteConfigTest.class.getClassLoader();
         SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader
                 .load(new SwitchboardConfigLoader.TextInput(hocon), java.util.List.of(DiscoverySource.classpath(loader)), Map.of(), problems).orElseThrow();
-        return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems).read()
-                .orElseThrow(() -> new AssertionError(problems.lines()));
+        return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems).read();
     }
 }

@@ -76,6 +76,7 @@ final class ScriptedProvider implements LlmProvider {
     private volatile boolean closed;
     private final AtomicInteger calls = new AtomicInteger();
     private final List<String> requestedModels = new CopyOnWriteArrayList<>();
+    private final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
     private final List<ScriptedStream> streams = new CopyOnWriteArrayList<>();
 
     ScriptedProvider(String name, ManualClock clock, Set<Capability> capabilities) {
@@ -151,6 +152,11 @@ final class ScriptedProvider implements LlmProvider {
         return List.copyOf(requestedModels);
     }
 
+    /** Every chat and stream request received, in order. */
+    List<ChatRequest> requests() {
+        return List.copyOf(requests);
+    }
+
     List<ScriptedStream> streams() {
         return List.copyOf(streams);
     }
@@ -191,6 +197,7 @@ final class ScriptedProvider implements LlmProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
+        requests.add(request);
         String model = request.model().orElse(null);
         Step step = call(model);
         if (step.failure() != null) {
@@ -206,6 +213,7 @@ final class ScriptedProvider implements LlmProvider {
 
     @Override
     public ChatStream stream(ChatRequest request) {
+        requests.add(request);
         String model = request.model().orElse(null);
         Step step = call(model);
         if (step.failure() != null) {

@@ -31,8 +31,12 @@ class StreamFallbackTest {
     private final ScriptedProvider groq = new ScriptedProvider("groq", clock);
 
     private ProviderManager route(RetryPolicy retry) {
+        return route(retry, StreamFailover.RESUME);
+    }
+
+    private ProviderManager route(RetryPolicy retry, StreamFailover failover) {
         return ProviderManager.builder(openai).fallback(groq).name("default").clock(clock).sleeper(sleeper)
-                .random(() -> 0.5).retry(retry).cooldown(CooldownPolicy.disabled()).build();
+                .random(() -> 0.5).retry(retry).cooldown(CooldownPolicy.disabled()).streamFailover(failover).build();
     }
 
     private ProviderManager route() {
@@ -103,12 +107,12 @@ class StreamFallbackTest {
     }
 
     @Test
-    void aFailureAfterContentReachesTheCaller() {
+    void aFailureAfterContentReachesTheCallerWhenStreamFailoverIsFail() {
         LlmException broke = error(ErrorKind.STREAM_INTERRUPTED, "openai");
         openai.then(Step.failAfter(broke, STARTED, new ChatEvent.TextDelta("Hel")));
         groq.answering("never");
 
-        ChatStream s = route().stream(ChatRequest.of("Hi"));
+        ChatStream s = route(RetryPolicy.none(), StreamFailover.FAIL).stream(ChatRequest.of("Hi"));
 
         assertThat(s.next()).isEqualTo(STARTED);
         assertThat(s.next()).isEqualTo(new ChatEvent.TextDelta("Hel"));
@@ -122,7 +126,7 @@ class StreamFallbackTest {
     void anUnexpectedExceptionAfterContentReachesTheCallerAsAServerFailure() {
         openai.then(Step.failAfter(new IllegalStateException("socket gone"), new ChatEvent.TextDelta("Hel")));
 
-        ChatStream s = route().stream(ChatRequest.of("Hi"));
+        ChatStream s = route(RetryPolicy.none(), StreamFailover.FAIL).stream(ChatRequest.of("Hi"));
         s.next();
 
         LlmException e = catchThrowableOfType(LlmException.class, s::next);
@@ -228,14 +232,15 @@ class StreamFallbackTest {
 
     @Test
     void aResumerCanContinueTheAnswerAfterAMidStreamFailure() {
-        // The seam a later resume strategy plugs into; today's routes use StreamResumer.NEVER.
+        // The seam the route's resume strategy plugs into (see StreamFailoverTest for the route's own).
         ScriptedProvider.ScriptedStream broken = new ScriptedProvider.ScriptedStream("openai", null,
                 List.of(new ChatEvent.TextDelta("Hel")), error(ErrorKind.STREAM_INTERRUPTED, "openai"));
         ScriptedProvider.ScriptedStream rest = new ScriptedProvider.ScriptedStream("groq", null,
                 List.of(new ChatEvent.TextDelta("lo")), null);
         OpenedStream opened = new OpenedStream(broken, List.of(), false);
-        RouteChatStream s = new RouteChatStream(opened, null, List.of(),
-                (failure, delivered) -> delivered.text().equals("Hel") ? rest : null);
+        RouteChatStream s = new RouteChatStream(opened, null, List.of(), (failure, delivered) ->
+                delivered.text().equals("Hel") ? new StreamResumer.Continuation(new OpenedStream(rest, List.of(), false),
+                        List.of()) : null);
 
         ChatResponse r = s.collect();
 

@@ -339,4 +339,39 @@ class SwitchboardTest {
             assertThat(settings(sb, "parsed").model()).contains("parsed-model");
         }
     }
+
+    @Test
+    void offersEachProviderAsASingleTargetRouteWithTheRouteDefaults() {
+        try (Switchboard sb = build(Map.of(),
+                "switchboard {",
+                "  providers.recording {}",
+                "  route-defaults { retry.max-retries = 4, stream-failover = fail }",
+                "}")) {
+
+            ProviderManager direct = sb.providerRoute("recording");
+
+            assertThat(direct.name()).isEqualTo("recording");
+            assertThat(direct.targets()).extracting(ProviderManager.Target::provider, ProviderManager.Target::model)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(sb.provider("recording"), null));
+            assertThat(direct.retryPolicy().maxRetries()).isEqualTo(4);
+            assertThat(direct.streamFailover()).isEqualTo(StreamFailover.FAIL);
+            assertThat(sb.providerRoute("recording")).isSameAs(direct);
+            assertThat(sb.defaultModel("recording")).isEqualTo(settings(sb, "recording").model());
+            assertThatThrownBy(() -> sb.providerRoute("nope")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("configured providers: recording");
+        }
+    }
+
+    @Test
+    void exposesTheResolvedSwitchboardSubtreeOnly() {
+        try (Switchboard sb = build(Map.of("SOME_VAR", "from-env"),
+                "switchboard.providers.recording { model = ${?SOME_VAR} }")) {
+
+            com.typesafe.config.Config config = sb.config();
+
+            assertThat(config.getString("switchboard.providers.recording.model")).isEqualTo("from-env");
+            assertThat(config.getString("switchboard.default-route")).isEqualTo("default");
+            assertThat(config.root().keySet()).containsExactly("switchboard");
+        }
+    }
 }

@@ -1,0 +1,7 @@
+-- POSTs one small chat request per call (wrk -s chat.lua). MODEL and STREAM come from the environment.
+local model = os.getenv("MODEL") or "default"
+local stream = os.getenv("STREAM") == "1"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"model":"' .. model .. '","stream":' .. tostring(stream) ..
+    ',"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello!"}]}'

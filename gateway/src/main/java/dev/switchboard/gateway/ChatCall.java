@@ -1,0 +1,246 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.Attempt;
+import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.api.Usage;
+import dev.switchboard.http.Json;
+import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.openai.OpenAiServerCodec.ChunkHeader;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
+
+/**
+ * {@code POST /v1/chat/completions} on a worker thread: parse, resolve the model, call the route, answer as a
+ * {@code chat.completion} or as SSE {@code chat.completion.chunk}s. A streamed answer's head goes out with its first
+ * content (the route has by then fallen back past every target that failed to start), so a request whose targets
+ * all fail still gets a proper error status; a failure after that ends the stream with an error event.
+ */
+final class ChatCall {
+
+    static final String PROVIDER_HEADER = "x-switchboard-provider";
+    static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
+    static final String OVERHEAD_HEADER = "x-switchboard-overhead-ms";
+
+    private final GatewayServer server;
+    private final Exchange exchange;
+    private long upstreamNanos;
+
+    ChatCall(GatewayServer server, Exchange exchange) {
+        this.server = server;
+        this.exchange = exchange;
+    }
+
+    void serve() throws Outbox.ClientGone {
+        JsonNode json = parse(exchange);
+        if (json == null) {
+            return;
+        }
+        OpenAiServerCodec.ChatCall call;
+        try {
+            call = OpenAiServerCodec.readChatRequest(json);
+        } catch (OpenAiServerCodec.InvalidRequest e) {
+            exchange.reply(ErrorReply.of(e), false);
+            return;
+        }
+        ModelResolver.Resolved target = server.resolver().resolve(call.model());
+        if (target == null) {
+            exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
+            return;
+        }
+        exchange.label = target.label();
+        ChatRequest request = target.model() == null ? call.request()
+                : call.request().toBuilder().model(target.model()).build();
+        if (call.stream()) {
+            stream(call, target, request);
+        } else {
+            complete(call, target, request);
+        }
+    }
+
+    /** The body as JSON, or null after answering 400. */
+    static JsonNode parse(Exchange exchange) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(exchange.body(), 0, exchange.bodyLength());
+            if (json == null || json.isMissingNode()) {
+                exchange.reply(ErrorReply.invalidRequest(null, "The request body is empty; send a JSON object."), false);
+                return null;
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            exchange.reply(ErrorReply.invalidRequest(null, "We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage()), false);
+            return null;
+        } catch (IOException e) {
+            exchange.reply(ErrorReply.invalidRequest(null, "We could not read the body of your request."), false);
+            return null;
+        }
+    }
+
+    private void complete(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request) {
+        ChatResponse response;
+        long t0 = System.nanoTime();
+        try {
+            response = target.route().chat(request);
+        } catch (LlmException e) {
+            upstreamNanos = System.nanoTime() - t0;
+            failed(target, e);
+            return;
+        } finally {
+            upstreamNanos = System.nanoTime() - t0;
+        }
+        exchange.provider = response.provider();
+        String id = response.id().isEmpty() ? newId() : response.id();
+        String model = response.model().isEmpty() ? call.model() : response.model();
+        byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
+        exchange.reply(200, Exchange.JSON, body, false, headers(response.provider(), response.attempts()));
+        server.metrics().usage(target.label(), response.provider(), response.usage());
+        server.metrics().attempts(target.label(), response.attempts());
+    }
+
+    private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request)
+            throws Outbox.ClientGone {
+        ChatStream stream;
+        long t0 = System.nanoTime();
+        try {
+            stream = target.route().stream(request);
+        } catch (LlmException e) {
+            upstreamNanos = System.nanoTime() - t0;
+            failed(target, e);
+            return;
+        }
+        upstreamNanos = System.nanoTime() - t0;
+        exchange.streaming(stream);
+        server.metrics().streamOpened();
+        String id = null;
+        String model = null;
+        ChunkHeader header = null;
+        Usage usage = Usage.NONE;
+        boolean first = true;
+        try (stream) {
+            while (true) {
+                ChatEvent event;
+                long pull = System.nanoTime();
+                try {
+                    if (!stream.hasNext()) {
+                        break;
+                    }
+                    event = stream.next();
+                } catch (LlmException e) {
+                    if (exchange.gone()) {
+                        throw new Outbox.ClientGone();
+                    }
+                    if (header == null) {
+                        failed(target, e);
+                        return;
+                    }
+                    // Mid-stream, with no continuation: the status is long sent; end with an error event.
+                    server.metrics().error(exchange.endpoint().label, target.label(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                    exchange.endStream(ErrorReply.of(e).event());
+                    return;
+                } finally {
+                    if (header == null) {
+                        upstreamNanos += System.nanoTime() - pull;
+                    }
+                }
+                if (event instanceof ChatEvent.Started s) {
+                    id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
+                    model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
+                    continue;
+                }
+                if (event instanceof ChatEvent.UsageReport u) {
+                    usage = u.usage();
+                    continue;
+                }
+                if (header == null) {
+                    header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
+                            call.includeUsage());
+                    exchange.provider = stream.provider();
+                    exchange.startStream(headers(stream.provider(), stream.attempts()));
+                }
+                ChunkHeader h = header;
+                boolean isFirst = first;
+                exchange.send(JsonBodies.event(g -> OpenAiServerCodec.writeChunk(g, h, event, isFirst)));
+                first = false;
+            }
+            if (header == null) { // an answer without any content: still one well-formed stream
+                header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
+                        call.includeUsage());
+                exchange.provider = stream.provider();
+                exchange.startStream(headers(stream.provider(), stream.attempts()));
+            }
+            if (call.includeUsage()) {
+                ChunkHeader h = header;
+                Usage u = usage;
+                exchange.send(JsonBodies.event(g -> OpenAiServerCodec.writeUsageChunk(g, h, u)));
+            }
+            exchange.endStream(JsonBodies.DONE);
+        } finally {
+            server.metrics().streamClosed();
+            server.metrics().usage(target.label(), stream.provider(), usage);
+            server.metrics().attempts(target.label(), stream.attempts());
+        }
+    }
+
+    private void failed(ModelResolver.Resolved target, LlmException e) {
+        if (e instanceof dev.switchboard.api.AllTargetsFailedException a) {
+            server.metrics().attempts(target.label(), a.attempts());
+        } else if (e instanceof dev.switchboard.runtime.RequestRejectedException r) {
+            server.metrics().attempts(target.label(), r.attempts());
+        }
+        if (!exchange.gone()) {
+            exchange.reply(ErrorReply.of(e), false);
+        }
+    }
+
+    /** The gateway's headers: who answered, after how many tries, and the gateway's own share of the time. */
+    private Header[] headers(String provider, List<Attempt> attempts) {
+        long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
+        return new Header[] {
+                new BasicHeader(PROVIDER_HEADER, provider),
+                new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tries(attempts))),
+                new BasicHeader(OVERHEAD_HEADER, millis(overhead))};
+    }
+
+    /** Tries made: the trail without the targets skipped untried (cooling down, lacking a capability). */
+    static int tries(List<Attempt> attempts) {
+        int n = 0;
+        for (Attempt a : attempts) {
+            if (a.succeeded() || a.error() == null || !(a.error().startsWith("skipped:") || a.error().endsWith(" is not supported"))) {
+                n++;
+            }
+        }
+        return Math.max(n, 1);
+    }
+
+    /** Milliseconds with three decimals, e.g. {@code 0.087}. */
+    static String millis(long nanos) {
+        long micros = nanos / 1000;
+        StringBuilder sb = new StringBuilder(12).append(micros / 1000).append('.');
+        long frac = micros % 1000;
+        if (frac < 100) {
+            sb.append('0');
+        }
+        if (frac < 10) {
+            sb.append('0');
+        }
+        return sb.append(frac).toString();
+    }
+
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "chatcmpl-" + Long.toUnsignedString(r.nextLong(), 36) + Long.toUnsignedString(r.nextLong(), 36);
+    }
+
+    static long created() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.api.AllTargetsFailedException;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.runtime.RequestRejectedException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * An error answer in OpenAI's shape: the HTTP status, {@code error.type}, {@code error.code}, {@code error.param}
+ * and the message, plus the seconds for {@code Retry-After} when known.
+ */
+record ErrorReply(int status, String type, String code, String param, String message, Duration retryAfter,
+                  String kind) {
+
+    static ErrorReply invalidRequest(String param, String message) {
+        return new ErrorReply(400, "invalid_request_error", null, param, message, null, "invalid_request");
+    }
+
+    static ErrorReply unknownModel(String message) {
+        return new ErrorReply(404, "invalid_request_error", "model_not_found", "model", message, null, "model_not_found");
+    }
+
+    static ErrorReply notFound(String message) {
+        return new ErrorReply(404, "invalid_request_error", "not_found", null, message, null, "not_found");
+    }
+
+    static ErrorReply methodNotAllowed(String message) {
+        return new ErrorReply(405, "invalid_request_error", "method_not_allowed", null, message, null, "method_not_allowed");
+    }
+
+    static ErrorReply tooLarge(long limit) {
+        return new ErrorReply(413, "invalid_request_error", "request_too_large", null, "The request body is larger than"
+                + " this gateway accepts (" + limit + " bytes; switchboard.gateway.max-body).", null, "request_too_large");
+    }
+
+    static ErrorReply unauthorized(boolean presented) {
+        return new ErrorReply(401, "invalid_request_error", "invalid_api_key", null, presented
+                ? "Incorrect API key provided. Send one of the gateway's keys (switchboard.gateway.keys) as"
+                        + " 'Authorization: Bearer <key>'."
+                : "You didn't provide an API key. Send one of the gateway's keys (switchboard.gateway.keys) as"
+                        + " 'Authorization: Bearer <key>'.", null, "unauthorized");
+    }
+
+    static ErrorReply unavailable(String message) {
+        return new ErrorReply(503, "server_error", "unavailable", null, message, null, "unavailable");
+    }
+
+    static ErrorReply internal(Throwable t) {
+        return new ErrorReply(500, "server_error", null, null, "The gateway failed: " + t.getClass().getSimpleName()
+                + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage())), null, "internal");
+    }
+
+    static ErrorReply of(OpenAiServerCodec.InvalidRequest e) {
+        return invalidRequest(e.param(), e.getMessage());
+    }
+
+    /**
+     * A route's failure: the provider rejected the request (400 with its message), or every target failed (429 when
+     * all were rate limits, 503 when all were rate limits or overloads, else 502), the message naming each provider
+     * tried and why.
+     */
+    static ErrorReply of(LlmException e) {
+        String kind = e.kind().name().toLowerCase(Locale.ROOT);
+        if (e instanceof RequestRejectedException || !e.kind().isFallbackWorthy()) {
+            return new ErrorReply(400, "invalid_request_error", e.code().orElse(null), null, oneLine(e.getMessage()),
+                    null, kind);
+        }
+        if (e instanceof AllTargetsFailedException && e.kind() == ErrorKind.RATE_LIMIT) {
+            return new ErrorReply(429, "rate_limit_error", "rate_limit_exceeded", null, oneLine(e.getMessage()),
+                    e.retryAfter().orElse(null), kind);
+        }
+        if (e instanceof AllTargetsFailedException && e.kind() == ErrorKind.OVERLOADED) {
+            return new ErrorReply(503, "server_error", "overloaded", null, oneLine(e.getMessage()),
+                    e.retryAfter().orElse(null), kind);
+        }
+        return new ErrorReply(502, "server_error", "upstream_failed", null, oneLine(e.getMessage()), null, kind);
+    }
+
+    /** The error body. */
+    byte[] body() {
+        return JsonBodies.json(g -> OpenAiServerCodec.writeError(g, message, type, param, code));
+    }
+
+    /** The error as an SSE event, for a stream that fails after it started. */
+    byte[] event() {
+        return JsonBodies.event(g -> OpenAiServerCodec.writeError(g, message, type, param, code));
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

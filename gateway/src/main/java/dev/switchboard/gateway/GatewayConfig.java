@@ -1,0 +1,116 @@
+package dev.switchboard.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The gateway's settings ({@code switchboard.gateway}), read eagerly and checked. Immutable.
+ *
+ * @param host                  the address to listen on
+ * @param port                  the TCP port; 0 for any free one
+ * @param maxBody               the largest request body accepted, in bytes
+ * @param shutdownGrace         how long requests in flight may finish on shutdown
+ * @param keys                  the access keys; empty for no authentication
+ * @param maxConcurrentRequests the most requests served at once
+ */
+public record GatewayConfig(String host, int port, long maxBody, Duration shutdownGrace, List<AccessKey> keys,
+                            int maxConcurrentRequests) {
+
+    static final String PATH = "switchboard.gateway";
+
+    public GatewayConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(PATH + ".port must be between 0 and 65535, was " + port);
+        }
+        if (maxBody < 1) {
+            throw new IllegalArgumentException(PATH + ".max-body must be at least 1 byte, was " + maxBody);
+        }
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException(PATH + ".shutdown-grace cannot be negative");
+        }
+        keys = List.copyOf(keys);
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException(PATH + ".max-concurrent-requests must be at least 1, was "
+                    + maxConcurrentRequests);
+        }
+    }
+
+    /** The shipped defaults: loopback, port 8088, 4 MiB bodies, 30 s grace, no keys. */
+    public static GatewayConfig defaults() {
+        return from(ConfigFactory.empty());
+    }
+
+    /**
+     * Reads {@code switchboard.gateway} from a resolved configuration (e.g. {@code Switchboard.config()}), over the
+     * gateway's own {@code reference.conf}.
+     *
+     * @throws IllegalArgumentException naming the key and where it is written, for a missing or invalid value
+     */
+    public static GatewayConfig from(Config config) {
+        Config reference = ConfigFactory.parseResources(GatewayConfig.class.getClassLoader(), "reference.conf")
+                .withOnlyPath(PATH);
+        Config c = config.withFallback(reference).resolve().getConfig(PATH);
+        try {
+            return new GatewayConfig(c.getString("host"), c.getInt("port"), c.getBytes("max-body"),
+                    c.getDuration("shutdown-grace"), keys(c), c.getInt("max-concurrent-requests"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each entry of {@code keys} is a key string. (An entry may later also be an object carrying the key and its own
+     * limits; {@link AccessKey} is the place for them.)
+     */
+    private static List<AccessKey> keys(Config c) {
+        ConfigList list = c.getList("keys");
+        List<AccessKey> keys = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue v = list.get(i);
+            String where = PATH + ".keys[" + i + "]" + (v.origin().lineNumber() > 0
+                    ? " (" + v.origin().description() + ")" : "");
+            if (v.valueType() != ConfigValueType.STRING) {
+                throw new IllegalArgumentException(where + " must be a key string, not " + v.valueType().name()
+                        .toLowerCase(java.util.Locale.ROOT));
+            }
+            String key = ((String) v.unwrapped()).strip();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException(where + " is empty; remove it or set the variable it reads");
+            }
+            keys.add(AccessKey.of(key));
+        }
+        return keys;
+    }
+
+    /** Whether {@link #host()} is a loopback address (this machine only). */
+    public boolean loopbackOnly() {
+        String h = host.strip();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    }
+
+    /** A copy listening on {@code newPort} (e.g. 0 for tests). */
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests);
+    }
+
+    /** A copy with these access keys. */
+    public GatewayConfig withKeys(List<AccessKey> newKeys) {
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests);
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", maxBody=" + maxBody + ", shutdownGrace="
+                + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + "]";
+    }
+}

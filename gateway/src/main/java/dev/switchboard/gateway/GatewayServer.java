@@ -1,0 +1,203 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.runtime.Switchboard;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.core5.function.Supplier;
+import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ListenerEndpoint;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/** The running server behind {@link Gateway}: the reactor, the worker pool and what the exchanges share. */
+final class GatewayServer {
+
+    static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    /**
+     * A connection with no traffic for this long is closed. Long, because a streamed answer may be silent while its
+     * provider thinks (the provider's own first-byte and idle timeouts end a stuck upstream first).
+     */
+    private static final Timeout SOCKET_TIMEOUT = Timeout.ofMinutes(15);
+
+    private final Switchboard switchboard;
+    private final GatewayConfig config;
+    private final AccessKeys keys;
+    private final ModelResolver resolver;
+    private final Metrics metrics = new Metrics();
+    private final InfoEndpoints info;
+    private final ThreadPoolExecutor workers;
+    private final HttpAsyncServer reactor;
+    private final InetSocketAddress address;
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private int exchanges;
+    private volatile boolean draining;
+    private volatile boolean closed;
+
+    GatewayServer(Switchboard switchboard, GatewayConfig config) {
+        this.switchboard = switchboard;
+        this.config = config;
+        this.keys = new AccessKeys(config.keys());
+        this.resolver = new ModelResolver(switchboard);
+        this.info = new InfoEndpoints(this);
+        this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new WorkerThreads());
+        Supplier<AsyncServerExchangeHandler> handlers = () -> new Exchange(this);
+        this.reactor = AsyncServerBootstrap.bootstrap()
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setSoTimeout(SOCKET_TIMEOUT)
+                        .setTcpNoDelay(true)
+                        .setSoReuseAddress(true)
+                        .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
+                        .build())
+                .setCanonicalHostName(config.host())
+                .setRequestRouter((request, context) -> handlers)
+                .setIOSessionDecorator(WatchedSession::new)
+                .setExceptionCallback(e -> LOG.log(System.Logger.Level.DEBUG, "gateway I/O: " + e))
+                .create();
+        try {
+            reactor.start();
+            ListenerEndpoint endpoint = reactor.listen(new InetSocketAddress(config.host(), config.port())).get();
+            this.address = (InetSocketAddress) endpoint.getAddress();
+        } catch (ExecutionException e) {
+            reactor.close(CloseMode.IMMEDIATE);
+            workers.shutdownNow();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
+                    + e.getCause().getMessage() + "); set switchboard.gateway.host/port", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reactor.close(CloseMode.IMMEDIATE);
+            workers.shutdownNow();
+            throw new IllegalStateException("interrupted while starting the gateway", e);
+        }
+        if (!config.loopbackOnly() && config.keys().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "the gateway listens on {0}, beyond this machine, without access keys:"
+                    + " anyone who can reach it can spend your provider credits; set switchboard.gateway.keys", address);
+        }
+        LOG.log(System.Logger.Level.INFO, "gateway listening on http://{0}:{1}/v1 ({2} routes, {3} providers)",
+                address.getHostString(), Integer.toString(address.getPort()), switchboard.routeNames().size(),
+                switchboard.providerNames().size());
+    }
+
+    Switchboard switchboard() { return switchboard; }
+    GatewayConfig config() { return config; }
+    AccessKeys keys() { return keys; }
+    ModelResolver resolver() { return resolver; }
+    Metrics metrics() { return metrics; }
+    InfoEndpoints info() { return info; }
+    ExecutorService workers() { return workers; }
+    InetSocketAddress address() { return address; }
+    boolean draining() { return draining; }
+
+    int activeWorkers() {
+        return workers.getActiveCount();
+    }
+
+    int workerThreads() {
+        return workers.getPoolSize();
+    }
+
+    void exchangeStarted() {
+        synchronized (lock) {
+            exchanges++;
+        }
+    }
+
+    void exchangeEnded() {
+        synchronized (lock) {
+            exchanges--;
+            lock.notifyAll();
+        }
+    }
+
+    int exchangesInFlight() {
+        synchronized (lock) {
+            return exchanges;
+        }
+    }
+
+    /**
+     * Stops accepting, answers new requests on open connections with 503, lets those in flight finish for up to
+     * {@code grace}, then closes every connection and stops the workers (aborting their upstream calls).
+     */
+    void shutdown(Duration grace) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        draining = true;
+        for (ListenerEndpoint e : reactor.getEndpoints()) {
+            e.close(CloseMode.GRACEFUL);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = false;
+        synchronized (lock) {
+            while (exchanges > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (exchanges > 0) {
+                LOG.log(System.Logger.Level.WARNING, "gateway shutdown: {0} requests still in flight after {1}; closing them",
+                        exchanges, grace);
+            }
+        }
+        reactor.initiateShutdown();
+        reactor.close(CloseMode.IMMEDIATE);
+        workers.shutdownNow();
+        try {
+            reactor.awaitShutdown(TimeValue.ofSeconds(5));
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(System.Logger.Level.INFO, "gateway on {0} stopped", address);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void awaitTermination() throws InterruptedException {
+        workers.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+        reactor.awaitShutdown(TimeValue.MAX_VALUE);
+    }
+
+    /** Daemon worker threads, named, with a modest stack: a thousand streams hold a thousand of them. */
+    private static final class WorkerThreads implements ThreadFactory {
+        private static final AtomicInteger POOLS = new AtomicInteger();
+        private final int pool = POOLS.incrementAndGet();
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(null, r, "switchboard-gateway-" + pool + "-worker-" + count.incrementAndGet(), 512 * 1024);
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.runtime.CircuitState;
+import dev.switchboard.runtime.ProviderManager;
+import dev.switchboard.runtime.TargetState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.hc.core5.http.ContentType;
+
+/**
+ * The cheap endpoints, answered on the reactor thread: {@code GET /health} (the process is up), {@code GET /ready}
+ * (each provider ok, cooling down or missing its key, and each route's targets), {@code GET /metrics} (Prometheus
+ * text) and {@code GET /v1/models} (the configured routes, providers and default models; no provider is asked).
+ */
+final class InfoEndpoints {
+
+    private static final ContentType PROMETHEUS = ContentType.parse("text/plain; version=0.0.4; charset=utf-8");
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final GatewayServer server;
+    private final byte[] models;
+
+    InfoEndpoints(GatewayServer server) {
+        this.server = server;
+        this.models = JsonBodies.json(g -> OpenAiServerCodec.writeModels(g, server.resolver().listing(), 0));
+    }
+
+    void answer(Exchange exchange, Exchange.Endpoint endpoint) {
+        switch (endpoint) {
+            case HEALTH -> exchange.reply(200, Exchange.JSON, HEALTHY, false, Exchange.NO_HEADERS);
+            case MODELS -> exchange.reply(200, Exchange.JSON, models, false, Exchange.NO_HEADERS);
+            case METRICS -> exchange.reply(200, PROMETHEUS,
+                    server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
+                    Exchange.NO_HEADERS);
+            case READY -> ready(exchange);
+            default -> throw new IllegalArgumentException(endpoint.name());
+        }
+    }
+
+    /**
+     * 200 when every route has a target that is not cooling down and whose provider has its key (with no routes:
+     * some provider does), else 503; the body says why, per provider and per route.
+     */
+    private void ready(Exchange exchange) {
+        Map<String, String> missing = server.switchboard().missingKeys();
+        Map<String, ProviderManager> providers = server.resolver().providers();
+        Map<String, ProviderManager> routes = server.resolver().routes();
+        boolean[] ready = {true};
+        byte[] body = JsonBodies.json(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("providers");
+            boolean anyProviderOk = false;
+            for (Map.Entry<String, ProviderManager> p : providers.entrySet()) {
+                String state = providerState(p.getKey(), missing, routes, p.getValue());
+                anyProviderOk |= state.equals("ok");
+                g.writeObjectFieldStart(p.getKey());
+                g.writeStringField("state", state);
+                if (state.equals("key missing")) {
+                    g.writeStringField("fix", missing.get(p.getKey()));
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("routes");
+            for (Map.Entry<String, ProviderManager> r : routes.entrySet()) {
+                boolean usable = false;
+                g.writeArrayFieldStart(r.getKey());
+                for (TargetState t : r.getValue().targetStates()) {
+                    String provider = providerOf(t.label(), providers);
+                    String state = missing.containsKey(provider) ? "key missing" : describe(t);
+                    usable |= !state.equals("key missing") && t.state() != CircuitState.OPEN;
+                    writeTarget(g, t, state);
+                }
+                g.writeEndArray();
+                ready[0] &= usable;
+            }
+            g.writeEndObject();
+            if (routes.isEmpty()) {
+                ready[0] = anyProviderOk;
+            }
+            g.writeStringField("status", ready[0] ? "ready" : "not ready");
+            g.writeEndObject();
+        });
+        exchange.reply(ready[0] ? 200 : 503, Exchange.JSON, body, false, Exchange.NO_HEADERS);
+    }
+
+    private static void writeTarget(JsonGenerator g, TargetState t, String state) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("target", t.label());
+        g.writeStringField("state", state);
+        if (t.state() == CircuitState.OPEN && t.openUntil() != null) {
+            g.writeStringField("until", t.openUntil().toString());
+        }
+        g.writeNumberField("consecutive_failures", t.consecutiveFailures());
+        g.writeEndObject();
+    }
+
+    private static String providerState(String name, Map<String, String> missing, Map<String, ProviderManager> routes,
+                                        ProviderManager direct) {
+        if (missing.containsKey(name)) {
+            return "key missing";
+        }
+        for (TargetState t : direct.targetStates()) {
+            if (t.state() == CircuitState.OPEN) {
+                return "cooling down";
+            }
+        }
+        for (ProviderManager r : routes.values()) {
+            for (TargetState t : r.targetStates()) {
+                if (t.state() == CircuitState.OPEN && (t.label().equals(name) || t.label().startsWith(name + "/"))) {
+                    return "cooling down";
+                }
+            }
+        }
+        return "ok";
+    }
+
+    private static String describe(TargetState t) {
+        return switch (t.state()) {
+            case OPEN -> "cooling down";
+            case HALF_OPEN -> "probing";
+            case CLOSED -> "ok";
+        };
+    }
+
+    /** The provider of a target label ({@code provider} or {@code provider/model}). */
+    private static String providerOf(String label, Map<String, ProviderManager> providers) {
+        if (providers.containsKey(label)) {
+            return label;
+        }
+        int slash = label.indexOf('/');
+        return slash > 0 ? label.substring(0, slash) : label;
+    }
+}

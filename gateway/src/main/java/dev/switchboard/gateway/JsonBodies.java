@@ -1,0 +1,58 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.switchboard.http.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Writes JSON bodies and SSE events to byte arrays, with one reusable buffer per thread. */
+final class JsonBodies {
+
+    @FunctionalInterface
+    interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static final ThreadLocal<ByteArrayBuilder> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayBuilder(2048));
+
+    private JsonBodies() {}
+
+    /** A JSON document. */
+    static byte[] json(Writer w) {
+        return write(w, false);
+    }
+
+    /** One SSE event: {@code data: <json>\n\n}. */
+    static byte[] event(Writer w) {
+        return write(w, true);
+    }
+
+    private static byte[] write(Writer w, boolean event) {
+        ByteArrayBuilder out = BUFFERS.get();
+        out.reset();
+        try {
+            if (event) {
+                out.write(DATA);
+            }
+            try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+                w.write(g);
+            }
+            if (event) {
+                out.write(EVENT_END);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory: only a bug gets here
+        } finally {
+            if (out.size() > 64 * 1024) {
+                BUFFERS.remove(); // do not keep a large body's buffer per thread
+            }
+        }
+    }
+}

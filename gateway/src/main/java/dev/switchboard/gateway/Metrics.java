@@ -1,0 +1,211 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.api.Attempt;
+import dev.switchboard.api.Usage;
+import dev.switchboard.runtime.CircuitState;
+import dev.switchboard.runtime.ProviderManager;
+import dev.switchboard.runtime.TargetState;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's counters in Prometheus' text exposition format (version 0.0.4), written by hand: requests, errors
+ * by kind, a latency histogram, tokens, retries, fallbacks, mid-stream resumptions, cooldown skips, and the
+ * cooldown state of every target, each per route and provider. Updates are lock-free ({@link LongAdder}s in
+ * concurrent maps keyed by the label values); a scrape reads a consistent-enough snapshot. Thread-safe.
+ */
+final class Metrics {
+
+    /** Upper bounds of the latency histogram, in seconds. */
+    private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+    private final ConcurrentHashMap<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> fallbacks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> resumptions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> cooldownSkips = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong openStreams = new AtomicLong();
+
+    private static final class Histogram {
+        final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
+        final LongAdder sumMicros = new LongAdder();
+
+        Histogram() {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = new LongAdder();
+            }
+        }
+
+        void observe(long nanos) {
+            double seconds = nanos / 1e9;
+            int i = 0;
+            while (i < BUCKETS.length && seconds > BUCKETS[i]) {
+                i++;
+            }
+            counts[i].increment();
+            sumMicros.add(nanos / 1000);
+        }
+    }
+
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    void streamOpened() {
+        openStreams.incrementAndGet();
+    }
+
+    void streamClosed() {
+        openStreams.decrementAndGet();
+    }
+
+    /**
+     * One finished request.
+     *
+     * @param endpoint e.g. {@code chat}, {@code embeddings}
+     * @param route    the route or provider the model named; {@code -} when none was resolved
+     * @param provider the provider that answered; {@code -} when none did
+     * @param status   the HTTP status sent
+     * @param nanos    the whole time the gateway spent on it
+     */
+    void finished(String endpoint, String route, String provider, int status, long nanos) {
+        inFlight.decrementAndGet();
+        add(requests, labels("endpoint", endpoint, "route", route, "provider", provider, "status", Integer.toString(status)));
+        latency.computeIfAbsent(labels("endpoint", endpoint, "route", route), k -> new Histogram()).observe(nanos);
+    }
+
+    void error(String endpoint, String route, String kind) {
+        add(errors, labels("endpoint", endpoint, "route", route, "kind", kind));
+    }
+
+    void usage(String route, String provider, Usage usage) {
+        if (usage.inputTokens() > 0) {
+            add(tokens, labels("route", route, "provider", provider, "direction", "input"), usage.inputTokens());
+        }
+        if (usage.outputTokens() > 0) {
+            add(tokens, labels("route", route, "provider", provider, "direction", "output"), usage.outputTokens());
+        }
+    }
+
+    /**
+     * Reads a trail: a try of the provider just tried again is a retry; a failed try followed by another provider is
+     * a fallback (a mid-stream failure followed by another provider, a resumption); a skip is a cooldown skip.
+     */
+    void attempts(String route, Iterable<Attempt> trail) {
+        Attempt previous = null;
+        for (Attempt a : trail) {
+            boolean skip = !a.succeeded() && a.error() != null && a.error().startsWith("skipped: cooling down");
+            if (skip) {
+                add(cooldownSkips, labels("route", route, "provider", a.provider()));
+            }
+            if (previous != null && !previous.succeeded()) {
+                boolean midStream = previous.error() != null && previous.error().startsWith("mid-stream: ");
+                if (previous.provider().equals(a.provider()) && !midStream) {
+                    add(retries, labels("route", route, "provider", a.provider()));
+                } else if (midStream) {
+                    add(resumptions, labels("route", route, "from", previous.provider(), "to", a.provider()));
+                } else {
+                    add(fallbacks, labels("route", route, "from", previous.provider(), "to", a.provider()));
+                }
+            }
+            previous = a;
+        }
+    }
+
+    private static void add(ConcurrentHashMap<String, LongAdder> map, String key) {
+        add(map, key, 1);
+    }
+
+    private static void add(ConcurrentHashMap<String, LongAdder> map, String key, long n) {
+        LongAdder a = map.get(key);
+        if (a == null) {
+            a = map.computeIfAbsent(key, k -> new LongAdder());
+        }
+        a.add(n);
+    }
+
+    /** {@code name="value",...} with Prometheus escaping. */
+    static String labels(String... pairs) {
+        StringBuilder sb = new StringBuilder(64);
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(pairs[i]).append("=\"");
+            String v = pairs[i + 1] == null ? "" : pairs[i + 1];
+            for (int j = 0; j < v.length(); j++) {
+                char c = v.charAt(j);
+                if (c == '\\' || c == '"') {
+                    sb.append('\\').append(c);
+                } else if (c == '\n') {
+                    sb.append("\\n");
+                } else {
+                    sb.append(c);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.toString();
+    }
+
+    /** The exposition text; {@code routes} supplies the cooldown state of each route's targets at scrape time. */
+    String render(Supplier<Map<String, ProviderManager>> routes) {
+        StringBuilder out = new StringBuilder(4096);
+        counter(out, "switchboard_gateway_requests_total", "Requests answered, by endpoint, route, provider and status.", requests);
+        counter(out, "switchboard_gateway_errors_total", "Requests that failed, by endpoint, route and error kind.", errors);
+        counter(out, "switchboard_gateway_tokens_total", "Tokens reported by providers, by route, provider and direction.", tokens);
+        counter(out, "switchboard_gateway_retries_total", "Retries of a provider within a request.", retries);
+        counter(out, "switchboard_gateway_fallbacks_total", "Moves from a failed provider to the next target.", fallbacks);
+        counter(out, "switchboard_gateway_stream_resumptions_total", "Streams continued by another target after a mid-stream failure.", resumptions);
+        counter(out, "switchboard_gateway_cooldown_skips_total", "Targets skipped because they were cooling down.", cooldownSkips);
+        out.append("# HELP switchboard_gateway_request_duration_seconds Time the gateway spent on a request (streams: until the end).\n");
+        out.append("# TYPE switchboard_gateway_request_duration_seconds histogram\n");
+        for (Map.Entry<String, Histogram> e : new TreeMap<>(latency).entrySet()) {
+            Histogram h = e.getValue();
+            long cumulative = 0;
+            for (int i = 0; i < h.counts.length; i++) {
+                cumulative += h.counts[i].sum();
+                String le = i < BUCKETS.length ? Double.toString(BUCKETS[i]) : "+Inf";
+                out.append("switchboard_gateway_request_duration_seconds_bucket{").append(e.getKey()).append(",le=\"")
+                        .append(le).append("\"} ").append(cumulative).append('\n');
+            }
+            out.append("switchboard_gateway_request_duration_seconds_sum{").append(e.getKey()).append("} ")
+                    .append(h.sumMicros.sum() / 1e6).append('\n');
+            out.append("switchboard_gateway_request_duration_seconds_count{").append(e.getKey()).append("} ")
+                    .append(cumulative).append('\n');
+        }
+        gauge(out, "switchboard_gateway_requests_in_flight", "Requests being served now.", inFlight.get());
+        gauge(out, "switchboard_gateway_open_streams", "Streamed answers being sent now.", openStreams.get());
+        out.append("# HELP switchboard_target_cooling_down Whether a route's target is cooling down (1) or not (0).\n");
+        out.append("# TYPE switchboard_target_cooling_down gauge\n");
+        for (Map.Entry<String, ProviderManager> r : routes.get().entrySet()) {
+            for (TargetState s : r.getValue().targetStates()) {
+                out.append("switchboard_target_cooling_down{").append(labels("route", r.getKey(), "target", s.label()))
+                        .append("} ").append(s.state() == CircuitState.OPEN ? 1 : 0).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, Map<String, LongAdder> values) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(values).entrySet()) {
+            out.append(name).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+        }
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

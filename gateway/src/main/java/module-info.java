@@ -1,0 +1,1 @@
+module dev.switchboard.gateway { requires transitive dev.switchboard.runtime; exports dev.switchboard.gateway; }

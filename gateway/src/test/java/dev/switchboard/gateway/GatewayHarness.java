@@ -1,0 +1,140 @@
+package dev.switchboard.gateway;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.switchboard.runtime.Switchboard;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A gateway on an ephemeral loopback port over a Switchboard built from HOCON text whose providers point at one local
+ * stub server: {@code primary} and {@code backup} (OpenAI-shaped, under {@code /primary/v1} and {@code /backup/v1})
+ * and {@code local} (Ollama-shaped, under {@code /ollama}). Route {@code default} = primary then backup.
+ */
+final class GatewayHarness implements AutoCloseable {
+
+    static final String KEY = "test-key-not-real";
+
+    final WireMockServer upstream;
+    final Switchboard switchboard;
+    final Gateway gateway;
+
+    private GatewayHarness(WireMockServer upstream, Switchboard switchboard, Gateway gateway) {
+        this.upstream = upstream;
+        this.switchboard = switchboard;
+        this.gateway = gateway;
+    }
+
+    static GatewayHarness start() {
+        return start("");
+    }
+
+    /**
+     * {@code extra}: more HOCON inside {@code switchboard { ... }}, e.g. route or gateway settings; {@code {upstream}}
+     * in it stands for the stub server's root URL.
+     */
+    static GatewayHarness start(String extra) {
+        WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(64));
+        upstream.start();
+        String base = "http://127.0.0.1:" + upstream.port();
+        String hocon = String.join("\n",
+                "switchboard {",
+                "  providers {",
+                "    primary { type = openai, base-url = \"" + base + "/primary/v1\", api-key = \"" + KEY + "\", model = \"gpt-4o-mini\",",
+                "              embedding-model = \"text-embedding-3-small\", timeouts { first-byte = 2s, idle = 400ms } }",
+                "    backup { type = openai, base-url = \"" + base + "/backup/v1\", api-key = \"" + KEY + "\", model = \"gpt-4o\",",
+                "             timeouts { first-byte = 2s, idle = 400ms } }",
+                "    local { type = ollama, base-url = \"" + base + "/ollama\", model = \"llama3.2\" }",
+                "  }",
+                "  routes.default.targets = [ primary, backup ]",
+                "  route-defaults.retry { max-retries = 1, initial-delay = 10ms, max-delay = 100ms }",
+                "  route-defaults.cooldown.failure-threshold = 1000",
+                "  gateway.port = 0",
+                extra.replace("{upstream}", base),
+                "}");
+        Switchboard sb = null;
+        try {
+            sb = Switchboard.builder().config(hocon).env(Map.of()).build();
+            Gateway gateway = Gateway.start(sb);
+            return new GatewayHarness(upstream, sb, gateway);
+        } catch (RuntimeException e) {
+            if (sb != null) {
+                sb.close();
+            }
+            upstream.stop();
+            throw e;
+        }
+    }
+
+    /** The official OpenAI SDK pointed at the gateway; no retries of its own, so every status is seen as sent. */
+    OpenAIClient client() {
+        return client(KEY);
+    }
+
+    OpenAIClient client(String apiKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl().toString()).apiKey(apiKey).maxRetries(0)
+                .timeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A plain HTTP answer: status, headers (names lower-cased) and body text. */
+    record Reply(int statusCode, Map<String, List<String>> headerMap, String body) {
+        Optional<String> header(String name) {
+            for (Map.Entry<String, List<String>> e : headerMap.entrySet()) {
+                if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                    return Optional.of(e.getValue().get(0));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** A plain HTTP exchange with the gateway, for what the SDK hides (headers, raw bodies). */
+    Reply http(String method, String path, String body, String... headers) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + gateway.port() + path).openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        c.setRequestMethod(method);
+        for (int i = 0; i < headers.length; i += 2) {
+            c.setRequestProperty(headers[i], headers[i + 1]);
+        }
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (in != null) {
+            in.close();
+        }
+        return new Reply(status, c.getHeaderFields(), text);
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.shutdown(Duration.ofSeconds(2));
+        } finally {
+            try {
+                switchboard.close();
+            } finally {
+                upstream.stop();
+            }
+        }
+    }
+}
