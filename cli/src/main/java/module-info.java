@@ -1,6 +1,7 @@
 /** The {@code switchboard} command line. */
 module dev.switchboard.cli {
     requires dev.switchboard.runtime;
+    requires dev.switchboard.gateway;
     requires info.picocli;
     requires java.logging;
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
                 + "distribution's conf/switchboard.conf, always over the defaults of every installed jar.",
                 "Exit codes: 0 done, 1 a provider or route failed, 2 wrong usage or configuration."},
         subcommands = {ProvidersCommand.class, ChatCommand.class, EmbedCommand.class, ModelsCommand.class,
-                ConfigCommand.class})
+                ConfigCommand.class, ServeCommand.class})
 final class SwitchboardCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "The config file to read.")

@@ -153,6 +153,46 @@ class DistributionIT {
     }
 
     @Test
+    void serveStartsTheGatewayOverTheRoutesAndStopsOnSigterm() throws Exception {
+        // given a provider answering on a local stub, and the gateway on a free port
+        Path config = Launcher.write(tmp.resolve("serve.conf"),
+                "switchboard {",
+                "  providers.up { type = openai, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
+                "  routes.default { targets = [up] }",
+                "}");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("SWITCHBOARD_CONFIG", config.toString());
+        launcher.env.put("OPENAI_API_KEY", KEY);
+        Process serve = launcher.start("serve", "--port", "0");
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(serve.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String listening = err.readLine();
+            assertThat(listening).as("first line on standard error").startsWith("switchboard: gateway listening on http://127.0.0.1:");
+            String baseUrl = listening.replaceFirst(".*listening on (\\S+).*", "$1");
+
+            // when an OpenAI-style client streams a chat through the default route
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(baseUrl + "/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"default\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            // then the stub's answer comes back as OpenAI SSE, and SIGTERM stops the process
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("x-switchboard-provider")).hasValue("up");
+            assertThat(answer.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+            serve.destroy();
+            assertThat(serve.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+            assertThat(serve.exitValue()).isIn(0, 143);
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    @Test
     void configCheckNamesTheKeyAndLineOfABrokenFile() {
         // given
         Path config = Launcher.write(tmp.resolve("broken.conf"),

@@ -55,6 +55,20 @@ final class Launcher {
         return runScript(home.resolve("bin/switchboard"), args);
     }
 
+    /** Starts the launcher with {@code args} without waiting for it: for a command that runs until stopped. */
+    Process start(String... args) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/switchboard").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs {@code script} (the launcher, or a link to it) with {@code args}. */
     Result runScript(Path script, String... args) {
         List<String> command = new ArrayList<>(List.of(script.toString()));

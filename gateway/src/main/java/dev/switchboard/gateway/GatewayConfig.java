@@ -103,6 +103,11 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
         return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests);
     }
 
+    /** A copy listening on {@code newHost} (an address or a host name). */
+    public GatewayConfig withHost(String newHost) {
+        return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests);
+    }
+
     /** A copy with these access keys. */
     public GatewayConfig withKeys(List<AccessKey> newKeys) {
         return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests);

@@ -1,0 +1,71 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.GatewayConfig;
+import dev.switchboard.runtime.Switchboard;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code switchboard serve}: the OpenAI-compatible gateway over the configured routes and providers, until the
+ * process is told to stop (SIGTERM, Ctrl-C), when it stops accepting, lets requests in flight finish for up to
+ * {@code switchboard.gateway.shutdown-grace}, and exits.
+ */
+@Command(name = "serve",
+        description = {"Start the OpenAI-compatible gateway: any OpenAI client can use the routes by pointing its base "
+                + "URL at it (http://HOST:PORT/v1). A request's model names a route, a provider, or provider/model.",
+                "Settings come from switchboard.gateway { host, port, keys, max-body, shutdown-grace }; the options "
+                        + "below override host and port. Stops gracefully on SIGTERM or Ctrl-C."})
+final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--host", paramLabel = "H", description = "The address to listen on (default from config: 127.0.0.1).")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "N", description = "The port to listen on (default from config: 8088; 0 picks a free one).")
+    private Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Switchboard sb = root.open();
+        Gateway gateway;
+        try {
+            GatewayConfig config = GatewayConfig.from(sb.config());
+            if (host != null) {
+                config = config.withHost(host);
+            }
+            if (port != null) {
+                config = config.withPort(port);
+            }
+            gateway = Gateway.start(sb, config);
+        } catch (RuntimeException e) {
+            sb.close();
+            if (e instanceof IllegalStateException) {
+                root.warn(e.getMessage()); // the address cannot be bound: a failure, not a usage error
+                return ExitCodes.FAILURE;
+            }
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            sb.close();
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        root.err().println(Errors.PREFIX + "gateway listening on " + gateway.baseUrl() + " (routes: "
+                + String.join(", ", sb.routeNames()) + "; default " + sb.defaultRouteName() + ")");
+        root.err().flush();
+        gateway.awaitTermination();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}
