@@ -25,6 +25,8 @@ public abstract class AbstractChatStream implements ChatStream {
     private final String model;
     private boolean ended;
     private volatile boolean completed;
+    /** Closed by the caller before the end: events still queued are dropped, as the stream promised to end. */
+    private volatile boolean cancelled;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     protected AbstractChatStream(String provider, String model) {
@@ -60,6 +62,9 @@ public abstract class AbstractChatStream implements ChatStream {
 
     @Override
     public final boolean hasNext() {
+        if (cancelled) {
+            return false;
+        }
         while (pending.isEmpty() && !ended) {
             if (closed.get()) {
                 return false;
@@ -125,6 +130,8 @@ public abstract class AbstractChatStream implements ChatStream {
     @Override
     public final void close() {
         if (closed.compareAndSet(false, true)) {
+            // at the end (or on a failure) this runs with ended set, and the last queued events must still be read
+            cancelled = !ended;
             release(completed);
         }
     }

@@ -123,6 +123,32 @@ class AbstractChatStreamTest {
     }
 
     @Test
+    void anEarlyCloseEndsTheStreamEvenWithEventsStillQueued() {
+        // given: one fetch queued two events and the caller has read only the first
+        ScriptedStream stream = new ScriptedStream(batch(HELLO, WORLD), batch(DONE));
+        stream.next();
+
+        // when
+        stream.close();
+
+        // then
+        assertThat(stream.hasNext()).isFalse();
+        assertThatThrownBy(stream::next).isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    void eventsQueuedAtTheEndAreStillDeliveredAfterTheSourceIsReleased() {
+        ScriptedStream stream = new ScriptedStream(batch(HELLO), batch(WORLD, DONE, USAGE));
+        List<ChatEvent> seen = new ArrayList<>();
+
+        while (stream.hasNext()) {
+            seen.add(stream.next());
+        }
+
+        assertThat(seen).containsExactly(HELLO, WORLD, DONE, USAGE);
+    }
+
+    @Test
     void releasesOnceWhenClosedAfterTheEnd() {
         ScriptedStream stream = new ScriptedStream(batch(HELLO));
         stream.collect();
