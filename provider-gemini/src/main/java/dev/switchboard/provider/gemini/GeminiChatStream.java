@@ -10,7 +10,9 @@ import dev.switchboard.http.Redactor;
 import dev.switchboard.http.SseReader;
 import dev.switchboard.http.StreamingResponse;
 import dev.switchboard.spi.AbstractChatStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * {@code streamGenerateContent?alt=sse}: each {@code data:} event is a whole {@code GenerateContentResponse} fragment,
@@ -23,6 +25,7 @@ import java.io.IOException;
 final class GeminiChatStream extends AbstractChatStream {
 
     private final StreamingResponse response;
+    private final LastByteInputStream body;
     private final SseReader sse;
     private final ErrorMapper errors;
     private final GeminiDecoder decoder;
@@ -30,7 +33,8 @@ final class GeminiChatStream extends AbstractChatStream {
     GeminiChatStream(String provider, String model, StreamingResponse response, ErrorMapper errors) {
         super(provider, model);
         this.response = response;
-        this.sse = new SseReader(response.body());
+        this.body = new LastByteInputStream(response.body());
+        this.sse = new SseReader(body);
         this.errors = errors;
         this.decoder = new GeminiDecoder(provider);
     }
@@ -39,7 +43,8 @@ final class GeminiChatStream extends AbstractChatStream {
     protected boolean fetch() {
         try {
             if (!sse.next()) {
-                if (!decoder.hasFinishReason()) {
+                // the reader drops an event cut off by the close; with no end marker, that is the only sign of it
+                if (!decoder.hasFinishReason() || body.endedMidLine()) {
                     throw response.endedEarly();
                 }
                 decoder.finish(this::emit);
@@ -62,6 +67,37 @@ final class GeminiChatStream extends AbstractChatStream {
         }
         decoder.accept(chunk, this::emit);
         return true;
+    }
+
+    /** Remembers the last byte read, to tell a close after a whole line from one in the middle of a line. */
+    private static final class LastByteInputStream extends FilterInputStream {
+        private int last = '\n';
+
+        LastByteInputStream(InputStream in) {
+            super(in);
+        }
+
+        boolean endedMidLine() {
+            return last != '\n' && last != '\r';
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                last = b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                last = buf[off + n - 1];
+            }
+            return n;
+        }
     }
 
     @Override
