@@ -59,11 +59,19 @@ class ReplicateContractTest extends ProviderContractTest {
         ObjectNode finished = prediction(server, "succeeded", usage);
         finished.putArray("output").add(String.join("", pieces));
         server.stubFor(get(urlPathEqualTo("/v1/predictions/" + ID)).willReturn(okJson(finished.toString())));
+        stubCancel(server);
+    }
+
+    /** A stream given up early cancels its prediction. */
+    private static void stubCancel(WireMockServer server) {
+        server.stubFor(post(urlPathEqualTo("/v1/predictions/" + ID + "/cancel"))
+                .willReturn(okJson(prediction(server, "canceled", null).toString())));
     }
 
     @Override
     protected void stubStreamCutAfterFirstPiece(WireMockServer server, List<String> pieces) {
         server.stubFor(post(urlPathEqualTo(CREATE)).willReturn(created(prediction(server, "starting", null))));
+        stubCancel(server);
         server.stubFor(get(urlPathEqualTo("/stream/" + ID)).willReturn(Sse.ok(Sse.builder().event("output", pieces.get(0)).build())));
     }
 
