@@ -88,7 +88,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         server.metrics().started();
         counted = true;
-        server.exchangeStarted();
+        server.exchangeStarted(this);
         String path = request.getPath();
         int q = path.indexOf('?');
         if (q >= 0) {
@@ -379,6 +379,6 @@ final class Exchange implements AsyncServerExchangeHandler {
         finished = true;
         server.metrics().finished(endpoint.label, label, provider, gone && status == 0 ? 499 : status,
                 System.nanoTime() - startNanos);
-        server.exchangeEnded();
+        server.exchangeEnded(this);
     }
 }

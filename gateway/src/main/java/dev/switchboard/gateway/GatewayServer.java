@@ -3,6 +3,10 @@ package dev.switchboard.gateway;
 import dev.switchboard.runtime.Switchboard;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -43,6 +47,8 @@ final class GatewayServer {
     private final Object lock = new Object();
     // Guarded by lock.
     private int exchanges;
+    /** The exchanges counted in {@link #exchanges}, so a shutdown can abandon those that outlast the grace. */
+    private final Set<Exchange> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -109,15 +115,17 @@ final class GatewayServer {
         return workers.getPoolSize();
     }
 
-    void exchangeStarted() {
+    void exchangeStarted(Exchange exchange) {
         synchronized (lock) {
             exchanges++;
+            live.add(exchange);
         }
     }
 
-    void exchangeEnded() {
+    void exchangeEnded(Exchange exchange) {
         synchronized (lock) {
             exchanges--;
+            live.remove(exchange);
             lock.notifyAll();
         }
     }
@@ -145,6 +153,7 @@ final class GatewayServer {
         }
         long deadline = System.nanoTime() + grace.toNanos();
         boolean interrupted = false;
+        List<Exchange> overdue;
         synchronized (lock) {
             while (exchanges > 0) {
                 long left = deadline - System.nanoTime();
@@ -162,6 +171,12 @@ final class GatewayServer {
                 LOG.log(System.Logger.Level.WARNING, "gateway shutdown: {0} requests still in flight after {1}; closing them",
                         exchanges, grace);
             }
+            overdue = List.copyOf(live);
+        }
+        // Abort their upstream calls now: a worker blocked in a read does not notice the reactor closing, and an
+        // interrupt does not unblock socket I/O.
+        for (Exchange e : overdue) {
+            e.clientGone();
         }
         reactor.initiateShutdown();
         reactor.close(CloseMode.IMMEDIATE);

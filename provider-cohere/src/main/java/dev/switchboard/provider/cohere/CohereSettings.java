@@ -1,0 +1,32 @@
+package dev.switchboard.provider.cohere;
+
+import com.typesafe.config.Config;
+import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderSettings;
+
+/**
+ * The Cohere-specific keys of a provider block, read and checked once.
+ *
+ * @param baseUrl        the v2 API root ({@code /chat}, {@code /embed}), without a trailing slash
+ * @param modelsUrl      the model listing, which lives under v1
+ * @param embedInputType the {@code input_type} of embedding requests (v2 embed requires one)
+ */
+record CohereSettings(String baseUrl, String modelsUrl, String embedInputType) {
+
+    static final String DEFAULT_BASE_URL = "https://api.cohere.com/v2";
+
+    static CohereSettings of(ProviderSettings s) {
+        Config c = s.config();
+        String prefix = "switchboard.providers." + s.name() + ".";
+        String base = Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL));
+        String models = c.hasPath("models-url") && !c.getString("models-url").isBlank()
+                ? Urls.trimTrailingSlash(c.getString("models-url").strip())
+                : (base.endsWith("/v2") ? base.substring(0, base.length() - 3) + "/v1" : base) + "/models";
+        String inputType = c.hasPath("embed-input-type") ? c.getString("embed-input-type").strip() : "search_document";
+        if (inputType.isEmpty()) {
+            throw new IllegalArgumentException(prefix + "embed-input-type must not be empty; Cohere's v2 embed needs one,"
+                    + " e.g. search_document, search_query, classification or clustering");
+        }
+        return new CohereSettings(base, models, inputType);
+    }
+}

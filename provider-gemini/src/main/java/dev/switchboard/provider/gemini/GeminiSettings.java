@@ -1,0 +1,44 @@
+package dev.switchboard.provider.gemini;
+
+import com.typesafe.config.Config;
+import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderSettings;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Gemini-specific keys of a provider block, read and checked once.
+ *
+ * @param baseUrl           the API root, without a trailing slash
+ * @param schemaFormat      how JSON Schemas (tool parameters, response schemas) are sent
+ * @param embeddingTaskType the {@code taskType} of embedding requests, e.g. {@code RETRIEVAL_DOCUMENT}; empty: none
+ */
+record GeminiSettings(String baseUrl, SchemaFormat schemaFormat, Optional<String> embeddingTaskType) {
+
+    static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+
+    /** How a JSON Schema goes on the wire. */
+    enum SchemaFormat {
+        /** As is, in {@code parametersJsonSchema} / {@code responseJsonSchema} (the API reads JSON Schema itself). */
+        JSON_SCHEMA,
+        /** Converted to the OpenAPI subset of {@code parameters} / {@code responseSchema}, for models that lack the above. */
+        OPENAPI
+    }
+
+    static GeminiSettings of(ProviderSettings s) {
+        Config c = s.config();
+        String prefix = "switchboard.providers." + s.name() + ".";
+        SchemaFormat format = SchemaFormat.JSON_SCHEMA;
+        if (c.hasPath("schema-format")) {
+            String v = c.getString("schema-format").strip().toLowerCase(Locale.ROOT);
+            if (v.equals("openapi")) {
+                format = SchemaFormat.OPENAPI;
+            } else if (!v.equals("json-schema")) {
+                throw new IllegalArgumentException(prefix + "schema-format must be json-schema or openapi, was " + v);
+            }
+        }
+        Optional<String> taskType = c.hasPath("embedding-task-type") && !c.getString("embedding-task-type").isBlank()
+                ? Optional.of(c.getString("embedding-task-type").strip()) : Optional.empty();
+        return new GeminiSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), format, taskType);
+    }
+}
