@@ -26,6 +26,8 @@ public abstract class AbstractChatStream implements ChatStream {
     private boolean ended;
     private volatile boolean completed;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by the caller's {@link #close()}: events fetched but not yet pulled are dropped with the rest. */
+    private volatile boolean cancelled;
 
     protected AbstractChatStream(String provider, String model) {
         this.provider = provider;
@@ -60,6 +62,9 @@ public abstract class AbstractChatStream implements ChatStream {
 
     @Override
     public final boolean hasNext() {
+        if (cancelled) {
+            return false; // a fetch may have queued several events; after close() none of them is delivered
+        }
         while (pending.isEmpty() && !ended) {
             if (closed.get()) {
                 return false;
@@ -72,13 +77,13 @@ public abstract class AbstractChatStream implements ChatStream {
                 if (closed.get()) {
                     return false; // closed by another thread to cancel: the read failed because of it, not an error
                 }
-                close();
+                releaseOnce();
                 throw e;
             }
             if (!more) {
                 ended = true;
                 completed = true;
-                close();
+                releaseOnce(); // the events of the last fetch are still delivered
             }
         }
         return !pending.isEmpty();
@@ -121,9 +126,17 @@ public abstract class AbstractChatStream implements ChatStream {
         return List.of();
     }
 
-    /** Releases the source once, whichever thread calls it; a consumer blocked in {@link #hasNext()} then sees the end. */
+    /**
+     * Ends the stream for the caller: the source is released once, whichever thread calls it, and events already
+     * fetched but not pulled are dropped; a consumer blocked in {@link #hasNext()} then sees the end.
+     */
     @Override
     public final void close() {
+        cancelled = true;
+        releaseOnce();
+    }
+
+    private void releaseOnce() {
         if (closed.compareAndSet(false, true)) {
             release(completed);
         }

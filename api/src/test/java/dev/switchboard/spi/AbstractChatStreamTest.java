@@ -123,6 +123,50 @@ class AbstractChatStreamTest {
     }
 
     @Test
+    void closingMidwayThroughAFetchedBatchDropsTheRestOfIt() {
+        // given: one fetch queued two events and the caller pulled only the first
+        ScriptedStream stream = new ScriptedStream(batch(HELLO, USAGE), batch(WORLD));
+        stream.next();
+
+        // when
+        stream.close();
+
+        // then: the queued event is not delivered after close()
+        assertThat(stream.hasNext()).isFalse();
+        assertThatThrownBy(stream::next).isInstanceOf(NoSuchElementException.class);
+        assertThat(stream.releases).isEqualTo(1);
+    }
+
+    @Test
+    void theLastFetchesEventsAreDeliveredAfterTheSourceEnded() {
+        // given: a source that ends right after queueing its last events (Ollama's final line, say)
+        AbstractChatStream stream = new AbstractChatStream("scripted", "m") {
+            private boolean done;
+
+            @Override
+            protected boolean fetch() {
+                if (done) {
+                    return false;
+                }
+                done = true;
+                emit(HELLO);
+                emit(DONE);
+                return false;
+            }
+
+            @Override
+            protected void release(boolean completed) {}
+        };
+        List<ChatEvent> seen = new ArrayList<>();
+
+        // when
+        stream.forEachRemaining(seen::add);
+
+        // then
+        assertThat(seen).containsExactly(HELLO, DONE);
+    }
+
+    @Test
     void releasesOnceWhenClosedAfterTheEnd() {
         ScriptedStream stream = new ScriptedStream(batch(HELLO));
         stream.collect();
