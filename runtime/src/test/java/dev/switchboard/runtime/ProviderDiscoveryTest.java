@@ -56,14 +56,6 @@ class ProviderDiscoveryTest {
         assertThat(registry.problems()).isEmpty();
     }
 
-    private static String[] concat(String first, String... rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        java.util.Arrays.sort(all);
-        return all;
-    }
-
     @Test
     void recordsTheJarAndVersionOfAPlugin() {
         // given
@@ -103,7 +95,7 @@ class ProviderDiscoveryTest {
         }
 
         // then
-        assertThat(registry.typeNames()).containsExactly(concat("good", BUNDLED));
+        assertThat(registry.typeNames()).containsExactlyElementsOf(ClassPathTypes.plus("good"));
         assertThat(registry.problems()).hasSize(3).allSatisfy(p -> assertThat(p.source()).isEqualTo(jar.toString()));
         assertThat(registry.problems()).extracting(DiscoveryProblem::reason).satisfiesExactlyInAnyOrder(
                 r -> assertThat(r).contains("MissingFactory"),
@@ -161,7 +153,7 @@ class ProviderDiscoveryTest {
                     DiscoverySource.classpath(getClass().getClassLoader()), DiscoverySource.plugin(plugin, "plugins/good")));
 
             // then
-            assertThat(registry.typeNames()).containsExactly(concat("good", BUNDLED));
+            assertThat(registry.typeNames()).containsExactlyElementsOf(ClassPathTypes.plus("good"));
         }
     }
 }

@@ -1,0 +1,36 @@
+package dev.switchboard.provider.anthropic;
+
+import com.typesafe.config.Config;
+import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderSettings;
+
+/**
+ * The Anthropic-specific keys of a provider block, read and checked once.
+ *
+ * @param baseUrl   the API root without a trailing slash, e.g. {@code https://api.anthropic.com/v1}
+ * @param maxTokens the {@code max_tokens} sent when a request sets no max output tokens
+ * @param version   the {@code anthropic-version} header
+ */
+record AnthropicSettings(String baseUrl, int maxTokens, String version) {
+
+    static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
+    static final int DEFAULT_MAX_TOKENS = 4096;
+    static final String DEFAULT_VERSION = "2023-06-01";
+
+    static AnthropicSettings of(ProviderSettings s) {
+        Config c = s.config();
+        String prefix = "switchboard.providers." + s.name() + ".";
+        int maxTokens = DEFAULT_MAX_TOKENS;
+        if (c.hasPath("max-tokens")) {
+            maxTokens = c.getInt("max-tokens");
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException(prefix + "max-tokens must be at least 1, was " + maxTokens);
+            }
+        }
+        String version = c.hasPath("anthropic-version") ? c.getString("anthropic-version").strip() : DEFAULT_VERSION;
+        if (version.isEmpty()) {
+            throw new IllegalArgumentException(prefix + "anthropic-version is empty; leave it out to use " + DEFAULT_VERSION);
+        }
+        return new AnthropicSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), maxTokens, version);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.provider.huggingface;
+
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderFactory;
+import dev.switchboard.spi.ProviderSettings;
+
+/** Provider type {@code huggingface}: the Inference Providers router for chat, feature extraction for embeddings. */
+public final class HuggingFaceProviderFactory implements ProviderFactory {
+
+    @Override
+    public String type() {
+        return "huggingface";
+    }
+
+    @Override
+    public LlmProvider create(ProviderSettings settings, ProviderContext context) {
+        return new HuggingFaceProvider(settings, context);
+    }
+}
