@@ -40,7 +40,7 @@ final class SwitchboardCommand implements Callable<Integer> {
     /** Without a command: say which there are. */
     @Override
     public Integer call() {
-        throw new UsageException("name a command: providers, chat, embed, models or config (see 'switchboard --help')");
+        throw new UsageException("name a command: providers, chat, embed, models, config or serve (see 'switchboard --help')");
     }
 
     boolean verbose() {

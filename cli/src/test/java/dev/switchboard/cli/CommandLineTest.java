@@ -40,7 +40,7 @@ class CommandLineTest {
 
         // then
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, chat, embed, models or config "
+        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, chat, embed, models, config or serve "
                 + "(see 'switchboard --help')\n");
     }
 
