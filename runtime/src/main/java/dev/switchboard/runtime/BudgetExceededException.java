@@ -31,14 +31,18 @@ public final class BudgetExceededException extends LlmException {
                 .code(CODE)
                 .retryable(false)
                 .retryAfter(untilReset.isNegative() ? Duration.ZERO : untilReset)
-                .message("the budget of " + what + " is spent: $" + spent.toPlainString() + " of $"
-                        + amount.toPlainString() + " per " + Durations.text(period) + "; it resets at " + resetsAt),
+                .message("the budget of " + what + " is spent: $" + money(spent) + " of $" + money(amount) + " per "
+                        + Durations.text(period) + "; it resets at " + resetsAt),
                 resetsAt);
     }
 
     static BudgetExceededException of(String provider, String what, BigDecimal spent, BudgetLimit limit, Instant resetsAt,
                                       Duration untilReset) {
         return of(provider, what, spent, limit.amount(), limit.period(), resetsAt, untilReset);
+    }
+
+    private static String money(BigDecimal usd) {
+        return usd.signum() == 0 ? "0" : usd.stripTrailingZeros().toPlainString();
     }
 
     /** When the budget's period ends and spending starts again at zero. */

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * The prices of {@code switchboard.pricing}: the tables the provider jars ship (keyed by provider type, e.g.
  * {@code "openai/gpt-4o-mini"}) with the user's entries over them. Immutable and thread-safe.
  *
- * <p>A price is looked up for each model the call is known by, in order: the model the provider answered with, the
- * model that was asked for, then each of these without a dated-snapshot suffix ({@code gpt-4o-mini-2024-07-18} →
- * {@code gpt-4o-mini}). For each model the keys tried are {@code "<provider name>/<model>"},
+ * <p>A price is looked up for each model the call is known by, in order: the model the provider answered with, that
+ * model without a dated-snapshot suffix ({@code gpt-4o-mini-2024-07-18} → {@code gpt-4o-mini}), then the model that
+ * was asked for (and it without its suffix): what answered is what is billed. For each model the keys tried are {@code "<provider name>/<model>"},
  * {@code "<provider type>/<model>"} and {@code "<model>"}; when no model matches, {@code "<provider name>/*"} and
  * {@code "<provider type>/*"} (a whole provider priced alike, e.g. a local one at 0).
  */
@@ -74,21 +74,19 @@ public final class PriceTable {
         return find(provider, answeredModel, requestedModel).map(p -> p.cost(usage)).orElse(Cost.UNKNOWN);
     }
 
+    /** The answered model, then it without its snapshot date, then the same for the requested one. */
     private static List<String> candidates(String answered, String requested) {
         Set<String> models = new LinkedHashSet<>();
         for (String m : new String[] {answered, requested}) {
             if (m != null && !m.isBlank()) {
                 models.add(m.strip());
+                String base = SNAPSHOT.matcher(m.strip()).replaceFirst("");
+                if (!base.isEmpty()) {
+                    models.add(base);
+                }
             }
         }
-        List<String> all = new ArrayList<>(models);
-        for (String m : models) {
-            String base = SNAPSHOT.matcher(m).replaceFirst("");
-            if (!base.isEmpty() && !all.contains(base)) {
-                all.add(base);
-            }
-        }
-        return all;
+        return new ArrayList<>(models);
     }
 
     private Price first(String... keys) {
