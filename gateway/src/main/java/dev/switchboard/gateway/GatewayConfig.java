@@ -80,20 +80,24 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             ConfigValue v = list.get(i);
-            String where = PATH + ".keys[" + i + "]" + (v.origin().lineNumber() > 0
-                    ? " (" + v.origin().description() + ")" : "");
+            String where = PATH + ".keys[" + i + "]";
+            String at = v.origin().lineNumber() > 0 ? " (" + v.origin().description() + ")" : "";
             AccessKey key;
-            if (v.valueType() == ConfigValueType.OBJECT) {
-                key = keyBlock(((ConfigObject) v).toConfig(), where);
-            } else if (v.valueType() == ConfigValueType.STRING) {
-                key = AccessKey.of(requireKey((String) v.unwrapped(), where));
-            } else {
-                throw new IllegalArgumentException(where + " must be a key string or a block { key = ..., name = ... },"
-                        + " not " + v.valueType().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            if (!names.add(key.name())) {
-                throw new IllegalArgumentException(where + " is named '" + key.name() + "' like an earlier key; give"
-                        + " each key its own name");
+            try {
+                if (v.valueType() == ConfigValueType.OBJECT) {
+                    key = keyBlock(((ConfigObject) v).toConfig(), where);
+                } else if (v.valueType() == ConfigValueType.STRING) {
+                    key = AccessKey.of(requireKey((String) v.unwrapped(), where));
+                } else {
+                    throw new IllegalArgumentException(where + " must be a key string or a block { key = ..., name ="
+                            + " ... }, not " + v.valueType().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                if (!names.add(key.name())) {
+                    throw new IllegalArgumentException(where + " is named '" + key.name() + "' like an earlier key;"
+                            + " give each key its own name");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + at, e);
             }
             keys.add(key);
         }
