@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param usage           token counts
  * @param rateLimits      the provider's rate-limit headers on this response
  * @param attempts        every try within the call, the successful one last
+ * @param cost            what the call cost, when its price is known ({@link Cost#UNKNOWN} otherwise); a provider
+ *                        answers without one, the runtime prices it
  */
 public record ChatResponse(
         String id,
@@ -27,7 +29,8 @@ public record ChatResponse(
         String rawFinishReason,
         Usage usage,
         RateLimits rateLimits,
-        List<Attempt> attempts) {
+        List<Attempt> attempts,
+        Cost cost) {
 
     public ChatResponse {
         id = id == null ? "" : id;
@@ -40,6 +43,15 @@ public record ChatResponse(
         usage = usage == null ? Usage.NONE : usage;
         rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
         attempts = List.copyOf(attempts);
+        cost = cost == null ? Cost.UNKNOWN : cost;
+    }
+
+    /** A response whose cost is not known yet (what a provider returns; the runtime adds the cost). */
+    public ChatResponse(String id, String model, String provider, Message message, String reasoning,
+                        FinishReason finishReason, String rawFinishReason, Usage usage, RateLimits rateLimits,
+                        List<Attempt> attempts) {
+        this(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits, attempts,
+                Cost.UNKNOWN);
     }
 
     /** The answer's text. */
@@ -53,6 +65,13 @@ public record ChatResponse(
 
     /** A copy with the attempt trail replaced (a route adds the tries before the successful one). */
     public ChatResponse withAttempts(List<Attempt> newAttempts) {
-        return new ChatResponse(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits, newAttempts);
+        return new ChatResponse(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits,
+                newAttempts, cost);
+    }
+
+    /** A copy with the cost replaced. */
+    public ChatResponse withCost(Cost newCost) {
+        return new ChatResponse(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits,
+                attempts, newCost);
     }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.Switchboard;
@@ -22,13 +23,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code switchboard chat}: one prompt, the answer on standard output as it arrives; who answered, the tokens and the
- * fallbacks taken on standard error.
+ * {@code switchboard chat}: one prompt, the answer on standard output as it arrives; who answered, the tokens, the
+ * cost and the fallbacks taken on standard error.
  */
 @Command(name = "chat",
         description = {"Send a prompt and print the answer as it streams in.",
                 "The prompt is the arguments joined by spaces, or standard input when there are none. Who answered, "
-                        + "the tokens used and the fallbacks taken go to standard error."})
+                        + "the tokens used, the cost and the fallbacks taken go to standard error."})
 final class ChatCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -69,7 +70,7 @@ final class ChatCommand implements Callable<Integer> {
             if (json || noStream) {
                 whole(selected, request.build());
             } else {
-                streamed(selected, request.build());
+                streamed(sb, selected, request.build());
             }
         }
         return ExitCodes.OK;
@@ -88,11 +89,11 @@ final class ChatCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        root.info(Summary.answered(r.provider(), r.model(), r.finishReason(), r.usage()));
+        root.info(Summary.answered(r.provider(), r.model(), r.finishReason(), r.usage(), r.cost()));
     }
 
     /** Prints each text delta as it arrives (flushed), so the answer shows while it is written. */
-    private void streamed(TargetOptions.Selected selected, ChatRequest request) {
+    private void streamed(Switchboard sb, TargetOptions.Selected selected, ChatRequest request) {
         PrintWriter out = root.out();
         String answeredModel = request.model().orElse(null);
         Usage usage = Usage.NONE;
@@ -125,7 +126,9 @@ final class ChatCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        root.info(Summary.answered(stream.provider(), answeredModel, finish, usage));
+        // The stream was priced and recorded when it ended; price the same usage again for this line.
+        Cost cost = sb.pricing().cost(stream.provider(), answeredModel, request.model().orElse(null), usage);
+        root.info(Summary.answered(stream.provider(), answeredModel, finish, usage, cost));
     }
 
     private String prompt() {

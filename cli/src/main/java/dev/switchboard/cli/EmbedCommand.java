@@ -40,7 +40,7 @@ final class EmbedCommand implements Callable<Integer> {
             EmbeddingResponse r = selected.target().embed(new EmbeddingRequest(selected.requestModel(), texts, null));
             Summary.fallbacks(r.attempts()).forEach(root::info);
             JsonOutput.write(root.out(), false, j -> j.vectors(r));
-            root.info(Summary.answered(r.provider(), r.model(), null, r.usage()));
+            root.info(Summary.answered(r.provider(), r.model(), null, r.usage(), r.cost()));
         }
         return ExitCodes.OK;
     }

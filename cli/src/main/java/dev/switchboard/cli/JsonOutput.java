@@ -82,6 +82,10 @@ final class JsonOutput implements AutoCloseable {
         }
         g.writeFieldName("usage");
         usage(r.usage());
+        if (r.cost().isKnown()) {
+            g.writeFieldName("costUsd");
+            g.writeNumber(r.cost().usd().orElseThrow().toPlainString());
+        }
         if (!r.rateLimits().isEmpty()) {
             g.writeFieldName("rateLimits");
             rateLimits(r.rateLimits());

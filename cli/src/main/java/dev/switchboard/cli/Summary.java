@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.api.Attempt;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.Usage;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The lines a call leaves on standard error beside its output: the fallbacks the route took (from the attempt
- * trail) and who answered with how many tokens. Cost is not shown: no cost tracking exists yet.
+ * trail) and who answered, with how many tokens and at what cost.
  */
 final class Summary {
 
@@ -47,8 +48,11 @@ final class Summary {
         return a.errorKind() + (a.error() == null || a.error().isEmpty() ? "" : ": " + a.error());
     }
 
-    /** {@code answered by <provider> (<model>), finish <reason>; tokens: <in> in, <out> out}. */
-    static String answered(String provider, String model, FinishReason finish, Usage usage) {
+    /**
+     * {@code answered by <provider> (<model>), stopped: <reason>; tokens: <in> in, <out> out; cost: $<usd>}, the cost
+     * being {@code cost unknown} when the model has no price or the provider reported no tokens.
+     */
+    static String answered(String provider, String model, FinishReason finish, Usage usage, Cost cost) {
         StringBuilder sb = new StringBuilder("answered by ").append(provider);
         if (model != null && !model.isEmpty()) {
             sb.append(" (").append(model).append(')');
@@ -56,7 +60,11 @@ final class Summary {
         if (finish != null && finish != FinishReason.STOP) {
             sb.append(", stopped: ").append(finish.name().toLowerCase(Locale.ROOT));
         }
-        return sb.append("; ").append(tokens(usage)).toString();
+        return sb.append("; ").append(tokens(usage)).append("; ").append(cost(cost)).toString();
+    }
+
+    static String cost(Cost cost) {
+        return cost.isKnown() ? "cost: " + cost.format() : "cost unknown";
     }
 
     static String tokens(Usage usage) {

@@ -71,7 +71,8 @@ class ChatCommandTest {
         // the text shows as it arrives: many flushes, the first holding only the beginning of the answer
         assertThat(r.flushes()).hasSizeGreaterThan(10);
         assertThat(STREAMED).startsWith(r.flushes().get(0)).isNotEqualTo(r.flushes().get(0));
-        assertThat(r.err()).contains("answered by primary (gpt-4o-2024-08-06); tokens: 14 in, 47 out")
+        // gpt-4o: 14 * 2.50 + 47 * 10.00 = 505 per million tokens
+        assertThat(r.err()).contains("answered by primary (gpt-4o-2024-08-06); tokens: 14 in, 47 out; cost: $0.000505")
                 .doesNotContain("fallback");
         stub.server.verify(postRequestedFor(urlPathEqualTo("/primary/v1/chat/completions"))
                 .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("What's the weather?"))));
@@ -178,7 +179,8 @@ class ChatCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith(COMPLETION_TEXT).endsWith("in the background.\n");
         // the answer of the non-streamed stub: the request did not ask for a stream
-        assertThat(r.err()).contains("answered by primary (gpt-4o-2024-08-06); tokens: 1117 in, 46 out");
+        // gpt-4o: 1117 * 2.50 + 46 * 10.00 = 3252.5 per million tokens, shown to three significant digits
+        assertThat(r.err()).contains("answered by primary (gpt-4o-2024-08-06); tokens: 1117 in, 46 out; cost: $0.00325");
     }
 
     @Test
@@ -196,6 +198,7 @@ class ChatCommandTest {
         assertThat(json.path("provider").asText()).isEqualTo("backup");
         assertThat(json.path("model").asText()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(json.path("text").asText()).startsWith(COMPLETION_TEXT);
+        assertThat(json.path("costUsd").decimalValue()).isEqualByComparingTo("0.0032525");
         assertThat(json.path("finishReason").asText()).isEqualTo("stop");
         assertThat(json.path("usage").path("inputTokens").asLong()).isEqualTo(1117);
         assertThat(json.path("usage").path("outputTokens").asLong()).isEqualTo(46);

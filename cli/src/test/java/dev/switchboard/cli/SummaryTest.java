@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.api.Attempt;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.Usage;
@@ -42,10 +43,12 @@ class SummaryTest {
     }
 
     @Test
-    void saysWhoAnsweredAndAnUnusualStop() {
-        assertThat(Summary.answered("groq", "llama", FinishReason.LENGTH, Usage.of(3, 4)))
-                .isEqualTo("answered by groq (llama), stopped: length; tokens: 3 in, 4 out");
-        assertThat(Summary.answered("groq", "", FinishReason.STOP, Usage.NONE))
-                .isEqualTo("answered by groq; tokens: not reported");
+    void saysWhoAnsweredAnUnusualStopAndTheCost() {
+        assertThat(Summary.answered("groq", "llama", FinishReason.LENGTH, Usage.of(3, 4), Cost.usd("0.00000047")))
+                .isEqualTo("answered by groq (llama), stopped: length; tokens: 3 in, 4 out; cost: $0.00000047");
+        assertThat(Summary.answered("groq", "", FinishReason.STOP, Usage.NONE, Cost.UNKNOWN))
+                .isEqualTo("answered by groq; tokens: not reported; cost unknown");
+        assertThat(Summary.answered("ollama", "llama3.2", FinishReason.STOP, Usage.of(9, 9), Cost.ZERO))
+                .endsWith("; cost: $0");
     }
 }

@@ -1,27 +1,85 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.runtime.BudgetLimit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One access key of the gateway, kept only as its SHA-256 hash: a presented key is hashed and compared with
  * {@link MessageDigest#isEqual} (constant time, and the same length whatever was presented), so neither timing nor a
- * heap dump gives the key away. Per-key limits will live here.
+ * heap dump gives the key away. A key has a name (its usage is reported under it, never under the key) and may carry
+ * its own limits of requests and tokens per minute and its own budget. Immutable.
  */
 public final class AccessKey {
 
     private final byte[] hash;
+    private final String name;
+    private final int requestsPerMinute;
+    private final long tokensPerMinute;
+    private final BudgetLimit budget;
 
-    private AccessKey(byte[] hash) {
+    private AccessKey(byte[] hash, String name, int requestsPerMinute, long tokensPerMinute, BudgetLimit budget) {
         this.hash = hash;
+        this.name = name;
+        this.requestsPerMinute = requestsPerMinute;
+        this.tokensPerMinute = tokensPerMinute;
+        this.budget = budget;
     }
 
+    /**
+     * A key without limits, named {@code key-} and the first 8 hex digits of its SHA-256 hash (stable, and not the
+     * key).
+     */
     public static AccessKey of(String key) {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("an access key cannot be empty");
         }
-        return new AccessKey(sha256(key));
+        byte[] hash = sha256(key);
+        return new AccessKey(hash, "key-" + HexFormat.of().formatHex(hash, 0, 4), 0, 0, null);
+    }
+
+    /** A copy named {@code newName} (how usage, limits and budgets report it). */
+    public AccessKey withName(String newName) {
+        Objects.requireNonNull(newName, "newName");
+        if (newName.isBlank()) {
+            throw new IllegalArgumentException("an access key's name cannot be blank");
+        }
+        return new AccessKey(hash, newName.strip(), requestsPerMinute, tokensPerMinute, budget);
+    }
+
+    /** A copy limited to {@code requests} and {@code tokens} per minute; 0 for no limit. */
+    public AccessKey withLimits(int requests, long tokens) {
+        if (requests < 0 || tokens < 0) {
+            throw new IllegalArgumentException("limits cannot be negative");
+        }
+        return new AccessKey(hash, name, requests, tokens, budget);
+    }
+
+    /** A copy with a spending limit. */
+    public AccessKey withBudget(BudgetLimit newBudget) {
+        return new AccessKey(hash, name, requestsPerMinute, tokensPerMinute, Objects.requireNonNull(newBudget, "newBudget"));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Requests per minute; 0 for no limit. */
+    public int requestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    /** Tokens (input plus output) per minute; 0 for no limit. */
+    public long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    public Optional<BudgetLimit> budget() {
+        return Optional.ofNullable(budget);
     }
 
     /** Whether {@code presented} is this key. */
@@ -39,6 +97,6 @@ public final class AccessKey {
 
     @Override
     public String toString() {
-        return "AccessKey[****]";
+        return "AccessKey[" + name + ", ****]";
     }
 }

@@ -17,20 +17,28 @@ final class AccessKeys {
         return !keys.isEmpty();
     }
 
+    List<AccessKey> all() {
+        return keys;
+    }
+
     /** Whether the request may pass: no keys are configured, or the header carries one of them. */
     boolean allows(String authorization) {
-        if (keys.isEmpty()) {
-            return true;
-        }
-        if (authorization == null || authorization.length() <= BEARER.length()
+        return !required() || match(authorization) != null;
+    }
+
+    /** The configured key the header carries, or null (also when no keys are configured). */
+    AccessKey match(String authorization) {
+        if (keys.isEmpty() || authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
+            return null;
         }
         byte[] presented = AccessKey.sha256(authorization.substring(BEARER.length()).strip());
-        boolean ok = false;
+        AccessKey found = null;
         for (AccessKey k : keys) {
-            ok |= k.matches(presented); // no early exit: every key is compared
+            if (k.matches(presented) && found == null) { // no early exit: every key is compared
+                found = k;
+            }
         }
-        return ok;
+        return found;
     }
 }

@@ -7,11 +7,14 @@ import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.openai.OpenAiServerCodec;
 import dev.switchboard.openai.OpenAiServerCodec.ChunkHeader;
+import dev.switchboard.runtime.LimitPolicy;
+import dev.switchboard.runtime.TokenEstimate;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +32,8 @@ final class ChatCall {
     static final String PROVIDER_HEADER = "x-switchboard-provider";
     static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
     static final String OVERHEAD_HEADER = "x-switchboard-overhead-ms";
+    /** What the answer cost in US dollars, or {@code unknown}; on non-streamed answers (a stream's is in /v1/usage). */
+    static final String COST_HEADER = "x-switchboard-cost-usd";
 
     private final GatewayServer server;
     private final Exchange exchange;
@@ -59,11 +64,29 @@ final class ChatCall {
         exchange.label = target.label();
         ChatRequest request = target.model() == null ? call.request()
                 : call.request().toBuilder().model(target.model()).build();
-        if (call.stream()) {
-            stream(call, target, request);
-        } else {
-            complete(call, target, request);
+        KeyAccount.Ticket ticket;
+        try {
+            ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
+        } catch (KeyAccount.Refused r) {
+            exchange.reply(r.reply(), false);
+            return;
         }
+        try {
+            if (call.stream()) {
+                stream(call, target, request, ticket);
+            } else {
+                complete(call, target, request, ticket);
+            }
+        } finally {
+            if (ticket != null) {
+                ticket.close();
+            }
+        }
+    }
+
+    /** The key's admission: null when the gateway has no keys (nothing to limit or attribute). */
+    static KeyAccount.Ticket admit(KeyAccount account, long estimatedTokens) throws KeyAccount.Refused {
+        return account == null ? null : account.admit(estimatedTokens);
     }
 
     /** The body as JSON, or null after answering 400. */
@@ -85,7 +108,8 @@ final class ChatCall {
         }
     }
 
-    private void complete(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request) {
+    private void complete(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
+                          KeyAccount.Ticket ticket) {
         ChatResponse response;
         long t0 = System.nanoTime();
         try {
@@ -98,16 +122,21 @@ final class ChatCall {
             upstreamNanos = System.nanoTime() - t0;
         }
         exchange.provider = response.provider();
+        if (ticket != null) {
+            ticket.used(response.usage());
+        }
         String id = response.id().isEmpty() ? newId() : response.id();
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
-        exchange.reply(200, Exchange.JSON, body, false, headers(response.provider(), response.attempts()));
+        exchange.reply(200, Exchange.JSON, body, false, withCost(headers(response.provider(), response.attempts()),
+                response.cost()));
         server.metrics().usage(target.label(), response.provider(), response.usage());
+        server.metrics().cost(target.label(), response.provider(), response.cost());
         server.metrics().attempts(target.label(), response.attempts());
     }
 
-    private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request)
-            throws Outbox.ClientGone {
+    private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
+                        KeyAccount.Ticket ticket) throws Outbox.ClientGone {
         ChatStream stream;
         long t0 = System.nanoTime();
         try {
@@ -186,6 +215,14 @@ final class ChatCall {
         } finally {
             server.metrics().streamClosed();
             server.metrics().usage(target.label(), stream.provider(), usage);
+            // The stream's own cost went to the ledger when it ended; price its usage again for the metrics.
+            if (!usage.equals(Usage.NONE)) {
+                server.metrics().cost(target.label(), stream.provider(),
+                        server.switchboard().pricing().cost(stream.provider(), model, request.model().orElse(null), usage));
+            }
+            if (ticket != null) {
+                ticket.used(usage);
+            }
             server.metrics().attempts(target.label(), stream.attempts());
         }
     }
@@ -208,6 +245,14 @@ final class ChatCall {
                 new BasicHeader(PROVIDER_HEADER, provider),
                 new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tries(attempts))),
                 new BasicHeader(OVERHEAD_HEADER, millis(overhead))};
+    }
+
+    /** {@code headers} and the cost header. */
+    static Header[] withCost(Header[] headers, Cost cost) {
+        Header[] all = java.util.Arrays.copyOf(headers, headers.length + 1);
+        all[headers.length] = new BasicHeader(COST_HEADER, cost.usd().map(java.math.BigDecimal::toPlainString)
+                .orElse("unknown"));
+        return all;
     }
 
     /** Tries made: the trail without the targets skipped untried (cooling down, lacking a capability). */

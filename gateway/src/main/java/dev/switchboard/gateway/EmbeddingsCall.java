@@ -5,6 +5,7 @@ import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.runtime.TokenEstimate;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
@@ -38,6 +39,24 @@ final class EmbeddingsCall {
         }
         exchange.label = target.label();
         EmbeddingRequest request = target.model() == null ? call.request() : call.request().withModel(target.model());
+        KeyAccount.Ticket ticket;
+        try {
+            ticket = ChatCall.admit(server.account(exchange.key), TokenEstimate.of(request));
+        } catch (KeyAccount.Refused r) {
+            exchange.reply(r.reply(), false);
+            return;
+        }
+        try {
+            embed(call, target, request, ticket);
+        } finally {
+            if (ticket != null) {
+                ticket.close();
+            }
+        }
+    }
+
+    private void embed(OpenAiServerCodec.EmbeddingCall call, ModelResolver.Resolved target, EmbeddingRequest request,
+                       KeyAccount.Ticket ticket) {
         long t0 = System.nanoTime();
         EmbeddingResponse response;
         try {
@@ -51,16 +70,20 @@ final class EmbeddingsCall {
             }
             return;
         }
+        if (ticket != null) {
+            ticket.used(response.usage());
+        }
         long upstream = System.nanoTime() - t0;
         exchange.provider = response.provider();
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeEmbeddings(g, response, model, call.base64()));
         long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstream);
-        exchange.reply(200, Exchange.JSON, body, false, new Header[] {
+        exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(new Header[] {
                 new BasicHeader(ChatCall.PROVIDER_HEADER, response.provider()),
                 new BasicHeader(ChatCall.ATTEMPTS_HEADER, Integer.toString(ChatCall.tries(response.attempts()))),
-                new BasicHeader(ChatCall.OVERHEAD_HEADER, ChatCall.millis(overhead))});
+                new BasicHeader(ChatCall.OVERHEAD_HEADER, ChatCall.millis(overhead))}, response.cost()));
         server.metrics().usage(target.label(), response.provider(), response.usage());
+        server.metrics().cost(target.label(), response.provider(), response.cost());
         server.metrics().attempts(target.label(), response.attempts());
     }
 }

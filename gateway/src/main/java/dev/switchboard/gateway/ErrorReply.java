@@ -4,6 +4,7 @@ import dev.switchboard.api.AllTargetsFailedException;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.runtime.BudgetExceededException;
 import dev.switchboard.runtime.RequestRejectedException;
 import java.time.Duration;
 import java.util.Locale;
@@ -53,6 +54,24 @@ record ErrorReply(int status, String type, String code, String param, String mes
                 + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage())), null, "internal");
     }
 
+    /** A key over its own requests or tokens per minute: nothing was sent upstream. */
+    static ErrorReply keyRateLimited(String key, String reason, Duration retryAfter) {
+        return new ErrorReply(429, "rate_limit_error", "rate_limit_exceeded", null, "Rate limit reached for key '" + key
+                + "' on this gateway: " + reason + ". Retry after the time in the retry-after header.", retryAfter,
+                "rate_limit");
+    }
+
+    /** A key's or a route's budget is spent for its period: 429 with code {@value BudgetExceededException#CODE}. */
+    static ErrorReply budgetExceeded(BudgetExceededException e) {
+        return new ErrorReply(429, "insufficient_quota", BudgetExceededException.CODE, null, oneLine(e.getMessage()),
+                e.retryAfter().orElse(null), "budget_exceeded");
+    }
+
+    /** Whether a client should not retry this answer on its own (a spent budget does not come back by retrying). */
+    boolean noRetry() {
+        return BudgetExceededException.CODE.equals(code);
+    }
+
     static ErrorReply of(OpenAiServerCodec.InvalidRequest e) {
         return invalidRequest(e.param(), e.getMessage());
     }
@@ -64,6 +83,9 @@ record ErrorReply(int status, String type, String code, String param, String mes
      */
     static ErrorReply of(LlmException e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT);
+        if (e instanceof BudgetExceededException b) {
+            return budgetExceeded(b);
+        }
         if (e instanceof RequestRejectedException || !e.kind().isFallbackWorthy()) {
             return new ErrorReply(400, "invalid_request_error", e.code().orElse(null), null, oneLine(e.getMessage()),
                     null, kind);

@@ -14,6 +14,7 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.impl.BasicEntityDetails;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -33,7 +34,7 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** What a request asks for. */
     enum Endpoint {
         CHAT("chat"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
-        METRICS("metrics"), OTHER("other");
+        METRICS("metrics"), USAGE("usage"), OTHER("other");
 
         final String label;
 
@@ -67,6 +68,8 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     // Written by the worker, read when the exchange is recorded.
     volatile String label = "-";
+    /** The access key the request carried; null when the gateway has none. Written on the reactor thread. */
+    volatile AccessKey key;
     volatile String provider = "-";
     volatile int status;
 
@@ -100,14 +103,18 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.unavailable("The gateway is shutting down; retry on another instance."), true);
             return;
         }
-        if (endpoint != Endpoint.HEALTH && !server.keys().allows(header(HttpHeaders.AUTHORIZATION))) {
-            reply(ErrorReply.unauthorized(header(HttpHeaders.AUTHORIZATION) != null), entityDetails != null);
-            return;
+        if (endpoint != Endpoint.HEALTH && server.keys().required()) {
+            key = server.keys().match(header(HttpHeaders.AUTHORIZATION));
+            if (key == null) {
+                reply(ErrorReply.unauthorized(header(HttpHeaders.AUTHORIZATION) != null), entityDetails != null);
+                return;
+            }
         }
         boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.EMBEDDINGS;
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
-                    + " POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, /health, /ready, /metrics."),
+                    + " POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/usage, /health, /ready,"
+                    + " /metrics."),
                     entityDetails != null);
             return;
         }
@@ -149,6 +156,9 @@ final class Exchange implements AsyncServerExchangeHandler {
                 return Endpoint.READY;
             case "/metrics":
                 return Endpoint.METRICS;
+            case "/v1/usage":
+            case "/usage":
+                return Endpoint.USAGE;
             default:
                 return Endpoint.OTHER;
         }
@@ -260,17 +270,20 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** A whole JSON error answer. */
     void reply(ErrorReply e, boolean close) {
+        List<Header> headers = new java.util.ArrayList<>(2);
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            reply(e.status(), JSON, e.body(), close, new Header[] {
-                    new org.apache.hc.core5.http.message.BasicHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds))});
-        } else {
-            reply(e.status(), JSON, e.body(), close, NO_HEADERS);
+            headers.add(new BasicHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
         }
+        if (e.noRetry()) {
+            headers.add(new BasicHeader(SHOULD_RETRY, "false")); // OpenAI's SDKs then do not retry on their own
+        }
+        reply(e.status(), JSON, e.body(), close, headers.toArray(NO_HEADERS));
         server.metrics().error(endpoint.label, label, e.kind());
     }
 
     static final Header[] NO_HEADERS = new Header[0];
+    static final String SHOULD_RETRY = "x-should-retry";
 
     /** A whole answer. */
     void reply(int code, ContentType type, byte[] bytes, boolean close, Header[] headers) {

@@ -18,9 +18,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Endpoints: {@code POST /v1/chat/completions} (plain and SSE streaming), {@code POST /v1/embeddings},
- * {@code GET /v1/models}, {@code GET /health}, {@code GET /ready}, {@code GET /metrics}. A request's {@code model}
- * names a route, a provider (its default model) or {@code provider/model}. Answers carry
- * {@code x-switchboard-provider}, {@code x-switchboard-attempts} and {@code x-switchboard-overhead-ms}.
+ * {@code GET /v1/models}, {@code GET /v1/usage} (requests, tokens and cost per provider, model, route and key, and the
+ * budgets), {@code GET /health}, {@code GET /ready}, {@code GET /metrics}. A request's {@code model} names a route, a
+ * provider (its default model) or {@code provider/model}. Answers carry {@code x-switchboard-provider},
+ * {@code x-switchboard-attempts} and {@code x-switchboard-overhead-ms}; non-streamed ones also
+ * {@code x-switchboard-cost-usd}. An access key may carry its own limits and budget: over a limit the gateway answers
+ * 429 with {@code retry-after}, over its budget 429 with code {@code budget_exceeded}, before anything is sent.
  *
  * <p>The gateway does not own the {@code Switchboard}: close the gateway first, then the Switchboard. Thread-safe.
  */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
@@ -69,27 +70,101 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
     }
 
     /**
-     * Each entry of {@code keys} is a key string. (An entry may later also be an object carrying the key and its own
-     * limits; {@link AccessKey} is the place for them.)
+     * Each entry of {@code keys} is a key string, or a block {@code { key, name, requests-per-minute,
+     * tokens-per-minute, budget { amount, period } }} giving the key a name (its usage is reported under it) and its
+     * own limits and budget. Names must be unique.
      */
     private static List<AccessKey> keys(Config c) {
         ConfigList list = c.getList("keys");
         List<AccessKey> keys = new ArrayList<>(list.size());
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             ConfigValue v = list.get(i);
-            String where = PATH + ".keys[" + i + "]" + (v.origin().lineNumber() > 0
-                    ? " (" + v.origin().description() + ")" : "");
-            if (v.valueType() != ConfigValueType.STRING) {
-                throw new IllegalArgumentException(where + " must be a key string, not " + v.valueType().name()
-                        .toLowerCase(java.util.Locale.ROOT));
+            String where = PATH + ".keys[" + i + "]";
+            String at = v.origin().lineNumber() > 0 ? " (" + v.origin().description() + ")" : "";
+            AccessKey key;
+            try {
+                if (v.valueType() == ConfigValueType.OBJECT) {
+                    key = keyBlock(((ConfigObject) v).toConfig(), where);
+                } else if (v.valueType() == ConfigValueType.STRING) {
+                    key = AccessKey.of(requireKey((String) v.unwrapped(), where));
+                } else {
+                    throw new IllegalArgumentException(where + " must be a key string or a block { key = ..., name ="
+                            + " ... }, not " + v.valueType().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                if (!names.add(key.name())) {
+                    throw new IllegalArgumentException(where + " is named '" + key.name() + "' like an earlier key;"
+                            + " give each key its own name");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + at, e);
             }
-            String key = ((String) v.unwrapped()).strip();
-            if (key.isEmpty()) {
-                throw new IllegalArgumentException(where + " is empty; remove it or set the variable it reads");
-            }
-            keys.add(AccessKey.of(key));
+            keys.add(key);
         }
         return keys;
+    }
+
+    private static final java.util.Set<String> KEY_FIELDS =
+            java.util.Set.of("key", "name", "requests-per-minute", "tokens-per-minute", "budget");
+
+    private static AccessKey keyBlock(Config k, String where) {
+        for (String field : k.root().keySet()) {
+            if (!KEY_FIELDS.contains(field)) {
+                throw new IllegalArgumentException(where + "." + field + " is not a key setting; known: "
+                        + String.join(", ", new java.util.TreeSet<>(KEY_FIELDS)));
+            }
+        }
+        if (!k.hasPath("key")) {
+            throw new IllegalArgumentException(where + ".key is missing; set it, e.g. key = ${?TEAM_A_KEY}, and make"
+                    + " sure the variable it reads is set");
+        }
+        AccessKey key = AccessKey.of(requireKey(k.getString("key"), where + ".key"));
+        if (k.hasPath("name")) {
+            String name = k.getString("name").strip();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(where + ".name is empty; name the key, e.g. name = \"team-a\"");
+            }
+            key = key.withName(name);
+        }
+        int requests = k.hasPath("requests-per-minute") ? atLeastOne(k.getInt("requests-per-minute"),
+                where + ".requests-per-minute") : 0;
+        long tokens = k.hasPath("tokens-per-minute") ? atLeastOne(k.getLong("tokens-per-minute"),
+                where + ".tokens-per-minute") : 0;
+        key = key.withLimits(requests, tokens);
+        if (k.hasPath("budget")) {
+            Config b = k.getConfig("budget");
+            if (!b.hasPath("amount") || !b.hasPath("period")) {
+                throw new IllegalArgumentException(where + ".budget needs amount and period, e.g."
+                        + " budget { amount = 5.00, period = 1d }");
+            }
+            java.math.BigDecimal amount;
+            try {
+                amount = new java.math.BigDecimal(b.getValue("amount").unwrapped().toString().strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ".budget.amount is not a number; write e.g. 5.00");
+            }
+            try {
+                key = key.withBudget(new dev.switchboard.runtime.BudgetLimit(amount, b.getDuration("period")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ".budget: " + e.getMessage(), e);
+            }
+        }
+        return key;
+    }
+
+    private static String requireKey(String raw, String where) {
+        String key = raw.strip();
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException(where + " is empty; remove it or set the variable it reads");
+        }
+        return key;
+    }
+
+    private static <N extends Number> N atLeastOne(N n, String where) {
+        if (n.longValue() < 1) {
+            throw new IllegalArgumentException(where + " must be at least 1, was " + n);
+        }
+        return n;
     }
 
     /** Whether {@link #host()} is a loopback address (this machine only). */

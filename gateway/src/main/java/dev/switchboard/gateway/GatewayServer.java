@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,7 @@ final class GatewayServer {
     private final Switchboard switchboard;
     private final GatewayConfig config;
     private final AccessKeys keys;
+    private final Map<AccessKey, KeyAccount> accounts;
     private final ModelResolver resolver;
     private final Metrics metrics = new Metrics();
     private final InfoEndpoints info;
@@ -56,6 +58,11 @@ final class GatewayServer {
         this.switchboard = switchboard;
         this.config = config;
         this.keys = new AccessKeys(config.keys());
+        Map<AccessKey, KeyAccount> byKey = new IdentityHashMap<>();
+        for (AccessKey k : config.keys()) {
+            byKey.put(k, new KeyAccount(k, switchboard));
+        }
+        this.accounts = Collections.unmodifiableMap(byKey);
         this.resolver = new ModelResolver(switchboard);
         this.info = new InfoEndpoints(this);
         this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
@@ -100,6 +107,9 @@ final class GatewayServer {
     Switchboard switchboard() { return switchboard; }
     GatewayConfig config() { return config; }
     AccessKeys keys() { return keys; }
+    /** The account of a key the request carried; null for none (no keys configured). */
+    KeyAccount account(AccessKey key) { return key == null ? null : accounts.get(key); }
+    java.util.Collection<KeyAccount> accounts() { return accounts.values(); }
     ModelResolver resolver() { return resolver; }
     Metrics metrics() { return metrics; }
     InfoEndpoints info() { return info; }

@@ -2,9 +2,12 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.openai.OpenAiServerCodec;
+import dev.switchboard.runtime.Budget;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.TargetState;
+import dev.switchboard.runtime.UsageSnapshot;
+import dev.switchboard.runtime.UsageTotals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -13,7 +16,8 @@ import org.apache.hc.core5.http.ContentType;
 /**
  * The cheap endpoints, answered on the reactor thread: {@code GET /health} (the process is up), {@code GET /ready}
  * (each provider ok, cooling down or missing its key, and each route's targets), {@code GET /metrics} (Prometheus
- * text) and {@code GET /v1/models} (the configured routes, providers and default models; no provider is asked).
+ * text), {@code GET /v1/models} (the configured routes, providers and default models; no provider is asked) and
+ * {@code GET /v1/usage} (requests, tokens and cost from the Switchboard's ledger, and the budgets).
  */
 final class InfoEndpoints {
 
@@ -36,6 +40,7 @@ final class InfoEndpoints {
                     server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
                     Exchange.NO_HEADERS);
             case READY -> ready(exchange);
+            case USAGE -> exchange.reply(200, Exchange.JSON, usage(), false, Exchange.NO_HEADERS);
             default -> throw new IllegalArgumentException(endpoint.name());
         }
     }
@@ -85,6 +90,82 @@ final class InfoEndpoints {
             g.writeEndObject();
         });
         exchange.reply(ready[0] ? 200 : 503, Exchange.JSON, body, false, Exchange.NO_HEADERS);
+    }
+
+    /**
+     * {@code GET /v1/usage}: the Switchboard's ledger since it started, as totals overall and per provider, per
+     * {@code provider/model}, per route and per access key, and the state of every budget (routes' and keys').
+     * Money is a plain decimal number of US dollars; {@code unpriced_requests} counts answers whose cost is unknown.
+     */
+    private byte[] usage() {
+        UsageSnapshot u = server.switchboard().ledger().snapshot();
+        return JsonBodies.json(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "usage");
+            g.writeFieldName("total");
+            writeTotals(g, u.total());
+            writeGroup(g, "providers", u.providers());
+            writeGroup(g, "models", u.models());
+            writeGroup(g, "routes", u.routes());
+            writeGroup(g, "keys", u.keys());
+            g.writeObjectFieldStart("budgets");
+            g.writeObjectFieldStart("routes");
+            for (String name : server.switchboard().routeNames()) {
+                java.util.Optional<Budget> b = server.switchboard().route(name).budget();
+                if (b.isPresent()) {
+                    writeBudget(g, name, b.get());
+                }
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("keys");
+            for (KeyAccount a : server.accounts()) {
+                if (a.budget() != null) {
+                    writeBudget(g, a.name(), a.budget());
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeGroup(JsonGenerator g, String field, Map<String, UsageTotals> group) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, UsageTotals> e : group.entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeTotals(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeTotals(JsonGenerator g, UsageTotals t) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("requests", t.requests());
+        g.writeNumberField("input_tokens", t.inputTokens());
+        g.writeNumberField("cached_input_tokens", t.cachedInputTokens());
+        g.writeNumberField("output_tokens", t.outputTokens());
+        g.writeNumberField("total_tokens", t.totalTokens());
+        g.writeFieldName("cost_usd");
+        g.writeNumber(plain(t.costUsd()));
+        g.writeNumberField("unpriced_requests", t.unpricedRequests());
+        g.writeEndObject();
+    }
+
+    private static void writeBudget(JsonGenerator g, String name, Budget b) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeFieldName("amount_usd");
+        g.writeNumber(plain(b.limit().amount()));
+        g.writeStringField("period", b.limit().period().toString());
+        g.writeFieldName("spent_usd");
+        g.writeNumber(plain(b.spent()));
+        g.writeStringField("resets_at", b.resetsAt().toString());
+        g.writeBooleanField("exceeded", b.exceeded());
+        g.writeEndObject();
+    }
+
+    /** A plain decimal (never 3.4E-4), as JSON number text. */
+    private static String plain(java.math.BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
     }
 
     private static void writeTarget(JsonGenerator g, TargetState t, String state) throws IOException {

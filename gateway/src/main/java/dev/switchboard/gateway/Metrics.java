@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.api.Attempt;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
@@ -9,13 +10,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * The gateway's counters in Prometheus' text exposition format (version 0.0.4), written by hand: requests, errors
- * by kind, a latency histogram, tokens, retries, fallbacks, mid-stream resumptions, cooldown skips, and the
- * cooldown state of every target, each per route and provider. Updates are lock-free ({@link LongAdder}s in
+ * by kind, a latency histogram, tokens, cost, retries, fallbacks, mid-stream resumptions, cooldown and rate-limit
+ * skips, and the cooldown state of every target, each per route and provider. Updates are lock-free ({@link LongAdder}s in
  * concurrent maps keyed by the label values); a scrape reads a consistent-enough snapshot. Thread-safe.
  */
 final class Metrics {
@@ -30,6 +32,8 @@ final class Metrics {
     private final ConcurrentHashMap<String, LongAdder> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> resumptions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> cooldownSkips = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> rateLimitSkips = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DoubleAdder> cost = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong openStreams = new AtomicLong();
@@ -95,6 +99,12 @@ final class Metrics {
         }
     }
 
+    /** The known cost of an answer; unknown costs add nothing here (GET /v1/usage counts them as unpriced). */
+    void cost(String route, String provider, Cost c) {
+        c.usd().ifPresent(usd -> cost.computeIfAbsent(labels("route", route, "provider", provider), k -> new DoubleAdder())
+                .add(usd.doubleValue()));
+    }
+
     /**
      * Reads a trail: a try of the provider just tried again is a retry; a failed try followed by another provider is
      * a fallback (a mid-stream failure followed by another provider, a resumption); a skip is a cooldown skip.
@@ -105,6 +115,9 @@ final class Metrics {
             boolean skip = !a.succeeded() && a.error() != null && a.error().startsWith("skipped: cooling down");
             if (skip) {
                 add(cooldownSkips, labels("route", route, "provider", a.provider()));
+            }
+            if (!a.succeeded() && a.error() != null && a.error().startsWith("skipped: local rate limit")) {
+                add(rateLimitSkips, labels("route", route, "provider", a.provider()));
             }
             if (previous != null && !previous.succeeded()) {
                 boolean midStream = previous.error() != null && previous.error().startsWith("mid-stream: ");
@@ -166,6 +179,14 @@ final class Metrics {
         counter(out, "switchboard_gateway_fallbacks_total", "Moves from a failed provider to the next target.", fallbacks);
         counter(out, "switchboard_gateway_stream_resumptions_total", "Streams continued by another target after a mid-stream failure.", resumptions);
         counter(out, "switchboard_gateway_cooldown_skips_total", "Targets skipped because they were cooling down.", cooldownSkips);
+        counter(out, "switchboard_gateway_rate_limit_skips_total", "Targets skipped without sending because their"
+                + " provider's rate limit (configured, or reported by the provider) had no room.", rateLimitSkips);
+        out.append("# HELP switchboard_gateway_cost_usd_total Known cost of the answers, in US dollars, by route and provider.\n");
+        out.append("# TYPE switchboard_gateway_cost_usd_total counter\n");
+        for (Map.Entry<String, DoubleAdder> e : new TreeMap<>(cost).entrySet()) {
+            out.append("switchboard_gateway_cost_usd_total{").append(e.getKey()).append("} ").append(e.getValue().sum())
+                    .append('\n');
+        }
         out.append("# HELP switchboard_gateway_request_duration_seconds Time the gateway spent on a request (streams: until the end).\n");
         out.append("# TYPE switchboard_gateway_request_duration_seconds histogram\n");
         for (Map.Entry<String, Histogram> e : new TreeMap<>(latency).entrySet()) {

@@ -45,6 +45,11 @@ final class GatewayHarness implements AutoCloseable {
      * in it stands for the stub server's root URL.
      */
     static GatewayHarness start(String extra) {
+        return start(extra, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(String)}, with the Switchboard (its limiters, budgets and ledger) on {@code clock}. */
+    static GatewayHarness start(String extra, java.time.Clock clock) {
         WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .containerThreads(64));
         upstream.start();
@@ -66,7 +71,7 @@ final class GatewayHarness implements AutoCloseable {
                 "}");
         Switchboard sb = null;
         try {
-            sb = Switchboard.builder().config(hocon).env(Map.of()).build();
+            sb = Switchboard.builder().config(hocon).env(Map.of()).clock(clock).build();
             Gateway gateway = Gateway.start(sb);
             return new GatewayHarness(upstream, sb, gateway);
         } catch (RuntimeException e) {

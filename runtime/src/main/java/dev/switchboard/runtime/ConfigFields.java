@@ -140,6 +140,74 @@ final class ConfigFields {
         return Optional.of(n);
     }
 
+    /** A whole number (up to 2^63 - 1) of at least {@code min}. */
+    Optional<Long> longInteger(String key, long min) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        long n;
+        try {
+            n = block.getLong(key);
+        } catch (ConfigException e) {
+            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' is not a whole number");
+            return Optional.empty();
+        }
+        if (n < min) {
+            problems.add(v.get().origin(), path(key), "must be at least " + min + ", was " + n);
+            return Optional.empty();
+        }
+        return Optional.of(n);
+    }
+
+    /**
+     * An exact decimal (money), written as a number or a string: {@code 0.15} or {@code "0.15"}; at least zero, and
+     * above zero unless {@code allowZero}.
+     */
+    Optional<java.math.BigDecimal> decimal(String key, boolean allowZero) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigValueType t = v.get().valueType();
+        java.math.BigDecimal d = null;
+        if (t == ConfigValueType.NUMBER || t == ConfigValueType.STRING) {
+            try {
+                // A number's text as written (0.15, not the double nearest to it), so money stays exact.
+                String text = t == ConfigValueType.NUMBER ? v.get().render(com.typesafe.config.ConfigRenderOptions.concise()) : String.valueOf(v.get().unwrapped()).strip();
+                d = new java.math.BigDecimal(text);
+            } catch (NumberFormatException e) {
+                d = null;
+            }
+        }
+        if (d == null) {
+            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' is not a number; write e.g. 0.15");
+            return Optional.empty();
+        }
+        if (d.signum() < 0 || (!allowZero && d.signum() == 0)) {
+            problems.add(v.get().origin(), path(key), "must be " + (allowZero ? "zero or more" : "more than zero")
+                    + ", was " + d.toPlainString());
+            return Optional.empty();
+        }
+        return Optional.of(d);
+    }
+
+    /**
+     * Records every key of the block {@code key} that is not one of {@code known}, each as unknown; returns whether
+     * there were none.
+     */
+    boolean onlyKnownKeys(java.util.Set<String> known, String hint) {
+        boolean ok = true;
+        for (java.util.Map.Entry<String, ConfigValue> e : block.root().entrySet()) {
+            if (!known.contains(e.getKey())) {
+                problems.add(e.getValue().origin(), path(join(e.getKey())), "unknown key; known keys: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + (hint == null ? "" : "; " + hint));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
     /** A number of at least {@code min}. */
     Optional<Double> number(String key, double min) {
         Optional<ConfigValue> v = value(key);

@@ -22,7 +22,9 @@ import java.util.function.Function;
 /**
  * The one call pipeline of a route, shared by chat, stream and embeddings: targets in order, skipping those that
  * cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
- * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail.
+ * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
+ * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
+ * chain moves straight on, and the trail records a {@code RATE_LIMIT} that says no request was sent.
  *
  * <p>Thread-safe: per-call state lives on the stack; the cooldowns are shared and synchronised.
  */
@@ -139,7 +141,7 @@ final class FallbackChain {
                     throw new RequestRejectedException(failure, trail);
                 }
                 boolean opened = false;
-                if (saysNothingAboutHealth(failure.kind())) {
+                if (saysNothingAboutHealth(failure.kind()) || failure instanceof LocalRateLimitException) {
                     breaker.released(permit);
                 } else {
                     opened = breaker.failed(permit, failure.kind());
@@ -288,7 +290,9 @@ final class FallbackChain {
                     + " after " + s.consecutiveFailures() + " consecutive failures");
         }
         if (next != null) {
-            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " failed (" + failure.kind() + ": "
+            // A local rate limit is routine (that is what it is for): not worth a line per request at INFO.
+            Level level = failure instanceof LocalRateLimitException ? Level.DEBUG : Level.INFO;
+            LOG.log(level, () -> "route " + route + ": " + target.label() + " failed (" + failure.kind() + ": "
                     + Failures.describe(failure) + "); falling back to " + next.label());
         }
     }

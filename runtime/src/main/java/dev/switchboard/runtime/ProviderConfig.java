@@ -11,12 +11,15 @@ import java.util.Objects;
  * @param settings   the settings read from the block over the type's defaults
  * @param origin     where the block is written, for problems the factory reports
  * @param keyMissing whether the type expects a key ({@code api-key-env} is set) but none was found
+ * @param limits     the block's {@code limits} (none when not set)
  */
-record ProviderConfig(DiscoveredType type, ProviderSettings settings, ConfigOrigin origin, boolean keyMissing) {
+record ProviderConfig(DiscoveredType type, ProviderSettings settings, ConfigOrigin origin, boolean keyMissing,
+                      LimitPolicy limits) {
 
     ProviderConfig {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(limits, "limits");
     }
 
     String name() {

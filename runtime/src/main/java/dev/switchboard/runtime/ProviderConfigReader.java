@@ -24,6 +24,9 @@ import java.util.TreeSet;
  */
 final class ProviderConfigReader {
 
+    private static final Set<String> LIMIT_KEYS =
+            Set.of("requests-per-minute", "tokens-per-minute", "max-wait", "default-output-tokens");
+
     private final ConfigFields root;
     private final ProviderRegistry registry;
     private final Map<String, String> env;
@@ -92,6 +95,7 @@ final class ProviderConfigReader {
         Optional<String> embeddingModel = fields.nonBlankString("embedding-model");
         Timeouts timeouts = timeouts(fields);
         Map<String, String> headers = headers(fields);
+        LimitPolicy limits = fields.block("limits").map(ProviderConfigReader::limits).orElse(LimitPolicy.NONE);
         if (problems.count() > before) {
             return Optional.empty();
         }
@@ -99,7 +103,8 @@ final class ProviderConfigReader {
         Optional<String> key = configuredKey.or(() -> keyEnv.map(env::get).filter(v -> !v.isBlank()));
         ProviderSettings settings = new ProviderSettings(name, type.get().type(), baseUrl, key.map(Secret::of),
                 keyEnv, model, embeddingModel, timeouts, headers, effective);
-        return Optional.of(new ProviderConfig(type.get(), settings, block.origin(), key.isEmpty() && keyEnv.isPresent()));
+        return Optional.of(new ProviderConfig(type.get(), settings, block.origin(), key.isEmpty() && keyEnv.isPresent(),
+                limits));
     }
 
     /** The block's {@code type}, or its name when that is an installed type. */
@@ -154,6 +159,16 @@ final class ProviderConfigReader {
         Duration idle = t.get().duration("idle", false).orElse(d.idle());
         Duration total = t.get().duration("total", false).orElse(d.total());
         return new Timeouts(connect, firstByte, idle, total);
+    }
+
+    /** {@code limits { requests-per-minute, tokens-per-minute, max-wait, default-output-tokens }}. */
+    private static LimitPolicy limits(ConfigFields limits) {
+        limits.onlyKnownKeys(LIMIT_KEYS, null);
+        int requests = limits.integer("requests-per-minute", 1).orElse(0);
+        long tokens = limits.longInteger("tokens-per-minute", 1).orElse(0L);
+        Duration maxWait = limits.duration("max-wait", true).orElse(Duration.ZERO);
+        int output = limits.integer("default-output-tokens", 1).orElse(LimitPolicy.DEFAULT_OUTPUT_TOKENS);
+        return new LimitPolicy(requests, tokens, maxWait, output);
     }
 
     private Map<String, String> headers(ConfigFields fields) {

@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -55,6 +56,12 @@ import java.util.function.DoubleSupplier;
  *       content event, so a failure before any content still falls back. A failure after content was delivered
  *       counts towards the target's cooldown and, by {@link StreamFailover}, either reaches the caller or is resumed
  *       by the targets after it, which continue the same answer in the same stream.</li>
+ *   <li><b>Rate limits.</b> A target whose provider is a {@link MeteredProvider} with no room in its
+ *       {@link RateLimiter} (after waiting up to its {@code max-wait}) is given up without sending anything: the trail
+ *       records a {@code RATE_LIMIT} saying no request was sent, and the route moves on; it is no failure of the
+ *       target's health.</li>
+ *   <li><b>Budget.</b> A route with a {@link Budget} refuses calls once it is spent for the period
+ *       ({@link BudgetExceededException}, {@code QUOTA}). Usage is recorded under the route's name.</li>
  * </ul>
  *
  * <p>Immutable once built and thread-safe: one manager serves concurrent calls; the cooldown state is shared by
@@ -86,6 +93,7 @@ public final class ProviderManager implements LlmProvider {
     private final Map<Target, CircuitBreaker> breakers;
     private final FallbackChain chain;
     private final StreamFailover failover;
+    private final Budget budget;
 
     private ProviderManager(Builder b) {
         this.name = b.name;
@@ -96,6 +104,7 @@ public final class ProviderManager implements LlmProvider {
         this.sleeper = b.sleeper;
         this.random = b.random;
         this.failover = b.failover;
+        this.budget = b.budget;
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
         for (Target t : targets) {
@@ -134,6 +143,7 @@ public final class ProviderManager implements LlmProvider {
         }
         Builder b = new Builder().name(name).retry(retry).cooldown(cooldown).clock(clock).sleeper(sleeper).random(random)
                 .streamFailover(failover);
+        b.budget = budget; // the same route, the same spending
         Set<Target> added = new LinkedHashSet<>();
         for (Target t : targets) {
             Target overridden = new Target(t.provider(), model);
@@ -181,11 +191,26 @@ public final class ProviderManager implements LlmProvider {
         return all;
     }
 
+    /** The route's budget, if it has one. */
+    public Optional<Budget> budget() {
+        return Optional.ofNullable(budget);
+    }
+
+    /**
+     * {@inheritDoc} The answer carries the answering target's cost when that provider is metered (a
+     * {@code Switchboard}'s are).
+     *
+     * @throws BudgetExceededException when the route's budget is spent for the current period; nothing is sent
+     */
     @Override
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        FallbackChain.Outcome<ChatResponse> o = chain.run(new FallbackChain.Operation<>(
-                "chat", request.model().orElse(null), null, t -> t.provider().chat(forTarget(request, t))));
+        checkBudget();
+        FallbackChain.Outcome<ChatResponse> o;
+        try (UsageScope s = UsageScope.route(name)) {
+            o = chain.run(new FallbackChain.Operation<>(
+                    "chat", request.model().orElse(null), null, t -> t.provider().chat(forTarget(request, t))));
+        }
         return o.value().withAttempts(o.attempts());
     }
 
@@ -197,8 +222,12 @@ public final class ProviderManager implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
+        checkBudget();
         FallbackChain.Operation<OpenedStream> op = streamOperation(request);
-        FallbackChain.Outcome<OpenedStream> o = chain.run(op);
+        FallbackChain.Outcome<OpenedStream> o;
+        try (UsageScope s = UsageScope.route(name)) {
+            o = chain.run(op);
+        }
         return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), new Resumer(request, o));
     }
 
@@ -216,10 +245,20 @@ public final class ProviderManager implements LlmProvider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
-        FallbackChain.Outcome<EmbeddingResponse> o = chain.run(new FallbackChain.Operation<>(
-                "embeddings", request.model(), Capability.EMBEDDINGS,
-                t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
+        checkBudget();
+        FallbackChain.Outcome<EmbeddingResponse> o;
+        try (UsageScope s = UsageScope.route(name)) {
+            o = chain.run(new FallbackChain.Operation<>(
+                    "embeddings", request.model(), Capability.EMBEDDINGS,
+                    t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
+        }
         return o.value().withAttempts(o.attempts());
+    }
+
+    private void checkBudget() {
+        if (budget != null) {
+            budget.check(name);
+        }
     }
 
     /**
@@ -326,7 +365,7 @@ public final class ProviderManager implements LlmProvider {
                     + ": " + Failures.describe(failure) + "); resuming with " + targets.get(index + 1).label());
             ChatRequest continued = request.toBuilder().addMessage(Message.assistant(delivered.text())).build();
             FallbackChain.Outcome<OpenedStream> o;
-            try {
+            try (UsageScope s = UsageScope.route(name)) {
                 o = chain.run(streamOperation(continued), index + 1);
             } catch (AllTargetsFailedException e) {
                 List<Attempt> trail = new ArrayList<>(e.attempts().size() + 1);
@@ -359,6 +398,7 @@ public final class ProviderManager implements LlmProvider {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private StreamFailover failover = StreamFailover.RESUME;
+        private Budget budget;
 
         private Builder() {}
 
@@ -373,6 +413,12 @@ public final class ProviderManager implements LlmProvider {
         public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper, "sleeper"); return this; }
         /** What a stream does when its target fails after content was delivered; {@link StreamFailover#RESUME} by default. */
         public Builder streamFailover(StreamFailover failover) { this.failover = Objects.requireNonNull(failover, "failover"); return this; }
+        /**
+         * A spending limit: once it is spent for the current period the route refuses calls with a
+         * {@link BudgetExceededException}. The budget must be fed by the ledger its targets record in
+         * ({@link UsageLedger#track}); a {@code Switchboard} wires this from {@code routes.<name>.budget}.
+         */
+        public Builder budget(Budget budget) { this.budget = Objects.requireNonNull(budget, "budget"); return this; }
 
         /**
          * The source of backoff jitter: uniform values in [0, 1], called from any thread that calls the route, so it

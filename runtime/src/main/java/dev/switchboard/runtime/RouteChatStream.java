@@ -4,6 +4,7 @@ import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Cost;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.spi.AbstractChatStream;
@@ -18,7 +19,8 @@ import java.util.List;
  * target: then the caller keeps pulling this one stream, the continuation's own {@link ChatEvent.Started} is dropped
  * (the answer keeps the id and model it announced) and the trail grows by the failure and the tries that followed.
  *
- * <p>{@link #collect()} folds everything, buffered events included, and carries the route's attempt trail.
+ * <p>{@link #collect()} folds everything, buffered events included, and carries the route's attempt trail and the
+ * answering target's cost (when its provider is metered, as a {@code Switchboard}'s are).
  * {@link #close()} closes the live target stream; it is idempotent. One thread pulls the stream, like every
  * {@link ChatStream}; {@link #close()} may also come from another thread (e.g. a server noticing its client left)
  * while the puller is blocked: the live stream is then aborted and no continuation is started.
@@ -133,7 +135,9 @@ final class RouteChatStream extends AbstractChatStream {
         } finally {
             close();
         }
-        return accumulated().toResponse(answering, model, rateLimits(), List.copyOf(attempts));
+        ChatStream current = live;
+        Cost cost = current instanceof MeteredStream m ? m.cost() : Cost.UNKNOWN;
+        return accumulated().toResponse(answering, model, rateLimits(), List.copyOf(attempts)).withCost(cost);
     }
 
     /** The provider answering now. */

@@ -2,13 +2,18 @@ package dev.switchboard.runtime;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
-/** One checked route block: its targets in order, its retry and cooldown policies and its stream failover. */
+/**
+ * One checked route block: its targets in order, its retry and cooldown policies, its stream failover and its
+ * budget.
+ */
 record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown,
-                   StreamFailover streamFailover) {
+                   StreamFailover streamFailover, Optional<BudgetLimit> budget) {
 
     RouteConfig {
+        Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(name, "name");
         targets = List.copyOf(targets);
         Objects.requireNonNull(retry, "retry");

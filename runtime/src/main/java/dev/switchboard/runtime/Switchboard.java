@@ -45,12 +45,19 @@ public final class Switchboard implements AutoCloseable {
     private final Map<String, ProviderManager> routes;
     private final Map<String, ProviderManager> providerRoutes;
     private final Map<String, String> missingKeys;
+    private final UsageLedger ledger;
+    private final PriceTable prices;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Switchboard(ProviderRegistry registry, SwitchboardConfig config, Map<String, String> env,
                         HttpTransport transport, Map<String, LlmProvider> providers,
-                        Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes) {
+                        Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes,
+                        UsageLedger ledger, PriceTable prices, Clock clock) {
         this.registry = registry;
+        this.ledger = ledger;
+        this.prices = prices;
+        this.clock = clock;
         this.config = config;
         this.env = env;
         this.transport = transport;
@@ -99,7 +106,9 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /**
-     * The configured provider {@code name}.
+     * The configured provider {@code name}, metered: its calls are held to its {@code limits}, priced (the answer
+     * carries its {@link dev.switchboard.api.Cost}) and recorded in the {@link #ledger()}, like the calls routes make
+     * to it. It is a {@link MeteredProvider}; {@link MeteredProvider#delegate()} is the provider its factory made.
      *
      * @throws IllegalArgumentException when there is none, listing those there are
      */
@@ -191,6 +200,29 @@ public final class Switchboard implements AutoCloseable {
     /** The configured route names, ordered. */
     public Set<String> routeNames() {
         return routes.keySet();
+    }
+
+    /**
+     * Requests, tokens and cost of every call answered through this Switchboard (routes and direct provider calls
+     * alike), per provider, model, route and caller key, since it was built.
+     */
+    public UsageLedger ledger() {
+        return ledger;
+    }
+
+    /** The prices of {@code switchboard.pricing}: the providers' shipped tables with the configured entries over them. */
+    public PriceTable pricing() {
+        return prices;
+    }
+
+    /** The clock the providers, routes, limiters and budgets use. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The rate limiter of the configured provider {@code name}, shared by every route that uses it. */
+    public RateLimiter rateLimiter(String name) {
+        return ((MeteredProvider) provider(name)).limiter();
     }
 
     /** The installed provider types, ordered by name. */
@@ -428,21 +460,25 @@ public final class Switchboard implements AutoCloseable {
             try {
                 ProviderContext context = new ProviderContext(transport, clock);
                 ConfigProblems problems = new ConfigProblems();
+                UsageLedger ledger = new UsageLedger();
+                PriceTable prices = config.priceTable();
                 for (ProviderConfig p : config.providers().values()) {
-                    create(p, context, problems).ifPresent(provider -> providers.put(p.name(), provider));
+                    create(p, context, problems).ifPresent(provider -> providers.put(p.name(),
+                            metered(provider, p, prices, ledger)));
                 }
                 if (!problems.isEmpty()) {
                     throw new SwitchboardConfigException(problems.lines());
                 }
                 Map<String, ProviderManager> routes = new LinkedHashMap<>();
                 for (RouteConfig r : config.routes().values()) {
-                    routes.put(r.name(), route(r, providers));
+                    routes.put(r.name(), route(r, providers, ledger));
                 }
                 Map<String, ProviderManager> providerRoutes = new LinkedHashMap<>();
                 for (LlmProvider p : providers.values()) {
                     providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults()));
                 }
-                Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes);
+                Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes,
+                        ledger, prices, clock);
                 sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
                         "provider {0} has no API key; {1}", name, hint));
                 return sb;
@@ -484,12 +520,30 @@ public final class Switchboard implements AutoCloseable {
             return key.isPresent() ? message.replace(key.get().reveal(), MaskedConfigRenderer.MASK) : message;
         }
 
-        private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers) {
+        /** The provider with its limiter, prices and ledger around it. */
+        private MeteredProvider metered(LlmProvider provider, ProviderConfig p, PriceTable prices, UsageLedger ledger) {
+            return MeteredProvider.builder(provider)
+                    .defaultModel(p.settings().model().orElse(null))
+                    .defaultEmbeddingModel(p.settings().embeddingModel().orElse(null))
+                    .prices(prices)
+                    .limiter(new RateLimiter(p.name(), p.limits(), clock))
+                    .ledger(ledger)
+                    .clock(clock)
+                    .sleeper(sleeper)
+                    .build();
+        }
+
+        private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger) {
             RouteConfig.Target first = r.targets().get(0);
             ProviderManager.Builder b = ProviderManager.builder(providers.get(first.provider()), first.model());
             for (RouteConfig.Target t : r.targets().subList(1, r.targets().size())) {
                 b.fallback(providers.get(t.provider()), t.model());
             }
+            r.budget().ifPresent(limit -> {
+                Budget budget = new Budget("route " + r.name(), limit, clock);
+                ledger.track(UsageLedger.Dimension.ROUTE, r.name(), budget);
+                b.budget(budget);
+            });
             return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
                     .clock(clock).sleeper(sleeper).build();
         }

@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * @param defaultRoute           the name {@code switchboard.default-route} gives
  * @param maxConnections         the HTTP pool's total limit
  * @param maxConnectionsPerRoute the HTTP pool's limit per host
+ * @param prices                 {@code switchboard.pricing} by key, the shipped tables included
  */
 record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> providers, Map<String, RouteConfig> routes,
-                         RouteConfig routeDefaults, String defaultRoute, int maxConnections, int maxConnectionsPerRoute) {
+                         RouteConfig routeDefaults, String defaultRoute, int maxConnections, int maxConnectionsPerRoute,
+                         Map<String, Price> prices) {
 
     SwitchboardConfig {
         Objects.requireNonNull(resolved, "resolved");
@@ -26,5 +28,13 @@ record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> providers,
         routes = Collections.unmodifiableMap(new TreeMap<>(routes));
         Objects.requireNonNull(routeDefaults, "routeDefaults");
         Objects.requireNonNull(defaultRoute, "defaultRoute");
+        prices = Collections.unmodifiableMap(new TreeMap<>(prices));
+    }
+
+    /** The price table over the configured providers' names and types. */
+    PriceTable priceTable() {
+        Map<String, String> types = new TreeMap<>();
+        providers.forEach((name, p) -> types.put(name, p.type().type()));
+        return new PriceTable(prices, types);
     }
 }

@@ -69,10 +69,12 @@ final class SwitchboardConfigReader {
             maxConnections = http.get().integer("max-connections", 1).orElse(maxConnections);
             maxPerRoute = http.get().integer("max-connections-per-route", 1).orElse(maxPerRoute);
         }
+        Map<String, Price> prices = new PricingConfigReader(root).read();
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new SwitchboardConfig(resolved, providers, routes, routeDefaults, defaultRoute, maxConnections, maxPerRoute));
+        return Optional.of(new SwitchboardConfig(resolved, providers, routes, routeDefaults, defaultRoute, maxConnections,
+                maxPerRoute, prices));
     }
 
     /** A key under {@code switchboard} that no reference.conf declares is a typo (or a missing module). */

@@ -42,7 +42,12 @@ class SwitchboardTest {
     }
 
     private static ProviderSettings settings(Switchboard sb, String name) {
-        return ((RecordingProvider) sb.provider(name)).settings();
+        return recording(sb, name).settings();
+    }
+
+    /** The provider the recording factory made, inside the metering Switchboard puts around every provider. */
+    private static RecordingProvider recording(Switchboard sb, String name) {
+        return (RecordingProvider) ((MeteredProvider) sb.provider(name)).delegate();
     }
 
     @Test
@@ -176,8 +181,8 @@ class SwitchboardTest {
                 .env(Map.of()).classLoader(plugins).clock(clock).build()) {
 
             // then
-            RecordingProvider a = (RecordingProvider) sb.provider("a");
-            RecordingProvider b = (RecordingProvider) sb.provider("b");
+            RecordingProvider a = recording(sb, "a");
+            RecordingProvider b = recording(sb, "b");
             assertThat(a.context().http()).isSameAs(b.context().http());
             assertThat(a.context().clock()).isSameAs(clock);
         }
@@ -280,8 +285,8 @@ class SwitchboardTest {
                 "  providers { a.type = recording, b.type = recording }",
                 "  routes.default.targets = [ a, b ]",
                 "}");
-        RecordingProvider a = (RecordingProvider) sb.provider("a");
-        RecordingProvider b = (RecordingProvider) sb.provider("b");
+        RecordingProvider a = recording(sb, "a");
+        RecordingProvider b = recording(sb, "b");
 
         // when
         sb.close();
@@ -323,7 +328,8 @@ class SwitchboardTest {
             LlmProvider p = sb.provider("recording");
 
             // then
-            assertThat(p).isInstanceOf(RecordingProvider.class);
+            assertThat(p).isInstanceOf(MeteredProvider.class);
+            assertThat(((MeteredProvider) p).delegate()).isInstanceOf(RecordingProvider.class);
         }
     }
 

@@ -1,0 +1,52 @@
+package dev.switchboard.runtime;
+
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A route's or a key's budget is spent for the current period: {@link ErrorKind#QUOTA} with code
+ * {@value #CODE}, nothing sent; the message gives the amount spent and when the period resets, and the retry hint is
+ * the time until then.
+ */
+public final class BudgetExceededException extends LlmException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The error code, as a gateway answers it. */
+    public static final String CODE = "budget_exceeded";
+
+    private final Instant resetsAt;
+
+    private BudgetExceededException(Builder b, Instant resetsAt) {
+        super(b);
+        this.resetsAt = resetsAt;
+    }
+
+    static BudgetExceededException of(String provider, String what, BigDecimal spent, BigDecimal amount, Duration period,
+                                      Instant resetsAt, Duration untilReset) {
+        return new BudgetExceededException(LlmException.builder(ErrorKind.QUOTA, provider)
+                .code(CODE)
+                .retryable(false)
+                .retryAfter(untilReset.isNegative() ? Duration.ZERO : untilReset)
+                .message("the budget of " + what + " is spent: $" + money(spent) + " of $" + money(amount) + " per "
+                        + Durations.text(period) + "; it resets at " + resetsAt),
+                resetsAt);
+    }
+
+    static BudgetExceededException of(String provider, String what, BigDecimal spent, BudgetLimit limit, Instant resetsAt,
+                                      Duration untilReset) {
+        return of(provider, what, spent, limit.amount(), limit.period(), resetsAt, untilReset);
+    }
+
+    private static String money(BigDecimal usd) {
+        return usd.signum() == 0 ? "0" : usd.stripTrailingZeros().toPlainString();
+    }
+
+    /** When the budget's period ends and spending starts again at zero. */
+    public Instant resetsAt() {
+        return resetsAt;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.runtime;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * What a set of calls added up to. Only known costs are summed: {@code unpricedRequests} counts the calls whose
+ * cost was unknown (no price for their model, or no token counts), so {@code costUsd} is a lower bound whenever it
+ * is not zero. Immutable.
+ *
+ * @param requests          answered calls
+ * @param inputTokens       input tokens, cached ones included
+ * @param outputTokens      output tokens, reasoning included
+ * @param cachedInputTokens input tokens read from the provider's prompt cache
+ * @param costUsd           the sum of the known costs, in US dollars
+ * @param unpricedRequests  calls whose cost is unknown
+ */
+public record UsageTotals(long requests, long inputTokens, long outputTokens, long cachedInputTokens, BigDecimal costUsd,
+                          long unpricedRequests) {
+
+    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, BigDecimal.ZERO, 0);
+
+    public UsageTotals {
+        Objects.requireNonNull(costUsd, "costUsd");
+    }
+
+    public long totalTokens() {
+        return inputTokens + outputTokens;
+    }
+
+    /** These totals with one more call. */
+    public UsageTotals plus(UsageRecord r) {
+        return new UsageTotals(requests + 1, inputTokens + r.usage().inputTokens(), outputTokens + r.usage().outputTokens(),
+                cachedInputTokens + r.usage().cachedInputTokens(),
+                r.cost().usd().map(costUsd::add).orElse(costUsd), unpricedRequests + (r.cost().isKnown() ? 0 : 1));
+    }
+}
