@@ -24,7 +24,11 @@ class DistributionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "test-key-not-real-dist";
-    private static final List<String> BUNDLED = List.of("openai", "groq", "together", "azure-openai", "ollama");
+    private static final List<String> BUNDLED = List.of("openai", "groq", "together", "azure-openai", "ollama",
+            "anthropic", "gemini", "cohere", "huggingface", "replicate", "openai-compatible");
+    /** The providers the shipped conf/switchboard.conf configures: one per bundled type. */
+    private static final List<String> CONFIGURED = List.of("openai", "groq", "together", "azure-openai", "ollama",
+            "anthropic", "gemini", "cohere", "huggingface", "replicate", "local-openai");
 
     @TempDir
     Path tmp;
@@ -107,7 +111,7 @@ class DistributionIT {
         // the shipped config: every bundled provider configured, keys reported as not set rather than failing
         List<String> configured = new ArrayList<>();
         json.path("providers").forEach(p -> configured.add(p.path("name").asText()));
-        assertThat(configured).containsExactlyInAnyOrderElementsOf(BUNDLED);
+        assertThat(configured).containsExactlyInAnyOrderElementsOf(CONFIGURED);
         json.path("providers").forEach(p -> assertThat(p.path("keySet").asBoolean()).isFalse());
         assertThat(json.path("routes").get(0).path("targets").get(0).asText()).isEqualTo("ollama");
     }
@@ -120,7 +124,7 @@ class DistributionIT {
         // then
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith(Launcher.BUILT.resolve("conf/switchboard.conf") + " (from the distribution): OK, "
-                + "5 providers, 1 route");
+                + "11 providers, 2 routes");
     }
 
     @Test
