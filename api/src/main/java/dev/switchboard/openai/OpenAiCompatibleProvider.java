@@ -90,7 +90,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     public EmbeddingResponse embed(EmbeddingRequest request) {
         require(Capability.EMBEDDINGS, "embeddings");
         requireKey();
-        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        String model = settings.embeddingModelFor(request);
         JsonResponse r = http.postJson(url("/embeddings", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeEmbeddingRequest(g, adapter.bodyModel(model), request.inputs(), request.dimensions()));
         String answered = r.body().path("model").asText(model);
@@ -124,7 +124,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
                 require(Capability.JSON_OUTPUT, "JSON output");
             }
         });
-        return request.model().or(settings::model).orElseThrow(() -> noModel("model"));
+        return settings.modelFor(request);
     }
 
     private void requireKey() {
@@ -138,11 +138,6 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         if (!capabilities.contains(capability)) {
             throw LlmException.unsupported(name(), what + " (provider type " + type() + ")");
         }
-    }
-
-    private LlmException noModel(String key) {
-        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + "." + key + " is not set").build();
     }
 
     private URI url(String endpoint, String model) {

@@ -1,6 +1,10 @@
 package dev.switchboard.spi;
 
 import com.typesafe.config.Config;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.EmbeddingRequest;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
 import java.util.Objects;
@@ -72,6 +76,40 @@ public record ProviderSettings(
     public String apiKeyHint() {
         String key = "switchboard.providers." + name + ".api-key";
         return apiKeyEnv.map(env -> "set " + env + " or " + key).orElse("set " + key);
+    }
+
+    /**
+     * The model a chat request goes to: the request's, else the configured default.
+     *
+     * @throws LlmException MODEL_NOT_FOUND naming the config key to set, when there is neither
+     */
+    public String modelFor(ChatRequest request) {
+        return request.model().or(this::model).orElseThrow(() -> noModel("model"));
+    }
+
+    /**
+     * The model an embedding request goes to: the request's, else the configured embedding model.
+     *
+     * @throws LlmException MODEL_NOT_FOUND naming the config key to set, when there is neither
+     */
+    public String embeddingModelFor(EmbeddingRequest request) {
+        return request.modelOptional().or(this::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+    }
+
+    /**
+     * Fails before anything is sent when no key is configured.
+     *
+     * @throws LlmException AUTHENTICATION naming the variable or key to set
+     */
+    public void requireApiKey() {
+        if (apiKey.isEmpty()) {
+            throw LlmException.builder(ErrorKind.AUTHENTICATION, name).message("no API key: " + apiKeyHint()).build();
+        }
+    }
+
+    private LlmException noModel(String key) {
+        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name)
+                .message("no model in the request and switchboard.providers." + name + "." + key + " is not set").build();
     }
 
     /** Builds {@link ProviderSettings} by hand. Not thread-safe. */

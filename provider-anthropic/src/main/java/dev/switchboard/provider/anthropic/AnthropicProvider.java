@@ -104,7 +104,7 @@ final class AnthropicProvider implements LlmProvider {
     /** Every model, following {@code has_more} / {@code last_id} across pages. */
     @Override
     public List<ModelInfo> listModels() {
-        requireKey();
+        settings.requireApiKey();
         List<ModelInfo> models = new ArrayList<>();
         Set<String> cursors = new HashSet<>();
         String after = null;
@@ -123,7 +123,7 @@ final class AnthropicProvider implements LlmProvider {
     /** Asks {@code GET /models/{id}}: a 404 means the model is not offered (aliases resolve too). */
     @Override
     public boolean isModelAvailable(String model) {
-        requireKey();
+        settings.requireApiKey();
         try {
             http.getJson(URI.create(anthropic.baseUrl() + "/models/" + encode(model)), Map.of());
             return true;
@@ -137,17 +137,11 @@ final class AnthropicProvider implements LlmProvider {
 
     /** Checks what can be checked before sending and returns the model to use. */
     private String prepare(ChatRequest request) {
-        requireKey();
+        settings.requireApiKey();
         AnthropicRequestWriter.check(name(), request);
-        return request.model().or(settings::model).orElseThrow(() -> LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + ".model is not set").build());
+        return settings.modelFor(request);
     }
 
-    private void requireKey() {
-        if (settings.apiKey().isEmpty()) {
-            throw LlmException.builder(ErrorKind.AUTHENTICATION, name()).message("no API key: " + settings.apiKeyHint()).build();
-        }
-    }
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

@@ -84,8 +84,8 @@ final class CohereProvider implements LlmProvider {
     /** v2 {@code /embed} with float vectors and the configured {@code input_type}. */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
-        requireKey();
-        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        settings.requireApiKey();
+        String model = settings.embeddingModelFor(request);
         JsonNode body = http.postJson(embedUri, Map.of(), g -> {
             g.writeStartObject();
             g.writeStringField("model", model);
@@ -122,7 +122,7 @@ final class CohereProvider implements LlmProvider {
     /** Every page of {@code /v1/models}. */
     @Override
     public List<ModelInfo> listModels() {
-        requireKey();
+        settings.requireApiKey();
         List<ModelInfo> out = new ArrayList<>();
         Set<String> tokens = new HashSet<>();
         String token = null;
@@ -160,26 +160,15 @@ final class CohereProvider implements LlmProvider {
     }
 
     private String chatModel(ChatRequest request) {
-        requireKey();
+        settings.requireApiKey();
         String reserved = CohereWire.reservedParameter(request);
         if (reserved != null) {
             throw LlmException.invalidRequest(name(), "provider parameter '" + reserved
                     + "' names a field Switchboard writes itself; set it through the request (messages, tools, options)");
         }
-        return request.model().or(settings::model).orElseThrow(() -> noModel("model"));
+        return settings.modelFor(request);
     }
 
-    private void requireKey() {
-        if (settings.apiKey().isEmpty()) {
-            throw LlmException.builder(ErrorKind.AUTHENTICATION, name())
-                    .message("no API key: " + settings.apiKeyHint()).build();
-        }
-    }
-
-    private LlmException noModel(String key) {
-        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + "." + key + " is not set").build();
-    }
 
     @Override
     public String toString() {

@@ -95,8 +95,8 @@ final class GeminiProvider implements LlmProvider {
     /** {@code batchEmbedContents}: one request per input, each naming the model and the optional dimensions. */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
-        requireKey();
-        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        settings.requireApiKey();
+        String model = settings.embeddingModelFor(request);
         String path = modelPath(model);
         JsonNode body = http.postJson(uri(path + ":batchEmbedContents"), Map.of(), g -> {
             g.writeStartObject();
@@ -141,7 +141,7 @@ final class GeminiProvider implements LlmProvider {
     /** Every page of {@code models}; ids without the {@code models/} prefix. */
     @Override
     public List<ModelInfo> listModels() {
-        requireKey();
+        settings.requireApiKey();
         List<ModelInfo> out = new ArrayList<>();
         Set<String> tokens = new HashSet<>();
         String token = null;
@@ -167,7 +167,7 @@ final class GeminiProvider implements LlmProvider {
     /** Asks {@code models/{model}}: a 404 means the API does not offer it. */
     @Override
     public boolean isModelAvailable(String model) {
-        requireKey();
+        settings.requireApiKey();
         try {
             http.getJson(uri(modelPath(model)), Map.of());
             return true;
@@ -193,13 +193,13 @@ final class GeminiProvider implements LlmProvider {
 
     /** Checks what can be checked before sending: the key, the model, and parameters that collide with ours. */
     private String chatModel(ChatRequest request) {
-        requireKey();
+        settings.requireApiKey();
         String reserved = GeminiWire.reservedParameter(request);
         if (reserved != null) {
             throw LlmException.invalidRequest(name(), "provider parameter '" + reserved
                     + "' names a field Switchboard writes itself; set it through the request (messages, tools, options)");
         }
-        return request.model().or(settings::model).orElseThrow(() -> noModel("model"));
+        return settings.modelFor(request);
     }
 
     /** {@code models/<model>}, or the name as given when it already names its collection. */
@@ -216,17 +216,6 @@ final class GeminiProvider implements LlmProvider {
         return URI.create(gemini.baseUrl() + "/" + pathAndQuery);
     }
 
-    private void requireKey() {
-        if (settings.apiKey().isEmpty()) {
-            throw LlmException.builder(ErrorKind.AUTHENTICATION, name())
-                    .message("no API key: " + settings.apiKeyHint()).build();
-        }
-    }
-
-    private LlmException noModel(String key) {
-        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + "." + key + " is not set").build();
-    }
 
     @Override
     public String toString() {

@@ -84,9 +84,7 @@ final class HuggingFaceProvider implements LlmProvider {
         if (request.dimensions() != null) {
             throw LlmException.unsupported(name(), "embedding dimensions (Hugging Face feature extraction returns the model's own size)");
         }
-        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() ->
-                LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                        .message("no model in the request and switchboard.providers." + name() + ".embedding-model is not set").build());
+        String model = settings.embeddingModelFor(request);
         JsonResponse r = http.postJson(FeatureExtraction.url(huggingFace.featureExtractionUrl(), model), Map.of(),
                 g -> FeatureExtraction.writeRequest(g, request.inputs()));
         return new EmbeddingResponse(FeatureExtraction.readVectors(r.body(), request.inputs().size(), name(), model),

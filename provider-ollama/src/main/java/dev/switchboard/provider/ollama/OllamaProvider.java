@@ -104,7 +104,7 @@ final class OllamaProvider implements LlmProvider {
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
-        String model = request.modelOptional().or(settings::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        String model = settings.embeddingModelFor(request);
         JsonNode body = call(() -> http.postJson(embedUri, Map.of(),
                 g -> OllamaWire.writeEmbed(g, model, request.inputs(), request.dimensions())).body());
         JsonNode vectors = body.path("embeddings");
@@ -175,12 +175,7 @@ final class OllamaProvider implements LlmProvider {
     }
 
     private String model(ChatRequest request) {
-        return request.model().or(settings::model).orElseThrow(() -> noModel("model"));
-    }
-
-    private LlmException noModel(String key) {
-        return LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + "." + key + " is not set").build();
+        return settings.modelFor(request);
     }
 
     /** Runs a call, turning "connection refused" into the one line a user needs: Ollama is not running there. */

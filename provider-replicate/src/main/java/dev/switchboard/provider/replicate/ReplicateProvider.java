@@ -187,8 +187,7 @@ final class ReplicateProvider implements LlmProvider {
     private ModelRef model(ChatRequest request) {
         requireKey();
         ReplicateInput.check(name(), request);
-        String model = request.model().or(settings::model).orElseThrow(() -> LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
-                .message("no model in the request and switchboard.providers." + name() + ".model is not set").build());
+        String model = settings.modelFor(request);
         return ModelRef.parse(model).orElseThrow(() -> LlmException.builder(ErrorKind.MODEL_NOT_FOUND, name())
                 .message("'" + model + "' is not a Replicate model reference (owner/name or owner/name:version)").build());
     }
