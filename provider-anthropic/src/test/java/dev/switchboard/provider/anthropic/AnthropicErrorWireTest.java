@@ -1,6 +1,5 @@
 package dev.switchboard.provider.anthropic;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -15,93 +14,71 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.switchboard.api.ChatRequest;
-import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
-import dev.switchboard.http.HttpTransport;
+import dev.switchboard.testkit.ErrorMappingTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The documented error responses of the Messages API, plain and streamed, as the kinds a route decides on. */
-class AnthropicErrorWireTest {
+class AnthropicErrorWireTest extends ErrorMappingTest {
 
     @RegisterExtension
     static final WireMockExtension server = AnthropicTestSupport.wireMock();
 
-    private static HttpTransport transport;
-
-    @BeforeAll
-    static void createTransport() {
-        transport = HttpTransport.create();
+    AnthropicErrorWireTest() {
+        super(NAME, KEY);
     }
 
-    @AfterAll
-    static void closeTransport() {
-        transport.close();
+    @Override
+    protected Stream<DocumentedError> documentedErrors() {
+        return Stream.of(
+                error("400-invalid-request.json", 400, ErrorKind.INVALID_REQUEST, false, "invalid_request_error"),
+                error("400-prompt-too-long.json", 400, ErrorKind.CONTEXT_LENGTH, false, "invalid_request_error"),
+                error("400-spend-limit.json", 400, ErrorKind.QUOTA, false, "invalid_request_error"),
+                error("401-authentication.json", 401, ErrorKind.AUTHENTICATION, false, "authentication_error"),
+                error("402-billing.json", 402, ErrorKind.QUOTA, false, "billing_error"),
+                error("403-permission.json", 403, ErrorKind.AUTHENTICATION, false, "permission_error"),
+                error("404-not-found.json", 404, ErrorKind.MODEL_NOT_FOUND, false, "not_found_error"),
+                error("413-request-too-large.json", 413, ErrorKind.CONTEXT_LENGTH, false, "request_too_large"),
+                error("429-rate-limit.json", 429, ErrorKind.RATE_LIMIT, true, "rate_limit_error"),
+                // A rate limit carries the retry-after hint.
+                new DocumentedError("429-rate-limit.json", 429, Map.of("retry-after", "17"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(17))
+                        .withRetryable(true).withCode("rate_limit_error"),
+                error("429-spend-limit-reached.json", 429, ErrorKind.QUOTA, false, "enforced_spend_limit_reached"),
+                error("500-api-error.json", 500, ErrorKind.SERVER, true, "api_error"),
+                error("529-overloaded.json", 529, ErrorKind.OVERLOADED, true, "overloaded_error"));
     }
 
-    private static LlmProvider provider() {
-        return AnthropicTestSupport.provider(server, transport);
+    /** A documented error without a retry hint, with the retryability and the error type it must come with. */
+    private static DocumentedError error(String fixture, int status, ErrorKind kind, boolean retryable, String code) {
+        return new DocumentedError(fixture, status, Map.of(), kind, null).withRetryable(retryable).withCode(code);
     }
 
-    private static ResponseDefinitionBuilder error(int status, String fixture) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withHeader("request-id", "req_018EeWyXxfu5pfWkrYcMdjWG").withBody(fixture("errors/" + fixture));
+    @Override
+    protected LlmProvider provider() {
+        return AnthropicTestSupport.provider(server, transport());
     }
 
-    @ParameterizedTest(name = "HTTP {0} {1} -> {2}, retryable={3}")
-    @CsvSource({
-            "400, 400-invalid-request.json, INVALID_REQUEST, false, invalid_request_error",
-            "400, 400-prompt-too-long.json, CONTEXT_LENGTH, false, invalid_request_error",
-            "400, 400-spend-limit.json, QUOTA, false, invalid_request_error",
-            "401, 401-authentication.json, AUTHENTICATION, false, authentication_error",
-            "402, 402-billing.json, QUOTA, false, billing_error",
-            "403, 403-permission.json, AUTHENTICATION, false, permission_error",
-            "404, 404-not-found.json, MODEL_NOT_FOUND, false, not_found_error",
-            "413, 413-request-too-large.json, CONTEXT_LENGTH, false, request_too_large",
-            "429, 429-rate-limit.json, RATE_LIMIT, true, rate_limit_error",
-            "429, 429-spend-limit-reached.json, QUOTA, false, enforced_spend_limit_reached",
-            "500, 500-api-error.json, SERVER, true, api_error",
-            "529, 529-overloaded.json, OVERLOADED, true, overloaded_error"})
-    void eachDocumentedErrorBecomesItsKind(int status, String fixture, ErrorKind kind, boolean retryable, String code) {
-        server.stubFor(post(urlPathEqualTo(MESSAGES)).willReturn(error(status, fixture)));
-
-        LlmException plain = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hi")));
-        LlmException streamed = catchThrowableOfType(LlmException.class, () -> {
-            try (ChatStream s = provider().stream(ChatRequest.of("Hi"))) {
-                s.forEachRemaining(e -> { });
-            }
-        });
-
-        for (LlmException e : new LlmException[] {plain, streamed}) {
-            assertThat(e.kind()).isEqualTo(kind);
-            assertThat(e.isRetryable()).isEqualTo(retryable);
-            assertThat(e.status()).hasValue(status);
-            assertThat(e.code()).hasValue(code);
-            assertThat(e.provider()).isEqualTo(NAME);
-            assertThat(e.getMessage()).startsWith(NAME + ": HTTP " + status).doesNotContain("\n").doesNotContain(KEY);
-        }
+    @Override
+    protected void stubChat(ResponseDefinitionBuilder answer) {
+        // Anthropic sends a request id with every response, errors included.
+        server.stubFor(post(urlPathEqualTo(MESSAGES)).willReturn(answer.withHeader("request-id", "req_018EeWyXxfu5pfWkrYcMdjWG")));
     }
 
-    @Test
-    void aRateLimitCarriesTheRetryAfterHint() {
-        server.stubFor(post(urlPathEqualTo(MESSAGES)).willReturn(error(429, "429-rate-limit.json").withHeader("retry-after", "17")));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hi")));
-
-        assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(17));
+    @Override
+    protected String errorBody(String fixture) {
+        return fixture("errors/" + fixture);
     }
 
     @Test
     void theMonthlySpendCapSaysWhatHappenedAndIsNotRetried() {
-        server.stubFor(post(urlPathEqualTo(MESSAGES)).willReturn(error(429, "429-spend-limit-reached.json")));
+        stubChat(errorResponse(error("429-spend-limit-reached.json", 429, ErrorKind.QUOTA, false, "enforced_spend_limit_reached")));
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hi")));
 

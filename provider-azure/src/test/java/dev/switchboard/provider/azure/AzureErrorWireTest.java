@@ -18,27 +18,22 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
-import dev.switchboard.http.HttpTransport;
+import dev.switchboard.testkit.ErrorMappingTest;
 import dev.switchboard.testkit.Sse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Azure OpenAI's documented errors: content-filter refusals with the categories that fired, the retry hints
  * ({@code retry-after-ms}, {@code x-ms-retry-after-ms}, {@code retry-after}, "retry after N seconds"), the request id,
  * a malformed body and a cut stream.
  */
-class AzureErrorWireTest {
+class AzureErrorWireTest extends ErrorMappingTest {
 
     @RegisterExtension
     static final WireMockExtension server = AzureTestSupport.wireMock();
@@ -46,104 +41,55 @@ class AzureErrorWireTest {
     private static final Map<String, String> NONE = Map.of();
     private static final String REQUEST_ID = "0d83c6c3-85b8-4f1d-9b0e-2f5a3c6e7a10";
 
-    private static HttpTransport transport;
-
-    @BeforeAll
-    static void createTransport() {
-        transport = HttpTransport.create();
+    AzureErrorWireTest() {
+        super(NAME, KEY);
     }
 
-    @AfterAll
-    static void closeTransport() {
-        transport.close();
-    }
-
-    @AfterEach
-    void noConnectionIsLeftLeased() {
-        assertThat(transport.leasedConnections()).isZero();
-    }
-
-    /** One documented error and what it must become; a null retry hint means none. */
-    record Case(String fixture, int status, Map<String, String> headers, ErrorKind kind, Duration retryAfter, List<String> details) {
-        @Override
-        public String toString() {
-            return status + " " + fixture + (headers.isEmpty() ? "" : " " + headers.keySet()) + " -> " + kind;
-        }
-    }
-
-    static Stream<Case> cases() {
+    @Override
+    protected Stream<DocumentedError> documentedErrors() {
         return Stream.of(
-                new Case("400-content-filter.json", 400, NONE, ErrorKind.CONTENT_FILTER, null,
-                        List.of("hate (high)", "self-harm (high)", "violence (medium)")),
-                new Case("400-content-filter-jailbreak.json", 400, NONE, ErrorKind.CONTENT_FILTER, null, List.of("jailbreak")),
-                new Case("400-content-filter-blocklist.json", 400, NONE, ErrorKind.CONTENT_FILTER, null,
-                        List.of("custom_blocklists (raiBlocklistName)")),
-                new Case("401-access-denied.json", 401, NONE, ErrorKind.AUTHENTICATION, null, List.of()),
-                new Case("404-deployment-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null, List.of()),
-                new Case("429-token-rate-limit.json", 429, Map.of("retry-after", "6"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(6), List.of()),
-                new Case("429-token-rate-limit.json", 429, Map.of("retry-after", "6", "retry-after-ms", "5500"),
-                        ErrorKind.RATE_LIMIT, Duration.ofMillis(5500), List.of()),
-                new Case("429-token-rate-limit.json", 429, Map.of("retry-after", "6", "x-ms-retry-after-ms", "4250"),
-                        ErrorKind.RATE_LIMIT, Duration.ofMillis(4250), List.of()),
+                error("400-content-filter.json", 400, NONE, ErrorKind.CONTENT_FILTER, null,
+                        "hate (high)", "self-harm (high)", "violence (medium)"),
+                error("400-content-filter-jailbreak.json", 400, NONE, ErrorKind.CONTENT_FILTER, null, "jailbreak"),
+                error("400-content-filter-blocklist.json", 400, NONE, ErrorKind.CONTENT_FILTER, null,
+                        "custom_blocklists (raiBlocklistName)"),
+                error("401-access-denied.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
+                error("404-deployment-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
+                error("429-token-rate-limit.json", 429, Map.of("retry-after", "6"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(6)),
+                error("429-token-rate-limit.json", 429, Map.of("retry-after", "6", "retry-after-ms", "5500"),
+                        ErrorKind.RATE_LIMIT, Duration.ofMillis(5500)),
+                error("429-token-rate-limit.json", 429, Map.of("retry-after", "6", "x-ms-retry-after-ms", "4250"),
+                        ErrorKind.RATE_LIMIT, Duration.ofMillis(4250)),
                 // No header: the message's "Please retry after 6 seconds" is the hint.
-                new Case("429-token-rate-limit.json", 429, NONE, ErrorKind.RATE_LIMIT, Duration.ofSeconds(6), List.of()),
-                new Case("500-internal-server-error.json", 500, NONE, ErrorKind.SERVER, null, List.of()),
-                new Case("503-service-unavailable.json", 503, Map.of("retry-after", "10"), ErrorKind.OVERLOADED, Duration.ofSeconds(10), List.of()));
+                error("429-token-rate-limit.json", 429, NONE, ErrorKind.RATE_LIMIT, Duration.ofSeconds(6)),
+                error("500-internal-server-error.json", 500, NONE, ErrorKind.SERVER, null),
+                error("503-service-unavailable.json", 503, Map.of("retry-after", "10"), ErrorKind.OVERLOADED, Duration.ofSeconds(10)));
     }
 
-    private static ResponseDefinitionBuilder errorResponse(Case c) {
-        ResponseDefinitionBuilder r = aResponse().withStatus(c.status()).withHeader("Content-Type", "application/json")
-                .withBody(fixture("errors/" + c.fixture()));
-        c.headers().forEach(r::withHeader);
-        return r;
+    /** A case whose exception must carry exactly {@code details} (none when none are given). */
+    private static DocumentedError error(String fixture, int status, Map<String, String> headers, ErrorKind kind,
+                                         Duration retryAfter, String... details) {
+        return new DocumentedError(fixture, status, headers, kind, retryAfter).withDetails(details);
     }
 
-    private static LlmProvider provider() {
-        return AzureTestSupport.provider(server, transport);
+    @Override
+    protected LlmProvider provider() {
+        return AzureTestSupport.provider(server, transport());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
-
-        assertMapped(e, c);
+    @Override
+    protected void stubChat(ResponseDefinitionBuilder answer) {
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(answer));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfAStreamedChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> {
-            try (ChatStream stream = provider().stream(ChatRequest.of("Hello!"))) {
-                stream.forEachRemaining(event -> { });
-            }
-        });
-
-        assertMapped(e, c);
-    }
-
-    private static void assertMapped(LlmException e, Case c) {
-        assertThat(e).as("exception for %s", c).isNotNull();
-        assertThat(e.kind()).isEqualTo(c.kind());
-        assertThat(e.status()).hasValue(c.status());
-        assertThat(e.provider()).isEqualTo(NAME);
-        if (c.retryAfter() == null) {
-            assertThat(e.retryAfter()).isEmpty();
-        } else {
-            assertThat(e.retryAfter()).hasValue(c.retryAfter());
-        }
-        assertThat(e.details()).containsExactlyElementsOf(c.details());
-        assertThat(e.getMessage()).startsWith(NAME + ": HTTP " + c.status()).doesNotContain("\n").doesNotContain(KEY);
+    @Override
+    protected String errorBody(String fixture) {
+        return fixture("errors/" + fixture);
     }
 
     @Test
     void aContentFilterRefusalNamesTheCategoriesInItsMessage() {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(
-                new Case("400-content-filter.json", 400, NONE, ErrorKind.CONTENT_FILTER, null, List.of()))));
+        stubChat(errorResponse(error("400-content-filter.json", 400, NONE, ErrorKind.CONTENT_FILTER, null)));
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
@@ -155,8 +101,7 @@ class AzureErrorWireTest {
 
     @Test
     void theApimRequestIdOfAFailureIsKeptForSupport() {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(
-                new Case("500-internal-server-error.json", 500, Map.of("apim-request-id", REQUEST_ID), ErrorKind.SERVER, null, List.of()))));
+        stubChat(errorResponse(error("500-internal-server-error.json", 500, Map.of("apim-request-id", REQUEST_ID), ErrorKind.SERVER, null)));
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 

@@ -1,63 +1,59 @@
 package dev.switchboard.provider.cohere;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.switchboard.provider.cohere.CohereTestSupport.CHAT;
+import static dev.switchboard.provider.cohere.CohereTestSupport.KEY;
 import static dev.switchboard.provider.cohere.CohereTestSupport.NAME;
 import static dev.switchboard.provider.cohere.CohereTestSupport.fixture;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ErrorKind;
-import dev.switchboard.api.LlmException;
-import dev.switchboard.http.HttpTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.testkit.ErrorMappingTest;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Cohere's documented error statuses, each mapped to the kind a router decides on. */
-class CohereErrorWireTest {
+class CohereErrorWireTest extends ErrorMappingTest {
 
     @RegisterExtension
     static final WireMockExtension server = CohereTestSupport.wireMock();
 
-    private static HttpTransport transport;
+    private static final Map<String, String> NONE = Map.of();
 
-    @BeforeAll
-    static void createTransport() {
-        transport = HttpTransport.create();
+    CohereErrorWireTest() {
+        super(NAME, KEY);
     }
 
-    @AfterAll
-    static void closeTransport() {
-        transport.close();
+    @Override
+    protected Stream<DocumentedError> documentedErrors() {
+        return Stream.of(
+                new DocumentedError("400-invalid-request.json", 400, NONE, ErrorKind.INVALID_REQUEST, null),
+                new DocumentedError("400-too-many-tokens.json", 400, NONE, ErrorKind.CONTEXT_LENGTH, null),
+                new DocumentedError("401-invalid-api-token.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
+                new DocumentedError("402-payment-required.json", 402, NONE, ErrorKind.QUOTA, null),
+                new DocumentedError("404-model-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
+                new DocumentedError("429-trial-rate-limit.json", 429, NONE, ErrorKind.RATE_LIMIT, null),
+                new DocumentedError("498-invalid-token.json", 498, NONE, ErrorKind.AUTHENTICATION, null),
+                new DocumentedError("500-internal.json", 500, NONE, ErrorKind.SERVER, null),
+                new DocumentedError("503-unavailable.json", 503, NONE, ErrorKind.OVERLOADED, null));
     }
 
-    @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
-    @CsvSource({
-            "400, 400-invalid-request.json, INVALID_REQUEST",
-            "400, 400-too-many-tokens.json, CONTEXT_LENGTH",
-            "401, 401-invalid-api-token.json, AUTHENTICATION",
-            "402, 402-payment-required.json, QUOTA",
-            "404, 404-model-not-found.json, MODEL_NOT_FOUND",
-            "429, 429-trial-rate-limit.json, RATE_LIMIT",
-            "498, 498-invalid-token.json, AUTHENTICATION",
-            "500, 500-internal.json, SERVER",
-            "503, 503-unavailable.json, OVERLOADED"})
-    void aDocumentedErrorBecomesItsKindOnOneLine(int status, String file, ErrorKind kind) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(aResponse().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(fixture("errors/" + file))));
+    @Override
+    protected LlmProvider provider() {
+        return CohereTestSupport.provider(server, transport());
+    }
 
-        LlmException e = catchThrowableOfType(LlmException.class,
-                () -> CohereTestSupport.provider(server, transport).chat(ChatRequest.of("Hi")));
+    @Override
+    protected void stubChat(ResponseDefinitionBuilder answer) {
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(answer));
+    }
 
-        assertThat(e.kind()).isEqualTo(kind);
-        assertThat(e.status()).hasValue(status);
-        assertThat(e.getMessage()).startsWith(NAME + ": HTTP " + status).doesNotContain("\n");
+    @Override
+    protected String errorBody(String fixture) {
+        return fixture("errors/" + fixture);
     }
 }

@@ -21,121 +21,62 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
-import dev.switchboard.http.HttpTransport;
+import dev.switchboard.testkit.ErrorMappingTest;
 import dev.switchboard.testkit.Sse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Groq's documented errors, a malformed body and a cut stream, each mapped to the kind a route decides on. */
-class GroqErrorWireTest {
+class GroqErrorWireTest extends ErrorMappingTest {
 
     @RegisterExtension
     static final WireMockExtension server = GroqTestSupport.wireMock();
 
     private static final Map<String, String> NONE = Map.of();
 
-    private static HttpTransport transport;
-
-    @BeforeAll
-    static void createTransport() {
-        transport = HttpTransport.create();
+    GroqErrorWireTest() {
+        super(NAME, KEY);
     }
 
-    @AfterAll
-    static void closeTransport() {
-        transport.close();
-    }
-
-    @AfterEach
-    void noConnectionIsLeftLeased() {
-        assertThat(transport.leasedConnections()).isZero();
-    }
-
-    /** One documented error and what it must become; a null retry hint means none. */
-    record Case(String fixture, int status, Map<String, String> headers, ErrorKind kind, Duration retryAfter) {
-        @Override
-        public String toString() {
-            return status + " " + fixture + (headers.isEmpty() ? "" : " " + headers.keySet()) + " -> " + kind;
-        }
-    }
-
-    static Stream<Case> cases() {
+    @Override
+    protected Stream<DocumentedError> documentedErrors() {
         return Stream.of(
-                new Case("401-invalid-api-key.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
-                new Case("404-model-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
+                new DocumentedError("401-invalid-api-key.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
+                new DocumentedError("404-model-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
                 // Groq sends retry-after (seconds) on 429, and the x-ratelimit-* headers on every response.
-                new Case("429-rate-limit-exceeded.json", 429, Map.of("retry-after", "2", "x-ratelimit-remaining-tokens", "0",
+                new DocumentedError("429-rate-limit-exceeded.json", 429, Map.of("retry-after", "2", "x-ratelimit-remaining-tokens", "0",
                         "x-ratelimit-reset-tokens", "7.66s"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(2)),
                 // Without the header, the body's "Please try again in 16.239999999s" is the hint (to the nanosecond a double keeps).
-                new Case("429-rate-limit-exceeded.json", 429, NONE, ErrorKind.RATE_LIMIT, Duration.ofNanos(16_239_999_998L)),
+                new DocumentedError("429-rate-limit-exceeded.json", 429, NONE, ErrorKind.RATE_LIMIT, Duration.ofNanos(16_239_999_998L)),
                 // A request above the whole per-minute budget is a 413 with the rate-limit code, not a context overflow.
-                new Case("413-request-too-large-tpm.json", 413, NONE, ErrorKind.RATE_LIMIT, null),
-                new Case("500-internal-server-error.json", 500, NONE, ErrorKind.SERVER, null),
-                new Case("503-service-unavailable.json", 503, Map.of("retry-after", "5"), ErrorKind.OVERLOADED, Duration.ofSeconds(5)));
+                new DocumentedError("413-request-too-large-tpm.json", 413, NONE, ErrorKind.RATE_LIMIT, null),
+                new DocumentedError("500-internal-server-error.json", 500, NONE, ErrorKind.SERVER, null),
+                new DocumentedError("503-service-unavailable.json", 503, Map.of("retry-after", "5"), ErrorKind.OVERLOADED, Duration.ofSeconds(5)));
     }
 
-    private static ResponseDefinitionBuilder errorResponse(Case c) {
-        ResponseDefinitionBuilder r = aResponse().withStatus(c.status()).withHeader("Content-Type", "application/json")
-                .withBody(fixture("errors/" + c.fixture()));
-        c.headers().forEach(r::withHeader);
-        return r;
+    @Override
+    protected LlmProvider provider() {
+        return GroqTestSupport.provider(server, transport());
     }
 
-    private static LlmProvider provider() {
-        return GroqTestSupport.provider(server, transport);
+    @Override
+    protected void stubChat(ResponseDefinitionBuilder answer) {
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(answer));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
-
-        assertMapped(e, c);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfAStreamedChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> {
-            try (ChatStream stream = provider().stream(ChatRequest.of("Hello!"))) {
-                stream.forEachRemaining(event -> { });
-            }
-        });
-
-        assertMapped(e, c);
-    }
-
-    private static void assertMapped(LlmException e, Case c) {
-        assertThat(e).as("exception for %s", c).isNotNull();
-        assertThat(e.kind()).isEqualTo(c.kind());
-        assertThat(e.status()).hasValue(c.status());
-        assertThat(e.provider()).isEqualTo(NAME);
-        if (c.retryAfter() == null) {
-            assertThat(e.retryAfter()).isEmpty();
-        } else {
-            assertThat(e.retryAfter()).hasValue(c.retryAfter());
-        }
-        assertThat(e.getMessage()).startsWith(NAME + ": HTTP " + c.status()).doesNotContain("\n").doesNotContain(KEY);
+    @Override
+    protected String errorBody(String fixture) {
+        return fixture("errors/" + fixture);
     }
 
     @Test
     void theMessageKeepsGroqsCodeAndText() {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(
-                new Case("404-model-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null))));
+        stubChat(errorResponse(new DocumentedError("404-model-not-found.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null)));
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 

@@ -21,118 +21,59 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
-import dev.switchboard.http.HttpTransport;
+import dev.switchboard.testkit.ErrorMappingTest;
 import dev.switchboard.testkit.Sse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Together AI's documented errors, a malformed body and a cut stream, each mapped to the kind a route decides on. */
-class TogetherErrorWireTest {
+class TogetherErrorWireTest extends ErrorMappingTest {
 
     @RegisterExtension
     static final WireMockExtension server = TogetherTestSupport.wireMock();
 
     private static final Map<String, String> NONE = Map.of();
 
-    private static HttpTransport transport;
-
-    @BeforeAll
-    static void createTransport() {
-        transport = HttpTransport.create();
+    TogetherErrorWireTest() {
+        super(NAME, KEY);
     }
 
-    @AfterAll
-    static void closeTransport() {
-        transport.close();
-    }
-
-    @AfterEach
-    void noConnectionIsLeftLeased() {
-        assertThat(transport.leasedConnections()).isZero();
-    }
-
-    /** One documented error and what it must become; a null retry hint means none. */
-    record Case(String fixture, int status, Map<String, String> headers, ErrorKind kind, Duration retryAfter) {
-        @Override
-        public String toString() {
-            return status + " " + fixture + (headers.isEmpty() ? "" : " " + headers.keySet()) + " -> " + kind;
-        }
-    }
-
-    static Stream<Case> cases() {
+    @Override
+    protected Stream<DocumentedError> documentedErrors() {
         return Stream.of(
-                new Case("401-invalid-api-key.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
-                new Case("404-model-not-available.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
+                new DocumentedError("401-invalid-api-key.json", 401, NONE, ErrorKind.AUTHENTICATION, null),
+                new DocumentedError("404-model-not-available.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null),
                 // A model Together serves only on a dedicated endpoint: the request is fine, another provider may serve it.
-                new Case("400-non-serverless-model.json", 400, NONE, ErrorKind.MODEL_NOT_FOUND, null),
-                new Case("429-rate-limited.json", 429, Map.of("retry-after", "3"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(3)),
-                new Case("429-rate-limited.json", 429, Map.of("retry-after-ms", "750"), ErrorKind.RATE_LIMIT, Duration.ofMillis(750)),
-                new Case("500-server-error.json", 500, NONE, ErrorKind.SERVER, null),
-                new Case("503-overloaded.json", 503, NONE, ErrorKind.OVERLOADED, null));
+                new DocumentedError("400-non-serverless-model.json", 400, NONE, ErrorKind.MODEL_NOT_FOUND, null),
+                new DocumentedError("429-rate-limited.json", 429, Map.of("retry-after", "3"), ErrorKind.RATE_LIMIT, Duration.ofSeconds(3)),
+                new DocumentedError("429-rate-limited.json", 429, Map.of("retry-after-ms", "750"), ErrorKind.RATE_LIMIT, Duration.ofMillis(750)),
+                new DocumentedError("500-server-error.json", 500, NONE, ErrorKind.SERVER, null),
+                new DocumentedError("503-overloaded.json", 503, NONE, ErrorKind.OVERLOADED, null));
     }
 
-    private static ResponseDefinitionBuilder errorResponse(Case c) {
-        ResponseDefinitionBuilder r = aResponse().withStatus(c.status()).withHeader("Content-Type", "application/json")
-                .withBody(fixture("errors/" + c.fixture()));
-        c.headers().forEach(r::withHeader);
-        return r;
+    @Override
+    protected LlmProvider provider() {
+        return TogetherTestSupport.provider(server, transport());
     }
 
-    private static LlmProvider provider() {
-        return TogetherTestSupport.provider(server, transport);
+    @Override
+    protected void stubChat(ResponseDefinitionBuilder answer) {
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(answer));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
-
-        assertMapped(e, c);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aDocumentedErrorOfAStreamedChatMapsToItsKind(Case c) {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(c)));
-
-        LlmException e = catchThrowableOfType(LlmException.class, () -> {
-            try (ChatStream stream = provider().stream(ChatRequest.of("Hello!"))) {
-                stream.forEachRemaining(event -> { });
-            }
-        });
-
-        assertMapped(e, c);
-    }
-
-    private static void assertMapped(LlmException e, Case c) {
-        assertThat(e).as("exception for %s", c).isNotNull();
-        assertThat(e.kind()).isEqualTo(c.kind());
-        assertThat(e.status()).hasValue(c.status());
-        assertThat(e.provider()).isEqualTo(NAME);
-        if (c.retryAfter() == null) {
-            assertThat(e.retryAfter()).isEmpty();
-        } else {
-            assertThat(e.retryAfter()).hasValue(c.retryAfter());
-        }
-        assertThat(e.getMessage()).startsWith(NAME + ": HTTP " + c.status()).doesNotContain("\n").doesNotContain(KEY);
+    @Override
+    protected String errorBody(String fixture) {
+        return fixture("errors/" + fixture);
     }
 
     @Test
     void theMessageKeepsTogethersCodeAndText() {
-        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(errorResponse(
-                new Case("404-model-not-available.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null))));
+        stubChat(errorResponse(new DocumentedError("404-model-not-available.json", 404, NONE, ErrorKind.MODEL_NOT_FOUND, null)));
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("Hello!")));
 
