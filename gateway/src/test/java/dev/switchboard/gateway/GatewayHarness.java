@@ -106,6 +106,21 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     /** A plain HTTP exchange with the gateway, for what the SDK hides (headers, raw bodies). */
+    /**
+     * The {@code /metrics} text once it contains every expected line (or after 5 s, for the assertion to report):
+     * an exchange's figures are recorded when its connection has released it, which may be just after its client
+     * has the whole answer.
+     */
+    String metricsContaining(List<String> expected, String... headers) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        String text = http("GET", "/metrics", null, headers).body();
+        while (!expected.stream().allMatch(text::contains) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            text = http("GET", "/metrics", null, headers).body();
+        }
+        return text;
+    }
+
     Reply http(String method, String path, String body, String... headers) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + gateway.port() + path).openConnection();
         c.setConnectTimeout(5000);
