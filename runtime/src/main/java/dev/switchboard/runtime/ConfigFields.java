@@ -120,24 +120,15 @@ final class ConfigFields {
         return Optional.of(d);
     }
 
-    /** A whole number of at least {@code min}. */
+    /** A whole number of at least {@code min} that fits an {@code int}. */
     Optional<Integer> integer(String key, int min) {
-        Optional<ConfigValue> v = value(key);
-        if (v.isEmpty()) {
+        Optional<Long> n = longInteger(key, min);
+        if (n.isPresent() && n.get() > Integer.MAX_VALUE) {
+            problems.add(value(key).orElseThrow().origin(), path(key), "must be at most " + Integer.MAX_VALUE
+                    + ", was " + n.get());
             return Optional.empty();
         }
-        int n;
-        try {
-            n = block.getInt(key);
-        } catch (ConfigException e) {
-            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' is not a whole number");
-            return Optional.empty();
-        }
-        if (n < min) {
-            problems.add(v.get().origin(), path(key), "must be at least " + min + ", was " + n);
-            return Optional.empty();
-        }
-        return Optional.of(n);
+        return n.map(Long::intValue);
     }
 
     /** A whole number (up to 2^63 - 1) of at least {@code min}. */
