@@ -55,6 +55,9 @@ public final class ProviderDiscovery {
         for (DiscoverySource source : sources) {
             int typesBefore = types.size() + duplicates.size();
             int problemsBefore = problems.size();
+            for (DiscoveryProblem unreadable : source.problems()) {
+                problems.add(failure(unreadable.source(), unreadable.reason()));
+            }
             discover(source, types, duplicates, problems, seen);
             if (source.plugin() && types.size() + duplicates.size() == typesBefore && problems.size() == problemsBefore) {
                 problems.add(failure(source.label(), "no provider type found: its jars declare no "

@@ -323,6 +323,9 @@ public final class Switchboard implements AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private Path pluginsDirectory;
         private List<DiscoverySource> sources;
+        // The outcome of discovery over sources, one of the two, once found.
+        private ProviderRegistry registry;
+        private ProviderDiscoveryException discoveryFailure;
 
         private Builder() {}
 
@@ -359,7 +362,7 @@ public final class Switchboard implements AutoCloseable {
         /** Where provider jars and {@code reference.conf} files are looked up. */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
-            this.sources = null;
+            forgetSources();
             return this;
         }
 
@@ -369,7 +372,7 @@ public final class Switchboard implements AutoCloseable {
          */
         public Builder pluginsDirectory(Path directory) {
             this.pluginsDirectory = Objects.requireNonNull(directory, "directory");
-            this.sources = null;
+            forgetSources();
             return this;
         }
 
@@ -387,7 +390,7 @@ public final class Switchboard implements AutoCloseable {
         public List<String> check() {
             ProviderRegistry registry;
             try {
-                registry = ProviderDiscovery.discover(sources());
+                registry = registry();
             } catch (ProviderDiscoveryException e) {
                 return e.problems();
             }
@@ -405,7 +408,7 @@ public final class Switchboard implements AutoCloseable {
          */
         public String render(ConfigFormat format) {
             Objects.requireNonNull(format, "format");
-            ProviderRegistry registry = ProviderDiscovery.discover(sources());
+            ProviderRegistry registry = registry();
             ConfigProblems problems = new ConfigProblems();
             SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(input, sources(), env, problems)
                     .orElseThrow(() -> new SwitchboardConfigException(problems.lines()));
@@ -419,7 +422,7 @@ public final class Switchboard implements AutoCloseable {
          * @throws ProviderDiscoveryException when a provider type is installed twice
          */
         public Switchboard build() {
-            ProviderRegistry registry = ProviderDiscovery.discover(sources());
+            ProviderRegistry registry = registry();
             ConfigProblems problems = new ConfigProblems();
             Optional<SwitchboardConfig> config = read(registry, problems);
             if (config.isEmpty()) {
@@ -431,6 +434,30 @@ public final class Switchboard implements AutoCloseable {
         private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
             return SwitchboardConfigLoader.load(input, sources(), env, problems)
                     .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems).read());
+        }
+
+        /**
+         * The types of {@link #sources()}, discovered once per builder: {@code check()} then {@code build()} (as
+         * {@code config check} does) must not load every plugin, and warn about each broken one, twice.
+         */
+        private ProviderRegistry registry() {
+            if (registry == null && discoveryFailure == null) {
+                try {
+                    registry = ProviderDiscovery.discover(sources());
+                } catch (ProviderDiscoveryException e) {
+                    discoveryFailure = e;
+                }
+            }
+            if (discoveryFailure != null) {
+                throw discoveryFailure;
+            }
+            return registry;
+        }
+
+        private void forgetSources() {
+            sources = null;
+            registry = null;
+            discoveryFailure = null;
         }
 
         /** The class path, then each plugin, scanned once per builder. */
