@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.runtime.ConfigFormat;
+import dev.switchboard.runtime.ProviderDiscoveryException;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.SwitchboardConfigException;
 import java.io.PrintWriter;
@@ -38,8 +39,9 @@ final class ConfigCommand implements Callable<Integer> {
 
     /**
      * {@code config check}: every problem, one line each ({@code file:line: key: what to fix}), exit 2; or OK, exit 0.
-     * Beyond the checks of {@link Switchboard.Builder#check()}, it creates the providers (without calling them), so the
-     * factories' own checks run too (Azure's {@code endpoint}, for one).
+     * It runs what {@code serve} runs before binding ({@link ServeSetup}): the runtime's checks, the gateway block's,
+     * and the creation of the providers (without calling them), so the factories' own checks run too (Azure's
+     * {@code endpoint}, for one).
      */
     @Command(name = "check",
             description = {"Validate the configuration: print each problem as file:line: key: what to fix, and "
@@ -57,20 +59,19 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() {
             SwitchboardCommand root = config.root;
             PrintWriter out = root.out();
-            Switchboard.Builder builder = root.builder();
-            List<String> problems = builder.check();
-            if (problems.isEmpty()) {
-                try (Switchboard sb = builder.build()) {
-                    out.println(config.where() + ": OK, " + count(sb.providerNames().size(), "provider") + ", "
-                            + count(sb.routeNames().size(), "route"));
-                    for (Map.Entry<String, String> missing : sb.missingKeys().entrySet()) {
-                        out.println("  provider " + missing.getKey() + " has no API key yet: " + missing.getValue());
-                    }
-                    out.flush();
-                    return ExitCodes.OK;
-                } catch (SwitchboardConfigException e) {
-                    problems = e.problems();
+            List<String> problems;
+            try (Switchboard sb = ServeSetup.open(root).switchboard()) {
+                out.println(config.where() + ": OK, " + count(sb.providerNames().size(), "provider") + ", "
+                        + count(sb.routeNames().size(), "route"));
+                for (Map.Entry<String, String> missing : sb.missingKeys().entrySet()) {
+                    out.println("  provider " + missing.getKey() + " has no API key yet: " + missing.getValue());
                 }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (SwitchboardConfigException e) {
+                problems = e.problems();
+            } catch (ProviderDiscoveryException e) {
+                problems = e.problems();
             }
             for (String p : problems) {
                 out.println(root.redact(Errors.oneLine(p)));

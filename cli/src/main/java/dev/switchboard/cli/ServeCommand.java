@@ -36,10 +36,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Switchboard sb = root.open();
+        ServeSetup setup = ServeSetup.open(root);
+        Switchboard sb = setup.switchboard();
         Gateway gateway;
         try {
-            GatewayConfig config = GatewayConfig.from(sb.config());
+            GatewayConfig config = setup.gateway();
             if (host != null) {
                 config = config.withHost(host);
             }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.switchboard.http.Json;
+import dev.switchboard.runtime.SwitchboardConfigException;
 import dev.switchboard.testkit.Fixtures;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -240,18 +241,20 @@ class CostsAndLimitsTest {
         assertThat(c.keys().get(1).toString()).doesNotContain("team-key-not-real");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { name = team-a } ]")))
-                .hasMessageContaining("switchboard.gateway.keys[0].key is missing");
+                .isInstanceOf(SwitchboardConfigException.class)
+                .hasMessage("String:1: switchboard.gateway.keys[0].key: missing or unset; set it, e.g. key = ${?TEAM_A_KEY},"
+                        + " and make sure the variable it reads is set (an unset variable leaves the key out)");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { key = a-not-real, name = x }, { key = b-not-real, name = x } ]")))
-                .hasMessageContaining("switchboard.gateway.keys[1]").hasMessageContaining("named 'x' like an earlier key");
+                .hasMessage("String:1: switchboard.gateway.keys[1]: is named 'x' like keys[0]; give each key its own name");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { key = a-not-real, rpm = 5 } ]")))
-                .hasMessageContaining("switchboard.gateway.keys[0].rpm is not a key setting");
+                .hasMessageStartingWith("String:1: switchboard.gateway.keys[0].rpm: unknown key; known keys: admin, budget, key,");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { key = a-not-real, requests-per-minute = 0 } ]")))
-                .hasMessageContaining("switchboard.gateway.keys[0].requests-per-minute must be at least 1, was 0");
+                .hasMessage("String:1: switchboard.gateway.keys[0].requests-per-minute: must be at least 1, was 0");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { key = a-not-real, budget { amount = 5 } } ]")))
-                .hasMessageContaining("switchboard.gateway.keys[0].budget needs amount and period");
+                .hasMessageStartingWith("String:1: switchboard.gateway.keys[0].budget.period: missing;");
     }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.models.Model;
 import com.typesafe.config.ConfigFactory;
+import dev.switchboard.runtime.SwitchboardConfigException;
 import dev.switchboard.testkit.Fixtures;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -48,9 +49,12 @@ class GatewayLifecycleTest {
         assertThat(c.keys()).hasSize(2);
         assertThat(c.loopbackOnly()).isFalse();
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString("switchboard.gateway.port = 70000")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("switchboard.gateway.port");
+                .isInstanceOf(SwitchboardConfigException.class)
+                .hasMessage("String:1: switchboard.gateway.port: must be a TCP port from 0 to 65535 (0 picks a free one),"
+                        + " was 70000");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString("switchboard.gateway.keys = [ 42 ]")))
-                .hasMessageContaining("switchboard.gateway.keys[0]");
+                .hasMessage("String:1: switchboard.gateway.keys[0]: must be a key string or a block { key = ..., name ="
+                        + " ... }, not the number 42");
     }
 
     @Test

@@ -15,8 +15,11 @@ import java.util.Optional;
  * Typed reads from one config block that never throw: a value of the wrong type or out of range is recorded in
  * {@link ConfigProblems} with its origin and full key path, and the read returns empty. Unresolved substitutions
  * also read as empty: {@link SwitchboardConfigLoader} reports them once, where they are written.
+ *
+ * <p>Public so that modules built on the runtime (the gateway) read their own block with the same checks and the
+ * same one-line messages, recorded beside the runtime's own (see {@link Switchboard.Builder#section}).
  */
-final class ConfigFields {
+public final class ConfigFields {
 
     private final Config block;
     private final String path;
@@ -30,31 +33,51 @@ final class ConfigFields {
         this.problems = problems;
     }
 
+    /**
+     * The block at {@code path} of {@code config} (a resolved configuration holding the full path, e.g.
+     * {@code switchboard.gateway}); an empty block when it is not written. A value there that is not a block is
+     * recorded as a problem.
+     */
+    public static ConfigFields of(Config config, String path, ConfigProblems problems) {
+        try {
+            if (config.hasPathOrNull(path) && !config.getIsNull(path)) {
+                ConfigValue v = config.getValue(path);
+                if (v instanceof ConfigObject o) {
+                    return new ConfigFields(o.toConfig(), path, o.origin(), problems);
+                }
+                problems.add(v.origin(), path, "must be a block { ... }, not " + kind(v));
+            }
+        } catch (ConfigException.NotResolved e) {
+            // reported where it is written by the loader
+        }
+        return new ConfigFields(com.typesafe.config.ConfigFactory.empty(), path, config.origin(), problems);
+    }
+
     /** The full key path of the block, e.g. {@code switchboard.providers.openai}. */
-    String path() {
+    public String path() {
         return path;
     }
 
     /** The full key path of {@code key} (a path expression relative to the block). */
-    String path(String key) {
+    public String path(String key) {
         return path + "." + key;
     }
 
     /** Where the block itself is written, for problems about keys that are missing. */
-    ConfigOrigin origin() {
+    public ConfigOrigin origin() {
         return origin;
     }
 
-    Config config() {
+    public Config config() {
         return block;
     }
 
-    ConfigProblems problems() {
+    public ConfigProblems problems() {
         return problems;
     }
 
     /** The value at {@code key}, if set to something other than null. */
-    Optional<ConfigValue> value(String key) {
+    public Optional<ConfigValue> value(String key) {
         try {
             if (!block.hasPathOrNull(key) || block.getIsNull(key)) {
                 return Optional.empty();
@@ -71,7 +94,7 @@ final class ConfigFields {
     }
 
     /** Whether {@code key} is written at all (null and unresolved values included). */
-    boolean written(String key) {
+    public boolean written(String key) {
         try {
             return block.hasPathOrNull(key);
         } catch (ConfigException.NotResolved e) {
@@ -81,7 +104,7 @@ final class ConfigFields {
         }
     }
 
-    Optional<String> string(String key) {
+    public Optional<String> string(String key) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -94,12 +117,12 @@ final class ConfigFields {
     }
 
     /** A string that is set and not blank. */
-    Optional<String> nonBlankString(String key) {
+    public Optional<String> nonBlankString(String key) {
         return string(key).filter(s -> !s.isBlank());
     }
 
     /** A duration that must be positive ({@code allowZero} false) or at least zero ({@code allowZero} true). */
-    Optional<Duration> duration(String key, boolean allowZero) {
+    public Optional<Duration> duration(String key, boolean allowZero) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -121,7 +144,7 @@ final class ConfigFields {
     }
 
     /** A whole number of at least {@code min} that fits an {@code int}. */
-    Optional<Integer> integer(String key, int min) {
+    public Optional<Integer> integer(String key, int min) {
         Optional<Long> n = longInteger(key, min);
         if (n.isPresent() && n.get() > Integer.MAX_VALUE) {
             problems.add(value(key).orElseThrow().origin(), path(key), "must be at most " + Integer.MAX_VALUE
@@ -132,7 +155,7 @@ final class ConfigFields {
     }
 
     /** A whole number (up to 2^63 - 1) of at least {@code min}. */
-    Optional<Long> longInteger(String key, long min) {
+    public Optional<Long> longInteger(String key, long min) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -151,11 +174,55 @@ final class ConfigFields {
         return Optional.of(n);
     }
 
+    /** A size in bytes, written as a number or with a unit ({@code 4 MiB}, {@code 512 KiB}), of at least {@code min}. */
+    public Optional<Long> bytes(String key, long min) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        long n;
+        try {
+            n = block.getBytes(key);
+        } catch (ConfigException e) {
+            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' is not a size; write a number of bytes"
+                    + " or a number and a unit, e.g. 4 MiB or 512 KiB");
+            return Optional.empty();
+        }
+        if (n < min) {
+            problems.add(v.get().origin(), path(key), "must be at least " + min + " byte" + (min == 1 ? "" : "s")
+                    + ", was " + raw(v.get()));
+            return Optional.empty();
+        }
+        return Optional.of(n);
+    }
+
+    /** A boolean: {@code true} or {@code false} (also {@code yes}, {@code no}, {@code on}, {@code off}). */
+    public Optional<Boolean> bool(String key) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(block.getBoolean(key));
+        } catch (ConfigException e) {
+            problems.add(v.get().origin(), path(key), "must be true or false, not " + kind(v.get()));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The block that is entry {@code index} of the list {@code key} (e.g. a key block of {@code gateway.keys}), as
+     * fields whose path reads {@code <path>.<key>[<index>]}.
+     */
+    public ConfigFields entry(String key, int index, ConfigObject element) {
+        return new ConfigFields(element.toConfig(), path(key) + "[" + index + "]", element.origin(), problems);
+    }
+
     /**
      * An exact decimal (money), written as a number or a string: {@code 0.15} or {@code "0.15"}; at least zero, and
      * above zero unless {@code allowZero}.
      */
-    Optional<java.math.BigDecimal> decimal(String key, boolean allowZero) {
+    public Optional<java.math.BigDecimal> decimal(String key, boolean allowZero) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -184,23 +251,31 @@ final class ConfigFields {
     }
 
     /**
-     * Records every key of the block {@code key} that is not one of {@code known}, each as unknown; returns whether
-     * there were none.
+     * Records every key of this block that is not one of {@code known} as unknown, with the known key it most likely
+     * meant; returns whether there were none. {@code hint}, if not null, is added to each message.
      */
-    boolean onlyKnownKeys(java.util.Set<String> known, String hint) {
+    public boolean onlyKnownKeys(java.util.Set<String> known, String hint) {
         boolean ok = true;
         for (java.util.Map.Entry<String, ConfigValue> e : block.root().entrySet()) {
             if (!known.contains(e.getKey())) {
-                problems.add(e.getValue().origin(), path(join(e.getKey())), "unknown key; known keys: "
-                        + String.join(", ", new java.util.TreeSet<>(known)) + (hint == null ? "" : "; " + hint));
+                problems.add(e.getValue().origin(), path(join(e.getKey())), unknownKey(e.getKey(), known)
+                        + (hint == null ? "" : "; " + hint));
                 ok = false;
             }
         }
         return ok;
     }
 
+    /** "unknown key; did you mean 'port'? (known keys: host, port)", or without the guess when none is near. */
+    static String unknownKey(String key, java.util.Collection<String> known) {
+        String list = known.isEmpty() ? "this block takes no keys"
+                : "known keys: " + String.join(", ", new java.util.TreeSet<>(known));
+        return ClosestKey.to(key, known).map(k -> "unknown key; did you mean '" + k + "'? (" + list + ")")
+                .orElse("unknown key; " + list);
+    }
+
     /** A number of at least {@code min}. */
-    Optional<Double> number(String key, double min) {
+    public Optional<Double> number(String key, double min) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -220,11 +295,11 @@ final class ConfigFields {
     }
 
     /** A nested block, as fields of its own. */
-    Optional<ConfigFields> block(String key) {
+    public Optional<ConfigFields> block(String key) {
         return object(key).map(o -> new ConfigFields(o.toConfig(), path(key), o.origin(), problems));
     }
 
-    Optional<ConfigObject> object(String key) {
+    public Optional<ConfigObject> object(String key) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -236,7 +311,7 @@ final class ConfigFields {
         return Optional.of((ConfigObject) v.get());
     }
 
-    Optional<ConfigList> list(String key) {
+    public Optional<ConfigList> list(String key) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -248,12 +323,12 @@ final class ConfigFields {
         return Optional.of((ConfigList) v.get());
     }
 
-    void wrongType(String key, ConfigValue v, String expected) {
+    public void wrongType(String key, ConfigValue v, String expected) {
         problems.add(v.origin(), path(key), "must be " + expected + ", not " + kind(v));
     }
 
     /** A substitution that could not be resolved (the loader reports it where it is written). */
-    static boolean isUnresolved(ConfigValue v) {
+    public static boolean isUnresolved(ConfigValue v) {
         try {
             v.valueType();
             return false;
@@ -262,13 +337,13 @@ final class ConfigFields {
         }
     }
 
-    static boolean isScalar(ConfigValue v) {
+    public static boolean isScalar(ConfigValue v) {
         ConfigValueType t = v.valueType();
         return t == ConfigValueType.STRING || t == ConfigValueType.NUMBER || t == ConfigValueType.BOOLEAN;
     }
 
     /** How a value reads to a user: "a block", "a list", "the string 'x'", "the number 3". */
-    static String kind(ConfigValue v) {
+    public static String kind(ConfigValue v) {
         return switch (v.valueType()) {
             case OBJECT -> "a block";
             case LIST -> "a list";
@@ -280,7 +355,7 @@ final class ConfigFields {
     }
 
     /** Joins path elements, quoting those that need it (names with dots, slashes, spaces). */
-    static String join(String first, String... more) {
+    public static String join(String first, String... more) {
         String[] all = new String[more.length + 1];
         all[0] = first;
         System.arraycopy(more, 0, all, 1, more.length);

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Collects every problem found in a configuration, each as one line {@code <file>:<line>: <key.path>: <what to fix>},
  * so a user sees all of them at once rather than one per start. Not thread-safe.
  */
-final class ConfigProblems {
+public final class ConfigProblems {
 
     /** The {@code ": 12"} or {@code ": 12-14"} Typesafe appends to an origin description. */
     private static final Pattern TRAILING_LINE = Pattern.compile(":\\s*\\d+(-\\d+)?$");
@@ -20,13 +20,15 @@ final class ConfigProblems {
 
     private final List<Problem> problems = new ArrayList<>();
 
+    public ConfigProblems() {}
+
     /** A problem with the value at {@code path} (a full key path such as {@code switchboard.providers.x.model}). */
-    void add(ConfigOrigin origin, String path, String message) {
+    public void add(ConfigOrigin origin, String path, String message) {
         add(origin, path + ": " + message);
     }
 
     /** A problem that belongs to no key, such as a syntax error. */
-    void add(ConfigOrigin origin, String message) {
+    public void add(ConfigOrigin origin, String message) {
         String source = source(origin);
         int line = origin == null ? -1 : origin.lineNumber();
         String location = line >= 0 ? source + ":" + line : source;
@@ -38,23 +40,30 @@ final class ConfigProblems {
         problems.add(new Problem(location, -1, problems.size(), location + ": " + singleLine(message)));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return problems.isEmpty();
     }
 
     /** How many problems were recorded so far (to tell whether one block added any). */
-    int count() {
+    public int count() {
         return problems.size();
     }
 
     /** The problems ordered by file and line, duplicates dropped. */
-    List<String> lines() {
+    public List<String> lines() {
         return problems.stream()
                 .sorted(Comparator.comparing(Problem::source).thenComparingInt(Problem::line)
                         .thenComparingInt(Problem::order))
                 .map(Problem::text)
                 .distinct()
                 .toList();
+    }
+
+    /** Throws every problem recorded so far, if there is one. */
+    public void throwIfAny() {
+        if (!problems.isEmpty()) {
+            throw new SwitchboardConfigException(lines());
+        }
     }
 
     static String singleLine(String text) {

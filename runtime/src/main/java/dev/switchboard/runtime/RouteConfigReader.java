@@ -71,7 +71,7 @@ final class RouteConfigReader {
         StreamFailover failover = streamFailover(fields);
         // The route's own block only: a budget is one route's, never a default shared out to every route.
         ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
-        Optional<BudgetLimit> budget = own.block("budget").flatMap(this::budget);
+        Optional<BudgetLimit> budget = own.block("budget").flatMap(BudgetConfigReader::read);
         if (problems.count() > before) {
             return Optional.empty();
         }
@@ -159,30 +159,6 @@ final class RouteConfigReader {
             return d;
         }
         return new RetryPolicy(maxRetries, initialDelay, maxDelay, multiplier);
-    }
-
-    /** {@code budget { amount = 5.00, period = 1d }}: both required. */
-    private Optional<BudgetLimit> budget(ConfigFields budget) {
-        int before = problems.count();
-        budget.onlyKnownKeys(java.util.Set.of("amount", "period"), null);
-        Optional<java.math.BigDecimal> amount = budget.decimal("amount", false);
-        Optional<Duration> period = budget.duration("period", false);
-        if (!budget.written("amount")) {
-            problems.add(budget.origin(), budget.path("amount"), "missing; the most to spend per period in US dollars,"
-                    + " e.g. amount = 5.00");
-        }
-        if (!budget.written("period")) {
-            problems.add(budget.origin(), budget.path("period"), "missing; how long a budget period lasts, e.g."
-                    + " period = 1d (also 1h, 7d, 30d)");
-        }
-        if (period.isPresent() && period.get().compareTo(Duration.ofSeconds(1)) < 0) {
-            problems.add(budget.value("period").map(ConfigValue::origin).orElse(budget.origin()), budget.path("period"),
-                    "must be at least 1s, e.g. 1h or 1d");
-        }
-        if (problems.count() > before || amount.isEmpty() || period.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new BudgetLimit(amount.get(), period.get()));
     }
 
     private CooldownPolicy cooldown(ConfigFields cooldown) {

@@ -326,6 +326,7 @@ public final class Switchboard implements AutoCloseable {
         // The outcome of discovery over sources, one of the two, once found.
         private ProviderRegistry registry;
         private ProviderDiscoveryException discoveryFailure;
+        private final List<java.util.function.Consumer<ConfigFields>> sections = new ArrayList<>();
 
         private Builder() {}
 
@@ -373,6 +374,16 @@ public final class Switchboard implements AutoCloseable {
         public Builder pluginsDirectory(Path directory) {
             this.pluginsDirectory = Objects.requireNonNull(directory, "directory");
             forgetSources();
+            return this;
+        }
+
+        /**
+         * A check of a block that a module built on the runtime reads itself (the gateway's {@code
+         * switchboard.gateway}): {@code reader} gets the {@code switchboard} block and records what is wrong in its
+         * problems, so {@link #check()} and {@link #build()} report those with the runtime's own, all at once.
+         */
+        public Builder section(java.util.function.Consumer<ConfigFields> reader) {
+            sections.add(Objects.requireNonNull(reader, "reader"));
             return this;
         }
 
@@ -433,7 +444,7 @@ public final class Switchboard implements AutoCloseable {
 
         private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
             return SwitchboardConfigLoader.load(input, sources(), env, problems)
-                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems).read());
+                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems, sections).read());
         }
 
         /**

@@ -23,13 +23,16 @@ final class SwitchboardConfigReader {
     private final ProviderRegistry registry;
     private final Map<String, String> env;
     private final ConfigProblems problems;
+    private final java.util.List<java.util.function.Consumer<ConfigFields>> sections;
 
+    /** {@code sections}: the checks of blocks other modules read (see {@link Switchboard.Builder#section}). */
     SwitchboardConfigReader(SwitchboardConfigLoader.Loaded loaded, ProviderRegistry registry, Map<String, String> env,
-                            ConfigProblems problems) {
+                            ConfigProblems problems, java.util.List<java.util.function.Consumer<ConfigFields>> sections) {
         this.loaded = loaded;
         this.registry = registry;
         this.env = env;
         this.problems = problems;
+        this.sections = java.util.List.copyOf(sections);
     }
 
     /** The configuration, or empty when it has problems (then recorded). */
@@ -70,6 +73,7 @@ final class SwitchboardConfigReader {
             maxPerRoute = http.get().integer("max-connections-per-route", 1).orElse(maxPerRoute);
         }
         Map<String, Price> prices = new PricingConfigReader(root).read();
+        sections.forEach(section -> section.accept(root));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }

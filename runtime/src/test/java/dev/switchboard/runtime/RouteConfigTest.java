@@ -126,6 +126,6 @@ class RouteConfigTest {
         ClassLoader loader = RouteConfigTest.class.getClassLoader();
         SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader
                 .load(new SwitchboardConfigLoader.TextInput(hocon), java.util.List.of(DiscoverySource.classpath(loader)), Map.of(), problems).orElseThrow();
-        return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems).read();
+        return new SwitchboardConfigReader(loaded, ProviderDiscovery.discover(loader), Map.of(), problems, java.util.List.of()).read();
     }
 }

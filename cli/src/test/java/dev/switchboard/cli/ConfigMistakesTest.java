@@ -1,0 +1,173 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Mistaken configurations, one per row: each must make both {@code config check} and {@code serve} exit 2 with the
+ * same single line {@code <file>:<line>: <key>: <what to fix>}, and {@code serve} must refuse before it binds (its port
+ * is held by this test, so a serve that got as far as binding would exit 1 instead).
+ */
+@Timeout(60)
+class ConfigMistakesTest {
+
+    /** The valid configuration each row breaks; a row's lines are inserted at line {@value #FIRST_LINE}. */
+    private static final List<String> BASE = List.of(
+            "switchboard {",
+            "  providers.openai { base-url = \"http://127.0.0.1:9/v1\" }",
+            "  routes.default.targets = [ openai ]");
+    private static final int FIRST_LINE = 4;
+
+    /** Holds the port every serve is sent to. */
+    private static ServerSocket occupied;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * One mistake.
+     *
+     * @param name     what is wrong, as the test shows it
+     * @param lines    the lines added inside {@code switchboard { }}, the first at line {@value #FIRST_LINE}
+     * @param line     the line the problem must name
+     * @param key      the full key path it must name
+     * @param fragment text the message must contain (what to fix)
+     */
+    record Mistake(String name, List<String> lines, int line, String key, String fragment) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Mistake mistake(String name, String line, String key, String fragment) {
+        return new Mistake(name, List.of(line), FIRST_LINE, key, fragment);
+    }
+
+    static Stream<Mistake> mistakes() {
+        return Stream.of(
+                // the gateway block
+                mistake("gateway port out of range", "gateway.port = 70000", "switchboard.gateway.port",
+                        "must be a TCP port from 0 to 65535"),
+                mistake("negative gateway port", "gateway.port = -1", "switchboard.gateway.port", "at least 0"),
+                mistake("negative shutdown grace", "gateway.shutdown-grace = -1s", "switchboard.gateway.shutdown-grace",
+                        "must be zero or more"),
+                mistake("max-body that is no size", "gateway.max-body = lots", "switchboard.gateway.max-body",
+                        "is not a size"),
+                mistake("zero max-body", "gateway.max-body = 0", "switchboard.gateway.max-body", "at least 1 byte"),
+                mistake("zero concurrent requests", "gateway.max-concurrent-requests = 0",
+                        "switchboard.gateway.max-concurrent-requests", "at least 1"),
+                mistake("empty gateway host", "gateway.host = \"\"", "switchboard.gateway.host", "is empty"),
+                mistake("empty gateway key", "gateway.keys = [ \"\" ]", "switchboard.gateway.keys[0]",
+                        "is empty; remove it, or set the variable it reads"),
+                mistake("key block whose variable is unset", "gateway.keys = [ { key = ${?UNSET_TEAM_KEY}, name = a } ]",
+                        "switchboard.gateway.keys[0].key", "missing or unset"),
+                mistake("key that is a number", "gateway.keys = [ 42 ]", "switchboard.gateway.keys[0]",
+                        "must be a key string or a block"),
+                mistake("two keys with one name",
+                        "gateway.keys = [ { key = k1-not-real, name = a }, { key = k2-not-real, name = a } ]",
+                        "switchboard.gateway.keys[1]", "is named 'a' like keys[0]"),
+                mistake("the same key twice", "gateway.keys = [ k1-not-real, k1-not-real ]",
+                        "switchboard.gateway.keys[1]", "is the same key as keys[0]"),
+                mistake("zero requests per minute on a key",
+                        "gateway.keys = [ { key = k1-not-real, requests-per-minute = 0 } ]",
+                        "switchboard.gateway.keys[0].requests-per-minute", "at least 1"),
+                mistake("typo in the gateway block", "gateway.prot = 9000", "switchboard.gateway.prot",
+                        "did you mean 'port'?"),
+                mistake("typo of shutdown-grace", "gateway.shutdown-grce = 5s", "switchboard.gateway.shutdown-grce",
+                        "did you mean 'shutdown-grace'?"),
+                mistake("typo in a key block", "gateway.keys = [ { key = k1-not-real, nmae = a } ]",
+                        "switchboard.gateway.keys[0].nmae", "did you mean 'name'?"),
+                mistake("typo in a key's budget",
+                        "gateway.keys = [ { key = k1-not-real, budget { amount = 5, perod = 1d } } ]",
+                        "switchboard.gateway.keys[0].budget.perod", "did you mean 'period'?"),
+                // the runtime's blocks
+                mistake("negative retries", "routes.default.retry.max-retries = -1",
+                        "switchboard.routes.default.retry.max-retries", "at least 0"),
+                mistake("zero failure threshold", "routes.default.cooldown.failure-threshold = 0",
+                        "switchboard.routes.default.cooldown.failure-threshold", "at least 1"),
+                mistake("zero connect timeout", "providers.openai.timeouts.connect = 0s",
+                        "switchboard.providers.openai.timeouts.connect", "must be positive"),
+                mistake("typo in provider limits", "providers.openai.limits.requests-per-minut = 5",
+                        "switchboard.providers.openai.limits.requests-per-minut", "did you mean 'requests-per-minute'?"),
+                mistake("typo in a route budget", "routes.default.budget { amount = 5, perid = 1d }",
+                        "switchboard.routes.default.budget.perid", "did you mean 'period'?"),
+                mistake("typo in a price", "pricing { \"openai/gpt-4o\" { inptu = 1.0 } }",
+                        "switchboard.pricing.\"openai/gpt-4o\".inptu", "did you mean 'input'?"),
+                mistake("zero pool size", "http.max-connections = 0", "switchboard.http.max-connections", "at least 1"),
+                mistake("default route that is not configured", "default-route = nope", "switchboard.default-route",
+                        "names no configured route 'nope'"),
+                mistake("route target that is not configured", "routes.other.targets = [ opnai ]",
+                        "switchboard.routes.other.targets", "opnai"));
+    }
+
+    @BeforeAll
+    static void holdAPort() throws IOException {
+        occupied = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterAll
+    static void releaseThePort() throws IOException {
+        occupied.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void checkAndServeRefuseWithTheSameLine(Mistake m) {
+        // given
+        CliHarness cli = new CliHarness(dir);
+        Path file = write(cli, m.lines());
+
+        // when
+        CliHarness.Result check = cli.run("--config", file.toString(), "config", "check");
+        CliHarness.Result serve = serve(cli, file);
+
+        // then
+        String expected = file + ":" + m.line() + ": " + m.key() + ": ";
+        assertThat(check.exitCode()).as(check.out() + check.err()).isEqualTo(2);
+        assertThat(check.out().lines().toList()).singleElement().asString().startsWith(expected).contains(m.fragment());
+        assertThat(serve.exitCode()).as(serve.err()).isEqualTo(2);
+        assertThat(serve.err()).isEqualTo("switchboard: " + check.out());
+    }
+
+    @Test
+    void aValidConfigPassesTheCheckAndServeGetsAsFarAsBinding() {
+        // given
+        CliHarness cli = new CliHarness(dir);
+        Path file = write(cli, List.of("gateway.keys = [ { key = k1-not-real, name = a } ]"));
+
+        // when
+        CliHarness.Result check = cli.run("--config", file.toString(), "config", "check");
+        CliHarness.Result serve = serve(cli, file);
+
+        // then the check passes, and serve fails only at the port this test holds
+        assertThat(check.exitCode()).as(check.out()).isZero();
+        assertThat(serve.exitCode()).as(serve.err()).isEqualTo(1);
+        assertThat(serve.err()).contains("cannot listen on 127.0.0.1:" + occupied.getLocalPort());
+    }
+
+    private static CliHarness.Result serve(CliHarness cli, Path file) {
+        return cli.run("--config", file.toString(), "serve", "--host", "127.0.0.1", "--port",
+                Integer.toString(occupied.getLocalPort()));
+    }
+
+    private static Path write(CliHarness cli, List<String> lines) {
+        List<String> all = new java.util.ArrayList<>(BASE);
+        lines.forEach(l -> all.add("  " + l));
+        all.add("}");
+        return cli.file("mistake.conf", all.toArray(String[]::new));
+    }
+}
