@@ -7,6 +7,7 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.ResponseLimits;
 import dev.switchboard.spi.Timeouts;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +43,9 @@ import org.apache.hc.core5.util.Timeout;
  * The HTTP client of one provider: sends JSON over the shared pooled {@link HttpTransport} with the provider's
  * timeouts and headers, and turns every failure into an {@link LlmException} of the right kind with secrets
  * redacted. One call path serves both plain and streamed calls: {@link #send} reads the whole body, {@link #open}
- * hands it over as it arrives. Thread-safe.
+ * hands it over as it arrives. Every body read is bounded by the provider's {@link ResponseLimits}: past a limit the
+ * connection is dropped and the call fails with a {@code SERVER} error naming the limit's key; error bodies are read
+ * up to 64 KiB. Thread-safe.
  */
 public final class HttpProviderClient {
 
@@ -51,17 +55,25 @@ public final class HttpProviderClient {
     private final String provider;
     private final HttpTransport transport;
     private final Timeouts timeouts;
+    private final ResponseLimits limits;
     private final Map<String, String> headers;
     private final Redactor redactor;
     private final ErrorMapper errorMapper;
     private final Clock clock;
     private final RequestConfig requestConfig;
 
+    /** A client with the default {@link ResponseLimits}. */
     public HttpProviderClient(String provider, HttpTransport transport, Timeouts timeouts, Map<String, String> headers,
                               Redactor redactor, ErrorMapper errorMapper, Clock clock) {
+        this(provider, transport, timeouts, ResponseLimits.DEFAULTS, headers, redactor, errorMapper, clock);
+    }
+
+    public HttpProviderClient(String provider, HttpTransport transport, Timeouts timeouts, ResponseLimits limits,
+                              Map<String, String> headers, Redactor redactor, ErrorMapper errorMapper, Clock clock) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.headers = Map.copyOf(headers);
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.errorMapper = Objects.requireNonNull(errorMapper, "errorMapper");
@@ -75,14 +87,14 @@ public final class HttpProviderClient {
     }
 
     /**
-     * A client for a provider's settings: its timeouts, its configured headers plus {@code authHeaders}, and a
-     * redactor that knows its key.
+     * A client for a provider's settings: its timeouts, its response limits, its configured headers plus
+     * {@code authHeaders}, and a redactor that knows its key.
      */
     public static HttpProviderClient create(ProviderSettings settings, ProviderContext context,
                                             Map<String, String> authHeaders, ErrorMapper errorMapper) {
         Map<String, String> all = new java.util.LinkedHashMap<>(settings.headers());
         all.putAll(authHeaders);
-        return new HttpProviderClient(settings.name(), context.http(), settings.timeouts(), all,
+        return new HttpProviderClient(settings.name(), context.http(), settings.timeouts(), settings.responseLimits(), all,
                 Redactor.of(settings.apiKey().map(List::of).orElse(List.of())), errorMapper, context.clock());
     }
 
@@ -158,19 +170,28 @@ public final class HttpProviderClient {
             watchdog.headersReceived();
             int status = response.getCode();
             if (status >= 300) {
-                throw failure(status, response);
+                throw failure(status, request, response);
             }
             HttpEntity entity = response.getEntity();
             if (entity == null) {
                 throw malformed("empty response body", null);
             }
-            try (InputStream in = new ActivityInputStream(entity.getContent(), watchdog)) {
+            if (entity.getContentLength() > limits.maxResponseBytes()) {
+                request.cancel(); // refuse a declared size up front rather than read up to it
+                throw new ResponseLimitExceededException("the response body (declared " + entity.getContentLength()
+                        + " bytes)", "max-response-bytes", limits.maxResponseBytes()).toLlmException(provider);
+            }
+            InputStream body = new LimitedInputStream(entity.getContent(), limits.maxResponseBytes(), "the response body",
+                    "max-response-bytes", 0, request::cancel);
+            try (InputStream in = new ActivityInputStream(body, watchdog)) {
                 JsonNode node = Json.MAPPER.readTree(in);
                 if (node == null || node.isMissingNode()) {
                     throw malformed("empty response body", null);
                 }
                 return new JsonResponse(status, node, ResponseHeaders.of(response));
             }
+        } catch (ResponseLimitExceededException e) {
+            throw e.toLlmException(provider);
         } catch (JsonProcessingException e) {
             // the parser quotes the offending text, which may be anything the server echoed (a key included): the
             // message is redacted and the parser's exception, which quotes it too, is not attached
@@ -193,12 +214,14 @@ public final class HttpProviderClient {
             int status = response.getCode();
             if (status >= 300) {
                 try (ClassicHttpResponse r = response) {
-                    throw failure(status, r);
+                    throw failure(status, request, r);
                 }
             }
             HttpEntity entity = response.getEntity();
             InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
-            return new StreamingResponse(provider, redactor, request, response, watchdog, content);
+            InputStream limited = new LimitedInputStream(content, limits.maxStreamBytes(), "the streamed body",
+                    "max-stream-bytes", limits.maxLineBytes(), request::cancel);
+            return new StreamingResponse(provider, redactor, request, response, watchdog, limited);
         } catch (IOException e) {
             watchdog.stop();
             closeQuietly(response);
@@ -209,8 +232,8 @@ public final class HttpProviderClient {
         }
     }
 
-    private LlmException failure(int status, ClassicHttpResponse response) throws IOException {
-        String text = readErrorBody(response.getEntity());
+    private LlmException failure(int status, HttpUriRequestBase request, ClassicHttpResponse response) throws IOException {
+        String text = readErrorBody(response.getEntity(), request);
         JsonNode node = null;
         if (!text.isEmpty() && (text.charAt(0) == '{' || text.charAt(0) == '[')) {
             try {
@@ -236,14 +259,33 @@ public final class HttpProviderClient {
         }
     }
 
-    private static String readErrorBody(HttpEntity entity) throws IOException {
+    /**
+     * The first 64 KiB of an error body. When more follows, the connection is dropped instead of drained: closing a
+     * body reads it to its end, and an error body may be as large as an upstream likes.
+     */
+    private static String readErrorBody(HttpEntity entity, HttpUriRequestBase request) throws IOException {
         if (entity == null) {
             return "";
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
-            return new String(bytes, StandardCharsets.UTF_8).strip();
+        InputStream in = entity.getContent();
+        if (in == null) {
+            return "";
         }
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_ERROR_BODY + 1);
+            if (bytes.length > MAX_ERROR_BODY) {
+                request.cancel();
+                bytes = Arrays.copyOf(bytes, MAX_ERROR_BODY);
+            }
+        } finally {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // aborted above, or broken: what was read is the error to report
+            }
+        }
+        return new String(bytes, StandardCharsets.UTF_8).strip();
     }
 
     private LlmException malformed(String what, Throwable cause) {
@@ -332,5 +374,10 @@ public final class HttpProviderClient {
     /** The timeouts in force. */
     public Timeouts timeouts() {
         return timeouts;
+    }
+
+    /** The response limits in force. */
+    public ResponseLimits limits() {
+        return limits;
     }
 }

@@ -46,10 +46,14 @@ public final class StreamingResponse implements AutoCloseable {
     }
 
     /**
-     * The {@link LlmException} for an I/O failure while reading the body: a timeout when the watchdog cut it, else an
+     * The {@link LlmException} for an I/O failure while reading the body: a {@code SERVER} error naming the limit when
+     * the body went past one of the provider's response limits, a timeout when the watchdog cut it, else an
      * interrupted stream.
      */
     public LlmException failure(IOException e) {
+        if (e instanceof ResponseLimitExceededException tooLarge) {
+            return tooLarge.toLlmException(provider);
+        }
         String reason = watchdog.firedReason();
         if (reason != null) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider).message("stream stopped: " + reason).cause(e).build();

@@ -22,6 +22,7 @@ import java.util.TreeSet;
  * @param model          the default chat model
  * @param embeddingModel the default embedding model
  * @param timeouts       HTTP timeouts
+ * @param responseLimits the most the provider's answers may hold ({@code limits.max-response-bytes} and the like)
  * @param headers        extra headers sent with every request
  * @param config         the provider's whole block (defaults included), for provider-specific keys; origins kept
  */
@@ -34,6 +35,7 @@ public record ProviderSettings(
         Optional<String> model,
         Optional<String> embeddingModel,
         Timeouts timeouts,
+        ResponseLimits responseLimits,
         Map<String, String> headers,
         Config config) {
 
@@ -46,8 +48,17 @@ public record ProviderSettings(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(embeddingModel, "embeddingModel");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(responseLimits, "responseLimits");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(config, "config");
+    }
+
+    /** Settings with the default {@link ResponseLimits}, as before response limits were configurable. */
+    public ProviderSettings(String name, String type, Optional<String> baseUrl, Optional<Secret> apiKey,
+                            Optional<String> apiKeyEnv, Optional<String> model, Optional<String> embeddingModel,
+                            Timeouts timeouts, Map<String, String> headers, Config config) {
+        this(name, type, baseUrl, apiKey, apiKeyEnv, model, embeddingModel, timeouts, ResponseLimits.DEFAULTS, headers,
+                config);
     }
 
     /**
@@ -63,6 +74,7 @@ public record ProviderSettings(
                 + ", model=" + model.orElse("(default)")
                 + embeddingModel.map(m -> ", embeddingModel=" + m).orElse("")
                 + ", timeouts=" + timeouts
+                + ", responseLimits=" + responseLimits
                 + ", headers=" + new TreeSet<>(headers.keySet())
                 + ", config keys=" + new TreeSet<>(config.root().keySet()) + "]";
     }
@@ -122,6 +134,7 @@ public record ProviderSettings(
         private String model;
         private String embeddingModel;
         private Timeouts timeouts = Timeouts.DEFAULTS;
+        private ResponseLimits responseLimits = ResponseLimits.DEFAULTS;
         private Map<String, String> headers = Map.of();
         private Config config = ConfigFactory.empty();
 
@@ -136,6 +149,7 @@ public record ProviderSettings(
         public Builder model(String model) { this.model = model; return this; }
         public Builder embeddingModel(String embeddingModel) { this.embeddingModel = embeddingModel; return this; }
         public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
+        public Builder responseLimits(ResponseLimits responseLimits) { this.responseLimits = responseLimits; return this; }
         public Builder headers(Map<String, String> headers) { this.headers = headers; return this; }
         /** Provider-specific keys, as they would appear in the provider's config block. */
         public Builder config(Config config) { this.config = config; return this; }
@@ -143,7 +157,7 @@ public record ProviderSettings(
         public ProviderSettings build() {
             return new ProviderSettings(name, type, Optional.ofNullable(baseUrl), Optional.ofNullable(apiKey),
                     Optional.ofNullable(apiKeyEnv), Optional.ofNullable(model), Optional.ofNullable(embeddingModel),
-                    timeouts, headers, config);
+                    timeouts, responseLimits, headers, config);
         }
     }
 }

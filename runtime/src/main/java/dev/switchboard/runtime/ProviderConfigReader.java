@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.ResponseLimits;
 import dev.switchboard.spi.Secret;
 import dev.switchboard.spi.Timeouts;
 import java.time.Duration;
@@ -24,8 +25,8 @@ import java.util.TreeSet;
  */
 final class ProviderConfigReader {
 
-    private static final Set<String> LIMIT_KEYS =
-            Set.of("requests-per-minute", "tokens-per-minute", "max-wait", "default-output-tokens");
+    private static final Set<String> LIMIT_KEYS = Set.of("requests-per-minute", "tokens-per-minute", "max-wait",
+            "default-output-tokens", "max-response-bytes", "max-line-bytes", "max-stream-bytes");
 
     private final ConfigFields root;
     private final ProviderRegistry registry;
@@ -95,14 +96,17 @@ final class ProviderConfigReader {
         Optional<String> embeddingModel = fields.nonBlankString("embedding-model");
         Timeouts timeouts = timeouts(fields);
         Map<String, String> headers = headers(fields);
-        LimitPolicy limits = fields.block("limits").map(ProviderConfigReader::limits).orElse(LimitPolicy.NONE);
+        Optional<ConfigFields> limitsBlock = fields.block("limits");
+        LimitPolicy limits = limitsBlock.map(ProviderConfigReader::limits).orElse(LimitPolicy.NONE);
+        ResponseLimits responseLimits = limitsBlock.map(ProviderConfigReader::responseLimits)
+                .orElse(ResponseLimits.DEFAULTS);
         if (problems.count() > before) {
             return Optional.empty();
         }
 
         Optional<String> key = configuredKey.or(() -> keyEnv.map(env::get).filter(v -> !v.isBlank()));
         ProviderSettings settings = new ProviderSettings(name, type.get().type(), baseUrl, key.map(Secret::of),
-                keyEnv, model, embeddingModel, timeouts, headers, effective);
+                keyEnv, model, embeddingModel, timeouts, responseLimits, headers, effective);
         return Optional.of(new ProviderConfig(type.get(), settings, block.origin(), key.isEmpty() && keyEnv.isPresent(),
                 limits));
     }
@@ -169,6 +173,18 @@ final class ProviderConfigReader {
         Duration maxWait = limits.duration("max-wait", true).orElse(Duration.ZERO);
         int output = limits.integer("default-output-tokens", 1).orElse(LimitPolicy.DEFAULT_OUTPUT_TOKENS);
         return new LimitPolicy(requests, tokens, maxWait, output);
+    }
+
+    /**
+     * {@code limits { max-response-bytes, max-line-bytes, max-stream-bytes }}: a value type of their own, so the
+     * defaults these keys have never make a provider look rate-limited.
+     */
+    private static ResponseLimits responseLimits(ConfigFields limits) {
+        ResponseLimits d = ResponseLimits.DEFAULTS;
+        long response = limits.bytes("max-response-bytes", ResponseLimits.MIN_BYTES).orElse(d.maxResponseBytes());
+        long line = limits.bytes("max-line-bytes", ResponseLimits.MIN_BYTES).orElse(d.maxLineBytes());
+        long stream = limits.bytes("max-stream-bytes", ResponseLimits.MIN_BYTES).orElse(d.maxStreamBytes());
+        return new ResponseLimits(response, line, stream);
     }
 
     private Map<String, String> headers(ConfigFields fields) {

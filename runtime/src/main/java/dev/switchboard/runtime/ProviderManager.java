@@ -93,6 +93,7 @@ public final class ProviderManager implements LlmProvider {
     private final Map<Target, CircuitBreaker> breakers;
     private final FallbackChain chain;
     private final StreamFailover failover;
+    private final int resumePrefixChars;
     private final Budget budget;
 
     private ProviderManager(Builder b) {
@@ -104,6 +105,7 @@ public final class ProviderManager implements LlmProvider {
         this.sleeper = b.sleeper;
         this.random = b.random;
         this.failover = b.failover;
+        this.resumePrefixChars = b.resumePrefixChars;
         this.budget = b.budget;
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
@@ -241,6 +243,11 @@ public final class ProviderManager implements LlmProvider {
         return failover;
     }
 
+    /** The most delivered text (in characters, the last ones) a resumed stream repeats to the next target. */
+    public int resumePrefixChars() {
+        return resumePrefixChars;
+    }
+
     /** Embeds with the first target that can; targets without {@link Capability#EMBEDDINGS} are skipped. */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
@@ -322,7 +329,8 @@ public final class ProviderManager implements LlmProvider {
     /**
      * The mid-stream failover of one stream: records the failure of the answering target (trail and cooldown) and,
      * for {@link StreamFailover#RESUME}, opens the targets after it with the original messages plus an assistant
-     * message holding the text delivered so far. Used by the thread pulling the stream.
+     * message holding the text delivered so far (its last {@code resume-prefix-chars} characters). Used by the thread
+     * pulling the stream.
      */
     private final class Resumer implements StreamResumer {
         private final ChatRequest request;
@@ -363,7 +371,8 @@ public final class ProviderManager implements LlmProvider {
             }
             LOG.log(Level.INFO, () -> "route " + name + ": " + failed.label() + " failed mid-stream (" + failure.kind()
                     + ": " + Failures.describe(failure) + "); resuming with " + targets.get(index + 1).label());
-            ChatRequest continued = request.toBuilder().addMessage(Message.assistant(delivered.text())).build();
+            String prefix = ResumePrefix.of(delivered.text(), resumePrefixChars);
+            ChatRequest continued = request.toBuilder().addMessage(Message.assistant(prefix)).build();
             FallbackChain.Outcome<OpenedStream> o;
             try (UsageScope s = UsageScope.route(name)) {
                 o = chain.run(streamOperation(continued), index + 1);
@@ -398,6 +407,7 @@ public final class ProviderManager implements LlmProvider {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private StreamFailover failover = StreamFailover.RESUME;
+        private int resumePrefixChars = ResumePrefix.DEFAULT_CHARS;
         private Budget budget;
 
         private Builder() {}
@@ -413,6 +423,17 @@ public final class ProviderManager implements LlmProvider {
         public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper, "sleeper"); return this; }
         /** What a stream does when its target fails after content was delivered; {@link StreamFailover#RESUME} by default. */
         public Builder streamFailover(StreamFailover failover) { this.failover = Objects.requireNonNull(failover, "failover"); return this; }
+        /**
+         * The most delivered text a resumed stream repeats to the next target: its last {@code chars} characters
+         * (16000 by default), so a resume request stays bounded however much was delivered. At least 1.
+         */
+        public Builder resumePrefixChars(int chars) {
+            if (chars < 1) {
+                throw new IllegalArgumentException("resume-prefix-chars must be at least 1, was " + chars);
+            }
+            this.resumePrefixChars = chars;
+            return this;
+        }
         /**
          * A spending limit: once it is spent for the current period the route refuses calls with a
          * {@link BudgetExceededException}. The budget must be fed by the ledger its targets record in

@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One checked route block: its targets in order, its retry and cooldown policies, its stream failover and its
- * budget.
+ * One checked route block: its targets in order, its retry and cooldown policies, its stream failover (with the most
+ * delivered text a resume request repeats) and its budget.
  */
 record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown,
-                   StreamFailover streamFailover, Optional<BudgetLimit> budget) {
+                   StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget) {
 
     RouteConfig {
         Objects.requireNonNull(budget, "budget");
@@ -19,6 +19,9 @@ record RouteConfig(String name, List<Target> targets, RetryPolicy retry, Cooldow
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(cooldown, "cooldown");
         Objects.requireNonNull(streamFailover, "streamFailover");
+        if (resumePrefixChars < 1) {
+            throw new IllegalArgumentException("resume-prefix-chars must be at least 1, was " + resumePrefixChars);
+        }
     }
 
     /** A target: a configured provider and, optionally, the model to ask it for ({@code null} for its default). */

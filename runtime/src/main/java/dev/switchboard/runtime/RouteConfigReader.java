@@ -69,13 +69,14 @@ final class RouteConfigReader {
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
         StreamFailover failover = streamFailover(fields);
+        int resumePrefixChars = resumePrefixChars(fields);
         // The route's own block only: a budget is one route's, never a default shared out to every route.
         ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
         Optional<BudgetLimit> budget = own.block("budget").flatMap(BudgetConfigReader::read);
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover, budget));
+        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover, resumePrefixChars, budget));
     }
 
     /**
@@ -86,14 +87,20 @@ final class RouteConfigReader {
         Optional<ConfigFields> block = root.block("route-defaults");
         if (block.isEmpty()) {
             return new RouteConfig("route-defaults", List.of(), RetryPolicy.DEFAULT, CooldownPolicy.DEFAULT,
-                    StreamFailover.RESUME, Optional.empty());
+                    StreamFailover.RESUME, ResumePrefix.DEFAULT_CHARS, Optional.empty());
         }
         ConfigFields fields = block.get();
         fields.value("budget").ifPresent(v -> problems.add(v.origin(), fields.path("budget"), "a budget belongs to one"
                 + " route: set switchboard.routes.<name>.budget { amount, period } on each route that needs one"));
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
-        return new RouteConfig("route-defaults", List.of(), retry, cooldown, streamFailover(fields), Optional.empty());
+        return new RouteConfig("route-defaults", List.of(), retry, cooldown, streamFailover(fields),
+                resumePrefixChars(fields), Optional.empty());
+    }
+
+    /** {@code resume-prefix-chars}: at least 1 (a resume without the delivered text would start the answer over). */
+    private static int resumePrefixChars(ConfigFields fields) {
+        return fields.integer("resume-prefix-chars", 1).orElse(ResumePrefix.DEFAULT_CHARS);
     }
 
     private StreamFailover streamFailover(ConfigFields fields) {

@@ -583,13 +583,13 @@ public final class Switchboard implements AutoCloseable {
                 b.budget(budget);
             });
             return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
-                    .clock(clock).sleeper(sleeper).build();
+                    .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }
 
         private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults) {
             return ProviderManager.builder(provider).name(provider.name()).retry(defaults.retry())
                     .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
-                    .clock(clock).sleeper(sleeper).build();
+                    .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }
     }
 }

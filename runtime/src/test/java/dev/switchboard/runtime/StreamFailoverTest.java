@@ -97,6 +97,44 @@ class StreamFailoverTest {
     }
 
     @Test
+    void givesTheNextTargetOnlyTheLastResumePrefixCharsOfTheDeliveredText() {
+        // given: openai delivered 3 x 1000 characters before failing; the route repeats at most 1500
+        String a = "a".repeat(1000);
+        String b = "b".repeat(1000);
+        String c = "c".repeat(1000);
+        openai.then(Step.failAfter(error(ErrorKind.SERVER, "openai"), STARTED, new ChatEvent.TextDelta(a),
+                new ChatEvent.TextDelta(b), new ChatEvent.TextDelta(c)));
+        groq.then(continuation("."));
+
+        // when
+        ChatResponse r = builder().resumePrefixChars(1500).build().stream(ChatRequest.of("Letters")).collect();
+
+        // then: the caller has everything; the continuation request repeats only the tail
+        assertThat(r.text()).isEqualTo(a + b + c + ".");
+        List<Message> sent = groq.requests().get(0).messages();
+        assertThat(sent).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
+        assertThat(sent.get(1).text()).isEqualTo("b".repeat(500) + c);
+    }
+
+    @Test
+    void boundsTheResumePrefixTo16000CharactersByDefault() {
+        String delivered = "x".repeat(50_000);
+        openai.then(Step.failAfter(CUT, STARTED, new ChatEvent.TextDelta(delivered)));
+        groq.then(continuation("."));
+
+        ChatResponse r = builder().build().stream(ChatRequest.of("Much")).collect();
+
+        assertThat(r.text()).hasSize(50_001);
+        assertThat(groq.requests().get(0).messages().get(1).text()).hasSize(16_000);
+    }
+
+    @Test
+    void refusesAResumePrefixBoundUnderOne() {
+        assertThatThrownBy(() -> builder().resumePrefixChars(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resume-prefix-chars must be at least 1");
+    }
+
+    @Test
     void theTrailShowsTheMidStreamFailureAndTheResumption() {
         openai.then(Step.failAfter(CUT, STARTED, new ChatEvent.TextDelta("Hel")));
         groq.then(continuation("lo"));
