@@ -126,7 +126,8 @@ class CostConfigTest {
                         "  }",
                         "}"},
                         3, "switchboard.providers.recording.limits.requests-per-min", "unknown key; known keys:"
-                                + " default-output-tokens, max-wait, requests-per-minute, tokens-per-minute"),
+                                + " default-output-tokens, max-line-bytes, max-response-bytes, max-stream-bytes, max-wait,"
+                                + " requests-per-minute, tokens-per-minute"),
                 Arguments.of("limits not a block", new String[] {
                         "switchboard.providers.recording {",
                         "  limits = 60",
