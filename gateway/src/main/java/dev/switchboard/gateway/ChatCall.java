@@ -130,8 +130,6 @@ final class ChatCall {
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
         exchange.reply(200, Exchange.JSON, body, false, withCost(headers(response.provider(), response.attempts()),
                 response.cost()));
-        server.metrics().usage(target.label(), response.provider(), response.usage());
-        server.metrics().cost(target.label(), response.provider(), response.cost());
         server.metrics().attempts(target.label(), response.attempts());
     }
 
@@ -214,11 +212,10 @@ final class ChatCall {
             exchange.endStream(JsonBodies.DONE);
         } finally {
             server.metrics().streamClosed();
-            server.metrics().usage(target.label(), stream.provider(), usage);
-            // The stream's own cost went to the ledger when it ended; price its usage again for the metrics.
-            if (!usage.equals(Usage.NONE)) {
-                server.metrics().cost(target.label(), stream.provider(),
-                        server.switchboard().pricing().cost(stream.provider(), model, request.model().orElse(null), usage));
+            // Tokens and cost reach the metrics from the ledger, which records the stream once when it ends, also
+            // when its client left (this thread may see the end before the closing thread has recorded it).
+            if (exchange.gone()) {
+                server.metrics().abandoned(target.label(), stream.provider());
             }
             if (ticket != null) {
                 ticket.used(usage);

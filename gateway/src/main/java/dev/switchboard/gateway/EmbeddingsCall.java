@@ -82,8 +82,6 @@ final class EmbeddingsCall {
                 new BasicHeader(ChatCall.PROVIDER_HEADER, response.provider()),
                 new BasicHeader(ChatCall.ATTEMPTS_HEADER, Integer.toString(ChatCall.tries(response.attempts()))),
                 new BasicHeader(ChatCall.OVERHEAD_HEADER, ChatCall.millis(overhead))}, response.cost()));
-        server.metrics().usage(target.label(), response.provider(), response.usage());
-        server.metrics().cost(target.label(), response.provider(), response.cost());
         server.metrics().attempts(target.label(), response.attempts());
     }
 }

@@ -42,6 +42,8 @@ final class GatewayServer {
     private final Map<AccessKey, KeyAccount> accounts;
     private final ModelResolver resolver;
     private final Metrics metrics = new Metrics();
+    /** Stops feeding {@link #metrics} from the ledger's records. */
+    private final Runnable stopMetering;
     private final InfoEndpoints info;
     private final ThreadPoolExecutor workers;
     private final HttpAsyncServer reactor;
@@ -65,6 +67,7 @@ final class GatewayServer {
         this.accounts = Collections.unmodifiableMap(byKey);
         this.resolver = new ModelResolver(switchboard);
         this.info = new InfoEndpoints(this);
+        this.stopMetering = switchboard.ledger().listen(metrics::recorded);
         this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new WorkerThreads());
         Supplier<AsyncServerExchangeHandler> handlers = () -> new Exchange(this);
@@ -200,6 +203,7 @@ final class GatewayServer {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        stopMetering.run();
         LOG.log(System.Logger.Level.INFO, "gateway on {0} stopped", address);
     }
 

@@ -95,7 +95,9 @@ final class InfoEndpoints {
     /**
      * {@code GET /v1/usage}: the Switchboard's ledger since it started, as totals overall and per provider, per
      * {@code provider/model}, per route and per access key, and the state of every budget (routes' and keys').
-     * Money is a plain decimal number of US dollars; {@code unpriced_requests} counts answers whose cost is unknown.
+     * Money is a plain decimal number of US dollars; {@code unpriced_requests} counts answers whose cost is unknown,
+     * {@code estimated_requests} those whose tokens were partly estimated; a budget's {@code reserved_usd} is what
+     * the calls in flight hold of it.
      */
     private byte[] usage() {
         UsageSnapshot u = server.switchboard().ledger().snapshot();
@@ -148,6 +150,7 @@ final class InfoEndpoints {
         g.writeFieldName("cost_usd");
         g.writeNumber(plain(t.costUsd()));
         g.writeNumberField("unpriced_requests", t.unpricedRequests());
+        g.writeNumberField("estimated_requests", t.estimatedRequests());
         g.writeEndObject();
     }
 
@@ -158,6 +161,8 @@ final class InfoEndpoints {
         g.writeStringField("period", b.limit().period().toString());
         g.writeFieldName("spent_usd");
         g.writeNumber(plain(b.spent()));
+        g.writeFieldName("reserved_usd");
+        g.writeNumber(plain(b.reserved()));
         g.writeStringField("resets_at", b.resetsAt().toString());
         g.writeBooleanField("exceeded", b.exceeded());
         g.writeEndObject();

@@ -6,6 +6,7 @@ import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.TargetState;
+import dev.switchboard.runtime.UsageRecord;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,8 @@ final class Metrics {
     private final ConcurrentHashMap<String, LongAdder> resumptions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> cooldownSkips = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> rateLimitSkips = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> abandonedStreams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> estimatedUsage = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DoubleAdder> cost = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
@@ -88,6 +91,27 @@ final class Metrics {
 
     void error(String endpoint, String route, String kind) {
         add(errors, labels("endpoint", endpoint, "route", route, "kind", kind));
+    }
+
+    /**
+     * One call recorded in the Switchboard's ledger (answered, or a stream that ended early), fed by the ledger so a
+     * stream is counted once, by whichever thread ended it: its tokens, its cost, and whether they were estimated.
+     * Calls made outside any route (directly to a provider, not through this gateway) are left out.
+     */
+    void recorded(UsageRecord r) {
+        if (r.route().isEmpty()) {
+            return;
+        }
+        usage(r.route(), r.provider(), r.usage());
+        cost(r.route(), r.provider(), r.cost());
+        if (r.estimated()) {
+            add(estimatedUsage, labels("route", r.route(), "provider", r.provider()));
+        }
+    }
+
+    /** A streamed answer whose client left before its end. */
+    void abandoned(String route, String provider) {
+        add(abandonedStreams, labels("route", route, "provider", provider));
     }
 
     void usage(String route, String provider, Usage usage) {
@@ -174,13 +198,18 @@ final class Metrics {
         StringBuilder out = new StringBuilder(4096);
         counter(out, "switchboard_gateway_requests_total", "Requests answered, by endpoint, route, provider and status.", requests);
         counter(out, "switchboard_gateway_errors_total", "Requests that failed, by endpoint, route and error kind.", errors);
-        counter(out, "switchboard_gateway_tokens_total", "Tokens reported by providers, by route, provider and direction.", tokens);
+        counter(out, "switchboard_gateway_tokens_total", "Tokens of the calls recorded (reported by providers, else"
+                + " estimated), by route, provider and direction.", tokens);
         counter(out, "switchboard_gateway_retries_total", "Retries of a provider within a request.", retries);
         counter(out, "switchboard_gateway_fallbacks_total", "Moves from a failed provider to the next target.", fallbacks);
         counter(out, "switchboard_gateway_stream_resumptions_total", "Streams continued by another target after a mid-stream failure.", resumptions);
         counter(out, "switchboard_gateway_cooldown_skips_total", "Targets skipped because they were cooling down.", cooldownSkips);
         counter(out, "switchboard_gateway_rate_limit_skips_total", "Targets skipped without sending because their"
                 + " provider's rate limit (configured, or reported by the provider) had no room.", rateLimitSkips);
+        counter(out, "switchboard_gateway_abandoned_streams_total", "Streamed answers whose client left before their"
+                + " end; each is still recorded in the usage and budgets.", abandonedStreams);
+        counter(out, "switchboard_gateway_estimated_usage_total", "Calls recorded with tokens Switchboard estimated"
+                + " because the provider reported none (streams abandoned or cut before their usage report).", estimatedUsage);
         out.append("# HELP switchboard_gateway_cost_usd_total Known cost of the answers, in US dollars, by route and provider.\n");
         out.append("# TYPE switchboard_gateway_cost_usd_total counter\n");
         for (Map.Entry<String, DoubleAdder> e : new TreeMap<>(cost).entrySet()) {

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
  * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
  * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
- * chain moves straight on, and the trail records a {@code RATE_LIMIT} that says no request was sent.
+ * chain moves straight on, and the trail records a {@code RATE_LIMIT} that says no request was sent. A budget that
+ * cannot cover the call ({@link BudgetExceededException}) ends the chain at once: no other target would change that.
  *
  * <p>Thread-safe: per-call state lives on the stack; the cooldowns are shared and synchronised.
  */
@@ -198,6 +199,8 @@ final class FallbackChain {
                 T value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
                 trail.add(Attempt.success(provider, model, since(start)));
                 return new TargetResult<>(value, null);
+            } catch (BudgetExceededException e) {
+                throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
             } catch (RuntimeException e) {
                 failure = Failures.of(provider, e);
             }

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A provider with Switchboard's accounting around every call: its {@link RateLimiter} is asked before anything is
  * sent (a refusal is a {@link LocalRateLimitException}), the reservation is settled with the real token counts, the
  * provider's rate-limit signals adapt the limiter, the answer is priced from the {@link PriceTable} and carries its
- * {@link Cost}, and the call lands in the {@link UsageLedger}. A stream is accounted for when it ends, whether it was
- * collected, drained or closed early. This is what {@code Switchboard.provider(name)} and every route's targets are.
+ * {@link Cost}, and the call lands in the {@link UsageLedger}. Before anything is sent the call's estimated cost is
+ * reserved in the budgets it counts in ({@link UsageLedger#reserve}; a refusal is a {@link BudgetExceededException})
+ * and its record settles them. A stream is accounted for once, when it ends, whether it was collected, drained,
+ * closed early by its caller or cut by a failure after content; tokens the provider did not report are estimated
+ * and the record says so ({@link UsageRecord#estimated()}). A stream that fails before any content is not recorded. This is what {@code Switchboard.provider(name)} and every route's targets are.
  *
  * <p>Model listing passes through unmetered. Thread-safe. {@link #close()} closes the provider it wraps, once.
  */
@@ -84,19 +87,31 @@ public final class MeteredProvider implements LlmProvider {
         Objects.requireNonNull(request, "request");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
-        RateLimiter.Reservation r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+        UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.input(request),
+                TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
+        RateLimiter.Reservation r;
         ChatResponse response;
         try {
-            response = delegate.chat(request);
+            r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+            try {
+                response = delegate.chat(request);
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
         } catch (RuntimeException e) {
-            failed(r, e, false);
+            unhold(held);
             throw e;
         }
-        limiter.observe(response.rateLimits());
-        settle(r, response.usage());
-        Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-        record(scope, response.model(), requested, response.usage(), cost);
-        return response.withCost(cost);
+        try {
+            limiter.observe(response.rateLimits());
+            settle(r, response.usage());
+            Cost cost = prices.cost(name(), response.model(), requested, response.usage());
+            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            return response.withCost(cost);
+        } finally {
+            unhold(held); // nothing left to give back once recorded
+        }
     }
 
     @Override
@@ -104,16 +119,25 @@ public final class MeteredProvider implements LlmProvider {
         Objects.requireNonNull(request, "request");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
-        RateLimiter.Reservation r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+        long inputEstimate = TokenEstimate.input(request);
+        UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
+                TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
+        RateLimiter.Reservation r;
         ChatStream stream;
         try {
-            stream = Objects.requireNonNull(delegate.stream(request), "stream() returned null");
+            r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+            try {
+                stream = Objects.requireNonNull(delegate.stream(request), "stream() returned null");
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
         } catch (RuntimeException e) {
-            failed(r, e, false);
+            unhold(held);
             throw e;
         }
         limiter.observe(stream.rateLimits());
-        return new MeteredStream(stream, requested, this, r, scope);
+        return new MeteredStream(stream, requested, this, r, held, scope, inputEstimate);
     }
 
     @Override
@@ -121,18 +145,29 @@ public final class MeteredProvider implements LlmProvider {
         Objects.requireNonNull(request, "request");
         String requested = request.modelOptional().orElse(defaultEmbeddingModel);
         UsageScope scope = UsageScope.current();
-        RateLimiter.Reservation r = limiter.acquire(TokenEstimate.of(request), sleeper);
+        UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);
+        RateLimiter.Reservation r;
         EmbeddingResponse response;
         try {
-            response = delegate.embed(request);
+            r = limiter.acquire(TokenEstimate.of(request), sleeper);
+            try {
+                response = delegate.embed(request);
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
         } catch (RuntimeException e) {
-            failed(r, e, false);
+            unhold(held);
             throw e;
         }
-        settle(r, response.usage());
-        Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-        record(scope, response.model(), requested, response.usage(), cost);
-        return response.withCost(cost);
+        try {
+            settle(r, response.usage());
+            Cost cost = prices.cost(name(), response.model(), requested, response.usage());
+            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            return response.withCost(cost);
+        } finally {
+            unhold(held); // nothing left to give back once recorded
+        }
     }
 
     @Override
@@ -192,13 +227,38 @@ public final class MeteredProvider implements LlmProvider {
         return prices.cost(name(), answeredModel, requestedModel, usage);
     }
 
-    void record(UsageScope scope, String answeredModel, String requestedModel, Usage usage, Cost cost) {
+    /**
+     * Holds the estimated cost of a call (its input estimate plus its most output, priced as the requested model) in
+     * every budget the call counts in.
+     *
+     * @throws BudgetExceededException when a budget cannot cover it; nothing is held or sent then
+     */
+    UsageLedger.Reservation reserve(UsageScope scope, String requestedModel, long inputTokens, long outputTokens) {
+        if (ledger == null) {
+            return UsageLedger.Reservation.NONE;
+        }
+        Cost estimate = prices.cost(name(), null, requestedModel, Usage.of(inputTokens, outputTokens));
+        return ledger.reserve(name(), requestedModel == null ? "" : requestedModel, scope.route(), scope.keyName(),
+                estimate);
+    }
+
+    /** The call holding {@code held} failed without being recorded: its budget holds are given back. */
+    void unhold(UsageLedger.Reservation held) {
+        if (ledger != null) {
+            ledger.release(held);
+        }
+    }
+
+    /** Records the call in the ledger, settling its budget holds with its cost. */
+    void record(UsageScope scope, String answeredModel, String requestedModel, Usage usage, Cost cost, boolean estimated,
+                UsageLedger.Reservation held) {
         if (ledger == null) {
             return;
         }
         String model = answeredModel != null && !answeredModel.isEmpty() ? answeredModel
                 : requestedModel == null ? "" : requestedModel;
-        ledger.record(new UsageRecord(clock.instant(), name(), model, scope.route(), scope.keyName(), usage, cost));
+        ledger.record(new UsageRecord(clock.instant(), name(), model, scope.route(), scope.keyName(), usage, cost,
+                estimated), held);
     }
 
     /** Builds a {@link MeteredProvider}. Not thread-safe. */

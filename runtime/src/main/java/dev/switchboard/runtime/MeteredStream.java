@@ -9,10 +9,17 @@ import dev.switchboard.api.Usage;
 import dev.switchboard.spi.AbstractChatStream;
 
 /**
- * A provider's stream with its accounting done when it ends ({@link #release}): completed, failed or closed early.
- * The limiter's reservation is settled with the reported usage (or kept, or released, see
- * {@link MeteredProvider#failed}); an answer that completed or reported usage is priced and recorded in the ledger.
+ * A provider's stream with its accounting done once, when it ends ({@link #release}): completed, closed early by its
+ * caller (abandoned) or failed. The limiter's reservation is settled with the reported usage (or kept, or released,
+ * see {@link MeteredProvider#failed}). Unless it failed before any content, the answer is priced and recorded in the
+ * ledger, which settles its budget holds: tokens the provider did not report are estimated, the input from the request
+ * and the output from the text received, and the record is marked {@linkplain UsageRecord#estimated() estimated}. A
+ * stream that fails before any content is the provider's failure, not the caller's spending: its holds are released.
  * {@link #collect()} carries the {@link Cost}; so does {@link #cost()} once the stream has ended.
+ *
+ * <p>One thread pulls; {@link #close()} may come from another (a server whose client left): the counts are therefore
+ * kept in volatile fields written only by the pulling thread, so the accounting never reads the accumulator a puller
+ * may be writing. Events still in flight when another thread closes are not counted.
  */
 final class MeteredStream extends AbstractChatStream {
 
@@ -20,20 +27,28 @@ final class MeteredStream extends AbstractChatStream {
     private final String requestedModel;
     private final MeteredProvider provider;
     private final RateLimiter.Reservation reservation;
+    private final UsageLedger.Reservation held;
     private final UsageScope scope;
+    private final long inputEstimate;
     private volatile RuntimeException failure;
     /** The model the provider named in its first event; written by the pulling thread. */
     private volatile String answered;
+    /** The provider's last usage report; written by the pulling thread. */
+    private volatile Usage reported = Usage.NONE;
+    /** Characters of content received (text, reasoning, tool calls); written by the pulling thread. */
+    private volatile long contentChars;
     private volatile Cost cost = Cost.UNKNOWN;
 
     MeteredStream(ChatStream delegate, String requestedModel, MeteredProvider provider, RateLimiter.Reservation reservation,
-                  UsageScope scope) {
+                  UsageLedger.Reservation held, UsageScope scope, long inputEstimate) {
         super(delegate.provider(), requestedModel);
         this.delegate = delegate;
         this.requestedModel = requestedModel;
         this.provider = provider;
         this.reservation = reservation;
+        this.held = held;
         this.scope = scope;
+        this.inputEstimate = inputEstimate;
     }
 
     @Override
@@ -41,9 +56,7 @@ final class MeteredStream extends AbstractChatStream {
         try {
             if (delegate.hasNext()) {
                 ChatEvent event = delegate.next();
-                if (answered == null && event instanceof ChatEvent.Started s && s.model() != null && !s.model().isEmpty()) {
-                    answered = s.model();
-                }
+                count(event);
                 emit(event);
                 return true;
             }
@@ -54,31 +67,66 @@ final class MeteredStream extends AbstractChatStream {
         }
     }
 
+    private void count(ChatEvent event) {
+        if (event instanceof ChatEvent.TextDelta t) {
+            contentChars += t.text().length();
+        } else if (event instanceof ChatEvent.ReasoningDelta r) {
+            contentChars += r.text().length();
+        } else if (event instanceof ChatEvent.ToolCallDelta c) {
+            contentChars += length(c.name()) + length(c.argumentsFragment());
+        } else if (event instanceof ChatEvent.UsageReport u) {
+            reported = u.usage();
+        } else if (answered == null && event instanceof ChatEvent.Started s && s.model() != null && !s.model().isEmpty()) {
+            answered = s.model();
+        }
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     @Override
     protected void release(boolean completed) {
         try {
             Failures.closeQuietly(delegate, delegate.provider());
         } finally {
-            account(completed);
+            account();
         }
     }
 
-    private void account(boolean completed) {
-        Usage usage = accumulated().usage();
+    private void account() {
+        Usage usage = reported;
         RuntimeException failed = failure;
+        long chars = contentChars;
         if (!usage.equals(Usage.NONE)) {
             provider.settle(reservation, usage);
         } else if (failed != null) {
-            provider.failed(reservation, failed, accumulated().hasContent());
+            provider.failed(reservation, failed, chars > 0);
         } else {
             provider.settle(reservation, usage); // no counts: the estimate stands
         }
-        if (completed || !usage.equals(Usage.NONE)) {
-            String model = answered;
-            Cost c = provider.price(model, requestedModel, usage);
-            cost = c;
-            provider.record(scope, model, requestedModel, usage, c);
+        if (failed != null && chars == 0 && usage.equals(Usage.NONE)) {
+            provider.unhold(held);
+            return;
         }
+        try {
+            Usage counted = withEstimates(usage, chars);
+            Cost c = provider.price(answered, requestedModel, counted);
+            cost = c;
+            provider.record(scope, answered, requestedModel, counted, c, !counted.equals(usage), held);
+        } finally {
+            provider.unhold(held); // nothing left to give back once recorded
+        }
+    }
+
+    /** The reported usage with each count the provider left at zero estimated, when there is something to estimate. */
+    private Usage withEstimates(Usage usage, long chars) {
+        long input = usage.inputTokens() > 0 ? usage.inputTokens() : inputEstimate;
+        long output = usage.outputTokens() > 0 ? usage.outputTokens() : TokenEstimate.ofText(chars);
+        if (input == usage.inputTokens() && output == usage.outputTokens()) {
+            return usage;
+        }
+        return new Usage(input, output, usage.cachedInputTokens(), usage.reasoningTokens());
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.switchboard.api.ToolDefinition;
  * How many tokens a request will use, guessed before it is sent so a token limit can be reserved; the reservation
  * is settled against the provider's real count afterwards. The heuristic: one token per four characters of
  * everything sent (message text, tool-call arguments, tool definitions), a flat {@value #IMAGE_TOKENS} per image,
- * plus the request's maximum output tokens, or {@code defaultOutputTokens} when it sets none.
+ * plus the request's maximum output tokens, or {@code defaultOutputTokens} when it sets none. The same quarter
+ * estimates the tokens of a stream whose provider never reported them: its input from the request, its output from
+ * the text it delivered.
  */
 public final class TokenEstimate {
 
@@ -21,6 +23,11 @@ public final class TokenEstimate {
     private TokenEstimate() {}
 
     public static long of(ChatRequest request, int defaultOutputTokens) {
+        return input(request) + output(request, defaultOutputTokens);
+    }
+
+    /** The input tokens of {@code request}: what it sends, without its output. */
+    public static long input(ChatRequest request) {
         long chars = 0;
         long images = 0;
         for (Message m : request.messages()) {
@@ -39,7 +46,17 @@ public final class TokenEstimate {
             chars += t.name().length() + (t.description() == null ? 0 : t.description().length())
                     + (t.parametersSchema() == null ? 0 : t.parametersSchema().length());
         }
-        return ceilQuarter(chars) + images * IMAGE_TOKENS + request.maxOutputTokens().orElse(defaultOutputTokens);
+        return ceilQuarter(chars) + images * IMAGE_TOKENS;
+    }
+
+    /** The most output {@code request} can produce: its max output tokens, or {@code defaultOutputTokens}. */
+    public static long output(ChatRequest request, int defaultOutputTokens) {
+        return request.maxOutputTokens().orElse(defaultOutputTokens);
+    }
+
+    /** The tokens of {@code chars} characters of text (e.g. a stream's delivered output). */
+    public static long ofText(long chars) {
+        return ceilQuarter(chars);
     }
 
     public static long of(EmbeddingRequest request) {

@@ -1,23 +1,48 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.api.Cost;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Requests, tokens and cost of every answered call, added up per provider, per {@code provider/model}, per route and
  * per caller key ({@link UsageScope}), in memory since the ledger was made. A {@code Switchboard} keeps one for all
  * its providers (read it with {@code Switchboard.ledger().snapshot()}); the routes' and keys' {@link Budget}s are fed
- * from it. Thread-safe.
+ * from it: a call {@linkplain #reserve reserves} its estimated cost in every budget it counts in before it is sent,
+ * and {@linkplain #record(UsageRecord, Reservation) its record} settles those reservations with the real cost.
+ * {@linkplain #listen Listeners} see every record as it is added (e.g. a server's metrics). Thread-safe.
  */
 public final class UsageLedger {
+
+    private static final System.Logger LOG = System.getLogger(UsageLedger.class.getName());
 
     /** What a budget counts. */
     public enum Dimension { PROVIDER, MODEL, ROUTE, KEY }
 
     private record Tracked(Dimension dimension, String name, Budget budget) {}
+
+    private record Held(Budget budget, Budget.Hold hold) {}
+
+    /**
+     * One call's holds on the budgets it counts in, from {@link #reserve} until its record settles them or
+     * {@link #release} gives them back (whichever comes first; later ones do nothing).
+     */
+    public static final class Reservation {
+        /** Holds nothing: for a call that counts in no budget. */
+        public static final Reservation NONE = new Reservation(List.of());
+
+        private final List<Held> holds;
+
+        private Reservation(List<Held> holds) {
+            this.holds = holds;
+        }
+    }
 
     private final Object lock = new Object();
     private final Map<String, UsageTotals> providers = new ConcurrentHashMap<>();
@@ -25,12 +50,58 @@ public final class UsageLedger {
     private final Map<String, UsageTotals> routes = new ConcurrentHashMap<>();
     private final Map<String, UsageTotals> keys = new ConcurrentHashMap<>();
     private final List<Tracked> budgets = new CopyOnWriteArrayList<>();
+    private final List<Consumer<UsageRecord>> listeners = new CopyOnWriteArrayList<>();
     // Guarded by lock.
     private UsageTotals total = UsageTotals.ZERO;
 
-    /** Adds one answered call. */
+    /**
+     * Holds {@code estimate} in every tracked budget a call of {@code provider}/{@code model} through {@code route}
+     * for {@code key} counts in, or refuses the call holding nothing. An unknown estimate (no price for the model)
+     * holds zero: such a call is refused only when a budget is already spent or wholly held.
+     *
+     * @param route empty for a direct call
+     * @param key   empty for none
+     * @throws BudgetExceededException naming the first budget that cannot cover the call
+     */
+    public Reservation reserve(String provider, String model, String route, String key, Cost estimate) {
+        Objects.requireNonNull(estimate, "estimate");
+        UsageRecord call = new UsageRecord(java.time.Instant.EPOCH, provider, model, route, key,
+                dev.switchboard.api.Usage.NONE, estimate);
+        BigDecimal usd = estimate.usd().orElse(BigDecimal.ZERO);
+        List<Held> holds = new ArrayList<>(2);
+        try {
+            for (Tracked t : budgets) {
+                if (t.name().equals(nameIn(t.dimension(), call))) {
+                    holds.add(new Held(t.budget(), t.budget().reserve(t.name(), usd)));
+                }
+            }
+        } catch (RuntimeException e) {
+            holds.forEach(h -> h.budget().release(h.hold()));
+            throw e;
+        }
+        return holds.isEmpty() ? Reservation.NONE : new Reservation(List.copyOf(holds));
+    }
+
+    /** The call holding {@code reservation} failed before costing anything: its holds are given back. */
+    public void release(Reservation reservation) {
+        for (Held h : reservation.holds) {
+            h.budget().release(h.hold());
+        }
+    }
+
+    /** Adds one answered call that reserved nothing. */
     public void record(UsageRecord r) {
+        record(r, Reservation.NONE);
+    }
+
+    /**
+     * Adds one answered call and settles its reservation: each budget it counts in gets its cost in place of the
+     * estimate it held; holds it no longer counts in (e.g. a model budget when another model answered) are given
+     * back.
+     */
+    public void record(UsageRecord r, Reservation reservation) {
         Objects.requireNonNull(r, "r");
+        Objects.requireNonNull(reservation, "reservation");
         synchronized (lock) { // one lock: a snapshot sees each call in every map or in none
             total = total.plus(r);
             providers.merge(r.provider(), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
@@ -44,9 +115,43 @@ public final class UsageLedger {
         }
         for (Tracked t : budgets) {
             if (t.name().equals(nameIn(t.dimension(), r))) {
-                t.budget().add(r.at(), r.cost());
+                Budget.Hold hold = holdOn(reservation, t.budget());
+                if (hold == null) {
+                    t.budget().add(r.at(), r.cost());
+                } else {
+                    t.budget().settle(hold, r.at(), r.cost());
+                }
             }
         }
+        release(reservation); // what the record did not settle
+        for (Consumer<UsageRecord> l : listeners) {
+            try {
+                l.accept(r);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a usage listener failed; the call stays recorded", e);
+            }
+        }
+    }
+
+    private static Budget.Hold holdOn(Reservation reservation, Budget budget) {
+        for (Held h : reservation.holds) {
+            if (h.budget() == budget) {
+                return h.hold();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Calls {@code listener} with every record added from now on, on the thread that adds it, after the totals and
+     * budgets have it. A listener must be quick and must not throw (a failure is logged and ignored).
+     *
+     * @return stops the listening
+     */
+    public Runnable listen(Consumer<UsageRecord> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** Feeds {@code budget} with the cost of every call recorded from now on under {@code name} in {@code dimension}. */

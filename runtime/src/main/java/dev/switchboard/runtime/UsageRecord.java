@@ -14,9 +14,18 @@ import java.util.Objects;
  * @param route    the route the call went through; empty for a direct call to the provider
  * @param key      the caller's key name (e.g. a gateway key); empty when none
  * @param usage    the tokens
- * @param cost     what it cost, when the price is known
+ * @param cost      what it cost, when the price is known
+ * @param estimated whether Switchboard estimated some of the tokens because the provider did not report them (a
+ *                  stream abandoned by its caller, or cut after content, before the provider's usage report):
+ *                  input from the request, output from the text delivered, a quarter of their characters each
  */
-public record UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost) {
+public record UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost,
+                          boolean estimated) {
+
+    /** A record whose tokens are all the provider's own counts. */
+    public UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost) {
+        this(at, provider, model, route, key, usage, cost, false);
+    }
 
     public UsageRecord {
         Objects.requireNonNull(at, "at");

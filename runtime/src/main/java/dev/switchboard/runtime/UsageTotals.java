@@ -14,14 +14,21 @@ import java.util.Objects;
  * @param cachedInputTokens input tokens read from the provider's prompt cache
  * @param costUsd           the sum of the known costs, in US dollars
  * @param unpricedRequests  calls whose cost is unknown
+ * @param estimatedRequests calls whose tokens were partly estimated by Switchboard ({@link UsageRecord#estimated()})
  */
 public record UsageTotals(long requests, long inputTokens, long outputTokens, long cachedInputTokens, BigDecimal costUsd,
-                          long unpricedRequests) {
+                          long unpricedRequests, long estimatedRequests) {
 
-    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, BigDecimal.ZERO, 0);
+    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, BigDecimal.ZERO, 0, 0);
 
     public UsageTotals {
         Objects.requireNonNull(costUsd, "costUsd");
+    }
+
+    /** Totals without estimated calls. */
+    public UsageTotals(long requests, long inputTokens, long outputTokens, long cachedInputTokens, BigDecimal costUsd,
+                       long unpricedRequests) {
+        this(requests, inputTokens, outputTokens, cachedInputTokens, costUsd, unpricedRequests, 0);
     }
 
     public long totalTokens() {
@@ -32,6 +39,7 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
     public UsageTotals plus(UsageRecord r) {
         return new UsageTotals(requests + 1, inputTokens + r.usage().inputTokens(), outputTokens + r.usage().outputTokens(),
                 cachedInputTokens + r.usage().cachedInputTokens(),
-                r.cost().usd().map(costUsd::add).orElse(costUsd), unpricedRequests + (r.cost().isKnown() ? 0 : 1));
+                r.cost().usd().map(costUsd::add).orElse(costUsd), unpricedRequests + (r.cost().isKnown() ? 0 : 1),
+                estimatedRequests + (r.estimated() ? 1 : 0));
     }
 }

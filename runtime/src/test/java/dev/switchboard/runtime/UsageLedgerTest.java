@@ -112,14 +112,20 @@ class UsageLedgerTest {
     }
 
     @Test
-    void aStreamClosedBeforeItsEndWithoutUsageIsNotRecorded() {
+    void aStreamClosedBeforeItsEndWithoutUsageIsRecordedOnceWithEstimatedTokens() {
         openaiRaw.answering("streamed");
 
-        try (ChatStream s = metered(openaiRaw).stream(ChatRequest.of("Hi"))) {
-            s.next();
-        }
+        ChatStream s = metered(openaiRaw).stream(ChatRequest.of("Hi"));
+        s.next(); // started
+        s.next(); // "streamed"
+        s.close();
+        s.close();
 
-        assertThat(ledger.snapshot().total().requests()).isZero();
+        UsageTotals t = ledger.snapshot().total();
+        assertThat(t.requests()).isEqualTo(1);
+        assertThat(t.estimatedRequests()).isEqualTo(1);
+        assertThat(t.inputTokens()).isEqualTo(1); // "Hi": a quarter of 2 characters, rounded up
+        assertThat(t.outputTokens()).isEqualTo(2); // "streamed": 8 characters
     }
 
     @Test
