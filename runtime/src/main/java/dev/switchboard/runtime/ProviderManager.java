@@ -60,8 +60,10 @@ import java.util.function.DoubleSupplier;
  *       {@link RateLimiter} (after waiting up to its {@code max-wait}) is given up without sending anything: the trail
  *       records a {@code RATE_LIMIT} saying no request was sent, and the route moves on; it is no failure of the
  *       target's health.</li>
- *   <li><b>Budget.</b> A route with a {@link Budget} refuses calls once it is spent for the period
- *       ({@link BudgetExceededException}, {@code QUOTA}). Usage is recorded under the route's name.</li>
+ *   <li><b>Budget.</b> A route with a {@link Budget} refuses calls once it is spent (or wholly held by calls in
+ *       flight) for the period ({@link BudgetExceededException}, {@code QUOTA}); each target's metered provider
+ *       reserves the call's estimated cost in it before sending. A budget refusal ends the route at once: no retry,
+ *       no fallback, no cooldown. Usage is recorded under the route's name.</li>
  * </ul>
  *
  * <p>Immutable once built and thread-safe: one manager serves concurrent calls; the cooldown state is shared by

@@ -65,13 +65,12 @@ public final class UsageLedger {
      */
     public Reservation reserve(String provider, String model, String route, String key, Cost estimate) {
         Objects.requireNonNull(estimate, "estimate");
-        UsageRecord call = new UsageRecord(java.time.Instant.EPOCH, provider, model, route, key,
-                dev.switchboard.api.Usage.NONE, estimate);
+        String modelKey = model == null || model.isEmpty() ? provider : provider + "/" + model;
         BigDecimal usd = estimate.usd().orElse(BigDecimal.ZERO);
         List<Held> holds = new ArrayList<>(2);
         try {
             for (Tracked t : budgets) {
-                if (t.name().equals(nameIn(t.dimension(), call))) {
+                if (t.name().equals(nameIn(t.dimension(), provider, modelKey, route, key))) {
                     holds.add(new Held(t.budget(), t.budget().reserve(t.name(), usd)));
                 }
             }
@@ -172,11 +171,15 @@ public final class UsageLedger {
     }
 
     private static String nameIn(Dimension d, UsageRecord r) {
+        return nameIn(d, r.provider(), modelKey(r), r.route(), r.key());
+    }
+
+    private static String nameIn(Dimension d, String provider, String modelKey, String route, String key) {
         return switch (d) {
-            case PROVIDER -> r.provider();
-            case MODEL -> modelKey(r);
-            case ROUTE -> r.route();
-            case KEY -> r.key();
+            case PROVIDER -> provider;
+            case MODEL -> modelKey;
+            case ROUTE -> route == null ? "" : route;
+            case KEY -> key == null ? "" : key;
         };
     }
 }
