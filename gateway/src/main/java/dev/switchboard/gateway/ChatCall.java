@@ -171,6 +171,9 @@ final class ChatCall {
                     }
                     // Mid-stream, with no continuation: the status is long sent; end with an error event.
                     server.metrics().error(exchange.endpoint().label, target.label(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                    GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
+                            + target.label() + "): the stream failed after it started; ended with an error event: "
+                            + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " from " + e.provider());
                     exchange.endStream(ErrorReply.of(e).event());
                     return;
                 } finally {

@@ -49,9 +49,18 @@ record ErrorReply(int status, String type, String code, String param, String mes
         return new ErrorReply(503, "server_error", "unavailable", null, message, null, "unavailable");
     }
 
-    static ErrorReply internal(Throwable t) {
-        return new ErrorReply(500, "server_error", null, null, "The gateway failed: " + t.getClass().getSimpleName()
-                + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage())), null, "internal");
+    /**
+     * The gateway itself failed. The answer names no Java class or message (they are the operator's, and may say
+     * more than a client should know), only the request id under which the gateway's log has the details.
+     */
+    static ErrorReply internal(String requestId) {
+        return new ErrorReply(500, "server_error", "internal_error", null, "The gateway failed to answer this request"
+                + " (request id " + requestId + "; its log has the details). Retry, or report the id.", null, "internal");
+    }
+
+    /** A request body that arrived slower than switchboard.gateway.min-body-rate. */
+    static ErrorReply tooSlow(String message) {
+        return new ErrorReply(408, "invalid_request_error", "request_timeout", null, message, null, "request_timeout");
     }
 
     /** A key over its own requests or tokens per minute: nothing was sent upstream. */

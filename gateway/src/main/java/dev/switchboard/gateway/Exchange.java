@@ -28,6 +28,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * that writes the response into an {@link Outbox} the reactor drains. When the client goes away before the
  * response is complete ({@link #failed} or {@link #releaseResources} with the body unsent) the worker's
  * {@link CancelScope} is cancelled and its stream closed, which aborts the upstream request at once.
+ *
+ * <p>The body is buffered as it arrives (never by its declared length), a body over {@code max-body} is refused before
+ * {@code 100 Continue}, and a body slower than {@code min-body-rate} is cut with 408. Whatever fails inside an exchange
+ * (a bug, an OutOfMemoryError) ends that exchange only: the client gets a 500 naming a request id, or a streamed
+ * answer an error event and its end, and the log one line with the same id; the I/O thread goes on serving.
  */
 final class Exchange implements AsyncServerExchangeHandler {
 
@@ -46,7 +51,11 @@ final class Exchange implements AsyncServerExchangeHandler {
     static final ContentType JSON = ContentType.APPLICATION_JSON;
     static final ContentType SSE = ContentType.create("text/event-stream", java.nio.charset.StandardCharsets.UTF_8);
 
+    /** The first buffer for a body; it doubles as bytes arrive, up to max-body. */
+    private static final int INITIAL_BODY = 4096;
+
     private final GatewayServer server;
+    private final boolean expectsContinue;
     private final Outbox outbox = new Outbox();
     private final long startNanos = System.nanoTime();
 
@@ -58,8 +67,15 @@ final class Exchange implements AsyncServerExchangeHandler {
     private int bodyLength;
     private boolean tooLarge;
     private boolean counted;
+    /** Body bytes received (dropped ones included), for the body-rate check on the timer thread. */
+    private volatile long received;
+    private volatile boolean inputDone;
+    private long receivedAtLastCheck;
+    private java.util.concurrent.ScheduledFuture<?> bodyWatch;
+    private String requestId;
 
     private volatile boolean responded;
+    private volatile boolean streamStarted;
     private volatile boolean gone;
     private volatile boolean finished;
     private volatile CancelScope scope;
@@ -73,15 +89,34 @@ final class Exchange implements AsyncServerExchangeHandler {
     volatile String provider = "-";
     volatile int status;
 
-    Exchange(GatewayServer server) {
+    Exchange(GatewayServer server, boolean expectsContinue) {
         this.server = server;
+        this.expectsContinue = expectsContinue;
+    }
+
+    /** The id a failure's answer and its log line share, made on first use. */
+    synchronized String requestId() {
+        if (requestId == null) {
+            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+            requestId = "req_" + Long.toUnsignedString(r.nextLong(), 36);
+        }
+        return requestId;
     }
 
     // ---------------------------------------------------------------- request side (reactor thread)
 
     @Override
     public void handleRequest(HttpRequest request, EntityDetails entityDetails, ResponseChannel responseChannel,
-                              HttpContext context) throws HttpException, IOException {
+                              HttpContext context) {
+        try {
+            receive(request, entityDetails, responseChannel, context);
+        } catch (RuntimeException | Error e) {
+            failedInside(e);
+        }
+    }
+
+    private void receive(HttpRequest request, EntityDetails entityDetails, ResponseChannel responseChannel,
+                         HttpContext context) {
         this.request = request;
         this.responseChannel = responseChannel;
         this.context = context;
@@ -92,6 +127,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         server.metrics().started();
         counted = true;
         server.exchangeStarted(this);
+        if (entityDetails == null) {
+            requestRead();
+        }
         String path = request.getPath();
         int q = path.indexOf('?');
         if (q >= 0) {
@@ -132,11 +170,61 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         long length = entityDetails.getContentLength();
         if (length > server.config().maxBody()) {
-            // Refuse before reading: the connection closes after the answer, so the unread body goes with it.
+            // Refuse before reading (and before any 100 Continue): the connection closes after the answer, so the
+            // unread body goes with it.
             reply(ErrorReply.tooLarge(server.config().maxBody()), true);
             return;
         }
-        body = new byte[length > 0 ? (int) length : 1024];
+        body = new byte[INITIAL_BODY];
+        watchBodyRate();
+        if (expectsContinue) {
+            try {
+                responseChannel.sendInformation(new BasicHttpResponse(100), context);
+            } catch (HttpException | IOException e) {
+                clientGone();
+            }
+        }
+    }
+
+    /**
+     * Checks on the timer, once per {@code min-body-rate-window}, that the body brought at least its share; a body
+     * that did not is answered 408 and its connection closed.
+     */
+    private void watchBodyRate() {
+        ClientLimits limits = server.config().clientLimits();
+        bodyWatch = server.guard().every(() -> {
+            if (inputDone || responded) {
+                stopBodyWatch();
+                return;
+            }
+            long got = received;
+            if (got - receivedAtLastCheck < limits.minBytesPerWindow()) {
+                stopBodyWatch();
+                server.guard().refusedOne();
+                reply(ErrorReply.tooSlow("The request body arrived slower than this gateway accepts ("
+                        + limits.minBodyRate() + " bytes per second over " + RawAnswer.text(limits.minBodyRateWindow())
+                        + "; switchboard.gateway.min-body-rate)."), true);
+                if (session != null) {
+                    session.closeAfterLinger(); // the body will never end: do not wait for it
+                }
+                return;
+            }
+            receivedAtLastCheck = got;
+        }, limits.minBodyRateWindow());
+    }
+
+    private synchronized void stopBodyWatch() {
+        if (bodyWatch != null) {
+            bodyWatch.cancel(false);
+        }
+    }
+
+    /** The request is read whole: the connection's next bytes are the next request's head. */
+    private void requestRead() {
+        inputDone = true;
+        if (session != null) {
+            session.inputDone();
+        }
     }
 
     private static Endpoint endpoint(String path) {
@@ -176,7 +264,19 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     @Override
     public void consume(ByteBuffer src) {
+        try {
+            take(src);
+        } catch (RuntimeException | Error e) {
+            src.position(src.limit());
+            tooLarge = true; // drop the rest: the answer is the failure's
+            body = null;
+            failedInside(e);
+        }
+    }
+
+    private void take(ByteBuffer src) {
         int n = src.remaining();
+        received += n;
         if (responded || tooLarge) {
             src.position(src.limit()); // discard: the answer is out (or decided)
             return;
@@ -196,6 +296,16 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     @Override
     public void streamEnd(List<? extends Header> trailers) {
+        try {
+            bodyEnded();
+        } catch (RuntimeException | Error e) {
+            failedInside(e);
+        }
+    }
+
+    private void bodyEnded() {
+        stopBodyWatch();
+        requestRead();
         if (responded) {
             return;
         }
@@ -228,14 +338,56 @@ final class Exchange implements AsyncServerExchangeHandler {
         } catch (Outbox.ClientGone e) {
             // nothing to answer
         } catch (RuntimeException | Error e) {
-            if (!responded && !gone) {
-                reply(ErrorReply.internal(e), false);
-            }
-            GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + endpoint.label + " failed", e);
+            failedInside(e);
         } finally {
             scope = null;
             stream = null;
         }
+    }
+
+    /**
+     * Something failed inside the gateway while serving this exchange: log one line with a request id, and answer
+     * with that id (500, or an error event ending a stream that already started). Never throws.
+     */
+    void failedInside(Throwable failure) {
+        try {
+            String id = requestId();
+            server.exchangeFailed();
+            FailureLine.log(failure instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
+                    "request " + id + " (" + endpoint.label + ") failed", failure);
+            if (gone) {
+                return;
+            }
+            if (!responded) {
+                reply(ErrorReply.internal(id), true);
+            } else if (streamStarted) {
+                outbox.end(ErrorReply.internal(id).event());
+                cancelUpstream();
+            }
+        } catch (RuntimeException | Error again) {
+            clientGone(); // the answer itself failed (out of memory, say): end the exchange without one
+        }
+    }
+
+    /**
+     * The gateway is shutting down and this exchange outlasted the grace: a stream gets an error event and its end,
+     * an answer not yet started a 503, and the upstream call is aborted. Logged as one line.
+     */
+    void abandon() {
+        if (gone || !answering()) {
+            return;
+        }
+        GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + requestId() + " (" + endpoint.label + ") was"
+                + " still being answered when the shutdown grace ended; " + (streamStarted ? "its stream was ended"
+                + " with an error event" : "it was answered 503"));
+        ErrorReply ending = ErrorReply.unavailable("The gateway is shutting down and could not finish this answer;"
+                + " retry on another instance.");
+        if (!responded) {
+            reply(ending, true);
+        } else if (streamStarted) {
+            outbox.end(ending.event());
+        }
+        cancelUpstream();
     }
 
     byte[] body() {
@@ -285,12 +437,20 @@ final class Exchange implements AsyncServerExchangeHandler {
     static final Header[] NO_HEADERS = new Header[0];
     static final String SHOULD_RETRY = "x-should-retry";
 
-    /** A whole answer. */
-    void reply(int code, ContentType type, byte[] bytes, boolean close, Header[] headers) {
+    /** Claims the answer for one writer: the reactor, a worker and the timer may each try to answer. */
+    private synchronized boolean claim() {
         if (responded) {
-            return;
+            return false;
         }
         responded = true;
+        return true;
+    }
+
+    /** A whole answer. */
+    void reply(int code, ContentType type, byte[] bytes, boolean close, Header[] headers) {
+        if (!claim()) {
+            return;
+        }
         status = code;
         BasicHttpResponse response = new BasicHttpResponse(code);
         for (Header h : headers) {
@@ -305,7 +465,10 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** Starts a streamed 200 answer; the body follows through {@link #send}. */
     void startStream(Header[] headers) {
-        responded = true;
+        if (!claim()) {
+            return;
+        }
+        streamStarted = true;
         status = 200;
         BasicHttpResponse response = new BasicHttpResponse(200);
         for (Header h : headers) {
@@ -344,7 +507,12 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     @Override
     public void produce(DataStreamChannel channel) throws IOException {
-        outbox.produce(channel);
+        try {
+            outbox.produce(channel);
+        } catch (RuntimeException | Error e) {
+            failedInside(e);
+            clientGone(); // the body cannot be completed: end the exchange
+        }
     }
 
     @Override
@@ -354,13 +522,19 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     @Override
     public void releaseResources() {
-        if (!outbox.completed()) {
-            clientGone();
+        try {
+            stopBodyWatch();
+            if (!outbox.completed()) {
+                clientGone();
+            }
+            if (session != null) {
+                session.deactivate(this);
+            }
+        } catch (RuntimeException | Error e) {
+            FailureLine.log(System.Logger.Level.WARNING, "releasing request " + requestId() + " failed", e);
+        } finally {
+            record();
         }
-        if (session != null) {
-            session.deactivate(this);
-        }
-        record();
     }
 
     /** Whether the answer is still to be completed (its client leaving now abandons it). */
@@ -373,8 +547,17 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (gone) {
             return;
         }
+        if (streamStarted && answering()) {
+            GatewayServer.LOG.log(System.Logger.Level.INFO, "request " + requestId() + " (" + endpoint.label + "): the"
+                    + " client left before its stream ended; the upstream call was cancelled");
+        }
         gone = true;
         outbox.abort();
+        cancelUpstream();
+    }
+
+    /** Aborts the upstream call (the worker's scope and its stream). */
+    private void cancelUpstream() {
         CancelScope s = scope;
         if (s != null) {
             s.cancel();

@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param shutdownGrace         how long requests in flight may finish on shutdown
  * @param keys                  the access keys; empty for no authentication
  * @param maxConcurrentRequests the most requests served at once
+ * @param clientLimits          what one client may make the gateway hold (head size and time, body rate, connections)
  */
 public record GatewayConfig(String host, int port, long maxBody, Duration shutdownGrace, List<AccessKey> keys,
-                            int maxConcurrentRequests) {
+                            int maxConcurrentRequests, ClientLimits clientLimits) {
 
     static final String PATH = "switchboard.gateway";
 
@@ -42,6 +43,7 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
             throw new IllegalArgumentException(PATH + ".max-concurrent-requests must be at least 1, was "
                     + maxConcurrentRequests);
         }
+        Objects.requireNonNull(clientLimits, "clientLimits");
     }
 
     /** The shipped defaults: loopback, port 8088, 4 MiB bodies, 30 s grace, no keys. */
@@ -86,22 +88,27 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
 
     /** A copy listening on {@code newPort} (e.g. 0 for tests). */
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests);
+        return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits);
     }
 
     /** A copy listening on {@code newHost} (an address or a host name). */
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests);
+        return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits);
     }
 
     /** A copy with these access keys. */
     public GatewayConfig withKeys(List<AccessKey> newKeys) {
-        return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests);
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests, clientLimits);
+    }
+
+    /** A copy with these client limits. */
+    public GatewayConfig withClientLimits(ClientLimits newLimits) {
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, newLimits);
     }
 
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", maxBody=" + maxBody + ", shutdownGrace="
-                + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + "]";
+                + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + ", " + clientLimits + "]";
     }
 }

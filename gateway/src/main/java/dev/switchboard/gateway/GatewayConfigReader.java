@@ -52,10 +52,11 @@ final class GatewayConfigReader {
         Duration grace = gateway.duration("shutdown-grace", true).orElse(DEFAULT_SHUTDOWN_GRACE);
         int maxConcurrent = gateway.integer("max-concurrent-requests", 1).orElse(DEFAULT_MAX_CONCURRENT_REQUESTS);
         List<AccessKey> keys = new AccessKeysReader(gateway).read();
+        ClientLimits limits = ClientLimits.read(gateway);
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent));
+        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent, limits));
     }
 
     private String host() {

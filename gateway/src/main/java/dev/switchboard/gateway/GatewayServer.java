@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.core5.function.Supplier;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
@@ -36,6 +37,9 @@ final class GatewayServer {
      */
     private static final Timeout SOCKET_TIMEOUT = Timeout.ofMinutes(15);
 
+    /** How long the answers ended at shutdown (error events, 503s) may take to reach their clients. */
+    private static final Duration ENDING_FLUSH = Duration.ofSeconds(1);
+
     private final Switchboard switchboard;
     private final GatewayConfig config;
     private final AccessKeys keys;
@@ -44,6 +48,8 @@ final class GatewayServer {
     private final Metrics metrics = new Metrics();
     /** Stops feeding {@link #metrics} from the ledger's records. */
     private final Runnable stopMetering;
+    private final ConnectionGuard guard;
+    private final java.util.concurrent.atomic.LongAdder exchangeFailures = new java.util.concurrent.atomic.LongAdder();
     private final InfoEndpoints info;
     private final ThreadPoolExecutor workers;
     private final HttpAsyncServer reactor;
@@ -70,8 +76,17 @@ final class GatewayServer {
         this.stopMetering = switchboard.ledger().listen(metrics::recorded);
         this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new WorkerThreads());
-        Supplier<AsyncServerExchangeHandler> handlers = () -> new Exchange(this);
+        this.guard = new ConnectionGuard(config.clientLimits());
+        Supplier<AsyncServerExchangeHandler> plain = () -> new Exchange(this, false);
+        Supplier<AsyncServerExchangeHandler> expecting = () -> new Exchange(this, true);
+        ClientLimits limits = config.clientLimits();
         this.reactor = AsyncServerBootstrap.bootstrap()
+                // The parser's own limits, a step above ours: the head guard answers first with 414/431, these only
+                // back it up (for a pipelined head the guard did not see whole).
+                .setHttp1Config(Http1Config.custom()
+                        .setMaxLineLength(Math.max(limits.maxRequestLine(), limits.maxHeaderBytes()) + 1024)
+                        .setMaxHeaderCount(limits.maxHeaderCount() + 1)
+                        .build())
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setSoTimeout(SOCKET_TIMEOUT)
                         .setTcpNoDelay(true)
@@ -79,8 +94,11 @@ final class GatewayServer {
                         .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
                         .build())
                 .setCanonicalHostName(config.host())
-                .setRequestRouter((request, context) -> handlers)
-                .setIOSessionDecorator(WatchedSession::new)
+                // An exchange answers 'Expect: 100-continue' itself, after its checks: the bootstrap's own handling
+                // would send 100 before the exchange could refuse a body over max-body.
+                .setRequestRouter((request, context) -> expectsContinue(request) ? expecting : plain)
+                .setIOSessionDecorator(guard::decorate)
+                .setIOSessionListener(guard)
                 .setExceptionCallback(e -> LOG.log(System.Logger.Level.DEBUG, "gateway I/O: " + e))
                 .create();
         try {
@@ -90,12 +108,14 @@ final class GatewayServer {
         } catch (ExecutionException e) {
             reactor.close(CloseMode.IMMEDIATE);
             workers.shutdownNow();
+            guard.shutdown();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + e.getCause().getMessage() + "); set switchboard.gateway.host/port", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reactor.close(CloseMode.IMMEDIATE);
             workers.shutdownNow();
+            guard.shutdown();
             throw new IllegalStateException("interrupted while starting the gateway", e);
         }
         if (!config.loopbackOnly() && config.keys().isEmpty()) {
@@ -107,7 +127,27 @@ final class GatewayServer {
                 switchboard.providerNames().size());
     }
 
+    /** Whether the request asks for {@code 100 Continue}; the header is removed, the exchange sends 100 itself. */
+    private static boolean expectsContinue(org.apache.hc.core5.http.HttpRequest request) {
+        org.apache.hc.core5.http.Header expect = request.getFirstHeader(org.apache.hc.core5.http.HttpHeaders.EXPECT);
+        if (expect == null || !"100-continue".equalsIgnoreCase(expect.getValue().strip())) {
+            return false;
+        }
+        request.removeHeaders(org.apache.hc.core5.http.HttpHeaders.EXPECT);
+        return true;
+    }
+
     Switchboard switchboard() { return switchboard; }
+    ConnectionGuard guard() { return guard; }
+
+    /** An exchange failed inside the gateway (a bug or a fatal error, not a provider's failure): counted for /health. */
+    void exchangeFailed() {
+        exchangeFailures.increment();
+    }
+
+    long exchangeFailures() {
+        return exchangeFailures.sum();
+    }
     GatewayConfig config() { return config; }
     AccessKeys keys() { return keys; }
     /** The account of a key the request carried; null for none (no keys configured). */
@@ -186,14 +226,19 @@ final class GatewayServer {
             }
             overdue = List.copyOf(live);
         }
-        // Abort their upstream calls now: a worker blocked in a read does not notice the reactor closing, and an
-        // interrupt does not unblock socket I/O.
+        // End their answers with an error (a stream gets an error event and its end), and abort their upstream calls
+        // now: a worker blocked in a read does not notice the reactor closing, and an interrupt does not unblock
+        // socket I/O. Then give the reactor a moment to send those endings before it closes every connection.
         for (Exchange e : overdue) {
-            e.clientGone();
+            e.abandon();
+        }
+        if (!overdue.isEmpty()) {
+            interrupted |= awaitExchanges(System.nanoTime() + ENDING_FLUSH.toNanos());
         }
         reactor.initiateShutdown();
         reactor.close(CloseMode.IMMEDIATE);
         workers.shutdownNow();
+        guard.shutdown();
         try {
             reactor.awaitShutdown(TimeValue.ofSeconds(5));
             workers.awaitTermination(5, TimeUnit.SECONDS);
@@ -205,6 +250,24 @@ final class GatewayServer {
         }
         stopMetering.run();
         LOG.log(System.Logger.Level.INFO, "gateway on {0} stopped", address);
+    }
+
+    /** Waits until no exchange is in flight or {@code deadline}; whether it was interrupted. */
+    private boolean awaitExchanges(long deadline) {
+        synchronized (lock) {
+            while (exchanges > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     boolean isClosed() {
@@ -226,6 +289,9 @@ final class GatewayServer {
         public Thread newThread(Runnable r) {
             Thread t = new Thread(null, r, "switchboard-gateway-" + pool + "-worker-" + count.incrementAndGet(), 512 * 1024);
             t.setDaemon(true);
+            // Exchanges catch their own failures; this is the last resort, one line instead of a trace on stderr.
+            t.setUncaughtExceptionHandler((thread, e) ->
+                    FailureLine.log(System.Logger.Level.ERROR, "gateway worker " + thread.getName() + " failed", e));
             return t;
         }
     }

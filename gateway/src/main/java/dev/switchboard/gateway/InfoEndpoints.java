@@ -14,7 +14,8 @@ import java.util.Map;
 import org.apache.hc.core5.http.ContentType;
 
 /**
- * The cheap endpoints, answered on the reactor thread: {@code GET /health} (the process is up), {@code GET /ready}
+ * The cheap endpoints, answered on the reactor thread: {@code GET /health} (the process is up, and its connection
+ * counters), {@code GET /ready}
  * (each provider ok, cooling down or missing its key, and each route's targets), {@code GET /metrics} (Prometheus
  * text), {@code GET /v1/models} (the configured routes, providers and default models; no provider is asked) and
  * {@code GET /v1/usage} (requests, tokens and cost from the Switchboard's ledger, and the budgets).
@@ -22,7 +23,6 @@ import org.apache.hc.core5.http.ContentType;
 final class InfoEndpoints {
 
     private static final ContentType PROMETHEUS = ContentType.parse("text/plain; version=0.0.4; charset=utf-8");
-    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final GatewayServer server;
     private final byte[] models;
@@ -34,7 +34,7 @@ final class InfoEndpoints {
 
     void answer(Exchange exchange, Exchange.Endpoint endpoint) {
         switch (endpoint) {
-            case HEALTH -> exchange.reply(200, Exchange.JSON, HEALTHY, false, Exchange.NO_HEADERS);
+            case HEALTH -> exchange.reply(200, Exchange.JSON, health(), false, Exchange.NO_HEADERS);
             case MODELS -> exchange.reply(200, Exchange.JSON, models, false, Exchange.NO_HEADERS);
             case METRICS -> exchange.reply(200, PROMETHEUS,
                     server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
@@ -43,6 +43,17 @@ final class InfoEndpoints {
             case USAGE -> exchange.reply(200, Exchange.JSON, usage(), false, Exchange.NO_HEADERS);
             default -> throw new IllegalArgumentException(endpoint.name());
         }
+    }
+
+    /**
+     * {@code GET /health}: the process serves, with the connection counters that show it kept serving through
+     * trouble: client connections open now, connections refused by a client limit, and exchanges that failed inside
+     * the gateway (each logged with its request id).
+     */
+    private byte[] health() {
+        ConnectionGuard guard = server.guard();
+        return ("{\"status\":\"ok\",\"connections\":" + guard.connections() + ",\"refused\":" + guard.refused()
+                + ",\"exchange_failures\":" + server.exchangeFailures() + "}").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -42,7 +42,7 @@ final class Outbox {
     /** Queues {@code bytes}; waits while the queue is over {@link #HIGH_WATER}. */
     void write(byte[] bytes) throws ClientGone {
         synchronized (this) {
-            while (queued > HIGH_WATER && !aborted) {
+            while (queued > HIGH_WATER && !aborted && !ended) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -50,8 +50,8 @@ final class Outbox {
                     throw new ClientGone();
                 }
             }
-            if (aborted) {
-                throw new ClientGone();
+            if (aborted || ended) {
+                throw new ClientGone(); // aborted, or ended by someone else (a failure's or a shutdown's error event)
             }
             queue.add(ByteBuffer.wrap(bytes));
             queued += bytes.length;
@@ -70,6 +70,7 @@ final class Outbox {
                 queued += last.length;
             }
             ended = true;
+            notifyAll(); // a writer waiting for room learns that the body has ended
         }
         wakeReactor();
     }

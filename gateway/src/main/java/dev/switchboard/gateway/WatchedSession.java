@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Lock;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.Command;
@@ -12,11 +14,17 @@ import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * A client connection that notices its peer leaving. HTTP/1.1 in HttpCore treats a client's end-of-stream while a
- * response is pending as a graceful close and keeps the exchange until the response is done, which for a gateway
- * means an abandoned upstream call runs to its end. This decorator sees every read of the connection: when one
- * returns end-of-stream while an exchange is still answering, it tells the exchange (which cancels its upstream call
- * at once) and closes the connection. Everything else is passed through.
+ * A client connection that notices its peer leaving and guards its request heads. HTTP/1.1 in HttpCore treats a
+ * client's end-of-stream while a response is pending as a graceful close and keeps the exchange until the response is
+ * done, which for a gateway means an abandoned upstream call runs to its end. This decorator sees every read of the
+ * connection: when one returns end-of-stream while an exchange is still answering, it tells the exchange (which
+ * cancels its upstream call at once) and closes the connection.
+ *
+ * <p>While a request head is awaited, each read also goes through a {@link HeadScanner} before the HTTP parser sees
+ * it, and a deadline ({@link ClientLimits#headTimeout()}) runs from the connection's start or the end of its last
+ * answer. A head over a limit, or late, is answered here with its status and the connection is closed after a short
+ * linger (what the client still sends is read and dropped, so that it can read the answer). A connection beyond
+ * {@link ClientLimits#maxConnections()} is answered 503 the same way.
  *
  * <p>The reactor thread that reads a connection also parses its requests, so {@link #current()} tells a new
  * exchange which connection it belongs to.
@@ -24,19 +32,33 @@ import org.apache.hc.core5.util.Timeout;
 final class WatchedSession implements IOSession {
 
     private static final ThreadLocal<WatchedSession> CURRENT = new ThreadLocal<>();
+    /** The most a refused client may still send before its connection is closed at once. */
+    private static final long MAX_DRAIN = 1024 * 1024;
 
     private final IOSession session;
     private final ByteChannel channel;
+    private final ConnectionGuard guard;
     private volatile Exchange active;
 
-    WatchedSession(IOSession session) {
+    // Guarded by this: the head guard.
+    private final HeadScanner scanner;
+    private boolean scanning = true;
+    private boolean refused;
+    private long drained;
+    private ByteBuffer drain;
+    private int deadlineGeneration;
+    private ScheduledFuture<?> deadline;
+
+    WatchedSession(IOSession session, ConnectionGuard guard, boolean admitted) {
         this.session = session;
+        this.guard = guard;
+        this.scanner = new HeadScanner(guard.limits());
         ByteChannel inner = session.channel();
         this.channel = new ByteChannel() {
             @Override
             public int read(ByteBuffer dst) throws IOException {
                 CURRENT.set(WatchedSession.this);
-                int n = inner.read(dst);
+                int n = guardedRead(inner, dst);
                 if (n < 0) {
                     peerClosed();
                 }
@@ -58,6 +80,14 @@ final class WatchedSession implements IOSession {
                 inner.close();
             }
         };
+        synchronized (this) {
+            if (admitted) {
+                armDeadline();
+            } else {
+                refuse(new HeadScanner.Refusal(503, "too_many_connections", "The gateway has as many connections open"
+                        + " as it accepts (switchboard.gateway.max-connections); retry shortly."));
+            }
+        }
     }
 
     /** The connection the calling reactor thread last read from. */
@@ -65,13 +95,123 @@ final class WatchedSession implements IOSession {
         return CURRENT.get();
     }
 
+    private synchronized int guardedRead(ByteChannel inner, ByteBuffer dst) throws IOException {
+        if (refused) {
+            return drain(inner);
+        }
+        int start = dst.position();
+        int n = inner.read(dst);
+        if (n > 0 && scanning) {
+            try {
+                if (scanner.scan(dst, start) >= 0) {
+                    scanning = false; // the head is complete: the parser takes it from here
+                    cancelDeadline();
+                }
+            } catch (HeadScanner.Refused r) {
+                dst.position(start); // the parser never sees the refused head
+                refuse(r.refusal);
+                return 0;
+            }
+        }
+        return n;
+    }
+
+    /** Reads and drops what a refused client still sends; end-of-stream once it is done or has sent too much. */
+    private int drain(ByteChannel inner) throws IOException {
+        if (drain == null) {
+            drain = ByteBuffer.allocate(8192);
+        }
+        drain.clear();
+        int n = inner.read(drain);
+        if (n < 0) {
+            return -1;
+        }
+        drained += n;
+        if (drained > MAX_DRAIN) {
+            session.close(CloseMode.IMMEDIATE);
+            return -1;
+        }
+        return 0;
+    }
+
+    /** Answers {@code refusal} on the connection itself (no exchange exists yet) and closes it after the linger. */
+    private void refuse(HeadScanner.Refusal refusal) {
+        refused = true;
+        scanning = false;
+        cancelDeadline();
+        guard.refusedOne();
+        GatewayServer.LOG.log(System.Logger.Level.DEBUG, "refused a connection from {0}: {1} {2}",
+                session.getRemoteAddress(), refusal.status(), refusal.message());
+        try {
+            ByteBuffer answer = ByteBuffer.wrap(RawAnswer.of(refusal));
+            ByteChannel inner = session.channel();
+            inner.write(answer); // a few hundred bytes into an idle socket's empty send buffer
+            if (inner instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            }
+        } catch (IOException e) {
+            session.close(CloseMode.IMMEDIATE);
+            return;
+        }
+        guard.schedule(() -> session.close(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
+    }
+
+    /** The request's input is complete (head, and body if any): the next bytes begin the next head. */
+    synchronized void inputDone() {
+        if (!refused) {
+            scanner.reset();
+            scanning = true;
+        }
+    }
+
+    private void armDeadline() {
+        cancelDeadline();
+        int generation = deadlineGeneration;
+        deadline = guard.schedule(() -> headLate(generation), guard.limits().headTimeout());
+    }
+
+    private void cancelDeadline() {
+        deadlineGeneration++;
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    /** On the timer: no complete head within the head timeout. An idle connection is closed quietly. */
+    private synchronized void headLate(int generation) {
+        if (generation != deadlineGeneration || refused || active != null || !scanning) {
+            return;
+        }
+        if (scanner.bytesSeen() == 0) {
+            refused = true;
+            session.close(CloseMode.GRACEFUL);
+            return;
+        }
+        refuse(new HeadScanner.Refusal(408, "request_timeout", "The request head did not arrive within "
+                + RawAnswer.text(guard.limits().headTimeout()) + " (switchboard.gateway.head-timeout)."));
+    }
+
+    /** Closes the connection after the linger: for an answer that ends the connection before its request was read. */
+    void closeAfterLinger() {
+        guard.schedule(() -> session.close(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
+    }
+
     void activate(Exchange exchange) {
         active = exchange;
+        synchronized (this) {
+            cancelDeadline();
+        }
     }
 
     void deactivate(Exchange exchange) {
         if (active == exchange) {
             active = null;
+            synchronized (this) {
+                if (!refused) {
+                    armDeadline(); // the connection now idles until its next head, for at most the head timeout
+                }
+            }
         }
     }
 

@@ -1,0 +1,107 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.hc.core5.reactor.IOSession;
+import org.apache.hc.core5.reactor.IOSessionListener;
+
+/**
+ * The gateway's hold on its client connections: it wraps each new connection in a {@link WatchedSession} (which
+ * checks request heads as they arrive), counts the open ones and refuses those beyond
+ * {@link ClientLimits#maxConnections()}, and runs the deadlines (request head, body rate, the last moments of a
+ * refused connection) on one timer thread. Thread-safe.
+ */
+final class ConnectionGuard implements IOSessionListener {
+
+    /**
+     * How long a refused connection may still send before it is closed: long enough for its client to read the answer
+     * (closing at once, with its request unread, would reset the connection and lose the answer), short enough that
+     * refused connections never pile up.
+     */
+    static final Duration LINGER = Duration.ofSeconds(1);
+
+    private final ClientLimits limits;
+    private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder refused = new LongAdder();
+    private final ScheduledThreadPoolExecutor timer;
+
+    ConnectionGuard(ClientLimits limits) {
+        this.limits = limits;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "switchboard-client-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    ClientLimits limits() {
+        return limits;
+    }
+
+    /** The session decorator: every accepted connection passes here once. */
+    IOSession decorate(IOSession session) {
+        boolean admitted = open.incrementAndGet() <= limits.maxConnections();
+        return new WatchedSession(session, this, admitted);
+    }
+
+    /** Client connections open now (refused ones included until they close). */
+    int connections() {
+        return open.get();
+    }
+
+    /** Connections answered with an error by a limit and closed, since the start. */
+    long refused() {
+        return refused.sum();
+    }
+
+    void refusedOne() {
+        refused.increment();
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return timer.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    ScheduledFuture<?> every(Runnable task, Duration period) {
+        return timer.scheduleAtFixedRate(guarded(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A failing deadline must not end the timer (a periodic task that throws is never run again). */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                GatewayServer.LOG.log(System.Logger.Level.WARNING, "gateway deadline failed: " + FailureLine.of(e));
+            }
+        };
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    void shutdown() {
+        timer.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- IOSessionListener
+
+    @Override
+    public void disconnected(IOSession session) {
+        open.decrementAndGet();
+    }
+
+    @Override public void connected(IOSession session) {}
+    @Override public void startTls(IOSession session) {}
+    @Override public void inputReady(IOSession session) {}
+    @Override public void outputReady(IOSession session) {}
+    @Override public void timeout(IOSession session) {}
+    @Override public void exception(IOSession session, Exception ex) {}
+}

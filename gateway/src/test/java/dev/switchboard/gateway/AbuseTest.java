@@ -1,0 +1,242 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Hostile clients against the real server over raw sockets: each abuse gets its status (an OpenAI-shaped error naming
+ * the limit's key), and the gateway goes on serving {@code /health} afterwards. Deadlines are configured short
+ * (hundreds of milliseconds) so that the cases that wait for one stay quick.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AbuseTest {
+
+    private static GatewayHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = GatewayHarness.start("gateway { head-timeout = 1s, min-body-rate = 1 KiB, min-body-rate-window = 300ms }");
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    private RawClient client() throws IOException {
+        return new RawClient(h.gateway.port());
+    }
+
+    private static String chatHead(String extraHeaders) {
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\ncontent-type: application/json\r\n" + extraHeaders
+                + "\r\n";
+    }
+
+    private void assertStillServing() throws IOException {
+        try (RawClient c = client()) {
+            RawClient.Answer health = c.exchange("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n");
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"ok\"");
+        }
+    }
+
+    @Test
+    void anOversizedRequestLineIs414() throws Exception {
+        try (RawClient c = client()) {
+            RawClient.Answer a = c.exchange("GET /health?" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: gateway\r\n\r\n");
+
+            assertThat(a.status()).isEqualTo(414);
+            assertThat(a.body()).startsWith("{\"error\":{").contains("switchboard.gateway.max-request-line");
+            assertThat(a.header("connection")).isEqualTo("close");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aMegabyteHeaderIs431WithoutBeingBuffered() throws Exception {
+        try (RawClient c = client()) {
+            RawClient.Answer a = c.exchange("GET /health HTTP/1.1\r\nHost: gateway\r\nx-big: " + "b".repeat(1024 * 1024)
+                    + "\r\n\r\n");
+
+            assertThat(a.status()).isEqualTo(431);
+            assertThat(a.body()).contains("switchboard.gateway.max-header-bytes");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void tenThousandHeadersAre431() throws Exception {
+        StringBuilder head = new StringBuilder("GET /health HTTP/1.1\r\nHost: gateway\r\n");
+        for (int i = 0; i < 10_000; i++) {
+            head.append("x-h").append(i).append(": v\r\n");
+        }
+        try (RawClient c = client()) {
+            RawClient.Answer a = c.exchange(head.append("\r\n").toString());
+
+            assertThat(a.status()).isEqualTo(431);
+            assertThat(a.body()).contains("switchboard.gateway.max-header-count");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aTrickledHeadIs408AtTheHeadTimeout() throws Exception {
+        try (RawClient c = client()) {
+            c.send("GET /health HTTP/1.1\r\n");
+            // One header byte every 20 ms: each byte would reset an idle timeout, but not the head's deadline.
+            Thread trickle = new Thread(() -> {
+                try {
+                    while (true) {
+                        c.send("x");
+                        Thread.sleep(20);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed by the gateway, or the test is over
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+
+            RawClient.Answer a = c.read();
+
+            trickle.interrupt();
+            assertThat(a.status()).isEqualTo(408);
+            assertThat(a.body()).contains("switchboard.gateway.head-timeout");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aNegativeContentLengthIs400() throws Exception {
+        assertFraming("content-length: -1\r\n", "whole number");
+    }
+
+    @Test
+    void aNonNumericContentLengthIs400() throws Exception {
+        assertFraming("content-length: 12abc\r\n", "whole number");
+    }
+
+    @Test
+    void anAbsurdlyLongContentLengthIs400() throws Exception {
+        assertFraming("content-length: 99999999999999999999999999\r\n", "whole number");
+    }
+
+    @Test
+    void aDuplicatedContentLengthIs400() throws Exception {
+        assertFraming("content-length: 2\r\nContent-Length: 2\r\n", "more than one content-length");
+    }
+
+    @Test
+    void contentLengthBesideTransferEncodingIs400() throws Exception {
+        assertFraming("content-length: 2\r\ntransfer-encoding: chunked\r\n", "both content-length and transfer-encoding");
+    }
+
+    private void assertFraming(String framing, String why) throws Exception {
+        try (RawClient c = client()) {
+            RawClient.Answer a = c.exchange(chatHead(framing) + "{}");
+
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(a.body()).startsWith("{\"error\":{").contains(why);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aBodyThatStallsIs408AfterOneWindow() throws Exception {
+        try (RawClient c = client()) {
+            c.send(chatHead("content-length: 4000\r\n") + "{\"model\":");
+
+            RawClient.Answer a = c.read();
+
+            assertThat(a.status()).isEqualTo(408);
+            assertThat(a.body()).contains("switchboard.gateway.min-body-rate");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aLyingContentLengthWithItsConnectionLeftOpenIs408NotAFourMegabyteBuffer() throws Exception {
+        // 4 MiB declared, one byte sent: the body buffer grows with what arrives, and the stalled body is cut.
+        try (RawClient c = client()) {
+            c.send(chatHead("content-length: 4194304\r\n") + "{");
+
+            assertThat(c.read().status()).isEqualTo(408);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void expectContinueOverMaxBodyIs413WithoutA100() throws Exception {
+        try (RawClient c = client()) {
+            c.send(chatHead("content-length: 104857600\r\nexpect: 100-continue\r\n"));
+
+            RawClient.Answer a = c.read();
+
+            assertThat(a.status()).isEqualTo(413);
+            assertThat(a.body()).contains("switchboard.gateway.max-body");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void expectContinueWithinMaxBodyGets100ThenItsAnswer() throws Exception {
+        try (RawClient c = client()) {
+            c.send(chatHead("content-length: 2\r\nexpect: 100-continue\r\n"));
+
+            assertThat(c.read().status()).isEqualTo(100);
+            c.send("{}");
+            RawClient.Answer a = c.read();
+            assertThat(a.status()).isEqualTo(400); // a body without model or messages: the request's own problem
+            assertThat(a.body()).contains("invalid_request_error");
+        }
+    }
+
+    @Test
+    void healthCountsConnectionsAndRefusals() throws Exception {
+        try (RawClient c = client()) {
+            c.exchange("GET /health?" + "a".repeat(9000) + " HTTP/1.1\r\nHost: gateway\r\n\r\n");
+        }
+        try (RawClient c = client()) {
+            RawClient.Answer health = c.exchange("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n");
+
+            assertThat(health.body()).matches(".*\"connections\":[1-9][0-9]*,.*")
+                    .matches(".*\"refused\":[1-9][0-9]*,.*").contains("\"exchange_failures\":");
+        }
+    }
+
+    @Test
+    void connectionsBeyondMaxConnectionsAre503AndTheRestAreServed() throws Exception {
+        try (GatewayHarness small = GatewayHarness.start("gateway.max-connections = 4")) {
+            List<RawClient> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    held.add(new RawClient(small.gateway.port()));
+                }
+                try (RawClient extra = new RawClient(small.gateway.port())) {
+                    RawClient.Answer a = extra.read();
+
+                    assertThat(a.status()).isEqualTo(503);
+                    assertThat(a.header("retry-after")).isEqualTo("1");
+                    assertThat(a.body()).contains("switchboard.gateway.max-connections");
+                }
+                RawClient.Answer served = held.get(0).exchange("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n");
+                assertThat(served.status()).isEqualTo(200);
+                assertThat(served.body()).contains("\"refused\":1");
+            } finally {
+                for (RawClient c : held) {
+                    c.close();
+                }
+            }
+        }
+    }
+}
