@@ -99,7 +99,9 @@ final class GatewayServer {
                 .setRequestRouter((request, context) -> expectsContinue(request) ? expecting : plain)
                 .setIOSessionDecorator(guard::decorate)
                 .setIOSessionListener(guard)
-                .setExceptionCallback(e -> LOG.log(System.Logger.Level.DEBUG, "gateway I/O: " + e))
+                // A connection's I/O error is routine (DEBUG); anything else is a bug worth one line.
+                .setExceptionCallback(e -> FailureLine.log(e instanceof java.io.IOException
+                        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "gateway I/O", e))
                 .create();
         try {
             reactor.start();
