@@ -58,7 +58,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Written here, not logged: java.util.logging resets itself in its own shutdown hook, which may run first.
+            java.time.Duration grace = gateway.config().shutdownGrace();
+            root.err().println(Errors.PREFIX + "gateway stopping: " + gateway.requestsInFlight()
+                    + " requests in flight; waiting up to " + grace.toMillis() + " ms for them");
+            root.err().flush();
             gateway.close();
+            int abandoned = gateway.requestsAbandoned();
+            if (abandoned > 0) {
+                root.err().println(Errors.PREFIX + abandoned + " requests still in flight after " + grace.toMillis()
+                        + " ms were ended with an error");
+            }
+            root.err().println(Errors.PREFIX + "gateway stopped");
+            root.err().flush();
             sb.close();
             stopped.countDown();
         }, "switchboard-shutdown"));

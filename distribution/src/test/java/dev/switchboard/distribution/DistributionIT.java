@@ -188,9 +188,14 @@ class DistributionIT {
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.headers().firstValue("x-switchboard-provider")).hasValue("up");
             assertThat(answer.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
-            serve.destroy();
+            // SIGTERM through the process handle: Process.destroy would also close our end of its standard error
+            serve.toHandle().destroy();
+            java.util.concurrent.CompletableFuture<String> rest = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> err.lines().collect(java.util.stream.Collectors.joining("\n")));
             assertThat(serve.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
             assertThat(serve.exitValue()).isIn(0, 143);
+            assertThat(rest.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .contains("switchboard: gateway stopping: 0 requests in flight").contains("switchboard: gateway stopped");
         } finally {
             serve.destroyForcibly();
         }

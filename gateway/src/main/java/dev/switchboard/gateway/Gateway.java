@@ -100,6 +100,14 @@ public final class Gateway implements AutoCloseable {
         server.shutdown(grace);
     }
 
+    /**
+     * After {@link #shutdown}: the requests still in flight when the grace ended, whose answers were then ended with
+     * an error (a stream with an error event, an answer not yet started with 503); 0 before a shutdown.
+     */
+    public int requestsAbandoned() {
+        return server.abandoned();
+    }
+
     /** {@link #shutdown(Duration)} with {@code switchboard.gateway.shutdown-grace}. */
     @Override
     public void close() {

@@ -61,6 +61,8 @@ final class GatewayServer {
     private final Set<Exchange> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean draining;
     private volatile boolean closed;
+    /** Requests still in flight when the shutdown grace ended (their answers were ended with an error). */
+    private volatile int abandoned;
 
     GatewayServer(Switchboard switchboard, GatewayConfig config) {
         this.switchboard = switchboard;
@@ -228,6 +230,7 @@ final class GatewayServer {
             }
             overdue = List.copyOf(live);
         }
+        abandoned = overdue.size();
         // End their answers with an error (a stream gets an error event and its end), and abort their upstream calls
         // now: a worker blocked in a read does not notice the reactor closing, and an interrupt does not unblock
         // socket I/O. Then give the reactor a moment to send those endings before it closes every connection.
@@ -270,6 +273,10 @@ final class GatewayServer {
             }
             return false;
         }
+    }
+
+    int abandoned() {
+        return abandoned;
     }
 
     boolean isClosed() {

@@ -58,7 +58,14 @@ final class WatchedSession implements IOSession {
             @Override
             public int read(ByteBuffer dst) throws IOException {
                 CURRENT.set(WatchedSession.this);
-                int n = guardedRead(inner, dst);
+                int n;
+                try {
+                    n = guardedRead(inner, dst);
+                } catch (RuntimeException | Error e) {
+                    // An error here would end the I/O thread and every connection on it: end this connection only.
+                    FailureLine.log(System.Logger.Level.ERROR, "reading a client connection failed", e);
+                    throw new IOException("reading the connection failed", e);
+                }
                 if (n < 0) {
                     peerClosed();
                 }

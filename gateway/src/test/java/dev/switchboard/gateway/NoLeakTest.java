@@ -36,7 +36,11 @@ class NoLeakTest {
                 "providers.limited { type = openai, base-url = \"{upstream}/limited/v1\", api-key = \"test-key-not-real\" }",
                 "routes.resets.targets = [ resetting, backup ]",
                 "routes.breaks.targets = [ breaking, backup ]",
-                "routes.limits.targets = [ limited, backup ]"));
+                "routes.limits.targets = [ limited, backup ]",
+                // The healthy stubs answer at once, but a loaded machine can pause them past the harness's 400 ms idle
+                // timeout; this test is about faulty upstreams leaving nothing behind, not about that timeout.
+                "providers.primary.timeouts.idle = 10s",
+                "providers.backup.timeouts.idle = 10s"));
         var up = h.upstream;
         for (String p : List.of("/primary", "/backup")) {
             up.stubFor(post(p + "/v1/chat/completions").withRequestBody(com.github.tomakehurst.wiremock.client.WireMock

@@ -111,6 +111,7 @@ class StreamEndingTest {
             assertThat(lastEvent(a.body())).startsWith("data: {\"error\":{").contains("shutting down");
             assertThat(a.body()).doesNotContain("[DONE]");
             assertThat(FailingProviderFactory.closedStreams()).isGreaterThan(closedBefore);
+            assertThat(h.gateway.requestsAbandoned()).isEqualTo(1);
             assertThat(messages()).anyMatch(m -> m.contains("requests still in flight"))
                     .anyMatch(m -> m.contains("was still being answered when the shutdown grace ended"))
                     .anyMatch(m -> m.contains("stopped"));
