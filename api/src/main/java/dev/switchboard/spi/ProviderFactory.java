@@ -16,6 +16,17 @@ public interface ProviderFactory {
     /** Creates a provider from checked settings. Throw {@link IllegalArgumentException} naming the key for bad values. */
     LlmProvider create(ProviderSettings settings, ProviderContext context);
 
+    /**
+     * The keys of a provider block this type reads beyond the ones every provider has ({@code type}, {@code base-url},
+     * {@code api-key}, {@code api-key-env}, {@code model}, {@code embedding-model}, {@code timeouts}, {@code headers},
+     * {@code limits}) and beyond those its {@code reference.conf} sets under
+     * {@code switchboard.provider-defaults.<type>}: keys without a default, e.g. Azure's {@code endpoint}. Any other key
+     * in a block of this type is refused at start as a typo, with a "did you mean" hint.
+     */
+    default Set<String> settingKeys() {
+        return Set.of();
+    }
+
     /** Config keys of this type whose values must be masked when the config is shown. */
     default Set<String> sensitiveKeys() {
         return Set.of("api-key");

@@ -20,7 +20,7 @@ record ServeSetup(Switchboard switchboard, GatewayConfig gateway) {
      * @throws dev.switchboard.runtime.ProviderDiscoveryException when a provider type is installed twice
      */
     static ServeSetup open(SwitchboardCommand root) {
-        Switchboard sb = root.builder().section(GatewayConfig::check).build();
+        Switchboard sb = root.builder().section(GatewayConfig::check).requireRoute().build();
         try {
             return new ServeSetup(sb, GatewayConfig.from(sb.config()));
         } catch (RuntimeException e) {

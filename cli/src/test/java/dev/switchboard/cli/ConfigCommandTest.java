@@ -55,7 +55,8 @@ class ConfigCommandTest {
     void checkRunsTheFactoriesChecksToo() {
         // given a provider whose factory refuses its settings (a base URL that is no URL)
         CliHarness cli = new CliHarness(dir);
-        Path file = cli.file("switchboard.conf", "switchboard.providers.openai { base-url = \"not a url\" }");
+        Path file = cli.file("switchboard.conf", "switchboard.providers.openai { base-url = \"not a url\" }",
+                "switchboard.routes.default.targets = [ openai ]");
 
         // when
         CliHarness.Result r = cli.run("config", "check");

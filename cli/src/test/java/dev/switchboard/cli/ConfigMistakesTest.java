@@ -42,7 +42,7 @@ class ConfigMistakesTest {
      *
      * @param name     what is wrong, as the test shows it
      * @param lines    the lines added inside {@code switchboard { }}, the first at line {@value #FIRST_LINE}
-     * @param line     the line the problem must name
+     * @param line     the line the problem must name; negative (the line, negated) when {@code lines} are the whole file
      * @param key      the full key path it must name
      * @param fragment text the message must contain (what to fix)
      */
@@ -55,6 +55,11 @@ class ConfigMistakesTest {
 
     private static Mistake mistake(String name, String line, String key, String fragment) {
         return new Mistake(name, List.of(line), FIRST_LINE, key, fragment);
+    }
+
+    /** A mistake that is a whole file, {@code file} its lines (not inside the valid base). */
+    private static Mistake wholeFile(String name, List<String> file, int line, String key, String fragment) {
+        return new Mistake(name, file, -line, key, fragment);
     }
 
     static Stream<Mistake> mistakes() {
@@ -111,7 +116,50 @@ class ConfigMistakesTest {
                 mistake("default route that is not configured", "default-route = nope", "switchboard.default-route",
                         "names no configured route 'nope'"),
                 mistake("route target that is not configured", "routes.other.targets = [ opnai ]",
-                        "switchboard.routes.other.targets", "opnai"));
+                        "switchboard.routes.other.targets", "opnai"),
+                mistake("unknown provider type", "providers.x.type = opnai", "switchboard.providers.x.type",
+                        "unknown provider type 'opnai'"),
+                mistake("negative max-wait", "providers.openai.limits.max-wait = -1s",
+                        "switchboard.providers.openai.limits.max-wait", "must be zero or more"),
+                mistake("negative price", "pricing { \"openai/gpt-4o\" { input = -1 } }",
+                        "switchboard.pricing.\"openai/gpt-4o\".input", "must be zero or more"),
+                mistake("zero budget on a key", "gateway.keys = [ { key = k1-not-real, budget { amount = 0, period = 1d } } ]",
+                        "switchboard.gateway.keys[0].budget.amount", "must be more than zero"),
+                mistake("backoff that shrinks", "routes.default.retry.multiplier = 0.5",
+                        "switchboard.routes.default.retry.multiplier", "at least 1"),
+                // typos in every block
+                mistake("typo of a top-level key", "rotues.other.targets = [ openai ]", "switchboard.rotues",
+                        "did you mean 'routes'?"),
+                mistake("typo of retry in a route", "routes.default.retyr { max-retries = 1 }",
+                        "switchboard.routes.default.retyr", "did you mean 'retry'?"),
+                mistake("typo inside retry", "routes.default.retry.max-retires = 1",
+                        "switchboard.routes.default.retry.max-retires", "did you mean 'max-retries'?"),
+                mistake("typo inside cooldown", "route-defaults.cooldown.duraton = 5s",
+                        "switchboard.route-defaults.cooldown.duraton", "did you mean 'duration'?"),
+                mistake("typo in route-defaults", "route-defaults.stream-failovr = fail",
+                        "switchboard.route-defaults.stream-failovr", "did you mean 'stream-failover'?"),
+                mistake("typo of api-key", "providers.openai.api-kye = \"sk-not-real\"",
+                        "switchboard.providers.openai.api-kye", "did you mean 'api-key'?"),
+                mistake("typo of a timeout", "providers.openai.timeouts.frist-byte = 5s",
+                        "switchboard.providers.openai.timeouts.frist-byte", "did you mean 'first-byte'?"),
+                mistake("another type's key on a provider", "providers.openai.num-ctx = 4096",
+                        "switchboard.providers.openai.num-ctx", "unknown key; known keys: api-key,"),
+                mistake("typo in the pool block", "http.max-conections = 5", "switchboard.http.max-conections",
+                        "did you mean 'max-connections'?"),
+                mistake("typo in provider-defaults-common", "provider-defaults-common.timeouts.conect = 5s",
+                        "switchboard.provider-defaults-common.timeouts.conect", "did you mean 'connect'?"),
+                mistake("typo in a type's defaults", "provider-defaults.openai.modle = gpt-4o",
+                        "switchboard.provider-defaults.openai.modle", "did you mean 'model'?"),
+                // entries an unset variable would drop
+                mistake("plain gateway key whose variable is unset", "gateway.keys = [ ${?UNSET_GATEWAY_KEY} ]",
+                        "switchboard.gateway.keys[0]", "reads ${?UNSET_GATEWAY_KEY}, which is not set"),
+                mistake("route target whose variable is unset", "routes.other.targets = [ openai, ${?UNSET_BACKUP} ]",
+                        "switchboard.routes.other.targets[1]", "set UNSET_BACKUP or remove the entry"),
+                // nothing to serve
+                wholeFile("empty file", List.of(""), 1, "switchboard.routes", "the configuration is empty: no route"
+                        + " is configured"),
+                wholeFile("providers without a route", List.of("switchboard {", "  providers.openai {}", "}"), 1,
+                        "switchboard.routes", "add one over your providers, e.g. routes.default.targets = [ openai ]"));
     }
 
     @BeforeAll
@@ -129,14 +177,14 @@ class ConfigMistakesTest {
     void checkAndServeRefuseWithTheSameLine(Mistake m) {
         // given
         CliHarness cli = new CliHarness(dir);
-        Path file = write(cli, m.lines());
+        Path file = write(cli, m);
 
         // when
         CliHarness.Result check = cli.run("--config", file.toString(), "config", "check");
         CliHarness.Result serve = serve(cli, file);
 
         // then
-        String expected = file + ":" + m.line() + ": " + m.key() + ": ";
+        String expected = file + ":" + Math.abs(m.line()) + ": " + m.key() + ": ";
         assertThat(check.exitCode()).as(check.out() + check.err()).isEqualTo(2);
         assertThat(check.out().lines().toList()).singleElement().asString().startsWith(expected).contains(m.fragment());
         assertThat(serve.exitCode()).as(serve.err()).isEqualTo(2);
@@ -162,6 +210,10 @@ class ConfigMistakesTest {
     private static CliHarness.Result serve(CliHarness cli, Path file) {
         return cli.run("--config", file.toString(), "serve", "--host", "127.0.0.1", "--port",
                 Integer.toString(occupied.getLocalPort()));
+    }
+
+    private static Path write(CliHarness cli, Mistake m) {
+        return m.line() < 0 ? cli.file("mistake.conf", m.lines().toArray(String[]::new)) : write(cli, m.lines());
     }
 
     private static Path write(CliHarness cli, List<String> lines) {

@@ -25,19 +25,19 @@ import java.util.TreeSet;
  */
 final class ProviderConfigReader {
 
-    private static final Set<String> LIMIT_KEYS = Set.of("requests-per-minute", "tokens-per-minute", "max-wait",
-            "default-output-tokens", "max-response-bytes", "max-line-bytes", "max-stream-bytes");
-
     private final ConfigFields root;
     private final ProviderRegistry registry;
     private final Map<String, String> env;
     private final ConfigProblems problems;
+    private final Config reference;
 
-    ProviderConfigReader(ConfigFields root, ProviderRegistry registry, Map<String, String> env) {
+    /** {@code reference}: the merged reference.conf files, unresolved, for the keys each type declares. */
+    ProviderConfigReader(ConfigFields root, ProviderRegistry registry, Map<String, String> env, Config reference) {
         this.root = root;
         this.registry = registry;
         this.env = env;
         this.problems = root.problems();
+        this.reference = reference;
     }
 
     /** The names of every provider block, valid or not, so routes are checked against what the user wrote. */
@@ -79,6 +79,7 @@ final class ProviderConfigReader {
         if (type.isEmpty()) {
             return Optional.empty();
         }
+        checkKnownKeys(own, KnownKeys.provider(type.get(), reference));
         Config effective = block.toConfig().withFallback(defaults(type.get().type())).withFallback(common);
         ConfigFields fields = new ConfigFields(effective, path, block.origin(), problems);
 
@@ -109,6 +110,35 @@ final class ProviderConfigReader {
                 keyEnv, model, embeddingModel, timeouts, responseLimits, headers, effective);
         return Optional.of(new ProviderConfig(type.get(), settings, block.origin(), key.isEmpty() && keyEnv.isPresent(),
                 limits));
+    }
+
+    /**
+     * Refuses keys the provider block (or its {@code timeouts} or {@code limits}) does not take: only what the user
+     * wrote in this block is checked, so a mistake in a shared default is reported once, where it is written.
+     */
+    private static void checkKnownKeys(ConfigFields own, Set<String> known) {
+        own.onlyKnownKeys(known, null);
+        own.block("timeouts").ifPresent(t -> t.onlyKnownKeys(KnownKeys.TIMEOUTS, null));
+        own.block("limits").ifPresent(l -> l.onlyKnownKeys(KnownKeys.PROVIDER_LIMITS, null));
+    }
+
+    /**
+     * Checks the keys of {@code provider-defaults-common} and of each {@code provider-defaults.<type>} of an
+     * installed type.
+     */
+    void checkDefaults() {
+        Set<String> common = new TreeSet<>(KnownKeys.PROVIDER);
+        common.remove("type");
+        root.block("provider-defaults-common").ifPresent(c -> checkKnownKeys(c, common));
+        root.object("provider-defaults").ifPresent(defaults -> {
+            for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+                Optional<DiscoveredType> type = registry.find(e.getKey());
+                if (type.isPresent() && e.getValue() instanceof ConfigObject o) {
+                    checkKnownKeys(new ConfigFields(o.toConfig(), ConfigFields.join("switchboard", "provider-defaults",
+                            e.getKey()), o.origin(), problems), KnownKeys.provider(type.get(), reference));
+                }
+            }
+        });
     }
 
     /** The block's {@code type}, or its name when that is an installed type. */
@@ -167,7 +197,6 @@ final class ProviderConfigReader {
 
     /** {@code limits { requests-per-minute, tokens-per-minute, max-wait, default-output-tokens }}. */
     private static LimitPolicy limits(ConfigFields limits) {
-        limits.onlyKnownKeys(LIMIT_KEYS, null);
         int requests = limits.integer("requests-per-minute", 1).orElse(0);
         long tokens = limits.longInteger("tokens-per-minute", 1).orElse(0L);
         Duration maxWait = limits.duration("max-wait", true).orElse(Duration.ZERO);

@@ -64,14 +64,15 @@ final class RouteConfigReader {
         }
         int before = problems.count();
         ConfigObject block = (ConfigObject) value;
+        // The route's own block only: a budget is one route's, never a default shared out to every route.
+        ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
+        checkKnownKeys(own, KnownKeys.ROUTE);
         ConfigFields fields = new ConfigFields(block.toConfig().withFallback(defaults), path, block.origin(), problems);
         List<RouteConfig.Target> targets = targets(fields);
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
         StreamFailover failover = streamFailover(fields);
         int resumePrefixChars = resumePrefixChars(fields);
-        // The route's own block only: a budget is one route's, never a default shared out to every route.
-        ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
         Optional<BudgetLimit> budget = own.block("budget").flatMap(BudgetConfigReader::read);
         if (problems.count() > before) {
             return Optional.empty();
@@ -90,6 +91,7 @@ final class RouteConfigReader {
                     StreamFailover.RESUME, ResumePrefix.DEFAULT_CHARS, Optional.empty());
         }
         ConfigFields fields = block.get();
+        checkKnownKeys(fields, KnownKeys.ROUTE_DEFAULTS);
         fields.value("budget").ifPresent(v -> problems.add(v.origin(), fields.path("budget"), "a budget belongs to one"
                 + " route: set switchboard.routes.<name>.budget { amount, period } on each route that needs one"));
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
@@ -101,6 +103,16 @@ final class RouteConfigReader {
     /** {@code resume-prefix-chars}: at least 1 (a resume without the delivered text would start the answer over). */
     private static int resumePrefixChars(ConfigFields fields) {
         return fields.integer("resume-prefix-chars", 1).orElse(ResumePrefix.DEFAULT_CHARS);
+    }
+
+    /**
+     * Refuses keys a route block (or route-defaults, or their retry and cooldown) does not take, in the block as
+     * written: a mistake in route-defaults is reported there, once, not again under every route.
+     */
+    private static void checkKnownKeys(ConfigFields own, Set<String> known) {
+        own.onlyKnownKeys(known, null);
+        own.block("retry").ifPresent(r -> r.onlyKnownKeys(KnownKeys.RETRY, null));
+        own.block("cooldown").ifPresent(c -> c.onlyKnownKeys(KnownKeys.COOLDOWN, null));
     }
 
     private StreamFailover streamFailover(ConfigFields fields) {

@@ -327,6 +327,7 @@ public final class Switchboard implements AutoCloseable {
         private ProviderRegistry registry;
         private ProviderDiscoveryException discoveryFailure;
         private final List<java.util.function.Consumer<ConfigFields>> sections = new ArrayList<>();
+        private boolean requireRoute;
 
         private Builder() {}
 
@@ -387,6 +388,16 @@ public final class Switchboard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes a configuration without any route (an empty file, say) a problem, with a hint of what to write: for
+         * programs that serve routes, such as the gateway. Without it such a configuration builds, and asking for a
+         * route explains that none is configured.
+         */
+        public Builder requireRoute() {
+            this.requireRoute = true;
+            return this;
+        }
+
         /** How routes wait between retries; tests pass one that does not really sleep. */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -444,7 +455,8 @@ public final class Switchboard implements AutoCloseable {
 
         private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
             return SwitchboardConfigLoader.load(input, sources(), env, problems)
-                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems, sections).read());
+                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems, sections)
+                            .requireRoute(requireRoute).read());
         }
 
         /**

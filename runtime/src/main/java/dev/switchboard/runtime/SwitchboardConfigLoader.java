@@ -54,8 +54,9 @@ final class SwitchboardConfigLoader {
      *
      * @param reference the merged {@code reference.conf} files, unresolved (to tell known keys from typos)
      * @param resolved  the user's config over the references, substitutions resolved where they could be
+     * @param user      the user's config alone, as written (unresolved), to point at where it says something
      */
-    record Loaded(Config reference, Config resolved) {}
+    record Loaded(Config reference, Config resolved, Config user) {}
 
     private SwitchboardConfigLoader() {}
 
@@ -87,7 +88,8 @@ final class SwitchboardConfigLoader {
             Config resolved = user.get().withFallback(reference).withFallback(environment).resolve(
                     ConfigResolveOptions.defaults().setUseSystemEnvironment(false).setAllowUnresolved(true));
             reportUnresolved(resolved, problems);
-            return Optional.of(new Loaded(reference, resolved));
+            DroppedEntries.report(user.get(), resolved, problems);
+            return Optional.of(new Loaded(reference, resolved, user.get()));
         } catch (ConfigException e) {
             problems.add(e.origin(), ConfigFields.describe(e));
             return Optional.empty();

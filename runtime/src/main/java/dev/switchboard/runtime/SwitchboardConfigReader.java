@@ -24,6 +24,7 @@ final class SwitchboardConfigReader {
     private final Map<String, String> env;
     private final ConfigProblems problems;
     private final java.util.List<java.util.function.Consumer<ConfigFields>> sections;
+    private boolean requireRoute;
 
     /** {@code sections}: the checks of blocks other modules read (see {@link Switchboard.Builder#section}). */
     SwitchboardConfigReader(SwitchboardConfigLoader.Loaded loaded, ProviderRegistry registry, Map<String, String> env,
@@ -33,6 +34,12 @@ final class SwitchboardConfigReader {
         this.env = env;
         this.problems = problems;
         this.sections = java.util.List.copyOf(sections);
+    }
+
+    /** Makes a configuration without any route a problem (see {@link Switchboard.Builder#requireRoute()}). */
+    SwitchboardConfigReader requireRoute(boolean required) {
+        this.requireRoute = required;
+        return this;
     }
 
     /** The configuration, or empty when it has problems (then recorded). */
@@ -54,11 +61,16 @@ final class SwitchboardConfigReader {
         ConfigFields root = new ConfigFields(rootObject.toConfig(), ROOT, rootObject.origin(), problems);
         checkKnownKeys(rootObject);
 
-        Map<String, ProviderConfig> providers = new ProviderConfigReader(root, registry, env).read();
+        ProviderConfigReader providerReader = new ProviderConfigReader(root, registry, env, loaded.reference());
+        Map<String, ProviderConfig> providers = providerReader.read();
+        providerReader.checkDefaults();
         RouteConfigReader routeReader = new RouteConfigReader(root, ProviderConfigReader.names(root));
         Map<String, RouteConfig> routes = routeReader.read();
         RouteConfig routeDefaults = routeReader.defaults();
         String defaultRoute = root.nonBlankString("default-route").orElse("default");
+        if (requireRoute && RouteConfigReader.names(root).isEmpty()) {
+            noRoute(ProviderConfigReader.names(root), defaultRoute);
+        }
         Set<String> routeNames = RouteConfigReader.names(root);
         if (!routeNames.isEmpty() && !routeNames.contains(defaultRoute)) {
             problems.add(root.value("default-route").map(ConfigValue::origin).orElse(root.origin()),
@@ -69,6 +81,7 @@ final class SwitchboardConfigReader {
         int maxPerRoute = HttpTransport.DEFAULT_MAX_CONNECTIONS_PER_ROUTE;
         Optional<ConfigFields> http = root.block("http");
         if (http.isPresent()) {
+            http.get().onlyKnownKeys(KnownKeys.HTTP, null);
             maxConnections = http.get().integer("max-connections", 1).orElse(maxConnections);
             maxPerRoute = http.get().integer("max-connections-per-route", 1).orElse(maxPerRoute);
         }
@@ -81,6 +94,22 @@ final class SwitchboardConfigReader {
                 maxPerRoute, prices));
     }
 
+    /** No route: say so where the user's file says (or does not say) something, with what to write. */
+    private void noRoute(Set<String> providerNames, String defaultRoute) {
+        Config user = loaded.user();
+        com.typesafe.config.ConfigOrigin at = user.origin();
+        ConfigValue written = user.root().get(ROOT);
+        if (written instanceof ConfigObject o) {
+            at = o.get("routes") != null ? o.get("routes").origin() : o.origin();
+        }
+        String example = providerNames.isEmpty()
+                ? "add a provider and a route, e.g. switchboard { providers.openai {}, routes.default.targets = [ openai ] }"
+                : "add one over your providers, e.g. routes." + ConfigFields.join(defaultRoute) + ".targets = [ "
+                        + providerNames.iterator().next() + " ]";
+        problems.add(at, ROOT + ".routes", (user.isEmpty() ? "the configuration is empty: " : "")
+                + "no route is configured, so nothing can be served; " + example);
+    }
+
     /** A key under {@code switchboard} that no reference.conf declares is a typo (or a missing module). */
     private void checkKnownKeys(ConfigObject root) {
         ConfigValue reference = loaded.reference().root().get(ROOT);
@@ -88,10 +117,11 @@ final class SwitchboardConfigReader {
             return;
         }
         Set<String> known = new TreeSet<>(((ConfigObject) reference).keySet());
+        known.addAll(KnownKeys.ROOT_EXTRA);
         for (Map.Entry<String, ConfigValue> e : root.entrySet()) {
             if (!known.contains(e.getKey())) {
                 problems.add(e.getValue().origin(), ConfigFields.join(ROOT, e.getKey()),
-                        "unknown key; known keys: " + String.join(", ", known));
+                        ConfigFields.unknownKey(e.getKey(), known));
             }
         }
     }

@@ -26,6 +26,12 @@ public final class AzureOpenAiProviderFactory implements ProviderFactory {
         return Set.of("api-key", "entra-token");
     }
 
+    /** Keys without a default in reference.conf: the resource URL, and a static Entra ID token instead of a key. */
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("endpoint", "entra-token");
+    }
+
     @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
         AzureSettings azure = AzureSettings.of(settings);

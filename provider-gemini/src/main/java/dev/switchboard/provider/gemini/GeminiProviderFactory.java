@@ -4,6 +4,7 @@ import dev.switchboard.api.LlmProvider;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderFactory;
 import dev.switchboard.spi.ProviderSettings;
+import java.util.Set;
 
 /** Provider type {@code gemini}: the Gemini API ({@code generativelanguage.googleapis.com}). */
 public final class GeminiProviderFactory implements ProviderFactory {
@@ -11,6 +12,12 @@ public final class GeminiProviderFactory implements ProviderFactory {
     @Override
     public String type() {
         return "gemini";
+    }
+
+    /** Keys without a default in reference.conf: the task type sent with embedding requests. */
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("embedding-task-type");
     }
 
     @Override

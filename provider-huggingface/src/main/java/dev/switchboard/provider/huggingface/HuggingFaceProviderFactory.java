@@ -4,6 +4,7 @@ import dev.switchboard.api.LlmProvider;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderFactory;
 import dev.switchboard.spi.ProviderSettings;
+import java.util.Set;
 
 /** Provider type {@code huggingface}: the Inference Providers router for chat, feature extraction for embeddings. */
 public final class HuggingFaceProviderFactory implements ProviderFactory {
@@ -11,6 +12,12 @@ public final class HuggingFaceProviderFactory implements ProviderFactory {
     @Override
     public String type() {
         return "huggingface";
+    }
+
+    /** Keys without a default in reference.conf: the feature-extraction endpoint used for embeddings. */
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("feature-extraction-url");
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.switchboard.api.LlmProvider;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderFactory;
 import dev.switchboard.spi.ProviderSettings;
+import java.util.Set;
 
 /** Provider type {@code ollama}: Ollama's native API. */
 public final class OllamaProviderFactory implements ProviderFactory {
@@ -11,6 +12,12 @@ public final class OllamaProviderFactory implements ProviderFactory {
     @Override
     public String type() {
         return "ollama";
+    }
+
+    /** Keys without a default in reference.conf: how long a model stays loaded, and its context window. */
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("keep-alive", "num-ctx");
     }
 
     @Override
