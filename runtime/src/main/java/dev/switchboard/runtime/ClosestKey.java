@@ -1,6 +1,7 @@
 package dev.switchboard.runtime;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,10 @@ final class ClosestKey {
 
     private ClosestKey() {}
 
-    /** The known key nearest to {@code typo}, when at most 2 edits (and less than half its length) away. */
+    /**
+     * The known key nearest to {@code typo}, when at most 2 edits (and less than half its length) away; else the one
+     * known key that starts with it (a key cut short, such as {@code requests-per-min}).
+     */
     static Optional<String> to(String typo, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -24,7 +28,11 @@ final class ClosestKey {
             }
         }
         int allowed = Math.min(2, (typo.length() - 1) / 2);
-        return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+        if (bestDistance <= allowed) {
+            return Optional.of(best);
+        }
+        List<String> extending = known.stream().filter(k -> typo.length() >= 4 && k.startsWith(typo)).toList();
+        return extending.size() == 1 ? Optional.of(extending.get(0)) : Optional.empty();
     }
 
     /** Optimal string alignment distance: Levenshtein plus swaps of adjacent characters. */

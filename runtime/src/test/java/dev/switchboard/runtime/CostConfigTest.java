@@ -125,9 +125,8 @@ class CostConfigTest {
                         "    requests-per-min = 10",
                         "  }",
                         "}"},
-                        3, "switchboard.providers.recording.limits.requests-per-min", "unknown key; known keys:"
-                                + " default-output-tokens, max-line-bytes, max-response-bytes, max-stream-bytes, max-wait,"
-                                + " requests-per-minute, tokens-per-minute"),
+                        3, "switchboard.providers.recording.limits.requests-per-min", "unknown key; did you mean"
+                                + " 'requests-per-minute'? (known keys: default-output-tokens, max-line-bytes,"),
                 Arguments.of("limits not a block", new String[] {
                         "switchboard.providers.recording {",
                         "  limits = 60",

@@ -27,8 +27,6 @@ class MaskedConfigTest {
             "    client-secret = \"" + CLIENT_SECRET + "\"",
             "    headers { Authorization = \"Bearer " + CONFIG_KEY + "\", X-Team = \"visible-header\" }",
             "    note = \"a copy of " + CLIENT_SECRET + " elsewhere\"",
-            "  }",
-            "  openai {",
             "    organization = \"org-\"${OPENAI_API_KEY}",
             "  }",
             "}");
@@ -62,7 +60,7 @@ class MaskedConfigTest {
         assertThat(parsed.getString("switchboard.providers.recording.client-secret")).isEqualTo("****");
         assertThat(parsed.getString("switchboard.providers.recording.headers.Authorization")).isEqualTo("****");
         assertThat(parsed.getString("switchboard.providers.recording.note")).isEqualTo("a copy of **** elsewhere");
-        assertThat(parsed.getString("switchboard.providers.openai.organization")).isEqualTo("org-****");
+        assertThat(parsed.getString("switchboard.providers.recording.organization")).isEqualTo("org-****");
     }
 
     @Test

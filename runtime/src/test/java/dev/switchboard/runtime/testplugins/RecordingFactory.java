@@ -33,6 +33,12 @@ public final class RecordingFactory implements ProviderFactory {
         return p;
     }
 
+    /** Keys tests set on recording providers, to see them reach the factory. */
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("region", "endpoint", "note", "organization", "marker");
+    }
+
     @Override
     public Set<String> sensitiveKeys() {
         return Set.of("api-key", "client-secret");

@@ -17,6 +17,11 @@ public final class RejectingFactory implements ProviderFactory {
     }
 
     @Override
+    public java.util.Set<String> settingKeys() {
+        return java.util.Set.of("region", "careless");
+    }
+
+    @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
         String region = settings.config().hasPath("region") ? settings.config().getString("region") : "none";
         String leak = settings.config().hasPath("careless") && settings.config().getBoolean("careless")
