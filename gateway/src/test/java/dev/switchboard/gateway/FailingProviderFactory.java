@@ -40,6 +40,11 @@ public final class FailingProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public Set<String> settingKeys() {
+        return Set.of("fail");
+    }
+
+    @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
         String mode = settings.config().hasPath("fail") ? settings.config().getString("fail") : "fatal";
         return new LlmProvider() {
