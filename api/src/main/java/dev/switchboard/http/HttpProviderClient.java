@@ -34,6 +34,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.net.URIAuthority;
@@ -297,6 +298,9 @@ public final class HttpProviderClient {
         if (watchdogReason != null) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider).message(watchdogReason + " at " + target).cause(e).build();
         }
+        if (e instanceof MessageConstraintException) {
+            return headTooLarge(provider, target, e);
+        }
         if (e instanceof ConnectTimeoutException) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider)
                     .message("cannot connect to " + target + " within " + timeouts.connect().toMillis() + " ms").cause(e).build();
@@ -321,6 +325,19 @@ public final class HttpProviderClient {
         }
         return LlmException.builder(ErrorKind.CONNECTION, provider)
                 .message("I/O error talking to " + target + ": " + redactor.redact(String.valueOf(e.getMessage()))).cause(e).build();
+    }
+
+    /**
+     * A response head (or a chunk-size line) past what is read of one: {@link HttpTransport#MAX_HEAD_LINE_BYTES} a
+     * line, {@link HttpTransport#MAX_HEADER_FIELDS} fields. A {@code SERVER} failure, not retried on the same target.
+     */
+    static LlmException headTooLarge(String provider, String target, IOException e) {
+        return LlmException.builder(ErrorKind.SERVER, provider)
+                .message("answer too large: the response from " + target + " has a head line over "
+                        + ResponseLimits.describe(HttpTransport.MAX_HEAD_LINE_BYTES) + " or more than "
+                        + HttpTransport.MAX_HEADER_FIELDS + " header fields (" + e.getMessage() + "); the rest was not read")
+                .retryable(false)
+                .build();
     }
 
     /** Scheme, host and port: where the request went, without any user:password part of the URL. */

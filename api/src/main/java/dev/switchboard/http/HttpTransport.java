@@ -3,8 +3,10 @@ package dev.switchboard.http;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 
@@ -19,6 +21,14 @@ public final class HttpTransport implements AutoCloseable {
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ROUTE = 512;
 
+    /**
+     * The longest line of a response head read from an upstream (the status line, one header, a chunk-size line)
+     * and the most header fields: the head is read before any body limit applies, and the HTTP library's own
+     * default is no limit at all, so one upstream could otherwise fill the heap with a single header.
+     */
+    public static final int MAX_HEAD_LINE_BYTES = 64 * 1024;
+    public static final int MAX_HEADER_FIELDS = 256;
+
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final TimeoutSweeper timeouts;
@@ -28,6 +38,12 @@ public final class HttpTransport implements AutoCloseable {
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerRoute)
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom()
+                                .setMaxLineLength(MAX_HEAD_LINE_BYTES)
+                                .setMaxHeaderCount(MAX_HEADER_FIELDS)
+                                .build())
+                        .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .setTimeToLive(TimeValue.ofMinutes(5))

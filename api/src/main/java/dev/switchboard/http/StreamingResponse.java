@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.MessageConstraintException;
 
 /**
  * An open, successful (2xx) response whose body is read as it arrives. {@link #finish()}, called once the stream's
@@ -53,6 +54,9 @@ public final class StreamingResponse implements AutoCloseable {
     public LlmException failure(IOException e) {
         if (e instanceof ResponseLimitExceededException tooLarge) {
             return tooLarge.toLlmException(provider);
+        }
+        if (e instanceof MessageConstraintException) {
+            return HttpProviderClient.headTooLarge(provider, "the stream", e); // a chunk-size line past the limit
         }
         String reason = watchdog.firedReason();
         if (reason != null) {

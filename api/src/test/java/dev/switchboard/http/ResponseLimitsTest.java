@@ -206,6 +206,65 @@ class ResponseLimitsTest {
         }
     }
 
+    @Test
+    void aResponseHeaderThatNeverEndsFailsAtTheHeadLineLimit() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII));
+            generate(out, "", (byte) 'p', TWO_GIB);
+            return false;
+        })) {
+            LlmException e = catchThrowableOfType(LlmException.class,
+                    () -> client(SMALL).postJson(URI.create(server.baseUrl() + "/c"), Map.of(), HELLO));
+
+            assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.getMessage()).contains("answer too large").contains("head line over 64KiB");
+            assertNotDrained();
+        }
+    }
+
+    @Test
+    void aResponseWithEndlessHeaderFieldsFailsAtTheHeaderCountLimit() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] field = "X-Again: yes\r\n".getBytes(StandardCharsets.US_ASCII);
+            while (true) {
+                out.write(field);
+                written.addAndGet(field.length);
+            }
+        })) {
+            LlmException e = catchThrowableOfType(LlmException.class, () -> client(SMALL)
+                    .openPost(URI.create(server.baseUrl() + "/s"), Map.of(), HELLO, "text/event-stream"));
+
+            assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+            assertThat(e.getMessage()).contains("more than 256 header fields");
+            assertNotDrained();
+        }
+    }
+
+    @Test
+    void aChunkSizeLineThatNeverEndsFailsTheStream() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            ScriptedHttpServer.writeChunkedHead(out, "text/event-stream");
+            ScriptedHttpServer.writeChunk(out, "data: {\"n\":1}\n\n");
+            generate(out, "1", (byte) '0', TWO_GIB); // a chunk size with endless leading digits
+            return false;
+        })) {
+            try (StreamingResponse response = client(SMALL)
+                    .openPost(URI.create(server.baseUrl() + "/s"), Map.of(), HELLO, "text/event-stream")) {
+                SseReader sse = new SseReader(response.body());
+                assertThat(sse.next()).isTrue();
+
+                IOException cut = catchThrowableOfType(IOException.class, sse::next);
+
+                LlmException e = response.failure(cut);
+                assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+                assertThat(e.getMessage()).contains("answer too large");
+            }
+            assertNotDrained();
+        }
+    }
+
     // --- streamed bodies -------------------------------------------------------------------------------------
 
     @Test
