@@ -69,6 +69,22 @@ public final class ChatAccumulator {
         return text.toString();
     }
 
+    /**
+     * The last {@code maxChars} characters of the answer text so far (all of it when shorter), never starting in the
+     * middle of a surrogate pair. Copies only those characters, however long the text has grown.
+     */
+    public String textTail(int maxChars) {
+        if (maxChars < 0) {
+            throw new IllegalArgumentException("maxChars cannot be negative, was " + maxChars);
+        }
+        int start = Math.max(0, text.length() - maxChars);
+        if (start > 0 && start < text.length() && Character.isLowSurrogate(text.charAt(start))
+                && Character.isHighSurrogate(text.charAt(start - 1))) {
+            start++; // half a character is no text: drop it rather than send an unpaired surrogate
+        }
+        return text.substring(start);
+    }
+
     public Usage usage() {
         return usage;
     }

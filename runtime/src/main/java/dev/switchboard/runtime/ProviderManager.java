@@ -373,7 +373,7 @@ public final class ProviderManager implements LlmProvider {
             }
             LOG.log(Level.INFO, () -> "route " + name + ": " + failed.label() + " failed mid-stream (" + failure.kind()
                     + ": " + Failures.describe(failure) + "); resuming with " + targets.get(index + 1).label());
-            String prefix = ResumePrefix.of(delivered.text(), resumePrefixChars);
+            String prefix = ResumePrefix.of(delivered, resumePrefixChars);
             ChatRequest continued = request.toBuilder().addMessage(Message.assistant(prefix)).build();
             FallbackChain.Outcome<OpenedStream> o;
             try (UsageScope s = UsageScope.route(name)) {

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.spi.ChatAccumulator;
+
 /**
  * The assistant prefix a resumed stream sends to the next target: the last characters of the text delivered so far,
  * at most {@code routes.<name>.resume-prefix-chars}. Bounded so that a resume request never grows with what an
@@ -14,20 +16,13 @@ final class ResumePrefix {
     private ResumePrefix() {}
 
     /**
-     * The last {@code maxChars} characters of {@code delivered} (all of it when shorter), never starting in the middle
-     * of a surrogate pair.
+     * The last {@code maxChars} characters of the delivered text (all of it when shorter), never starting in the
+     * middle of a surrogate pair, copied without copying the rest.
      */
-    static String of(String delivered, int maxChars) {
+    static String of(ChatAccumulator delivered, int maxChars) {
         if (maxChars < 1) {
             throw new IllegalArgumentException("resume-prefix-chars must be at least 1, was " + maxChars);
         }
-        if (delivered.length() <= maxChars) {
-            return delivered;
-        }
-        int start = delivered.length() - maxChars;
-        if (Character.isLowSurrogate(delivered.charAt(start)) && Character.isHighSurrogate(delivered.charAt(start - 1))) {
-            start++; // half a character is no text: drop it rather than send an unpaired surrogate
-        }
-        return delivered.substring(start);
+        return delivered.textTail(maxChars);
     }
 }
