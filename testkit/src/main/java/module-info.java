@@ -5,6 +5,8 @@ module dev.switchboard.testkit {
     requires transitive org.junit.jupiter.params;
     requires transitive org.assertj.core;
     requires transitive wiremock.standalone;
+    requires transitive java.logging;
+    requires jdk.httpserver;
 
     exports dev.switchboard.testkit;
     // JUnit creates subclasses' instances and calls the inherited test methods reflectively.

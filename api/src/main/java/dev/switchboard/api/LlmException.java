@@ -1,5 +1,6 @@
 package dev.switchboard.api;
 
+import dev.switchboard.spi.SecretRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +9,8 @@ import java.util.OptionalInt;
 
 /**
  * Every failure of a provider or a route. {@link #kind()} is what a router decides on; the message is one line
- * that names the provider and the HTTP status where there was one, and never contains a secret.
+ * that names the provider and the HTTP status where there was one, and never contains a secret: besides what the
+ * caller redacted, the message, code and details are masked with {@link SecretRegistry#global()} when built.
  */
 public class LlmException extends RuntimeException {
 
@@ -28,8 +30,8 @@ public class LlmException extends RuntimeException {
         this.provider = b.provider;
         this.status = b.status;
         this.retryAfter = b.retryAfter;
-        this.code = b.code;
-        this.details = List.copyOf(b.details);
+        this.code = SecretRegistry.global().mask(b.code);
+        this.details = b.details.stream().map(d -> SecretRegistry.global().mask(String.valueOf(d))).toList();
         this.retryable = b.retryable;
     }
 
@@ -110,7 +112,12 @@ public class LlmException extends RuntimeException {
         /** Overrides the kind's retryability; null keeps it. */
         public Builder retryable(Boolean retryable) { this.retryable = retryable; return this; }
 
+        /** Each part is masked before it is folded and cut, so no part of a secret is left where a cut falls. */
         private String message() {
+            SecretRegistry secrets = SecretRegistry.global();
+            String code = secrets.mask(this.code);
+            String text = secrets.mask(this.text);
+            List<String> details = this.details.stream().map(d -> secrets.mask(String.valueOf(d))).toList();
             StringBuilder sb = new StringBuilder(provider).append(": ");
             if (status > 0) {
                 sb.append("HTTP ").append(status).append(' ');

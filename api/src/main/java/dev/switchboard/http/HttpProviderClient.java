@@ -22,7 +22,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -89,14 +88,17 @@ public final class HttpProviderClient {
 
     /**
      * A client for a provider's settings: its timeouts, its response limits, its configured headers plus
-     * {@code authHeaders}, and a redactor that knows its key.
+     * {@code authHeaders}, and a redactor over the context's secrets, to which it adds the key and the values of
+     * credential headers (so a provider built on this client needs to register nothing itself).
      */
     public static HttpProviderClient create(ProviderSettings settings, ProviderContext context,
                                             Map<String, String> authHeaders, ErrorMapper errorMapper) {
         Map<String, String> all = new java.util.LinkedHashMap<>(settings.headers());
         all.putAll(authHeaders);
+        settings.apiKey().ifPresent(context.secrets()::register);
+        all.forEach(context.secrets()::registerHeader);
         return new HttpProviderClient(settings.name(), context.http(), settings.timeouts(), settings.responseLimits(), all,
-                Redactor.of(settings.apiKey().map(List::of).orElse(List.of())), errorMapper, context.clock());
+                Redactor.of(context.secrets()), errorMapper, context.clock());
     }
 
     @SuppressWarnings("deprecation") // per-request connect timeout: the pool is shared by providers with different ones
@@ -150,6 +152,7 @@ public final class HttpProviderClient {
             request.setHeader(h.getKey(), h.getValue());
         }
         for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
+            redactor.secrets().registerHeader(h.getKey(), h.getValue()); // e.g. a refreshed token
             request.setHeader(h.getKey(), h.getValue());
         }
     }
@@ -245,7 +248,7 @@ public final class HttpProviderClient {
         }
         String redacted = redactor.redact(text);
         return errorMapper.map(new HttpFailure(provider, status, ResponseHeaders.of(response), redacted,
-                node == null ? null : redactTree(node, text, redacted), clock));
+                node == null ? null : redactor.redactTree(redactTree(node, text, redacted)), clock));
     }
 
     /** Re-parses the body from redacted text when redaction changed it, so no secret survives in the tree. */

@@ -2,7 +2,9 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.spi.Secret;
+import dev.switchboard.spi.SecretRegistry;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -103,5 +105,65 @@ class RedactorTest {
         assertThat(redactor.redact(text)).isEqualTo(text);
         assertThat(redactor.redact("")).isEmpty();
         assertThat(redactor.redact(null)).isNull();
+    }
+    @Test
+    void doesNotMaskTheWordsAroundACredentialMessage() {
+        // upstream wording such as "Invalid key" must survive: no short value is taken for a secret
+        SecretRegistry secrets = SecretRegistry.create();
+        secrets.register("key");
+        secrets.register("Invalid");
+        Redactor withShortValues = Redactor.of(secrets);
+
+        for (String text : List.of("HTTP 401: Invalid key", "401 invalid_api_key: Invalid key provided",
+                "Invalid API key. Check your key.", "api-key missing", "Incorrect API key provided",
+                "Bearer authentication required", "authorization: Unauthenticated")) {
+            assertThat(withShortValues.redact(text)).isEqualTo(text);
+            assertThat(redactor.redact(text)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void masksTheRegistrysValuesAlsoThoseRegisteredLater() {
+        SecretRegistry secrets = SecretRegistry.create();
+        Redactor r = Redactor.of(secrets);
+        String later = "helicone-" + keyShaped("", 20);
+
+        secrets.register(later);
+
+        assertThat(r.redact("echo: " + later)).isEqualTo("echo: ****");
+    }
+
+    @Test
+    void masksSecretsInADecodedJsonTree() {
+        SecretRegistry secrets = SecretRegistry.create();
+        String key = "custom-" + keyShaped("", 20);
+        secrets.register(key);
+        JsonNode tree = Json.parse("{\"error\":{\"message\":\"header was " + escapeAll(key)
+                + "\",\"list\":[\"" + escapeAll(key) + "\", 3]}}", "test");
+
+        JsonNode clean = Redactor.of(secrets).redactTree(tree);
+
+        assertThat(clean.toString()).doesNotContain(key);
+        assertThat(clean.path("error").path("message").asText()).isEqualTo("header was ****");
+        assertThat(clean.path("error").path("list").get(0).asText()).isEqualTo("****");
+        assertThat(clean.path("error").path("list").get(1).asInt()).isEqualTo(3);
+        assertThat(tree.path("error").path("message").asText()).contains(key); // the input is left as it was
+    }
+
+    @Test
+    void masksKeyShapesThatOnlyShowAfterJsonDecoding() {
+        String key = keyShaped("sk-", 40);
+        JsonNode tree = Json.parse("{\"message\":\"Authorization: Bearer " + escapeAll(key) + "\"}", "test");
+
+        assertThat(Redactor.patternsOnly().redactTree(tree).toString()).doesNotContain(key);
+    }
+
+    /** Every character as a JSON escape (backslash, u, four hex digits), as some servers echo headers. */
+    private static String escapeAll(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(String.format("\\u%04x", (int) c));
+        }
+        return sb.toString();
     }
 }

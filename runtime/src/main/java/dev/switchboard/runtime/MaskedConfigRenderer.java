@@ -8,37 +8,35 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.switchboard.spi.SecretRegistry;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Renders the {@code switchboard} subtree of a resolved configuration with secrets replaced by {@code ****}: the
- * value of every sensitive key (by name, at any depth: {@code api-key} and what the factories name), of headers that
- * carry credentials, and any other string that contains one of those secrets or a key read from the variable an
- * {@code api-key-env} names.
+ * Renders the {@code switchboard} subtree of a resolved configuration with secrets replaced by {@code ****}: every
+ * value {@link ConfigSecrets} places as a secret (provider keys and what the factories name, credential headers,
+ * gateway keys and admin keys), and any copy of a secret (or of a key read from the variable an {@code api-key-env}
+ * names, or of a value already in {@code known}) inside another string.
  */
 final class MaskedConfigRenderer {
 
-    static final String MASK = "****";
-    /** Header names whose values are credentials, whatever the provider type. */
-    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "x-api-key",
-            "api-key");
-    /** Shorter values are no real secret; scrubbing them from every string would garble the output. */
-    private static final int MIN_SECRET_LENGTH = 4;
+    static final String MASK = SecretRegistry.MASK;
 
-    private final Set<String> sensitiveKeys = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    private final Set<String> sensitiveKeys;
     private final Map<String, String> env;
-    private final Set<String> secrets = new HashSet<>();
+    private final SecretRegistry known;
 
     MaskedConfigRenderer(Set<String> sensitiveKeys, Map<String, String> env) {
-        this.sensitiveKeys.addAll(sensitiveKeys);
-        this.sensitiveKeys.add("api-key");
+        this(sensitiveKeys, env, SecretRegistry.create());
+    }
+
+    /** @param known secrets registered elsewhere (e.g. the Switchboard's), masked wherever they appear */
+    MaskedConfigRenderer(Set<String> sensitiveKeys, Map<String, String> env, SecretRegistry known) {
+        this.sensitiveKeys = sensitiveKeys;
         this.env = env;
+        this.known = known;
     }
 
     String render(Config resolved, ConfigFormat format) {
@@ -46,8 +44,11 @@ final class MaskedConfigRenderer {
         if (root == null) {
             root = ConfigFactory.empty().root();
         }
-        collect(root, null);
-        ConfigValue masked = mask(root, null);
+        ConfigSecrets placement = new ConfigSecrets(sensitiveKeys, env, root);
+        SecretRegistry secrets = SecretRegistry.create();
+        secrets.registerAll(known);
+        secrets.registerAll(placement.collect(root));
+        ConfigValue masked = new Masking(placement, secrets).mask(root, new ArrayList<>());
         ConfigRenderOptions options = format == ConfigFormat.JSON
                 ? ConfigRenderOptions.concise().setJson(true).setFormatted(true)
                 : ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)
@@ -55,76 +56,49 @@ final class MaskedConfigRenderer {
         return ConfigFactory.empty().withValue(SwitchboardConfigLoader.ROOT, masked).root().render(options);
     }
 
-    /** Gathers the secret values, so copies of them elsewhere can be scrubbed too. */
-    private void collect(ConfigValue value, String key) {
-        if (ConfigFields.isUnresolved(value)) {
-            return;
-        }
-        if (value instanceof ConfigObject o) {
-            for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
-                collect(e.getValue(), e.getKey());
-            }
-        } else if (value instanceof ConfigList l) {
-            for (ConfigValue v : l) {
-                collect(v, key);
-            }
-        } else if (key != null && ConfigFields.isScalar(value)) {
-            String text = String.valueOf(value.unwrapped()).strip();
-            if (isSensitive(key)) {
-                addSecret(text);
-            } else if (key.equals("api-key-env")) {
-                addSecret(env.get(text));
-            }
-        }
-    }
+    /** One walk over the tree: a value at a secret path becomes {@code ****}, copies in other strings are masked. */
+    private record Masking(ConfigSecrets placement, SecretRegistry secrets) {
 
-    private void addSecret(String secret) {
-        if (secret != null && secret.strip().length() >= MIN_SECRET_LENGTH) {
-            secrets.add(secret.strip());
-        }
-    }
-
-    private ConfigValue mask(ConfigValue value, String key) {
-        if (ConfigFields.isUnresolved(value)) {
-            return value;
-        }
-        if (key != null && isSensitive(key) && value.valueType() != ConfigValueType.NULL) {
-            return ConfigValueFactory.fromAnyRef(MASK, "masked secret");
-        }
-        if (value instanceof ConfigObject o) {
-            ConfigObject out = o;
-            for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
-                ConfigValue m = mask(e.getValue(), e.getKey());
-                if (m != e.getValue()) {
-                    out = out.withValue(e.getKey(), m);
+        ConfigValue mask(ConfigValue value, List<String> path) {
+            if (ConfigFields.isUnresolved(value)) {
+                return value;
+            }
+            if (placement.isSecretPath(path) && value.valueType() != ConfigValueType.NULL
+                    && !ConfigSecrets.isKeyBlock(path, value)) {
+                return ConfigValueFactory.fromAnyRef(MASK, "masked secret");
+            }
+            if (value instanceof ConfigObject o) {
+                ConfigObject out = o;
+                for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+                    path.add(e.getKey());
+                    ConfigValue m = mask(e.getValue(), path);
+                    path.remove(path.size() - 1);
+                    if (m != e.getValue()) {
+                        out = out.withValue(e.getKey(), m);
+                    }
+                }
+                return out;
+            }
+            if (value instanceof ConfigList l) {
+                List<ConfigValue> out = new ArrayList<>(l.size());
+                boolean changed = false;
+                path.add(ConfigSecrets.ELEMENT);
+                for (ConfigValue v : l) {
+                    ConfigValue m = mask(v, path);
+                    changed |= m != v;
+                    out.add(m);
+                }
+                path.remove(path.size() - 1);
+                return changed ? ConfigValueFactory.fromIterable(out, l.origin().description()) : l;
+            }
+            if (value.valueType() == ConfigValueType.STRING) {
+                String text = (String) value.unwrapped();
+                String scrubbed = secrets.mask(text);
+                if (!scrubbed.equals(text)) {
+                    return ConfigValueFactory.fromAnyRef(scrubbed, "masked secret");
                 }
             }
-            return out;
+            return value;
         }
-        if (value instanceof ConfigList l) {
-            List<ConfigValue> out = new ArrayList<>(l.size());
-            boolean changed = false;
-            for (ConfigValue v : l) {
-                ConfigValue m = mask(v, null);
-                changed |= m != v;
-                out.add(m);
-            }
-            return changed ? ConfigValueFactory.fromIterable(out, l.origin().description()) : l;
-        }
-        if (value.valueType() == ConfigValueType.STRING) {
-            String text = (String) value.unwrapped();
-            String scrubbed = text;
-            for (String secret : secrets) {
-                scrubbed = scrubbed.replace(secret, MASK);
-            }
-            if (!scrubbed.equals(text)) {
-                return ConfigValueFactory.fromAnyRef(scrubbed, "masked secret");
-            }
-        }
-        return value;
-    }
-
-    private boolean isSensitive(String key) {
-        return sensitiveKeys.contains(key) || SENSITIVE_HEADERS.contains(key.toLowerCase(Locale.ROOT));
     }
 }

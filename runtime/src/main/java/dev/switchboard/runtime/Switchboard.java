@@ -6,7 +6,7 @@ import dev.switchboard.api.LlmProvider;
 import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
-import dev.switchboard.spi.Secret;
+import dev.switchboard.spi.SecretRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,13 +48,15 @@ public final class Switchboard implements AutoCloseable {
     private final UsageLedger ledger;
     private final PriceTable prices;
     private final Clock clock;
+    private final SecretRegistry secrets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Switchboard(ProviderRegistry registry, SwitchboardConfig config, Map<String, String> env,
                         HttpTransport transport, Map<String, LlmProvider> providers,
                         Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes,
-                        UsageLedger ledger, PriceTable prices, Clock clock) {
+                        UsageLedger ledger, PriceTable prices, Clock clock, SecretRegistry secrets) {
         this.registry = registry;
+        this.secrets = secrets;
         this.ledger = ledger;
         this.prices = prices;
         this.clock = clock;
@@ -215,6 +217,15 @@ public final class Switchboard implements AutoCloseable {
         return prices;
     }
 
+    /**
+     * The secrets of this configuration (provider keys, credential headers, gateway keys, the values of what the
+     * provider types call sensitive) and those its providers registered since: mask any text that leaves the process
+     * with it. {@link SecretRegistry#global()} unless the builder was given another.
+     */
+    public SecretRegistry secrets() {
+        return secrets;
+    }
+
     /** The clock the providers, routes, limiters and budgets use. */
     public Clock clock() {
         return clock;
@@ -261,7 +272,7 @@ public final class Switchboard implements AutoCloseable {
     /** The resolved {@code switchboard} configuration, defaults included, with every secret shown as {@code ****}. */
     public String renderConfig(ConfigFormat format) {
         Objects.requireNonNull(format, "format");
-        return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(config.resolved(), format);
+        return new MaskedConfigRenderer(registry.sensitiveKeys(), env, secrets).render(config.resolved(), format);
     }
 
     /** Connections of the shared HTTP pool leased now: 0 when no call is in flight (for leak checks and metrics). */
@@ -328,8 +339,19 @@ public final class Switchboard implements AutoCloseable {
         private ProviderDiscoveryException discoveryFailure;
         private final List<java.util.function.Consumer<ConfigFields>> sections = new ArrayList<>();
         private boolean requireRoute;
+        private SecretRegistry secrets = SecretRegistry.global();
 
         private Builder() {}
+
+        /**
+         * Where the configuration's secrets are registered, for masking; {@link SecretRegistry#global()} by default
+         * (which the gateway's error replies and the masked logs use). Tests and independent embedded setups may pass
+         * their own.
+         */
+        public Builder secrets(SecretRegistry secrets) {
+            this.secrets = Objects.requireNonNull(secrets, "secrets");
+            return this;
+        }
 
         /** The user's config file, which must exist. */
         public Builder config(Path file) {
@@ -434,7 +456,7 @@ public final class Switchboard implements AutoCloseable {
             ConfigProblems problems = new ConfigProblems();
             SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(input, sources(), env, problems)
                     .orElseThrow(() -> new SwitchboardConfigException(problems.lines()));
-            return new MaskedConfigRenderer(registry.sensitiveKeys(), env).render(loaded.resolved(), format);
+            return new MaskedConfigRenderer(registry.sensitiveKeys(), env, secrets).render(loaded.resolved(), format);
         }
 
         /**
@@ -455,8 +477,11 @@ public final class Switchboard implements AutoCloseable {
 
         private Optional<SwitchboardConfig> read(ProviderRegistry registry, ConfigProblems problems) {
             return SwitchboardConfigLoader.load(input, sources(), env, problems)
-                    .flatMap(loaded -> new SwitchboardConfigReader(loaded, registry, env, problems, sections)
-                            .requireRoute(requireRoute).read());
+                    .flatMap(loaded -> {
+                        registerSecrets(registry, loaded, problems);
+                        return new SwitchboardConfigReader(loaded, registry, env, problems, sections)
+                                .requireRoute(requireRoute).read();
+                    });
         }
 
         /**
@@ -481,6 +506,29 @@ public final class Switchboard implements AutoCloseable {
             sources = null;
             registry = null;
             discoveryFailure = null;
+        }
+
+        /**
+         * Registers every secret of the configuration before anything reads it, so no message about it (a problem,
+         * a log line) can show one; checks {@code switchboard.sensitive-headers} on the way.
+         */
+        private void registerSecrets(ProviderRegistry registry, SwitchboardConfigLoader.Loaded loaded,
+                                     ConfigProblems problems) {
+            com.typesafe.config.ConfigValue root = loaded.resolved().root().get(SwitchboardConfigLoader.ROOT);
+            if (root == null) {
+                return;
+            }
+            new ConfigSecrets(registry.sensitiveKeys(), env, root).registerAll(root, secrets);
+            Config resolved = loaded.resolved();
+            String path = ConfigFields.join(SwitchboardConfigLoader.ROOT, ConfigSecrets.SENSITIVE_HEADERS);
+            if (resolved.hasPath(path)) {
+                com.typesafe.config.ConfigValue v = resolved.getValue(path);
+                boolean strings = v instanceof com.typesafe.config.ConfigList l
+                        && l.stream().allMatch(e -> e.valueType() == ConfigValueType.STRING && !((String) e.unwrapped()).isBlank());
+                if (!strings) {
+                    problems.add(v.origin(), path, "must be a list of header names, e.g. [ \"X-Tenant-Token\" ]");
+                }
+            }
         }
 
         /** The class path, then each plugin, scanned once per builder. */
@@ -508,7 +556,7 @@ public final class Switchboard implements AutoCloseable {
             HttpTransport transport = HttpTransport.create(config.maxConnections(), config.maxConnectionsPerRoute());
             Map<String, LlmProvider> providers = new LinkedHashMap<>();
             try {
-                ProviderContext context = new ProviderContext(transport, clock);
+                ProviderContext context = new ProviderContext(transport, clock, secrets);
                 ConfigProblems problems = new ConfigProblems();
                 UsageLedger ledger = new UsageLedger();
                 PriceTable prices = config.priceTable();
@@ -528,7 +576,7 @@ public final class Switchboard implements AutoCloseable {
                     providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults()));
                 }
                 Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes,
-                        ledger, prices, clock);
+                        ledger, prices, clock, secrets);
                 sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
                         "provider {0} has no API key; {1}", name, hint));
                 return sb;
@@ -545,6 +593,7 @@ public final class Switchboard implements AutoCloseable {
 
         /** One provider; a factory refusing its settings is a config problem at the provider's block. */
         private static Optional<LlmProvider> create(ProviderConfig p, ProviderContext context, ConfigProblems problems) {
+            SecretRegistry secrets = context.secrets();
             String path = ConfigFields.join("switchboard", "providers", p.name());
             try {
                 LlmProvider provider = p.type().factory().create(p.settings(), context);
@@ -556,18 +605,12 @@ public final class Switchboard implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "created provider {0} of type {1}", p.name(), p.type().type());
                 return Optional.of(provider);
             } catch (IllegalArgumentException e) {
-                problems.add(p.origin(), path, redact(String.valueOf(e.getMessage()), p));
+                problems.add(p.origin(), path, secrets.mask(String.valueOf(e.getMessage())));
             } catch (RuntimeException e) {
                 problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
-                        + ") failed to create it: " + e.getClass().getName() + ": " + redact(String.valueOf(e.getMessage()), p));
+                        + ") failed to create it: " + e.getClass().getName() + ": " + secrets.mask(String.valueOf(e.getMessage())));
             }
             return Optional.empty();
-        }
-
-        /** A factory's message must not carry the key into logs. */
-        private static String redact(String message, ProviderConfig p) {
-            Optional<Secret> key = p.settings().apiKey();
-            return key.isPresent() ? message.replace(key.get().reveal(), MaskedConfigRenderer.MASK) : message;
         }
 
         /** The provider with its limiter, prices and ledger around it. */
