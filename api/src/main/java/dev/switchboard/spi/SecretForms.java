@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * The shapes in which a secret value can appear in text that echoes it, as regular expressions: the value itself,
- * with any of its characters JSON-escaped (&#92;u0073, {@code \"}, {@code \/}) or URL-encoded ({@code %73}, a
+ * with any of its characters JSON-escaped (&#92;u0073, also with its backslash doubled as a second encoding leaves it,
+ * {@code \"}, {@code \/}) or URL-encoded ({@code %73}, a
  * space as {@code +}), and its base64 encoding (standard and URL-safe, at any of the three byte alignments, so the
  * value is found inside a longer encoded text such as {@code base64("Bearer " + key)}).
  */
@@ -50,7 +51,7 @@ final class SecretForms {
     private static String jsonEscape(int cp) {
         StringBuilder sb = new StringBuilder();
         for (char c : Character.toChars(cp)) {
-            sb.append("\\\\u").append(hexDigits(String.format(Locale.ROOT, "%04x", (int) c)));
+            sb.append("(?:\\\\)+u").append(hexDigits(String.format(Locale.ROOT, "%04x", (int) c)));
         }
         return sb.toString();
     }

@@ -37,6 +37,17 @@ class SecretRegistryTest {
     }
 
     @Test
+    void masksTheValueEscapedTwice() {
+        secrets.register(KEY);
+        StringBuilder twice = new StringBuilder();
+        for (char c : KEY.toCharArray()) {
+            twice.append(String.format("\\\\u%04x", (int) c)); // backslash, backslash, u, four hex digits
+        }
+
+        assertThat(secrets.mask("{\"m\":\"" + twice + "\"}")).isEqualTo("{\"m\":\"****\"}");
+    }
+
+    @Test
     void masksTheValueWithShortJsonEscapesAsAJsonWriterProducesThem() {
         secrets.register(KEY);
         String jsonEscaped = KEY.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");

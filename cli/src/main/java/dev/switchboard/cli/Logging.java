@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.runtime.LogMasking;
 import java.io.PrintWriter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -12,7 +13,9 @@ import java.util.logging.SimpleFormatter;
 /**
  * Routes the library's {@code System.Logger} output (java.util.logging by default) to standard error, one line per
  * record: warnings only, or with {@code --verbose} Switchboard's own debug messages and stack traces too. The
- * command reports fallbacks and failures itself, so the runtime's INFO lines would only repeat them.
+ * command reports fallbacks and failures itself, so the runtime's INFO lines would only repeat them. Every record,
+ * from any logger (HttpClient's header and wire logs included), is masked by {@link LogMasking} before any handler
+ * sees it, and the line handler masks once more.
  */
 final class Logging {
 
@@ -31,6 +34,7 @@ final class Logging {
         root.addHandler(new LineHandler(err, redaction, verbose));
         switchboardLogger = Logger.getLogger(SWITCHBOARD);
         switchboardLogger.setLevel(verbose ? Level.FINE : Level.WARNING);
+        LogMasking.install();
     }
 
     /** Writes each record as {@code switchboard: <level>: <message>}. */

@@ -1,46 +1,40 @@
 package dev.switchboard.cli;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.switchboard.http.Redactor;
+import dev.switchboard.spi.SecretRegistry;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A last guard before text leaves the process: replaces the values of environment variables that hold credentials
- * (names containing KEY, TOKEN, SECRET or PASSWORD) with {@code ****}. Providers and the runtime redact their own
- * messages already; this catches what a third-party plugin might let through.
+ * A last guard before text leaves the process (error lines, log lines, listings): masks every secret of the
+ * {@link SecretRegistry} in any of its forms (the configuration's keys, credential headers and gateway keys, which
+ * the runtime registers as it reads them) and anything shaped like a key. The values of environment variables that
+ * hold credentials (names containing KEY, TOKEN, SECRET or PASSWORD) are registered too, so they are masked even
+ * when no configuration names them.
  */
 final class Redaction {
 
-    static final String MASK = "****";
-    /** Shorter values are no real secret; replacing them everywhere would garble the text. */
-    private static final int MIN_LENGTH = 8;
+    static final String MASK = SecretRegistry.MASK;
     private static final List<String> MARKERS = List.of("KEY", "TOKEN", "SECRET", "PASSWORD");
 
-    private final List<String> secrets;
+    private final Redactor redactor;
 
     Redaction(Map<String, String> env) {
-        List<String> found = new ArrayList<>();
+        this(env, SecretRegistry.global());
+    }
+
+    Redaction(Map<String, String> env, SecretRegistry secrets) {
         env.forEach((name, value) -> {
             String upper = name.toUpperCase(Locale.ROOT);
-            if (value != null && value.strip().length() >= MIN_LENGTH && MARKERS.stream().anyMatch(upper::contains)) {
-                found.add(value.strip());
+            if (MARKERS.stream().anyMatch(upper::contains)) {
+                secrets.register(value); // values shorter than a credential are ignored
             }
         });
-        // Longest first, so a secret that contains another is masked whole.
-        found.sort(Comparator.comparingInt(String::length).reversed());
-        this.secrets = List.copyOf(found);
+        this.redactor = Redactor.of(secrets);
     }
 
     String apply(String text) {
-        if (text == null) {
-            return "";
-        }
-        String s = text;
-        for (String secret : secrets) {
-            s = s.replace(secret, MASK);
-        }
-        return s;
+        return text == null ? "" : redactor.redact(text);
     }
 }

@@ -38,6 +38,7 @@ public final class AccessKey {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("an access key cannot be empty");
         }
+        dev.switchboard.spi.SecretRegistry.global().register(key); // masked wherever it might be echoed
         byte[] hash = sha256(key);
         return new AccessKey(hash, "key-" + HexFormat.of().formatHex(hash, 0, 4), 0, 0, null);
     }

@@ -6,15 +6,22 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.openai.OpenAiServerCodec;
 import dev.switchboard.runtime.BudgetExceededException;
 import dev.switchboard.runtime.RequestRejectedException;
+import dev.switchboard.spi.SecretRegistry;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
  * An error answer in OpenAI's shape: the HTTP status, {@code error.type}, {@code error.code}, {@code error.param}
- * and the message, plus the seconds for {@code Retry-After} when known.
+ * and the message, plus the seconds for {@code Retry-After} when known. The message and code are masked with
+ * {@link SecretRegistry#global()}: whatever an upstream echoed, no secret goes back to the client.
  */
 record ErrorReply(int status, String type, String code, String param, String message, Duration retryAfter,
                   String kind) {
+
+    ErrorReply {
+        message = SecretRegistry.global().mask(message);
+        code = SecretRegistry.global().mask(code);
+    }
 
     static ErrorReply invalidRequest(String param, String message) {
         return new ErrorReply(400, "invalid_request_error", null, param, message, null, "invalid_request");

@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.runtime.LogMasking;
 import dev.switchboard.runtime.Switchboard;
+import dev.switchboard.spi.SecretRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +26,9 @@ import java.util.Objects;
  * {@code x-switchboard-attempts} and {@code x-switchboard-overhead-ms}; non-streamed ones also
  * {@code x-switchboard-cost-usd}. An access key may carry its own limits and budget: over a limit the gateway answers
  * 429 with {@code retry-after}, over its budget 429 with code {@code budget_exceeded}, before anything is sent.
+ *
+ * <p>No secret leaves it: error replies and every log record (once started, through {@link LogMasking}) are masked
+ * with {@link SecretRegistry#global()}, to which it adds the Switchboard's secrets.
  *
  * <p>The gateway does not own the {@code Switchboard}: close the gateway first, then the Switchboard. Thread-safe.
  */
@@ -50,6 +55,10 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Switchboard switchboard, GatewayConfig config) {
         Objects.requireNonNull(switchboard, "switchboard");
         Objects.requireNonNull(config, "config");
+        // what leaves a running gateway (error replies, log records) is masked with the process's registry
+        SecretRegistry.global().registerAll(switchboard.secrets());
+        LogMasking.install();
+        LogMasking.install(switchboard.secrets());
         return new Gateway(new GatewayServer(switchboard, config));
     }
 

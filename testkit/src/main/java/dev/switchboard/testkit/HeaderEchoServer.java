@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream that answers every request with an error whose JSON body echoes every request header (the careless
- * proxy of a leak test): each {@code Name: value} raw, with every character JSON-escaped as &#92;uXXXX in the
- * body text (raw again once decoded), JSON-escaped twice (still escaped once decoded), URL-encoded, and base64
- * encoded. The echo is both in {@code error.message} (which error mappers quote) and in fields of its own. Loopback
- * only; close it after the test.
+ * proxy of a leak test), credential-looking headers first. The first path segment picks the form of the echo in
+ * {@code error.message} (which error mappers quote): {@code /raw/...} the headers as they came; {@code /json/...}
+ * every character JSON-escaped as &#92;uXXXX in the body text (raw again once decoded); {@code /double/...} escaped
+ * twice (still escaped once decoded); {@code /url/...} URL-encoded; {@code /base64/...} each header line and each
+ * value base64-encoded; any other path all of these at once. {@code error.headers} always holds the escaped echo.
+ * Loopback only; close it after the test.
  */
 public final class HeaderEchoServer implements AutoCloseable {
 
@@ -55,7 +58,7 @@ public final class HeaderEchoServer implements AutoCloseable {
         return new HeaderEchoServer(status);
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:12345} (any path is answered). */
+    /** The root URL, e.g. {@code http://127.0.0.1:12345} (any path is answered; see the forms above). */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -74,22 +77,23 @@ public final class HeaderEchoServer implements AutoCloseable {
                     lines.add(h.getKey() + ": " + v);
                 }
             }
-            String raw = String.join("; ", lines);
-            String url = URLEncoder.encode(raw, StandardCharsets.UTF_8);
-            StringBuilder base64 = new StringBuilder();
-            for (String line : lines) {
-                base64.append(Base64.getEncoder().encodeToString(line.getBytes(StandardCharsets.UTF_8))).append(' ');
-                String value = line.substring(line.indexOf(": ") + 2);
-                base64.append(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).append(' ');
-            }
-            String message = "request headers: " + jsonString(raw)
-                    + " | escaped: " + escapeEvery(raw)
-                    + " | double: " + escapeEvery(raw).replace("\\", "\\\\")
-                    + " | url: " + url
-                    + " | base64: " + base64.toString().strip();
+            // credentials first, so that a client cutting a long message keeps the part a leak test is about
+            lines.sort(Comparator.comparing((String l) -> !looksLikeCredential(l)).thenComparing(l -> l));
+            String path = exchange.getRequestURI().getPath();
+            String form = path.length() > 1 ? path.substring(1).split("/", 2)[0] : "";
+            String message = switch (form) {
+                case "raw" -> "raw echo: " + jsonString(String.join("; ", lines));
+                case "json" -> "json echo: " + escapeEvery(String.join("; ", lines));
+                case "double" -> "double echo: " + escapeEvery(String.join("; ", lines)).replace("\\", "\\\\");
+                case "url" -> "url echo: " + URLEncoder.encode(String.join("; ", lines), StandardCharsets.UTF_8);
+                case "base64" -> "base64 echo: " + base64(lines);
+                default -> "request headers: " + jsonString(String.join("; ", lines))
+                        + " | escaped: " + escapeEvery(String.join("; ", lines))
+                        + " | url: " + URLEncoder.encode(String.join("; ", lines), StandardCharsets.UTF_8)
+                        + " | base64: " + base64(lines);
+            };
             String body = "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-                    + "\"code\":\"echo\",\"headers\":\"" + escapeEvery(raw) + "\",\"url\":\"" + url
-                    + "\",\"base64\":\"" + base64.toString().strip() + "\"}}";
+                    + "\"code\":\"echo\",\"headers\":\"" + escapeEvery(String.join("; ", lines)) + "\"}}";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
@@ -98,6 +102,23 @@ public final class HeaderEchoServer implements AutoCloseable {
             }
             requests.incrementAndGet();
         }
+    }
+
+    private static boolean looksLikeCredential(String line) {
+        String name = line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT);
+        return name.contains("auth") || name.contains("key") || name.contains("token") || name.contains("cookie")
+                || name.contains("secret") || name.contains("signature");
+    }
+
+    /** Each whole line and each value alone, base64-encoded. */
+    private static String base64(List<String> lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            String value = line.substring(line.indexOf(": ") + 2);
+            sb.append(Base64.getEncoder().encodeToString(line.getBytes(StandardCharsets.UTF_8))).append(' ')
+                    .append(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).append(' ');
+        }
+        return sb.toString().strip();
     }
 
     /** The text as JSON string content, escaping only what JSON requires. */
