@@ -27,7 +27,11 @@ public interface ProviderFactory {
         return Set.of();
     }
 
-    /** Config keys of this type whose values must be masked when the config is shown. */
+    /**
+     * Config keys of this type whose values are secrets: masked when the config is shown, and registered in the
+     * {@link SecretRegistry} so that they are masked in every message, reply and log record too. Credentials the
+     * provider sends as headers through {@link dev.switchboard.http.HttpProviderClient} need not be named here.
+     */
     default Set<String> sensitiveKeys() {
         return Set.of("api-key");
     }
