@@ -99,6 +99,14 @@ class ConfigMistakesTest {
                 mistake("typo in a key's budget",
                         "gateway.keys = [ { key = k1-not-real, budget { amount = 5, perod = 1d } } ]",
                         "switchboard.gateway.keys[0].budget.perod", "did you mean 'period'?"),
+                // key roles
+                mistake("admin-keys entry that is no configured key",
+                        "gateway.keys = [ { key = k1-not-real, name = a } ], gateway.admin-keys = [ b ]",
+                        "switchboard.gateway.admin-keys[0]", "is not one of switchboard.gateway.keys"),
+                mistake("admin flag that is no boolean", "gateway.keys = [ { key = k1-not-real, admin = maybe } ]",
+                        "switchboard.gateway.keys[0].admin", "must be true or false"),
+                mistake("unknown endpoint in open-endpoints", "gateway.open-endpoints = [ metric ]",
+                        "switchboard.gateway.open-endpoints[0]", "'metric' is not an endpoint that can be opened"),
                 // the runtime's blocks
                 mistake("negative retries", "routes.default.retry.max-retries = -1",
                         "switchboard.routes.default.retry.max-retries", "at least 0"),

@@ -12,7 +12,8 @@ import java.util.Optional;
  * One access key of the gateway, kept only as its SHA-256 hash: a presented key is hashed and compared with
  * {@link MessageDigest#isEqual} (constant time, and the same length whatever was presented), so neither timing nor a
  * heap dump gives the key away. A key has a name (its usage is reported under it, never under the key) and may carry
- * its own limits of requests and tokens per minute and its own budget. Immutable.
+ * its own limits of requests and tokens per minute and its own budget. A plain key reads only its own usage; an
+ * {@linkplain #admin() admin} key reads everybody's, and the metrics. Immutable.
  */
 public final class AccessKey {
 
@@ -21,13 +22,16 @@ public final class AccessKey {
     private final int requestsPerMinute;
     private final long tokensPerMinute;
     private final BudgetLimit budget;
+    private final boolean admin;
 
-    private AccessKey(byte[] hash, String name, int requestsPerMinute, long tokensPerMinute, BudgetLimit budget) {
+    private AccessKey(byte[] hash, String name, int requestsPerMinute, long tokensPerMinute, BudgetLimit budget,
+                      boolean admin) {
         this.hash = hash;
         this.name = name;
         this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
         this.budget = budget;
+        this.admin = admin;
     }
 
     /**
@@ -40,7 +44,7 @@ public final class AccessKey {
         }
         dev.switchboard.spi.SecretRegistry.global().register(key); // masked wherever it might be echoed
         byte[] hash = sha256(key);
-        return new AccessKey(hash, "key-" + HexFormat.of().formatHex(hash, 0, 4), 0, 0, null);
+        return new AccessKey(hash, "key-" + HexFormat.of().formatHex(hash, 0, 4), 0, 0, null, false);
     }
 
     /** A copy named {@code newName} (how usage, limits and budgets report it). */
@@ -49,7 +53,7 @@ public final class AccessKey {
         if (newName.isBlank()) {
             throw new IllegalArgumentException("an access key's name cannot be blank");
         }
-        return new AccessKey(hash, newName.strip(), requestsPerMinute, tokensPerMinute, budget);
+        return new AccessKey(hash, newName.strip(), requestsPerMinute, tokensPerMinute, budget, admin);
     }
 
     /** A copy limited to {@code requests} and {@code tokens} per minute; 0 for no limit. */
@@ -57,12 +61,23 @@ public final class AccessKey {
         if (requests < 0 || tokens < 0) {
             throw new IllegalArgumentException("limits cannot be negative");
         }
-        return new AccessKey(hash, name, requests, tokens, budget);
+        return new AccessKey(hash, name, requests, tokens, budget, admin);
     }
 
     /** A copy with a spending limit. */
     public AccessKey withBudget(BudgetLimit newBudget) {
-        return new AccessKey(hash, name, requestsPerMinute, tokensPerMinute, Objects.requireNonNull(newBudget, "newBudget"));
+        return new AccessKey(hash, name, requestsPerMinute, tokensPerMinute, Objects.requireNonNull(newBudget, "newBudget"),
+                admin);
+    }
+
+    /** A copy that is an admin key ({@code true}) or a plain one. */
+    public AccessKey withAdmin(boolean newAdmin) {
+        return new AccessKey(hash, name, requestsPerMinute, tokensPerMinute, budget, newAdmin);
+    }
+
+    /** Whether the key reads everybody's usage and the metrics; a plain key reads only its own usage. */
+    public boolean admin() {
+        return admin;
     }
 
     public String name() {
@@ -83,7 +98,7 @@ public final class AccessKey {
         return Optional.ofNullable(budget);
     }
 
-    /** Whether {@code presented} is this key. */
+    /** Whether {@code presentedHash} is the hash of this key. */
     boolean matches(byte[] presentedHash) {
         return MessageDigest.isEqual(hash, presentedHash);
     }
@@ -98,6 +113,6 @@ public final class AccessKey {
 
     @Override
     public String toString() {
-        return "AccessKey[" + name + ", ****]";
+        return "AccessKey[" + name + (admin ? ", admin" : "") + ", ****]";
     }
 }

@@ -93,6 +93,7 @@ final class AccessKeysReader {
         int requests = k.integer("requests-per-minute", 1).orElse(0);
         long tokens = k.longInteger("tokens-per-minute", 1).orElse(0L);
         var budget = k.block("budget").flatMap(BudgetConfigReader::read);
+        boolean admin = k.bool("admin").orElse(false);
         if (problems.count() > before || text.isEmpty()) {
             return Optional.empty();
         }
@@ -103,6 +104,7 @@ final class AccessKeysReader {
         if (budget.isPresent()) {
             key = key.withBudget(budget.get());
         }
+        key = key.withAdmin(admin);
         return unique(index, k.path(), k.value("name").orElse(k.value("key").orElseThrow()), text.get(), key);
     }
 

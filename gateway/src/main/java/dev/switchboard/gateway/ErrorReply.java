@@ -52,6 +52,12 @@ record ErrorReply(int status, String type, String code, String param, String mes
                         + " 'Authorization: Bearer <key>'.", null, "unauthorized");
     }
 
+    /** A valid key asking for what its role does not allow (a plain key and {@code /metrics}). */
+    static ErrorReply permissionDenied(String message) {
+        return new ErrorReply(403, "invalid_request_error", "permission_denied", null, message, null,
+                "permission_denied");
+    }
+
     static ErrorReply unavailable(String message) {
         return new ErrorReply(503, "server_error", "unavailable", null, message, null, "unavailable");
     }

@@ -84,8 +84,10 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     // Written by the worker, read when the exchange is recorded.
     volatile String label = "-";
-    /** The access key the request carried; null when the gateway has none. Written on the reactor thread. */
+    /** The access key the request carried; null when none was needed. Written on the reactor thread. */
     volatile AccessKey key;
+    /** What the request may see, once {@link AccessKeys#decide} let it through. Written on the reactor thread. */
+    private AccessKeys.Allowed access;
     volatile String provider = "-";
     volatile int status;
 
@@ -141,13 +143,13 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.unavailable("The gateway is shutting down; retry on another instance."), true);
             return;
         }
-        if (endpoint != Endpoint.HEALTH && server.keys().required()) {
-            key = server.keys().match(header(HttpHeaders.AUTHORIZATION));
-            if (key == null) {
-                reply(ErrorReply.unauthorized(header(HttpHeaders.AUTHORIZATION) != null), entityDetails != null);
-                return;
-            }
+        AccessKeys.Decision decision = server.keys().decide(endpoint, header(HttpHeaders.AUTHORIZATION));
+        if (decision instanceof AccessKeys.Refused refused) {
+            reply(refused.reply(), entityDetails != null);
+            return;
         }
+        access = (AccessKeys.Allowed) decision;
+        key = access.key();
         boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.EMBEDDINGS;
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
@@ -161,7 +163,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             return;
         }
         if (!post) {
-            server.info().answer(this, endpoint);
+            server.info().answer(this, endpoint, access);
             return;
         }
         if (entityDetails == null) {

@@ -25,7 +25,9 @@ import java.util.Objects;
  * provider (its default model) or {@code provider/model}. Answers carry {@code x-switchboard-provider},
  * {@code x-switchboard-attempts} and {@code x-switchboard-overhead-ms}; non-streamed ones also
  * {@code x-switchboard-cost-usd}. An access key may carry its own limits and budget: over a limit the gateway answers
- * 429 with {@code retry-after}, over its budget 429 with code {@code budget_exceeded}, before anything is sent.
+ * 429 with {@code retry-after}, over its budget 429 with code {@code budget_exceeded}, before anything is sent. A
+ * plain key reads only its own usage and not the metrics; an admin key reads everything (see {@code reference.conf}:
+ * {@code keys}, {@code admin-keys}, {@code open-endpoints}); {@code /health} never needs a key.
  *
  * <p>No secret leaves it: error replies and every log record (once started, through {@link LogMasking}) are masked
  * with {@link SecretRegistry#global()}, to which it adds the Switchboard's secrets.

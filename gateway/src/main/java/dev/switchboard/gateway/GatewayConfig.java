@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The gateway's settings ({@code switchboard.gateway}), read eagerly and checked. Immutable.
@@ -20,9 +21,11 @@ import java.util.Optional;
  * @param keys                  the access keys; empty for no authentication
  * @param maxConcurrentRequests the most requests served at once
  * @param clientLimits          what one client may make the gateway hold (head size and time, body rate, connections)
+ * @param openEndpoints         the endpoints that answer without a key ({@code ready}, {@code metrics},
+ *                              {@code usage}); {@code /health} always does
  */
 public record GatewayConfig(String host, int port, long maxBody, Duration shutdownGrace, List<AccessKey> keys,
-                            int maxConcurrentRequests, ClientLimits clientLimits) {
+                            int maxConcurrentRequests, ClientLimits clientLimits, Set<String> openEndpoints) {
 
     static final String PATH = "switchboard.gateway";
 
@@ -39,6 +42,10 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
             throw new IllegalArgumentException(PATH + ".shutdown-grace cannot be negative");
         }
         keys = List.copyOf(keys);
+        openEndpoints = Set.copyOf(openEndpoints);
+        for (String e : openEndpoints) {
+            AccessKeys.openable(e);
+        }
         if (maxConcurrentRequests < 1) {
             throw new IllegalArgumentException(PATH + ".max-concurrent-requests must be at least 1, was "
                     + maxConcurrentRequests);
@@ -88,27 +95,38 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
 
     /** A copy listening on {@code newPort} (e.g. 0 for tests). */
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits);
+        return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
+                openEndpoints);
     }
 
     /** A copy listening on {@code newHost} (an address or a host name). */
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits);
+        return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
+                openEndpoints);
     }
 
     /** A copy with these access keys. */
     public GatewayConfig withKeys(List<AccessKey> newKeys) {
-        return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests, clientLimits);
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests, clientLimits,
+                openEndpoints);
     }
 
     /** A copy with these client limits. */
     public GatewayConfig withClientLimits(ClientLimits newLimits) {
-        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, newLimits);
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, newLimits,
+                openEndpoints);
+    }
+
+    /** A copy where these endpoints ({@code ready}, {@code metrics}, {@code usage}) answer without a key. */
+    public GatewayConfig withOpenEndpoints(Set<String> newOpenEndpoints) {
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
+                newOpenEndpoints);
     }
 
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", maxBody=" + maxBody + ", shutdownGrace="
-                + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + ", " + clientLimits + "]";
+                + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + ", "
+                + clientLimits + ", openEndpoints=" + openEndpoints + "]";
     }
 }

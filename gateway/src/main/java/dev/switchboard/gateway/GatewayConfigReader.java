@@ -51,12 +51,16 @@ final class GatewayConfigReader {
         long maxBody = gateway.bytes("max-body", 1).orElse(DEFAULT_MAX_BODY);
         Duration grace = gateway.duration("shutdown-grace", true).orElse(DEFAULT_SHUTDOWN_GRACE);
         int maxConcurrent = gateway.integer("max-concurrent-requests", 1).orElse(DEFAULT_MAX_CONCURRENT_REQUESTS);
-        List<AccessKey> keys = new AccessKeysReader(gateway).read();
         ClientLimits limits = ClientLimits.read(gateway);
+        int beforeKeys = problems.count();
+        List<AccessKey> keys = new AccessKeysReader(gateway).read();
+        KeyRolesReader roles = new KeyRolesReader(gateway);
+        keys = roles.withAdmins(keys, problems.count() == beforeKeys);
+        Set<String> open = roles.openEndpoints();
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent, limits));
+        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent, limits, open));
     }
 
     private String host() {

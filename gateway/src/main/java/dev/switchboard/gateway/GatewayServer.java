@@ -67,7 +67,7 @@ final class GatewayServer {
     GatewayServer(Switchboard switchboard, GatewayConfig config) {
         this.switchboard = switchboard;
         this.config = config;
-        this.keys = new AccessKeys(config.keys());
+        this.keys = new AccessKeys(config.keys(), config.openEndpoints());
         Map<AccessKey, KeyAccount> byKey = new IdentityHashMap<>();
         for (AccessKey k : config.keys()) {
             byKey.put(k, new KeyAccount(k, switchboard));

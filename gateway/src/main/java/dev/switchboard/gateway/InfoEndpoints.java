@@ -18,7 +18,8 @@ import org.apache.hc.core5.http.ContentType;
  * counters), {@code GET /ready}
  * (each provider ok, cooling down or missing its key, and each route's targets), {@code GET /metrics} (Prometheus
  * text), {@code GET /v1/models} (the configured routes, providers and default models; no provider is asked) and
- * {@code GET /v1/usage} (requests, tokens and cost from the Switchboard's ledger, and the budgets).
+ * {@code GET /v1/usage} (requests, tokens and cost from the Switchboard's ledger, and the budgets: everything for an
+ * admin key, a plain key's own share for a plain key). Who may ask is decided before, by {@link AccessKeys}.
  */
 final class InfoEndpoints {
 
@@ -32,7 +33,8 @@ final class InfoEndpoints {
         this.models = JsonBodies.json(g -> OpenAiServerCodec.writeModels(g, server.resolver().listing(), 0));
     }
 
-    void answer(Exchange exchange, Exchange.Endpoint endpoint) {
+    /** Answers {@code endpoint} for a request {@link AccessKeys#decide} let through as {@code access}. */
+    void answer(Exchange exchange, Exchange.Endpoint endpoint, AccessKeys.Allowed access) {
         switch (endpoint) {
             case HEALTH -> exchange.reply(200, Exchange.JSON, health(), false, Exchange.NO_HEADERS);
             case MODELS -> exchange.reply(200, Exchange.JSON, models, false, Exchange.NO_HEADERS);
@@ -40,7 +42,8 @@ final class InfoEndpoints {
                     server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
                     Exchange.NO_HEADERS);
             case READY -> ready(exchange);
-            case USAGE -> exchange.reply(200, Exchange.JSON, usage(), false, Exchange.NO_HEADERS);
+            case USAGE -> exchange.reply(200, Exchange.JSON, access.seesAll() ? usage() : usageOf(access.key()), false,
+                    Exchange.NO_HEADERS);
             default -> throw new IllegalArgumentException(endpoint.name());
         }
     }
@@ -135,6 +138,34 @@ final class InfoEndpoints {
                 if (a.budget() != null) {
                     writeBudget(g, a.name(), a.budget());
                 }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * {@code GET /v1/usage} for a plain key: the same shape, holding only the calls made with that key (its totals,
+     * and per provider, model and route) and its own budget; {@code key} names it. No other key, no route budget.
+     */
+    private byte[] usageOf(AccessKey key) {
+        UsageSnapshot u = server.switchboard().ledger().snapshotOfKey(key.name());
+        KeyAccount account = server.account(key);
+        return JsonBodies.json(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "usage");
+            g.writeStringField("key", key.name());
+            g.writeFieldName("total");
+            writeTotals(g, u.total());
+            writeGroup(g, "providers", u.providers());
+            writeGroup(g, "models", u.models());
+            writeGroup(g, "routes", u.routes());
+            writeGroup(g, "keys", u.keys());
+            g.writeObjectFieldStart("budgets");
+            g.writeObjectFieldStart("keys");
+            if (account != null && account.budget() != null) {
+                writeBudget(g, key.name(), account.budget());
             }
             g.writeEndObject();
             g.writeEndObject();

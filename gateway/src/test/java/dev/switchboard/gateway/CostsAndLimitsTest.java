@@ -177,7 +177,7 @@ class CostsAndLimitsTest {
     @Test
     void usageReportsRequestsTokensAndCostPerProviderModelRouteAndKey() throws Exception {
         start("gateway.keys = [ { key = \"team-a-key-not-real\", name = \"team-a\","
-                + " budget { amount = 1, period = 1d } }, { key = \"team-b-key-not-real\", name = \"team-b\" } ]");
+                + " budget { amount = 1, period = 1d } }, { key = \"team-b-key-not-real\", name = \"team-b\", admin = true } ]");
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
         h.upstream.stubFor(post(BACKUP_CHAT).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
                 .withBody(Fixtures.load("fixtures/openai/chat-stream-text.sse"))));
@@ -207,7 +207,7 @@ class CostsAndLimitsTest {
         assertThat(r.body()).doesNotContain("E-");
         assertThat(h.http("GET", "/v1/usage", null).statusCode()).isEqualTo(401);
         String cost = "switchboard_gateway_cost_usd_total{route=\"default\",provider=\"primary\"} 0.0032525";
-        assertThat(h.metricsContaining(List.of(cost), "Authorization", "Bearer team-a-key-not-real")).contains(cost);
+        assertThat(h.metricsContaining(List.of(cost), "Authorization", "Bearer team-b-key-not-real")).contains(cost);
     }
 
     @Test

@@ -51,8 +51,21 @@ public final class UsageLedger {
     private final Map<String, UsageTotals> keys = new ConcurrentHashMap<>();
     private final List<Tracked> budgets = new CopyOnWriteArrayList<>();
     private final List<Consumer<UsageRecord>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Each key's own calls, in a ledger of their own, so a key can be shown its usage and nobody else's; null in
+     * such a ledger itself.
+     */
+    private final Map<String, UsageLedger> perKey;
     // Guarded by lock.
     private UsageTotals total = UsageTotals.ZERO;
+
+    public UsageLedger() {
+        this(true);
+    }
+
+    private UsageLedger(boolean splitByKey) {
+        this.perKey = splitByKey ? new ConcurrentHashMap<>() : null;
+    }
 
     /**
      * Holds {@code estimate} in every tracked budget a call of {@code provider}/{@code model} through {@code route}
@@ -110,6 +123,9 @@ public final class UsageLedger {
             }
             if (!r.key().isEmpty()) {
                 keys.merge(r.key(), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
+                if (perKey != null) {
+                    perKey.computeIfAbsent(r.key(), k -> new UsageLedger(false)).record(r);
+                }
             }
         }
         for (Tracked t : budgets) {
@@ -162,6 +178,18 @@ public final class UsageLedger {
     public UsageSnapshot snapshot() {
         synchronized (lock) {
             return new UsageSnapshot(total, providers, models, routes, keys);
+        }
+    }
+
+    /**
+     * The calls made with key {@code name} alone: its totals, and per provider, model and route; the other keys and
+     * the calls without a key are left out. All zero when the key made no call yet.
+     */
+    public UsageSnapshot snapshotOfKey(String name) {
+        Objects.requireNonNull(name, "name");
+        synchronized (lock) {
+            UsageLedger own = perKey == null ? null : perKey.get(name);
+            return own != null ? own.snapshot() : new UsageSnapshot(UsageTotals.ZERO, Map.of(), Map.of(), Map.of(), Map.of());
         }
     }
 
