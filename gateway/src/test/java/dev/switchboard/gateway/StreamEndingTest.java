@@ -120,6 +120,28 @@ class StreamEndingTest {
         }
     }
 
+    @Test
+    void aClientLeavingMidStreamReleasesTheUpstreamStreamAndIsLoggedOnce() throws Exception {
+        try (GatewayHarness h = GatewayHarness.start("providers.broken { type = failing, model = m, fail = hang }")) {
+            int closedBefore = FailingProviderFactory.closedStreams();
+            RawClient c = new RawClient(h.gateway.port());
+            c.sendInBackground(RawClient.ascii(post(STREAM)));
+            assertThat(c.readHead().status()).isEqualTo(200); // streaming: its worker now hangs in the next read
+
+            c.close();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((FailingProviderFactory.closedStreams() == closedBefore || h.gateway.requestsInFlight() > 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10); // the disconnect is noticed on the I/O thread, then the upstream stream is closed
+            }
+            assertThat(FailingProviderFactory.closedStreams()).isGreaterThan(closedBefore);
+            assertThat(h.gateway.requestsInFlight()).isZero();
+            assertThat(messages()).filteredOn(m -> m.contains("the client left before its stream ended")).hasSize(1);
+            assertThat(h.http("GET", "/health", null).statusCode()).isEqualTo(200);
+        }
+    }
+
     /** The last SSE event of a body (events end with a blank line). */
     private static String lastEvent(String body) {
         String[] events = body.strip().split("\n\n");
