@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -27,6 +29,13 @@ final class ConnectionGuard implements IOSessionListener {
 
     private final ClientLimits limits;
     private final AtomicInteger open = new AtomicInteger();
+    /**
+     * The connections holding a slot, by session id. A slot is given back when the connection closes through us, when
+     * the reactor reports it disconnected, or at the latest by the sweep: HttpCore does not report every close (a
+     * connection closed before its protocol handler took over is never reported), and a slot never given back would
+     * lock every client out once {@code max-connections} is reached.
+     */
+    private final Map<String, WatchedSession> live = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final ScheduledThreadPoolExecutor timer;
 
@@ -38,7 +47,11 @@ final class ConnectionGuard implements IOSessionListener {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        every(this::sweepClosed, SWEEP);
     }
+
+    /** How often slots of connections closed without a report are given back. */
+    static final Duration SWEEP = Duration.ofSeconds(1);
 
     ClientLimits limits() {
         return limits;
@@ -47,7 +60,27 @@ final class ConnectionGuard implements IOSessionListener {
     /** The session decorator: every accepted connection passes here once. */
     IOSession decorate(IOSession session) {
         boolean admitted = open.incrementAndGet() <= limits.maxConnections();
-        return new WatchedSession(session, this, admitted);
+        WatchedSession watched = new WatchedSession(session, this, admitted);
+        live.put(session.getId(), watched);
+        if (!watched.isOpen()) {
+            release(watched); // closed while being refused
+        }
+        return watched;
+    }
+
+    /** Gives the connection's slot back; once only, whichever way its close is seen first. */
+    void release(IOSession session) {
+        if (live.remove(session.getId()) != null) {
+            open.decrementAndGet();
+        }
+    }
+
+    private void sweepClosed() {
+        for (WatchedSession s : live.values()) {
+            if (!s.isOpen() || s.getStatus() == IOSession.Status.CLOSED) {
+                release(s);
+            }
+        }
     }
 
     /** Client connections open now (refused ones included until they close). */
@@ -95,7 +128,7 @@ final class ConnectionGuard implements IOSessionListener {
 
     @Override
     public void disconnected(IOSession session) {
-        open.decrementAndGet();
+        release(session);
     }
 
     @Override public void connected(IOSession session) {}

@@ -143,6 +143,12 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.unavailable("The gateway is shutting down; retry on another instance."), true);
             return;
         }
+        if (entityDetails != null && entityDetails.getContentLength() > server.config().maxBody()) {
+            // A client limit, checked before the key as the others are, and before reading (and before any
+            // 100 Continue): the connection closes after the answer, so the unread body goes with it.
+            reply(ErrorReply.tooLarge(server.config().maxBody()), true);
+            return;
+        }
         AccessKeys.Decision decision = server.keys().decide(endpoint, header(HttpHeaders.AUTHORIZATION));
         if (decision instanceof AccessKeys.Refused refused) {
             reply(refused.reply(), entityDetails != null);
@@ -168,13 +174,6 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         if (entityDetails == null) {
             reply(ErrorReply.invalidRequest(null, "The request has no body; send a JSON object."), false);
-            return;
-        }
-        long length = entityDetails.getContentLength();
-        if (length > server.config().maxBody()) {
-            // Refuse before reading (and before any 100 Continue): the connection closes after the answer, so the
-            // unread body goes with it.
-            reply(ErrorReply.tooLarge(server.config().maxBody()), true);
             return;
         }
         body = new byte[INITIAL_BODY];
@@ -460,6 +459,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         if (close) {
             response.addHeader(HttpHeaders.CONNECTION, "close");
+            if (!inputDone && session != null) {
+                session.closeAfterLinger(); // the unread body would keep the connection open: close it ourselves
+            }
         }
         outbox.end(bytes);
         submit(response, new BasicEntityDetails(bytes.length, type));

@@ -135,7 +135,7 @@ final class WatchedSession implements IOSession {
         }
         drained += n;
         if (drained > MAX_DRAIN) {
-            session.close(CloseMode.IMMEDIATE);
+            closeNow(CloseMode.IMMEDIATE);
             return -1;
         }
         return 0;
@@ -157,10 +157,10 @@ final class WatchedSession implements IOSession {
                 socket.shutdownOutput();
             }
         } catch (IOException e) {
-            session.close(CloseMode.IMMEDIATE);
+            closeNow(CloseMode.IMMEDIATE);
             return;
         }
-        guard.schedule(() -> session.close(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
+        guard.schedule(() -> closeNow(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
     }
 
     /** The request's input is complete (head, and body if any): the next bytes begin the next head. */
@@ -192,7 +192,7 @@ final class WatchedSession implements IOSession {
         }
         if (scanner.bytesSeen() == 0) {
             refused = true;
-            session.close(CloseMode.GRACEFUL);
+            closeNow(CloseMode.GRACEFUL);
             return;
         }
         refuse(new HeadScanner.Refusal(408, "request_timeout", "The request head did not arrive within "
@@ -201,7 +201,7 @@ final class WatchedSession implements IOSession {
 
     /** Closes the connection after the linger: for an answer that ends the connection before its request was read. */
     void closeAfterLinger() {
-        guard.schedule(() -> session.close(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
+        guard.schedule(() -> closeNow(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
     }
 
     void activate(Exchange exchange) {
@@ -226,8 +226,14 @@ final class WatchedSession implements IOSession {
         Exchange e = active;
         if (e != null && e.answering()) {
             e.clientGone();
-            session.close(CloseMode.IMMEDIATE);
+            closeNow(CloseMode.IMMEDIATE);
         }
+    }
+
+    /** Closes the connection and gives its slot back to the guard at once (the listener is not told of every close). */
+    private void closeNow(CloseMode mode) {
+        session.close(mode);
+        guard.release(this);
     }
 
     @Override public ByteChannel channel() { return channel; }
@@ -243,8 +249,8 @@ final class WatchedSession implements IOSession {
     @Override public void setEventMask(int ops) { session.setEventMask(ops); }
     @Override public void setEvent(int op) { session.setEvent(op); }
     @Override public void clearEvent(int op) { session.clearEvent(op); }
-    @Override public void close() { session.close(); }
-    @Override public void close(CloseMode closeMode) { session.close(closeMode); }
+    @Override public void close() { session.close(); guard.release(this); }
+    @Override public void close(CloseMode closeMode) { closeNow(closeMode); }
     @Override public Status getStatus() { return session.getStatus(); }
     @Override public Timeout getSocketTimeout() { return session.getSocketTimeout(); }
     @Override public void setSocketTimeout(Timeout timeout) { session.setSocketTimeout(timeout); }
