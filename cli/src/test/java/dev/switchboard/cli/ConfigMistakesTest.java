@@ -80,30 +80,34 @@ class ConfigMistakesTest {
                         "is empty; remove it, or set the variable it reads"),
                 mistake("key block whose variable is unset", "gateway.keys = [ { key = ${?UNSET_TEAM_KEY}, name = a } ]",
                         "switchboard.gateway.keys[0].key", "missing or unset"),
+                mistake("gateway key too short to be safe", "gateway.keys = [ \"abc\" ]", "switchboard.gateway.keys[0]",
+                        "is shorter than 16 characters"),
+                mistake("key block with a short key", "gateway.keys = [ { key = \"short-key\", name = a } ]",
+                        "switchboard.gateway.keys[0].key", "is shorter than 16 characters"),
                 mistake("key that is a number", "gateway.keys = [ 42 ]", "switchboard.gateway.keys[0]",
                         "must be a key string or a block"),
                 mistake("two keys with one name",
-                        "gateway.keys = [ { key = k1-not-real, name = a }, { key = k2-not-real, name = a } ]",
+                        "gateway.keys = [ { key = k1-key-not-real-x, name = a }, { key = k2-key-not-real-y, name = a } ]",
                         "switchboard.gateway.keys[1]", "is named 'a' like keys[0]"),
-                mistake("the same key twice", "gateway.keys = [ k1-not-real, k1-not-real ]",
+                mistake("the same key twice", "gateway.keys = [ k1-key-not-real-x, k1-key-not-real-x ]",
                         "switchboard.gateway.keys[1]", "is the same key as keys[0]"),
                 mistake("zero requests per minute on a key",
-                        "gateway.keys = [ { key = k1-not-real, requests-per-minute = 0 } ]",
+                        "gateway.keys = [ { key = k1-key-not-real-x, requests-per-minute = 0 } ]",
                         "switchboard.gateway.keys[0].requests-per-minute", "at least 1"),
                 mistake("typo in the gateway block", "gateway.prot = 9000", "switchboard.gateway.prot",
                         "did you mean 'port'?"),
                 mistake("typo of shutdown-grace", "gateway.shutdown-grce = 5s", "switchboard.gateway.shutdown-grce",
                         "did you mean 'shutdown-grace'?"),
-                mistake("typo in a key block", "gateway.keys = [ { key = k1-not-real, nmae = a } ]",
+                mistake("typo in a key block", "gateway.keys = [ { key = k1-key-not-real-x, nmae = a } ]",
                         "switchboard.gateway.keys[0].nmae", "did you mean 'name'?"),
                 mistake("typo in a key's budget",
-                        "gateway.keys = [ { key = k1-not-real, budget { amount = 5, perod = 1d } } ]",
+                        "gateway.keys = [ { key = k1-key-not-real-x, budget { amount = 5, perod = 1d } } ]",
                         "switchboard.gateway.keys[0].budget.perod", "did you mean 'period'?"),
                 // key roles
                 mistake("admin-keys entry that is no configured key",
-                        "gateway.keys = [ { key = k1-not-real, name = a } ], gateway.admin-keys = [ b ]",
+                        "gateway.keys = [ { key = k1-key-not-real-x, name = a } ], gateway.admin-keys = [ b ]",
                         "switchboard.gateway.admin-keys[0]", "is not one of switchboard.gateway.keys"),
-                mistake("admin flag that is no boolean", "gateway.keys = [ { key = k1-not-real, admin = maybe } ]",
+                mistake("admin flag that is no boolean", "gateway.keys = [ { key = k1-key-not-real-x, admin = maybe } ]",
                         "switchboard.gateway.keys[0].admin", "must be true or false"),
                 mistake("unknown endpoint in open-endpoints", "gateway.open-endpoints = [ metric ]",
                         "switchboard.gateway.open-endpoints[0]", "'metric' is not an endpoint that can be opened"),
@@ -131,7 +135,7 @@ class ConfigMistakesTest {
                         "switchboard.providers.openai.limits.max-wait", "must be zero or more"),
                 mistake("negative price", "pricing { \"openai/gpt-4o\" { input = -1 } }",
                         "switchboard.pricing.\"openai/gpt-4o\".input", "must be zero or more"),
-                mistake("zero budget on a key", "gateway.keys = [ { key = k1-not-real, budget { amount = 0, period = 1d } } ]",
+                mistake("zero budget on a key", "gateway.keys = [ { key = k1-key-not-real-x, budget { amount = 0, period = 1d } } ]",
                         "switchboard.gateway.keys[0].budget.amount", "must be more than zero"),
                 mistake("backoff that shrinks", "routes.default.retry.multiplier = 0.5",
                         "switchboard.routes.default.retry.multiplier", "at least 1"),
@@ -203,7 +207,7 @@ class ConfigMistakesTest {
     void aValidConfigPassesTheCheckAndServeGetsAsFarAsBinding() {
         // given
         CliHarness cli = new CliHarness(dir);
-        Path file = write(cli, List.of("gateway.keys = [ { key = k1-not-real, name = a } ]"));
+        Path file = write(cli, List.of("gateway.keys = [ { key = k1-key-not-real-x, name = a } ]"));
 
         // when
         CliHarness.Result check = cli.run("--config", file.toString(), "config", "check");

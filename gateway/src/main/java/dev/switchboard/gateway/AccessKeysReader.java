@@ -22,6 +22,15 @@ import java.util.Set;
  */
 final class AccessKeysReader {
 
+    /**
+     * The shortest gateway key accepted: a short key can be guessed, is too short to be masked as a secret, and its
+     * usage name (a prefix of its SHA-256) would give it away.
+     */
+    static final int MIN_KEY_LENGTH = 16;
+
+    private static final String TOO_SHORT = "is shorter than " + MIN_KEY_LENGTH + " characters; use a long random key,"
+            + " e.g. the output of openssl rand -hex 24";
+
     static final Set<String> BLOCK_KEYS =
             Set.of("key", "name", "requests-per-minute", "tokens-per-minute", "budget", "admin");
 
@@ -71,6 +80,10 @@ final class AccessKeysReader {
             problems.add(v.origin(), path, "is empty; remove it, or set the variable it reads");
             return Optional.empty();
         }
+        if (text.length() < MIN_KEY_LENGTH) {
+            problems.add(v.origin(), path, TOO_SHORT);
+            return Optional.empty();
+        }
         return unique(index, path, v, text, AccessKey.of(text));
     }
 
@@ -84,6 +97,8 @@ final class AccessKeysReader {
         } else if (text.isPresent() && text.get().isEmpty()) {
             problems.add(k.value("key").map(ConfigValue::origin).orElse(k.origin()), k.path("key"),
                     "is empty; set the variable it reads, or remove the entry");
+        } else if (text.isPresent() && text.get().length() < MIN_KEY_LENGTH) {
+            problems.add(k.value("key").map(ConfigValue::origin).orElse(k.origin()), k.path("key"), TOO_SHORT);
         }
         Optional<String> name = k.string("name").map(String::strip);
         if (name.isPresent() && name.get().isEmpty()) {

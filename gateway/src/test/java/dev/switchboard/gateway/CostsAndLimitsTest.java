@@ -245,16 +245,16 @@ class CostsAndLimitsTest {
                 .hasMessage("String:1: switchboard.gateway.keys[0].key: missing or unset; set it, e.g. key = ${?TEAM_A_KEY},"
                         + " and make sure the variable it reads is set (an unset variable leaves the key out)");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
-                "switchboard.gateway.keys = [ { key = a-not-real, name = x }, { key = b-not-real, name = x } ]")))
+                "switchboard.gateway.keys = [ { key = a-key-not-real-one, name = x }, { key = b-key-not-real-two, name = x } ]")))
                 .hasMessage("String:1: switchboard.gateway.keys[1]: is named 'x' like keys[0]; give each key its own name");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
-                "switchboard.gateway.keys = [ { key = a-not-real, rpm = 5 } ]")))
+                "switchboard.gateway.keys = [ { key = a-key-not-real-one, rpm = 5 } ]")))
                 .hasMessageStartingWith("String:1: switchboard.gateway.keys[0].rpm: unknown key; known keys: admin, budget, key,");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
-                "switchboard.gateway.keys = [ { key = a-not-real, requests-per-minute = 0 } ]")))
+                "switchboard.gateway.keys = [ { key = a-key-not-real-one, requests-per-minute = 0 } ]")))
                 .hasMessage("String:1: switchboard.gateway.keys[0].requests-per-minute: must be at least 1, was 0");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
-                "switchboard.gateway.keys = [ { key = a-not-real, budget { amount = 5 } } ]")))
+                "switchboard.gateway.keys = [ { key = a-key-not-real-one, budget { amount = 5 } } ]")))
                 .hasMessageStartingWith("String:1: switchboard.gateway.keys[0].budget.period: missing;");
     }
 }

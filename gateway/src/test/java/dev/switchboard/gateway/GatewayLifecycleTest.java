@@ -42,7 +42,7 @@ class GatewayLifecycleTest {
     @Test
     void readsTheGatewayBlockAndRefusesABadValueNamingTheKey() {
         GatewayConfig c = GatewayConfig.from(ConfigFactory.parseString(
-                "switchboard.gateway { host = \"0.0.0.0\", port = 9000, max-body = 1 KiB, keys = [ \"k1\", \"k2\" ] }"));
+                "switchboard.gateway { host = \"0.0.0.0\", port = 9000, max-body = 1 KiB, keys = [ \"first-key-not-real\", \"second-key-not-real\" ] }"));
 
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.maxBody()).isEqualTo(1024);

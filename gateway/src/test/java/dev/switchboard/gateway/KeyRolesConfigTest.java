@@ -18,7 +18,7 @@ class KeyRolesConfigTest {
 
     @Test
     void byDefaultNoKeyIsAnAdminAndNoEndpointIsOpen() {
-        GatewayConfig c = read("switchboard.gateway.keys = [ \"a-key-not-real\" ]");
+        GatewayConfig c = read("switchboard.gateway.keys = [ \"a-key-not-real-at-all\" ]");
 
         assertThat(c.keys()).extracting(AccessKey::admin).containsExactly(false);
         assertThat(c.openEndpoints()).isEmpty();
@@ -27,7 +27,7 @@ class KeyRolesConfigTest {
     @Test
     void anAdminKeysEntryThatIsNoConfiguredKeyIsAnErrorThatDoesNotShowIt() {
         assertThatThrownBy(() -> read(
-                "switchboard.gateway.keys = [ { key = \"a-key-not-real\", name = team-a } ]",
+                "switchboard.gateway.keys = [ { key = \"a-key-not-real-at-all\", name = team-a } ]",
                 "switchboard.gateway.admin-keys = [ team-a,",
                 "  \"secret-admin-value-not-real\" ]"))
                 .isInstanceOf(SwitchboardConfigException.class)
@@ -38,14 +38,14 @@ class KeyRolesConfigTest {
     @Test
     void anEmptyAdminKeysEntryIsAnError() {
         assertThatThrownBy(() -> read(
-                "switchboard.gateway.keys = [ \"a-key-not-real\" ]",
+                "switchboard.gateway.keys = [ \"a-key-not-real-at-all\" ]",
                 "switchboard.gateway.admin-keys = [ \" \" ]"))
                 .hasMessageContaining("switchboard.conf:2: switchboard.gateway.admin-keys[0]: is empty");
     }
 
     @Test
     void anAdminFlagThatIsNoBooleanIsAnError() {
-        assertThatThrownBy(() -> read("switchboard.gateway.keys = [ { key = \"a-key-not-real\", admin = maybe } ]"))
+        assertThatThrownBy(() -> read("switchboard.gateway.keys = [ { key = \"a-key-not-real-at-all\", admin = maybe } ]"))
                 .isInstanceOf(SwitchboardConfigException.class)
                 .hasMessageContaining("switchboard.conf:1: switchboard.gateway.keys[0].admin: must be true or false");
     }
@@ -70,7 +70,7 @@ class KeyRolesConfigTest {
     @Test
     void anAdminKeysEntryForAKeyLeftOutForItsOwnProblemGivesOnlyThatProblem() {
         assertThatThrownBy(() -> read(
-                "switchboard.gateway.keys = [ { key = \"a-key-not-real\", name = ops, requests-per-minute = 0 } ]",
+                "switchboard.gateway.keys = [ { key = \"a-key-not-real-at-all\", name = ops, requests-per-minute = 0 } ]",
                 "switchboard.gateway.admin-keys = [ ops ]"))
                 .isInstanceOf(SwitchboardConfigException.class)
                 .hasMessage("switchboard.conf:1: switchboard.gateway.keys[0].requests-per-minute: must be at least 1,"
