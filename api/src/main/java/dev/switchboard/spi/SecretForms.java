@@ -3,6 +3,7 @@ package dev.switchboard.spi;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,6 +26,7 @@ final class SecretForms {
         for (String encoded : base64Cores(bytes)) {
             forms.add(literal(encoded));
         }
+        forms.add(hexDigits(HexFormat.of().formatHex(bytes))); // echoes that dump header bytes in hex
         return "(?:" + String.join("|", forms) + ")";
     }
 

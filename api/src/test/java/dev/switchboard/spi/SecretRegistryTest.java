@@ -25,6 +25,15 @@ class SecretRegistryTest {
     }
 
     @Test
+    void masksTheValueInHexInEitherCase() {
+        secrets.register(KEY);
+        String hex = java.util.HexFormat.of().formatHex(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(secrets.mask("token=" + hex + ";")).isEqualTo("token=****;");
+        assertThat(secrets.mask("token=" + hex.toUpperCase(java.util.Locale.ROOT) + ";")).isEqualTo("token=****;");
+    }
+
+    @Test
     void masksTheValueWithEveryCharacterJsonEscaped() {
         secrets.register(KEY);
         StringBuilder escaped = new StringBuilder();
