@@ -118,12 +118,7 @@ final class InfoEndpoints {
         return JsonBodies.json(g -> {
             g.writeStartObject();
             g.writeStringField("object", "usage");
-            g.writeFieldName("total");
-            writeTotals(g, u.total());
-            writeGroup(g, "providers", u.providers());
-            writeGroup(g, "models", u.models());
-            writeGroup(g, "routes", u.routes());
-            writeGroup(g, "keys", u.keys());
+            writeLedger(g, u);
             g.writeObjectFieldStart("budgets");
             g.writeObjectFieldStart("routes");
             for (String name : server.switchboard().routeNames()) {
@@ -156,12 +151,7 @@ final class InfoEndpoints {
             g.writeStartObject();
             g.writeStringField("object", "usage");
             g.writeStringField("key", key.name());
-            g.writeFieldName("total");
-            writeTotals(g, u.total());
-            writeGroup(g, "providers", u.providers());
-            writeGroup(g, "models", u.models());
-            writeGroup(g, "routes", u.routes());
-            writeGroup(g, "keys", u.keys());
+            writeLedger(g, u);
             g.writeObjectFieldStart("budgets");
             g.writeObjectFieldStart("keys");
             if (account != null && account.budget() != null) {
@@ -171,6 +161,16 @@ final class InfoEndpoints {
             g.writeEndObject();
             g.writeEndObject();
         });
+    }
+
+    /** The ledger part both usage answers share: the totals, then per provider, model, route and key. */
+    private static void writeLedger(JsonGenerator g, UsageSnapshot u) throws IOException {
+        g.writeFieldName("total");
+        writeTotals(g, u.total());
+        writeGroup(g, "providers", u.providers());
+        writeGroup(g, "models", u.models());
+        writeGroup(g, "routes", u.routes());
+        writeGroup(g, "keys", u.keys());
     }
 
     private static void writeGroup(JsonGenerator g, String field, Map<String, UsageTotals> group) throws IOException {
