@@ -296,6 +296,30 @@ class DistributionIT {
     }
 
     @Test
+    void serveGetsServerJvmOptionsAndOtherCommandsTheQuickStartOnes() throws IOException {
+        // given a Java 17 whose java prints the options it was started with, one a line, up to the class path
+        Path jdk = fakeJdk("jdk17", "JAVA_VERSION=\"17.0.15\"",
+                "for a; do [ \"$a\" = -cp ] && exit 0; echo \"$a\"; done");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("JAVA_HOME", jdk.toString());
+
+        // when
+        List<String> serve = launcher.run("serve").out().lines().toList();
+        List<String> serveAfterOptions = launcher.run("--verbose", "--config", "serve", "serve").out().lines().toList();
+        List<String> chat = launcher.run("--config", "serve", "chat", "serve").out().lines().toList();
+        launcher.env.put("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1");
+        List<String> serveWithJavaOpts = launcher.run("serve").out().lines().toList();
+
+        // then serve runs with the full JIT and the parallel collector; a command keeps C1 only
+        assertThat(serve).contains("-XX:+UseParallelGC", "-Xmx256m").noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        assertThat(serveAfterOptions).isEqualTo(serve);
+        assertThat(chat).contains("-XX:TieredStopAtLevel=1").doesNotContain("-XX:+UseParallelGC");
+        // and JAVA_OPTS come after the defaults, so the JVM takes them (the last of a repeated option wins)
+        assertThat(serveWithJavaOpts.subList(serveWithJavaOpts.indexOf("-Xmx256m"), serveWithJavaOpts.size()))
+                .containsSubsequence("-Xmx256m", "-Xmx1g", "-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
     void saysClearlyWhenJavaIsTooOld() throws IOException {
         // given a JAVA_HOME whose release file says Java 11 (its java would run, if started, and say nothing)
         Path jdk = fakeJdk("jdk11", "JAVA_VERSION=\"11.0.2\"", "exit 0");
