@@ -1,6 +1,6 @@
-/** An example Switchboard provider plugin: type {@code openai-style}. */
-module com.example.switchboard.compat {
+/** An example Switchboard provider plugin: provider type {@code parrot}, for the Parrot API. */
+module com.example.switchboard.parrot {
     requires dev.switchboard.api;
 
-    provides dev.switchboard.spi.ProviderFactory with com.example.switchboard.compat.OpenAiCompatibleProviderFactory;
+    provides dev.switchboard.spi.ProviderFactory with com.example.switchboard.parrot.ParrotProviderFactory;
 }

@@ -223,31 +223,32 @@ class DistributionIT {
 
     @Test
     void theExamplePluginInPluginsExampleIsListedAndAnswers() throws IOException {
-        // given a copy of the distribution with the example plugin dropped in
+        // given a copy of the distribution with the example plugin dropped in, and the Parrot API it speaks
         Path home = Launcher.copyOfBuilt(tmp.resolve("dist"));
         Path pluginDir = Files.createDirectories(home.resolve("plugins/example"));
         Files.copy(exampleJar(), pluginDir.resolve(exampleJar().getFileName()));
         Launcher launcher = launcher(home);
-        Launcher.write(work.resolve("switchboard.conf"),
-                "switchboard {",
-                "  providers.local { type = openai-style, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
-                "  routes.default.targets = [local]",
-                "}");
+        try (ParrotStub parrot = new ParrotStub()) {
+            Launcher.write(work.resolve("switchboard.conf"),
+                    "switchboard {",
+                    "  providers.polly { type = parrot, base-url = \"" + parrot.baseUrl() + "\", api-key = \"" + KEY + "\" }",
+                    "  routes.default.targets = [polly]",
+                    "}");
 
-        // when
-        Launcher.Result listed = launcher.run("providers", "--json");
-        Launcher.Result chat = launcher.run("chat", "Hello");
+            // when
+            Launcher.Result listed = launcher.run("providers", "--json");
+            Launcher.Result chat = launcher.run("chat", "Hello");
 
-        // then
-        assertThat(listed.exitCode()).as(listed.toString()).isZero();
-        JsonNode t = type(json(listed.out()), "openai-style");
-        assertThat(t.path("origin").asText()).isEqualTo("plugin");
-        assertThat(t.path("source").asText()).isEqualTo(pluginDir.toString());
-        assertThat(chat.exitCode()).as(chat.toString()).isZero();
-        assertThat(chat.out()).isEqualTo(stub.answerText() + "\n");
-        assertThat(chat.err()).contains("answered by local");
-        // no key configured for this local service, so none is sent
-        assertThat(stub.requests()).singleElement().satisfies(req -> assertThat(req.authorization()).isNull());
+            // then
+            assertThat(listed.exitCode()).as(listed.toString()).isZero();
+            JsonNode t = type(json(listed.out()), "parrot");
+            assertThat(t.path("origin").asText()).isEqualTo("plugin");
+            assertThat(t.path("source").asText()).isEqualTo(pluginDir.toString());
+            assertThat(chat.exitCode()).as(chat.toString()).isZero();
+            assertThat(chat.out()).isEqualTo(ParrotStub.ANSWER + "\n");
+            assertThat(chat.err()).contains("answered by polly");
+            assertThat(parrot.requests()).containsExactly(new ParrotStub.Request("/v2/generate", KEY));
+        }
     }
 
     @Test
@@ -261,7 +262,7 @@ class DistributionIT {
 
         // then
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        JsonNode t = type(json(r.out()), "openai-style");
+        JsonNode t = type(json(r.out()), "parrot");
         assertThat(t.path("origin").asText()).isEqualTo("classpath");
         assertThat(t.path("source").asText()).isEqualTo(home.resolve("lib").resolve(exampleJar().getFileName()).toString());
     }
