@@ -1,9 +1,17 @@
-/** Switchboard runtime: discovery, configuration, routes with fallback, retry and cooldown. */
+/**
+ * Switchboard runtime: discovery, configuration, routes with fallback, retry and cooldown.
+ *
+ * <p>Users call {@code dev.switchboard.runtime} only. The other packages are the runtime's parts. The gateway and
+ * the command line read their own config sections and price or meter calls with config and metering, so those two
+ * are exported to them alone; plugins and routing stay inside.
+ */
 module dev.switchboard.runtime {
     requires transitive dev.switchboard.api;
     requires java.logging;
 
     exports dev.switchboard.runtime;
+    exports dev.switchboard.runtime.config to dev.switchboard.gateway, dev.switchboard.cli;
+    exports dev.switchboard.runtime.metering to dev.switchboard.gateway, dev.switchboard.cli;
 
     uses dev.switchboard.spi.ProviderFactory;
 }

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway;
 
-import dev.switchboard.runtime.BudgetLimit;
+import dev.switchboard.runtime.metering.BudgetLimit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

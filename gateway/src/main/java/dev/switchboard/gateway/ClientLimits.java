@@ -1,7 +1,7 @@
 package dev.switchboard.gateway;
 
 import com.typesafe.config.ConfigValue;
-import dev.switchboard.runtime.ConfigFields;
+import dev.switchboard.runtime.config.ConfigFields;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

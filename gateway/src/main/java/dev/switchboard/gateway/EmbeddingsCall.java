@@ -5,7 +5,7 @@ import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.openai.OpenAiServerCodec;
-import dev.switchboard.runtime.TokenEstimate;
+import dev.switchboard.runtime.metering.TokenEstimate;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 

@@ -2,8 +2,8 @@ package dev.switchboard.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.switchboard.runtime.ConfigFields;
-import dev.switchboard.runtime.ConfigProblems;
+import dev.switchboard.runtime.config.ConfigFields;
+import dev.switchboard.runtime.config.ConfigProblems;
 import dev.switchboard.runtime.SwitchboardConfigException;
 import java.time.Duration;
 import java.util.List;

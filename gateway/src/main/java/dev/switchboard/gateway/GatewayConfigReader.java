@@ -1,8 +1,8 @@
 package dev.switchboard.gateway;
 
 import com.typesafe.config.ConfigValue;
-import dev.switchboard.runtime.ConfigFields;
-import dev.switchboard.runtime.ConfigProblems;
+import dev.switchboard.runtime.config.ConfigFields;
+import dev.switchboard.runtime.config.ConfigProblems;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.openai.OpenAiServerCodec;
-import dev.switchboard.runtime.Budget;
+import dev.switchboard.runtime.metering.Budget;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.TargetState;

@@ -1,10 +1,10 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.api.Usage;
-import dev.switchboard.runtime.Budget;
+import dev.switchboard.runtime.metering.Budget;
 import dev.switchboard.runtime.BudgetExceededException;
-import dev.switchboard.runtime.LimitPolicy;
-import dev.switchboard.runtime.RateLimiter;
+import dev.switchboard.runtime.metering.LimitPolicy;
+import dev.switchboard.runtime.metering.RateLimiter;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.UsageLedger;
 import dev.switchboard.runtime.UsageScope;

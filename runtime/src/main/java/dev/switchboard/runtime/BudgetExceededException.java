@@ -1,5 +1,7 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.config.Durations;
+import dev.switchboard.runtime.metering.BudgetLimit;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.math.BigDecimal;
@@ -26,7 +28,7 @@ public final class BudgetExceededException extends LlmException {
         this.resetsAt = resetsAt;
     }
 
-    static BudgetExceededException of(String provider, String what, BigDecimal spent, BigDecimal amount, Duration period,
+    public static BudgetExceededException of(String provider, String what, BigDecimal spent, BigDecimal amount, Duration period,
                                       Instant resetsAt, Duration untilReset) {
         return new BudgetExceededException(LlmException.builder(ErrorKind.QUOTA, provider)
                 .code(CODE)
@@ -37,13 +39,13 @@ public final class BudgetExceededException extends LlmException {
                 resetsAt);
     }
 
-    static BudgetExceededException of(String provider, String what, BigDecimal spent, BudgetLimit limit, Instant resetsAt,
+    public static BudgetExceededException of(String provider, String what, BigDecimal spent, BudgetLimit limit, Instant resetsAt,
                                       Duration untilReset) {
         return of(provider, what, spent, limit.amount(), limit.period(), resetsAt, untilReset);
     }
 
     /** The budget is not spent, but the calls in flight hold so much of it that this call's estimate does not fit. */
-    static BudgetExceededException held(String provider, String what, BigDecimal spent, BigDecimal reserved,
+    public static BudgetExceededException held(String provider, String what, BigDecimal spent, BigDecimal reserved,
                                         BigDecimal estimate, BudgetLimit limit, Instant resetsAt, Duration untilReset) {
         return new BudgetExceededException(LlmException.builder(ErrorKind.QUOTA, provider)
                 .code(CODE)

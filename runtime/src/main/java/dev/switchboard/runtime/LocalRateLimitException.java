@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.config.Durations;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class LocalRateLimitException extends LlmException {
         super(b);
     }
 
-    static LocalRateLimitException refused(String provider, String reason, Duration wait) {
+    public static LocalRateLimitException refused(String provider, String reason, Duration wait) {
         return new LocalRateLimitException(LlmException.builder(ErrorKind.RATE_LIMIT, provider)
                 .retryable(false)
                 .retryAfter(wait)
@@ -26,7 +27,7 @@ public final class LocalRateLimitException extends LlmException {
                         + Durations.text(wait)));
     }
 
-    static LocalRateLimitException interrupted(String provider, String reason) {
+    public static LocalRateLimitException interrupted(String provider, String reason) {
         return new LocalRateLimitException(LlmException.builder(ErrorKind.RATE_LIMIT, provider)
                 .retryable(false)
                 .message("skipped: local rate limit, no request was sent: interrupted while waiting for room ("

@@ -1,5 +1,16 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.metering.MeteredProvider;
+import dev.switchboard.runtime.metering.RateLimiter;
+import dev.switchboard.runtime.routing.Backoff;
+import dev.switchboard.runtime.routing.CircuitBreaker;
+import dev.switchboard.runtime.routing.Failures;
+import dev.switchboard.runtime.routing.FallbackChain;
+import dev.switchboard.runtime.routing.OpenedStream;
+import dev.switchboard.runtime.routing.ResumePrefix;
+import dev.switchboard.runtime.routing.RouteChatStream;
+import dev.switchboard.runtime.routing.StreamResumer;
 import dev.switchboard.api.AllTargetsFailedException;
 import dev.switchboard.api.AllTargetsFailedException.TargetFailure;
 import dev.switchboard.api.Attempt;

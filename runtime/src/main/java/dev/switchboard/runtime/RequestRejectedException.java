@@ -16,7 +16,7 @@ public final class RequestRejectedException extends LlmException {
 
     private final transient List<Attempt> attempts;
 
-    RequestRejectedException(LlmException failure, List<Attempt> attempts) {
+    public RequestRejectedException(LlmException failure, List<Attempt> attempts) {
         super(LlmException.builder(failure.kind(), failure.provider())
                 .status(failure.status().orElse(0))
                 .code(failure.code().orElse(null))

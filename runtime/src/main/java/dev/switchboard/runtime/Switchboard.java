@@ -1,5 +1,22 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.config.ConfigFields;
+import dev.switchboard.runtime.config.ConfigProblems;
+import dev.switchboard.runtime.config.ConfigSecrets;
+import dev.switchboard.runtime.config.MaskedConfigRenderer;
+import dev.switchboard.runtime.config.ProviderConfig;
+import dev.switchboard.runtime.config.RouteConfig;
+import dev.switchboard.runtime.config.SwitchboardConfig;
+import dev.switchboard.runtime.config.SwitchboardConfigLoader;
+import dev.switchboard.runtime.config.SwitchboardConfigReader;
+import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.metering.MeteredProvider;
+import dev.switchboard.runtime.metering.PriceTable;
+import dev.switchboard.runtime.metering.RateLimiter;
+import dev.switchboard.runtime.plugins.DiscoverySource;
+import dev.switchboard.runtime.plugins.PluginFolders;
+import dev.switchboard.runtime.plugins.ProviderDiscovery;
+import dev.switchboard.runtime.plugins.ProviderRegistry;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import dev.switchboard.api.LlmProvider;

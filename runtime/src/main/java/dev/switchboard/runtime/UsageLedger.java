@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.Budget;
 import dev.switchboard.api.Cost;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.Price;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.api.Cost;

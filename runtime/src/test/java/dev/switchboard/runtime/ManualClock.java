@@ -8,13 +8,13 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that only moves when a test (or a {@link RecordingSleeper}) advances it. Thread-safe. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
-    static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
+    public static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
 
     private final AtomicReference<Instant> now = new AtomicReference<>(START);
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
     }
 

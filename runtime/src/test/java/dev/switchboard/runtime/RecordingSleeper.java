@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records every wait and advances the clock by it instead of sleeping. Thread-safe. */
-final class RecordingSleeper implements Sleeper {
+public final class RecordingSleeper implements Sleeper {
 
     private final ManualClock clock;
     private final List<Duration> waits = new ArrayList<>();
 
-    RecordingSleeper(ManualClock clock) {
+    public RecordingSleeper(ManualClock clock) {
         this.clock = clock;
     }
 
@@ -20,7 +20,7 @@ final class RecordingSleeper implements Sleeper {
         clock.advance(duration);
     }
 
-    synchronized List<Duration> waits() {
+    public synchronized List<Duration> waits() {
         return List.copyOf(waits);
     }
 }

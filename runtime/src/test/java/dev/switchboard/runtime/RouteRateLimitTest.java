@@ -1,5 +1,8 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.LimitPolicy;
+import dev.switchboard.runtime.metering.MeteredProvider;
+import dev.switchboard.runtime.metering.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.groups.Tuple.tuple;

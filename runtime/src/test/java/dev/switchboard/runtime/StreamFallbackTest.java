@@ -1,5 +1,8 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.routing.OpenedStream;
+import dev.switchboard.runtime.routing.RouteChatStream;
+import dev.switchboard.runtime.routing.StreamResumer;
 import static dev.switchboard.runtime.Errors.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

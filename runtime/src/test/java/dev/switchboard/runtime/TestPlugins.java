@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.plugins.ProviderDiscovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,9 +19,9 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /** Class loaders that see test provider plugins, as if their jars had been installed. */
-final class TestPlugins {
+public final class TestPlugins {
 
-    static final String ISOLATED_PACKAGE = "dev.switchboard.runtime.testplugins.isolated.";
+    public static final String ISOLATED_PACKAGE = "dev.switchboard.runtime.testplugins.isolated.";
 
     private TestPlugins() {}
 
@@ -28,7 +29,7 @@ final class TestPlugins {
      * The test class path plus {@code src/test/resources/plugins/recording}: provider types {@code recording} and
      * {@code rejecting}, with the {@code reference.conf} of {@code recording}.
      */
-    static URLClassLoader recording() {
+    public static URLClassLoader recording() {
         URL dir = TestPlugins.class.getClassLoader().getResource("plugins/recording/");
         if (dir == null) {
             throw new IllegalStateException("plugins/recording/ is missing from the test resources");
@@ -40,7 +41,7 @@ final class TestPlugins {
      * Writes a plugin jar holding {@code classes} (from {@link #ISOLATED_PACKAGE}) and a service file listing
      * {@code declared}, with {@code manifest} attributes.
      */
-    static Path jar(Path file, Map<String, String> manifest, List<String> declared, Class<?>... classes) {
+    public static Path jar(Path file, Map<String, String> manifest, List<String> declared, Class<?>... classes) {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.forEach((k, v) -> m.getMainAttributes().put(new Attributes.Name(k), v));
@@ -66,7 +67,7 @@ final class TestPlugins {
      * A loader over plugin {@code jars} whose classes from {@link #ISOLATED_PACKAGE} come from those jars only, as
      * a real plugin's classes would; everything else (the SPI, provider-openai) comes from the test class path.
      */
-    static URLClassLoader isolated(Path... jars) {
+    public static URLClassLoader isolated(Path... jars) {
         URL[] urls = new URL[jars.length];
         for (int i = 0; i < jars.length; i++) {
             try {
@@ -94,7 +95,7 @@ final class TestPlugins {
     }
 
     /** Writes {@code lines} as a config file, so its values have a file name and line numbers. */
-    static Path config(Path dir, String... lines) {
+    public static Path config(Path dir, String... lines) {
         Path file = dir.resolve("switchboard.conf");
         try {
             Files.writeString(file, String.join("\n", lines) + "\n");

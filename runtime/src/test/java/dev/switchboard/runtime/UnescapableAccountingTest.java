@@ -1,5 +1,10 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.metering.BudgetLimit;
+import dev.switchboard.runtime.metering.MeteredProvider;
+import dev.switchboard.runtime.metering.Price;
+import dev.switchboard.runtime.metering.PriceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

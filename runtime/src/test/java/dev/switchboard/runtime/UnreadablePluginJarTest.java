@@ -1,5 +1,8 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.plugins.PluginFolders;
+import dev.switchboard.runtime.plugins.ProviderDiscovery;
+import dev.switchboard.runtime.plugins.ProviderRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,8 @@
 package dev.switchboard.runtime;
 
+import dev.switchboard.runtime.metering.MeteredProvider;
+import dev.switchboard.runtime.metering.Price;
+import dev.switchboard.runtime.metering.PriceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.api.ChatRequest;

@@ -1,0 +1,71 @@
+package dev.switchboard.runtime.config;
+
+import dev.switchboard.runtime.CooldownPolicy;
+import dev.switchboard.runtime.RetryPolicy;
+import dev.switchboard.runtime.StreamFailover;
+import dev.switchboard.runtime.metering.BudgetLimit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One checked route block: its targets in order, its retry and cooldown policies, its stream failover (with the most
+ * delivered text a resume request repeats) and its budget.
+ */
+public record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown,
+                   StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget) {
+
+    public RouteConfig {
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(name, "name");
+        targets = List.copyOf(targets);
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(cooldown, "cooldown");
+        Objects.requireNonNull(streamFailover, "streamFailover");
+        if (resumePrefixChars < 1) {
+            throw new IllegalArgumentException("resume-prefix-chars must be at least 1, was " + resumePrefixChars);
+        }
+    }
+
+    /** A target: a configured provider and, optionally, the model to ask it for ({@code null} for its default). */
+    public record Target(String provider, String model) {
+
+        public Target {
+            Objects.requireNonNull(provider, "provider");
+        }
+
+        /**
+         * Reads {@code "provider"} or {@code "provider/model"}. The split is at the first slash and only when the
+         * part before it is a configured provider, because model names have slashes of their own:
+         * {@code together/meta-llama/Llama-3-8b} is model {@code meta-llama/Llama-3-8b} on provider {@code together}.
+         *
+         * @throws IllegalArgumentException naming what is wrong, when no configured provider matches
+         */
+        static Target parse(String text, Set<String> providers) {
+            String s = text.strip();
+            if (providers.contains(s)) {
+                return new Target(s, null);
+            }
+            int slash = s.indexOf('/');
+            if (slash > 0 && providers.contains(s.substring(0, slash))) {
+                String model = s.substring(slash + 1).strip();
+                if (model.isEmpty()) {
+                    throw new IllegalArgumentException("target '" + text + "' has no model after the '/'; write '"
+                            + s.substring(0, slash) + "' for the provider's default model");
+                }
+                return new Target(s.substring(0, slash), model);
+            }
+            String named = slash > 0 ? s.substring(0, slash) : s;
+            throw new IllegalArgumentException("target '" + text + "' names no configured provider"
+                    + (slash > 0 ? " ('" + named + "' is none)" : "") + "; "
+                    + (providers.isEmpty() ? "no providers are configured, add a block switchboard.providers.<name>"
+                    : "configured providers: " + String.join(", ", providers)));
+        }
+
+        /** {@code provider} or {@code provider/model}, as written in config. */
+        String label() {
+            return model == null ? provider : provider + "/" + model;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.switchboard.runtime.config;
+
+import dev.switchboard.runtime.CooldownPolicy;
+import dev.switchboard.runtime.RetryPolicy;
+import dev.switchboard.runtime.StreamFailover;
+import dev.switchboard.runtime.metering.BudgetLimit;
+import dev.switchboard.runtime.routing.ResumePrefix;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads and checks {@code switchboard.routes}: each route's targets against the configured providers, and its
+ * retry and cooldown settings over {@code switchboard.route-defaults}.
+ */
+final class RouteConfigReader {
+
+    private static final String EXAMPLE = "e.g. targets = [ \"openai\", \"groq/llama-3.1-8b-instant\" ]";
+
+    private final ConfigFields root;
+    private final Set<String> providers;
+    private final ConfigProblems problems;
+
+    /** {@code providers}: every configured provider name, valid or not. */
+    RouteConfigReader(ConfigFields root, Set<String> providers) {
+        this.root = root;
+        this.providers = providers;
+        this.problems = root.problems();
+    }
+
+    Map<String, RouteConfig> read() {
+        Map<String, RouteConfig> routes = new LinkedHashMap<>();
+        Optional<ConfigObject> blocks = root.object("routes");
+        if (blocks.isEmpty()) {
+            return routes;
+        }
+        Config defaults = root.block("route-defaults").map(ConfigFields::config).orElse(ConfigFactory.empty());
+        for (Map.Entry<String, ConfigValue> e : new TreeMap<>(blocks.get()).entrySet()) {
+            read(e.getKey(), e.getValue(), defaults).ifPresent(r -> routes.put(r.name(), r));
+        }
+        return routes;
+    }
+
+    /** The names of every route block, valid or not. */
+    static Set<String> names(ConfigFields root) {
+        return root.object("routes").<Set<String>>map(o -> new TreeSet<>(o.keySet())).orElseGet(TreeSet::new);
+    }
+
+    private Optional<RouteConfig> read(String name, ConfigValue value, Config defaults) {
+        String path = ConfigFields.join("switchboard", "routes", name);
+        if (ConfigFields.isUnresolved(value)) {
+            return Optional.empty();
+        }
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            problems.add(value.origin(), path, "must be a block { targets = [ ... ] }, not " + ConfigFields.kind(value));
+            return Optional.empty();
+        }
+        int before = problems.count();
+        ConfigObject block = (ConfigObject) value;
+        // The route's own block only: a budget is one route's, never a default shared out to every route.
+        ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
+        checkKnownKeys(own, KnownKeys.ROUTE);
+        ConfigFields fields = new ConfigFields(block.toConfig().withFallback(defaults), path, block.origin(), problems);
+        List<RouteConfig.Target> targets = targets(fields);
+        RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
+        CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
+        StreamFailover failover = streamFailover(fields);
+        int resumePrefixChars = resumePrefixChars(fields);
+        Optional<BudgetLimit> budget = own.block("budget").flatMap(BudgetConfigReader::read);
+        if (problems.count() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover, resumePrefixChars, budget));
+    }
+
+    /**
+     * The policies of {@code switchboard.route-defaults} alone, as a route without targets: what the single-target
+     * route of a provider addressed directly (e.g. by the gateway) uses.
+     */
+    RouteConfig defaults() {
+        Optional<ConfigFields> block = root.block("route-defaults");
+        if (block.isEmpty()) {
+            return new RouteConfig("route-defaults", List.of(), RetryPolicy.DEFAULT, CooldownPolicy.DEFAULT,
+                    StreamFailover.RESUME, ResumePrefix.DEFAULT_CHARS, Optional.empty());
+        }
+        ConfigFields fields = block.get();
+        checkKnownKeys(fields, KnownKeys.ROUTE_DEFAULTS);
+        fields.value("budget").ifPresent(v -> problems.add(v.origin(), fields.path("budget"), "a budget belongs to one"
+                + " route: set switchboard.routes.<name>.budget { amount, period } on each route that needs one"));
+        RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
+        CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
+        return new RouteConfig("route-defaults", List.of(), retry, cooldown, streamFailover(fields),
+                resumePrefixChars(fields), Optional.empty());
+    }
+
+    /** {@code resume-prefix-chars}: at least 1 (a resume without the delivered text would start the answer over). */
+    private static int resumePrefixChars(ConfigFields fields) {
+        return fields.integer("resume-prefix-chars", 1).orElse(ResumePrefix.DEFAULT_CHARS);
+    }
+
+    /**
+     * Refuses keys a route block (or route-defaults, or their retry and cooldown) does not take, in the block as
+     * written: a mistake in route-defaults is reported there, once, not again under every route.
+     */
+    private static void checkKnownKeys(ConfigFields own, Set<String> known) {
+        own.onlyKnownKeys(known, null);
+        own.block("retry").ifPresent(r -> r.onlyKnownKeys(KnownKeys.RETRY, null));
+        own.block("cooldown").ifPresent(c -> c.onlyKnownKeys(KnownKeys.COOLDOWN, null));
+    }
+
+    private StreamFailover streamFailover(ConfigFields fields) {
+        Optional<String> text = fields.string("stream-failover");
+        if (text.isEmpty()) {
+            return StreamFailover.RESUME;
+        }
+        try {
+            return StreamFailover.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(fields.value("stream-failover").map(ConfigValue::origin).orElse(fields.origin()),
+                    fields.path("stream-failover"), e.getMessage());
+            return StreamFailover.RESUME;
+        }
+    }
+
+    private List<RouteConfig.Target> targets(ConfigFields fields) {
+        List<RouteConfig.Target> targets = new ArrayList<>();
+        Optional<ConfigList> list = fields.list("targets");
+        if (list.isEmpty()) {
+            if (!fields.written("targets")) {
+                problems.add(fields.origin(), fields.path("targets"), "missing; list the providers to try in order, "
+                        + EXAMPLE);
+            }
+            return targets;
+        }
+        if (list.get().isEmpty()) {
+            problems.add(list.get().origin(), fields.path("targets"), "is empty; list at least one provider, " + EXAMPLE);
+            return targets;
+        }
+        for (int i = 0; i < list.get().size(); i++) {
+            ConfigValue element = list.get().get(i);
+            if (ConfigFields.isUnresolved(element)) {
+                continue;
+            }
+            if (element.valueType() != ConfigValueType.STRING) {
+                problems.add(element.origin(), fields.path("targets"), "target " + (i + 1) + " must be a string"
+                        + " \"provider\" or \"provider/model\", not " + ConfigFields.kind(element));
+                continue;
+            }
+            try {
+                targets.add(RouteConfig.Target.parse((String) element.unwrapped(), providers));
+            } catch (IllegalArgumentException e) {
+                problems.add(element.origin(), fields.path("targets"), e.getMessage());
+            }
+        }
+        return targets;
+    }
+
+    private RetryPolicy retry(ConfigFields retry) {
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        int before = problems.count();
+        int maxRetries = retry.integer("max-retries", 0).orElse(d.maxRetries());
+        Duration initialDelay = retry.duration("initial-delay", true).orElse(d.initialDelay());
+        Duration maxDelay = retry.duration("max-delay", true).orElse(d.maxDelay());
+        double multiplier = retry.number("multiplier", 1.0).orElse(d.multiplier());
+        if (problems.count() > before) {
+            return d;
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            problems.add(retry.value("max-delay").map(ConfigValue::origin).orElse(retry.origin()),
+                    retry.path("max-delay"), "must be at least initial-delay");
+            return d;
+        }
+        return new RetryPolicy(maxRetries, initialDelay, maxDelay, multiplier);
+    }
+
+    private CooldownPolicy cooldown(ConfigFields cooldown) {
+        CooldownPolicy d = CooldownPolicy.DEFAULT;
+        int threshold = cooldown.integer("failure-threshold", 1).orElse(d.failureThreshold());
+        Duration duration = cooldown.duration("duration", true).orElse(d.duration());
+        return new CooldownPolicy(threshold, duration);
+    }
+}

@@ -1,0 +1,305 @@
+package dev.switchboard.runtime.metering;
+
+import dev.switchboard.runtime.BudgetExceededException;
+import dev.switchboard.runtime.LocalRateLimitException;
+import dev.switchboard.runtime.Sleeper;
+import dev.switchboard.runtime.Switchboard;
+import dev.switchboard.runtime.UsageLedger;
+import dev.switchboard.runtime.UsageRecord;
+import dev.switchboard.runtime.UsageScope;
+import dev.switchboard.runtime.config.Durations;
+import dev.switchboard.api.Capability;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Cost;
+import dev.switchboard.api.EmbeddingRequest;
+import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.ModelInfo;
+import dev.switchboard.api.Usage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A provider with Switchboard's accounting around every call: its {@link RateLimiter} is asked before anything is
+ * sent (a refusal is a {@link LocalRateLimitException}), the reservation is settled with the real token counts, the
+ * provider's rate-limit signals adapt the limiter, the answer is priced from the {@link PriceTable} and carries its
+ * {@link Cost}, and the call lands in the {@link UsageLedger}. Before anything is sent the call's estimated cost is
+ * reserved in the budgets it counts in ({@link UsageLedger#reserve}; a refusal is a {@link BudgetExceededException})
+ * and its record settles them. A stream is accounted for once, when it ends, whether it was collected, drained,
+ * closed early by its caller or cut by a failure after content; tokens the provider did not report are estimated
+ * and the record says so ({@link UsageRecord#estimated()}). A stream that fails before any content is not recorded. This is what {@code Switchboard.provider(name)} and every route's targets are.
+ *
+ * <p>Model listing passes through unmetered. Thread-safe. {@link #close()} closes the provider it wraps, once.
+ */
+public final class MeteredProvider implements LlmProvider {
+
+    private final LlmProvider delegate;
+    private final String defaultModel;
+    private final String defaultEmbeddingModel;
+    private final PriceTable prices;
+    private final RateLimiter limiter;
+    private final UsageLedger ledger;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MeteredProvider(Builder b) {
+        this.delegate = b.delegate;
+        this.defaultModel = b.defaultModel;
+        this.defaultEmbeddingModel = b.defaultEmbeddingModel;
+        this.prices = b.prices;
+        this.clock = b.clock;
+        this.limiter = b.limiter != null ? b.limiter : new RateLimiter(delegate.name(), LimitPolicy.NONE, b.clock);
+        this.ledger = b.ledger;
+        this.sleeper = b.sleeper;
+    }
+
+    public static Builder builder(LlmProvider delegate) {
+        return new Builder(delegate);
+    }
+
+    /** The provider this one meters. */
+    public LlmProvider delegate() {
+        return delegate;
+    }
+
+    /** This provider's limiter, shared by every route that uses it. */
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        String requested = request.model().orElse(defaultModel);
+        UsageScope scope = UsageScope.current();
+        UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.input(request),
+                TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
+        RateLimiter.Reservation r;
+        ChatResponse response;
+        try {
+            r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+            try {
+                response = delegate.chat(request);
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            unhold(held);
+            throw e;
+        }
+        try {
+            limiter.observe(response.rateLimits());
+            settle(r, response.usage());
+            Cost cost = prices.cost(name(), response.model(), requested, response.usage());
+            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            return response.withCost(cost);
+        } finally {
+            unhold(held); // nothing left to give back once recorded
+        }
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        String requested = request.model().orElse(defaultModel);
+        UsageScope scope = UsageScope.current();
+        long inputEstimate = TokenEstimate.input(request);
+        UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
+                TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
+        RateLimiter.Reservation r;
+        ChatStream stream;
+        try {
+            r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
+            try {
+                stream = Objects.requireNonNull(delegate.stream(request), "stream() returned null");
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            unhold(held);
+            throw e;
+        }
+        limiter.observe(stream.rateLimits());
+        return new MeteredStream(stream, requested, this, r, held, scope, inputEstimate);
+    }
+
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        Objects.requireNonNull(request, "request");
+        String requested = request.modelOptional().orElse(defaultEmbeddingModel);
+        UsageScope scope = UsageScope.current();
+        UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);
+        RateLimiter.Reservation r;
+        EmbeddingResponse response;
+        try {
+            r = limiter.acquire(TokenEstimate.of(request), sleeper);
+            try {
+                response = delegate.embed(request);
+            } catch (RuntimeException e) {
+                failed(r, e, false);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            unhold(held);
+            throw e;
+        }
+        try {
+            settle(r, response.usage());
+            Cost cost = prices.cost(name(), response.model(), requested, response.usage());
+            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            return response.withCost(cost);
+        } finally {
+            unhold(held); // nothing left to give back once recorded
+        }
+    }
+
+    @Override
+    public List<ModelInfo> listModels() {
+        return delegate.listModels();
+    }
+
+    @Override
+    public boolean isModelAvailable(String model) {
+        return delegate.isModelAvailable(model);
+    }
+
+    /** Closes the wrapped provider, once. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            delegate.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "metered " + delegate;
+    }
+
+    // ---------------------------------------------------------------- accounting, shared with MeteredStream
+
+    /**
+     * A call failed. A rate limit from the provider with a retry hint holds the limiter until then. The tokens go
+     * back; the request stays counted when the provider answered with an HTTP status (it counted it too) or when
+     * content had already been delivered.
+     */
+    void failed(RateLimiter.Reservation r, RuntimeException e, boolean contentDelivered) {
+        LlmException l = e instanceof LlmException x ? x : null;
+        if (l != null && l.kind() == ErrorKind.RATE_LIMIT && !(l instanceof LocalRateLimitException)
+                && l.retryAfter().isPresent()) {
+            limiter.hold(l.retryAfter().get(), "the provider answered with a rate limit asking to wait "
+                    + Durations.text(l.retryAfter().get()));
+        }
+        if (contentDelivered) {
+            limiter.keep(r); // tokens were produced but not counted: the estimate stands
+        } else {
+            limiter.release(r, l != null && l.status().isPresent());
+        }
+    }
+
+    /** Settles with the real counts, or keeps the estimate when the provider reported none. */
+    void settle(RateLimiter.Reservation r, Usage usage) {
+        if (usage.equals(Usage.NONE)) {
+            limiter.keep(r);
+        } else {
+            limiter.settle(r, usage.totalTokens());
+        }
+    }
+
+    Cost price(String answeredModel, String requestedModel, Usage usage) {
+        return prices.cost(name(), answeredModel, requestedModel, usage);
+    }
+
+    /**
+     * Holds the estimated cost of a call (its input estimate plus its most output, priced as the requested model) in
+     * every budget the call counts in.
+     *
+     * @throws BudgetExceededException when a budget cannot cover it; nothing is held or sent then
+     */
+    UsageLedger.Reservation reserve(UsageScope scope, String requestedModel, long inputTokens, long outputTokens) {
+        if (ledger == null) {
+            return UsageLedger.Reservation.NONE;
+        }
+        Cost estimate = prices.cost(name(), null, requestedModel, Usage.of(inputTokens, outputTokens));
+        return ledger.reserve(name(), requestedModel == null ? "" : requestedModel, scope.route(), scope.keyName(),
+                estimate);
+    }
+
+    /** The call holding {@code held} failed without being recorded: its budget holds are given back. */
+    void unhold(UsageLedger.Reservation held) {
+        if (ledger != null) {
+            ledger.release(held);
+        }
+    }
+
+    /** Records the call in the ledger, settling its budget holds with its cost. */
+    void record(UsageScope scope, String answeredModel, String requestedModel, Usage usage, Cost cost, boolean estimated,
+                UsageLedger.Reservation held) {
+        if (ledger == null) {
+            return;
+        }
+        String model = answeredModel != null && !answeredModel.isEmpty() ? answeredModel
+                : requestedModel == null ? "" : requestedModel;
+        ledger.record(new UsageRecord(clock.instant(), name(), model, scope.route(), scope.keyName(), usage, cost,
+                estimated), held);
+    }
+
+    /** Builds a {@link MeteredProvider}. Not thread-safe. */
+    public static final class Builder {
+        private final LlmProvider delegate;
+        private String defaultModel;
+        private String defaultEmbeddingModel;
+        private PriceTable prices = PriceTable.empty();
+        private RateLimiter limiter;
+        private UsageLedger ledger;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+
+        private Builder(LlmProvider delegate) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+        }
+
+        /** The chat model the provider uses when a request names none, so such calls can be priced. */
+        public Builder defaultModel(String model) { this.defaultModel = model; return this; }
+        /** The embedding model the provider uses when a request names none. */
+        public Builder defaultEmbeddingModel(String model) { this.defaultEmbeddingModel = model; return this; }
+        public Builder prices(PriceTable prices) { this.prices = Objects.requireNonNull(prices, "prices"); return this; }
+        /** The limiter; by default one without limits (which the provider's own signals still hold). */
+        public Builder limiter(RateLimiter limiter) { this.limiter = Objects.requireNonNull(limiter, "limiter"); return this; }
+        /** Where answered calls are recorded; none by default. */
+        public Builder ledger(UsageLedger ledger) { this.ledger = Objects.requireNonNull(ledger, "ledger"); return this; }
+        /** The clock of the default limiter and of ledger records. */
+        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+        /** How a call waits for room (up to the limiter's max-wait). */
+        public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper, "sleeper"); return this; }
+
+        public MeteredProvider build() {
+            return new MeteredProvider(this);
+        }
+    }
+}

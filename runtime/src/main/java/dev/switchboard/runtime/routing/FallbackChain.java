@@ -1,0 +1,315 @@
+package dev.switchboard.runtime.routing;
+
+import dev.switchboard.runtime.BudgetExceededException;
+import dev.switchboard.runtime.CircuitState;
+import dev.switchboard.runtime.LocalRateLimitException;
+import dev.switchboard.runtime.ProviderManager;
+import dev.switchboard.runtime.RequestRejectedException;
+import dev.switchboard.runtime.RetryPolicy;
+import dev.switchboard.runtime.Sleeper;
+import dev.switchboard.runtime.TargetState;
+import dev.switchboard.api.AllTargetsFailedException;
+import dev.switchboard.api.AllTargetsFailedException.TargetFailure;
+import dev.switchboard.api.Attempt;
+import dev.switchboard.api.Capability;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.http.CancelScope;
+import dev.switchboard.runtime.ProviderManager.Target;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one call pipeline of a route, shared by chat, stream and embeddings: targets in order, skipping those that
+ * cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
+ * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
+ * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
+ * chain moves straight on, and the trail records a {@code RATE_LIMIT} that says no request was sent. A budget that
+ * cannot cover the call ({@link BudgetExceededException}) ends the chain at once: no other target would change that.
+ *
+ * <p>Thread-safe: per-call state lives on the stack; the cooldowns are shared and synchronised.
+ */
+public final class FallbackChain {
+
+    private static final System.Logger LOG = System.getLogger(ProviderManager.class.getName());
+
+    /**
+     * One kind of call through the route.
+     *
+     * @param what           what is asked for, for log lines ({@code chat}, {@code stream}, {@code embeddings})
+     * @param requestedModel the model the request names (null: the provider's default), unless a target overrides it
+     * @param required       a capability a target must declare to be tried, or null
+     * @param invoke         the call on one target; returns non-null or throws
+     */
+    public record Operation<T>(String what, String requestedModel, Capability required, Function<Target, T> invoke) {
+
+        public Operation {
+            Objects.requireNonNull(what, "what");
+            Objects.requireNonNull(invoke, "invoke");
+        }
+
+        public String model(Target target) {
+            return target.model() != null ? target.model() : requestedModel;
+        }
+
+        boolean supports(Target target) {
+            return required == null || target.provider().capabilities().contains(required);
+        }
+    }
+
+    /**
+     * A successful call: its value, the target that gave it (and its position in the route), and the trail (the
+     * successful try last).
+     */
+    public record Outcome<T>(T value, Target target, int index, List<Attempt> attempts) {}
+
+    /** How one target's retry loop ended: a value or the last failure. */
+    private record TargetResult<T>(T value, LlmException failure) {}
+
+    private final String route;
+    private final List<Target> targets;
+    private final Map<Target, CircuitBreaker> breakers;
+    private final RetryPolicy retry;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public FallbackChain(String route, List<Target> targets, Map<Target, CircuitBreaker> breakers, RetryPolicy retry,
+            Backoff backoff, Clock clock, Sleeper sleeper) {
+        this.route = route;
+        this.targets = targets;
+        this.breakers = breakers;
+        this.retry = retry;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Runs {@code op} through the targets.
+     *
+     * @throws AllTargetsFailedException when every target failed or was skipped
+     * @throws RequestRejectedException  when a target judged the request itself invalid
+     */
+    public <T> Outcome<T> run(Operation<T> op) {
+        return run(op, 0);
+    }
+
+    /**
+     * Runs {@code op} through the targets from position {@code from} on (a resumed stream skips those before).
+     *
+     * @throws AllTargetsFailedException when every target failed or was skipped
+     * @throws RequestRejectedException  when a target judged the request itself invalid
+     */
+    public <T> Outcome<T> run(Operation<T> op, int from) {
+        List<Attempt> trail = new ArrayList<>();
+        List<TargetFailure> failures = new ArrayList<>(targets.size());
+        for (int i = from; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            String provider = target.provider().name();
+            String model = op.model(target);
+            if (!op.supports(target)) {
+                LlmException skip = LlmException.unsupported(provider, op.what());
+                trail.add(Attempt.failure(provider, model, Duration.ZERO, skip.kind(), Failures.describe(skip)));
+                failures.add(new TargetFailure(target.label(), skip));
+                continue;
+            }
+            CircuitBreaker breaker = breakers.get(target);
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
+            if (permit == CircuitBreaker.Permit.REJECTED) {
+                LlmException skip = coolingDown(target, breaker);
+                trail.add(Attempt.failure(provider, model, Duration.ZERO, skip.kind(), Failures.describe(skip)));
+                failures.add(new TargetFailure(target.label(), skip));
+                LOG.log(Level.DEBUG, () -> "route " + route + ": " + Failures.describe(skip) + ": " + target.label());
+                continue;
+            }
+            boolean settled = false;
+            try {
+                if (CancelScope.currentIsCancelled()) {
+                    throw LlmException.builder(ErrorKind.CONNECTION, route)
+                            .message("cancelled by the caller before calling " + target.label()).build();
+                }
+                TargetResult<T> result = tryTarget(target, op, model, trail);
+                if (result.failure() == null) {
+                    breaker.succeeded(permit);
+                    settled = true;
+                    return new Outcome<>(result.value(), target, i, List.copyOf(trail));
+                }
+                LlmException failure = result.failure();
+                if (!failure.kind().isFallbackWorthy()) {
+                    breaker.released(permit);
+                    settled = true;
+                    throw new RequestRejectedException(failure, trail);
+                }
+                boolean opened = false;
+                if (saysNothingAboutHealth(failure.kind()) || failure instanceof LocalRateLimitException) {
+                    breaker.released(permit);
+                } else {
+                    opened = breaker.failed(permit, failure.kind());
+                }
+                settled = true;
+                failures.add(new TargetFailure(target.label(), failure));
+                logFailure(target, failure, opened, breaker, i + 1 < targets.size() ? targets.get(i + 1) : null);
+            } finally {
+                if (!settled) {
+                    breaker.released(permit);
+                }
+            }
+        }
+        throw new AllTargetsFailedException(route, trail, failures);
+    }
+
+    /**
+     * A target whose stream had started failed mid-answer: its call had counted as a success, so the failure is
+     * recorded now (towards its cooldown, unless it says nothing about the target's health).
+     */
+    public void failedMidStream(Target target, LlmException failure) {
+        if (saysNothingAboutHealth(failure.kind())) {
+            return;
+        }
+        CircuitBreaker breaker = breakers.get(target);
+        if (breaker.failed(CircuitBreaker.Permit.CALL, failure.kind())) {
+            TargetState s = breaker.state();
+            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
+                    + " after " + s.consecutiveFailures() + " consecutive failures");
+        }
+    }
+
+    /** The number of targets. */
+    public int size() {
+        return targets.size();
+    }
+
+    /**
+     * Failures caused by what this request asks (a feature the target lacks, a prompt too long for it, content its
+     * filter refuses) say nothing about the target's health: they move the request on but do not count towards a
+     * cooldown, or one tool-calling request would take the target away from every plain one.
+     */
+    private static boolean saysNothingAboutHealth(ErrorKind kind) {
+        return kind == ErrorKind.UNSUPPORTED || kind == ErrorKind.CONTEXT_LENGTH || kind == ErrorKind.CONTENT_FILTER;
+    }
+
+    /** The retry loop of one target. */
+    private <T> TargetResult<T> tryTarget(Target target, Operation<T> op, String model, List<Attempt> trail) {
+        String provider = target.provider().name();
+        for (int n = 0; ; n++) {
+            Instant start = clock.instant();
+            LlmException failure;
+            try {
+                T value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
+                trail.add(Attempt.success(provider, model, since(start)));
+                return new TargetResult<>(value, null);
+            } catch (BudgetExceededException e) {
+                throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
+            } catch (RuntimeException e) {
+                failure = Failures.of(provider, e);
+            }
+            if (CancelScope.currentIsCancelled()) {
+                throw cancelled(target, failure); // the caller left: neither retry, fall back nor blame the target
+            }
+            trail.add(Attempt.failure(provider, model, since(start), failure.kind(), Failures.describe(failure)));
+            Duration wait = waitBeforeRetry(target, failure, n);
+            if (wait == null) {
+                return new TargetResult<>(null, failure);
+            }
+            int retryNumber = n + 1;
+            LlmException cause = failure;
+            LOG.log(Level.DEBUG, () -> "route " + route + ": retrying " + target.label() + " in " + wait.toMillis()
+                    + " ms after " + cause.kind() + " (retry " + retryNumber + " of " + retry.maxRetries() + ")");
+            try {
+                sleep(wait);
+            } catch (InterruptedException e) {
+                if (CancelScope.currentIsCancelled()) {
+                    throw cancelled(target, failure);
+                }
+                Thread.currentThread().interrupt();
+                throw LlmException.builder(failure.kind(), route)
+                        .message("interrupted while waiting to retry " + target.label())
+                        .cause(failure)
+                        .build();
+            }
+        }
+    }
+
+    /** Waits with the sleeper; a cancelled {@link CancelScope} of this thread cuts the wait short. */
+    private void sleep(Duration wait) throws InterruptedException {
+        CancelScope scope = CancelScope.current();
+        if (scope == null) {
+            sleeper.sleep(wait);
+        } else {
+            scope.interruptibly(() -> sleeper.sleep(wait));
+        }
+    }
+
+    /** The call was abandoned by its caller ({@link CancelScope#cancel()}). */
+    private LlmException cancelled(Target target, LlmException last) {
+        return LlmException.builder(last.kind(), route).message("cancelled by the caller while calling " + target.label())
+                .cause(last).build();
+    }
+
+    /** How long to wait before retry {@code n} of the target, or null to give the target up. */
+    private Duration waitBeforeRetry(Target target, LlmException failure, int n) {
+        if (!failure.isRetryable() || n >= retry.maxRetries()) {
+            return null;
+        }
+        Optional<Duration> hint = failure.retryAfter();
+        if (hint.isEmpty()) {
+            return backoff.delay(n);
+        }
+        Duration asked = hint.get().isNegative() ? Duration.ZERO : hint.get();
+        if (!backoff.isWorthWaiting(asked)) {
+            // Waiting longer than max-delay would stall the caller; another target is likely faster.
+            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " asks to wait " + asked.toMillis()
+                    + " ms, more than max-delay " + retry.maxDelay().toMillis() + " ms; not retrying it");
+            return null;
+        }
+        return asked;
+    }
+
+    /**
+     * Why a cooling target is skipped. The skip carries the kind of the failure that opened the target and, while
+     * it is open, the time left as its retry hint, so that a route whose targets all cool down after rate limits
+     * still fails as a rate limit that says when to come back.
+     */
+    private LlmException coolingDown(Target target, CircuitBreaker breaker) {
+        TargetState state = breaker.state();
+        ErrorKind kind = breaker.lastFailure() == null ? ErrorKind.SERVER : breaker.lastFailure();
+        LlmException.Builder b = LlmException.builder(kind, target.provider().name());
+        if (state.state() == CircuitState.OPEN) {
+            Duration left = Duration.between(clock.instant(), state.openUntil());
+            b.retryAfter(left.isNegative() ? Duration.ZERO : left)
+                    .message("skipped: cooling down until " + state.openUntil() + " after "
+                            + state.consecutiveFailures() + " consecutive failures");
+        } else {
+            b.message("skipped: cooling down, a probe request is in flight");
+        }
+        return b.build();
+    }
+
+    private void logFailure(Target target, LlmException failure, boolean opened, CircuitBreaker breaker, Target next) {
+        if (opened) {
+            TargetState s = breaker.state();
+            LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
+                    + " after " + s.consecutiveFailures() + " consecutive failures");
+        }
+        if (next != null) {
+            // A local rate limit is routine (that is what it is for): not worth a line per request at INFO.
+            Level level = failure instanceof LocalRateLimitException ? Level.DEBUG : Level.INFO;
+            LOG.log(level, () -> "route " + route + ": " + target.label() + " failed (" + failure.kind() + ": "
+                    + Failures.describe(failure) + "); falling back to " + next.label());
+        }
+    }
+
+    private Duration since(Instant start) {
+        Duration d = Duration.between(start, clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+}
