@@ -196,7 +196,8 @@ class FaultToleranceTest {
         ChatCompletion c = h.client().chat().completions().create(ask("default"));
 
         assertThat(c.id()).isEqualTo("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // Waiting out the Retry-After takes 20 s; half of it tells "moved on" from "waited" even on a loaded machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         h.upstream.verify(1, postRequestedFor(urlEqualTo(PRIMARY_CHAT)));
     }
 
