@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
 import dev.switchboard.api.LlmException;
-import dev.switchboard.openai.OpenAiServerCodec;
 import dev.switchboard.runtime.metering.TokenEstimate;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;

@@ -3,7 +3,6 @@ package dev.switchboard.gateway;
 import dev.switchboard.api.AllTargetsFailedException;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
-import dev.switchboard.openai.OpenAiServerCodec;
 import dev.switchboard.runtime.BudgetExceededException;
 import dev.switchboard.runtime.RequestRejectedException;
 import dev.switchboard.spi.SecretRegistry;

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.switchboard.openai.OpenAiServerCodec;
 import dev.switchboard.runtime.metering.Budget;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway;
 
-import dev.switchboard.openai.OpenAiServerCodec.ModelEntry;
+import dev.switchboard.gateway.OpenAiServerCodec.ModelEntry;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.Switchboard;
 import java.util.ArrayList;

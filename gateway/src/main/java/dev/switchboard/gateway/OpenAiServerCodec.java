@@ -1,4 +1,4 @@
-package dev.switchboard.openai;
+package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,12 +34,12 @@ import java.util.Set;
  * {@code chat.completion} bodies, {@code chat.completion.chunk}s, embeddings lists, model lists and error bodies.
  * Stateless and thread-safe. Writers take a {@link JsonGenerator} so the caller chooses the buffer.
  */
-public final class OpenAiServerCodec {
+final class OpenAiServerCodec {
 
     private OpenAiServerCodec() {}
 
     /** A request body the codec cannot accept: HTTP 400 with OpenAI's {@code invalid_request_error}. */
-    public static final class InvalidRequest extends IllegalArgumentException {
+    static final class InvalidRequest extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         private final String param;
 
@@ -62,7 +62,7 @@ public final class OpenAiServerCodec {
      * @param stream       whether the client asked for SSE
      * @param includeUsage {@code stream_options.include_usage}: a final chunk with usage and no choices
      */
-    public record ChatCall(String model, ChatRequest request, boolean stream, boolean includeUsage) {
+    record ChatCall(String model, ChatRequest request, boolean stream, boolean includeUsage) {
         public ChatCall {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(request, "request");
@@ -76,7 +76,7 @@ public final class OpenAiServerCodec {
      * @param request the inputs and dimensions, its model unset
      * @param base64  whether {@code encoding_format} is {@code base64}
      */
-    public record EmbeddingCall(String model, EmbeddingRequest request, boolean base64) {
+    record EmbeddingCall(String model, EmbeddingRequest request, boolean base64) {
         public EmbeddingCall {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(request, "request");
@@ -95,7 +95,7 @@ public final class OpenAiServerCodec {
      *
      * @throws InvalidRequest naming the field, for a missing or malformed field or an option the gateway cannot honour
      */
-    public static ChatCall readChatRequest(JsonNode body) {
+    static ChatCall readChatRequest(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequest(null, "the request body must be a JSON object");
         }
@@ -311,7 +311,7 @@ public final class OpenAiServerCodec {
      *
      * @throws InvalidRequest naming the field
      */
-    public static EmbeddingCall readEmbeddingRequest(JsonNode body) {
+    static EmbeddingCall readEmbeddingRequest(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequest(null, "the request body must be a JSON object");
         }
@@ -384,7 +384,7 @@ public final class OpenAiServerCodec {
     // ---------------------------------------------------------------- writing responses
 
     /** OpenAI's spelling of a finish reason; reasons it has no word for are {@code stop}. */
-    public static String finishReason(FinishReason reason) {
+    static String finishReason(FinishReason reason) {
         return switch (reason) {
             case LENGTH -> "length";
             case TOOL_CALLS -> "tool_calls";
@@ -400,7 +400,7 @@ public final class OpenAiServerCodec {
      * @param model   the model to report
      * @param created the creation time in epoch seconds
      */
-    public static void writeChatCompletion(JsonGenerator g, ChatResponse r, String id, String model, long created)
+    static void writeChatCompletion(JsonGenerator g, ChatResponse r, String id, String model, long created)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("id", id);
@@ -471,7 +471,7 @@ public final class OpenAiServerCodec {
      * @param created      epoch seconds
      * @param includeUsage whether chunks carry {@code "usage": null} (and a final usage chunk is due)
      */
-    public record ChunkHeader(String id, String model, long created, boolean includeUsage) {
+    record ChunkHeader(String id, String model, long created, boolean includeUsage) {
         public ChunkHeader {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(model, "model");
@@ -484,7 +484,7 @@ public final class OpenAiServerCodec {
      * {@link #writeUsageChunk}). {@code first} adds {@code "role": "assistant"} to the delta, as OpenAI's first chunk
      * has it.
      */
-    public static boolean writeChunk(JsonGenerator g, ChunkHeader h, ChatEvent e, boolean first) throws IOException {
+    static boolean writeChunk(JsonGenerator g, ChunkHeader h, ChatEvent e, boolean first) throws IOException {
         if (e instanceof ChatEvent.Started || e instanceof ChatEvent.UsageReport) {
             return false;
         }
@@ -537,7 +537,7 @@ public final class OpenAiServerCodec {
     }
 
     /** The last chunk when {@code stream_options.include_usage} was asked: no choices, the whole answer's usage. */
-    public static void writeUsageChunk(JsonGenerator g, ChunkHeader h, Usage usage) throws IOException {
+    static void writeUsageChunk(JsonGenerator g, ChunkHeader h, Usage usage) throws IOException {
         startChunk(g, h);
         g.writeArrayFieldStart("choices");
         g.writeEndArray();
@@ -554,7 +554,7 @@ public final class OpenAiServerCodec {
     }
 
     /** Writes an embeddings list; {@code base64} encodes each vector as little-endian float32 bytes, as OpenAI does. */
-    public static void writeEmbeddings(JsonGenerator g, EmbeddingResponse r, String model, boolean base64)
+    static void writeEmbeddings(JsonGenerator g, EmbeddingResponse r, String model, boolean base64)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("object", "list");
@@ -588,7 +588,7 @@ public final class OpenAiServerCodec {
     }
 
     /** One entry of a model list: its id and who owns it. */
-    public record ModelEntry(String id, String ownedBy) {
+    record ModelEntry(String id, String ownedBy) {
         public ModelEntry {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(ownedBy, "ownedBy");
@@ -596,7 +596,7 @@ public final class OpenAiServerCodec {
     }
 
     /** Writes a {@code GET /v1/models} list. */
-    public static void writeModels(JsonGenerator g, List<ModelEntry> models, long created) throws IOException {
+    static void writeModels(JsonGenerator g, List<ModelEntry> models, long created) throws IOException {
         g.writeStartObject();
         g.writeStringField("object", "list");
         g.writeArrayFieldStart("data");
@@ -619,7 +619,7 @@ public final class OpenAiServerCodec {
      * @param param the request field at fault, or null
      * @param code  a machine-readable code, or null
      */
-    public static void writeError(JsonGenerator g, String message, String type, String param, String code)
+    static void writeError(JsonGenerator g, String message, String type, String param, String code)
             throws IOException {
         g.writeStartObject();
         g.writeObjectFieldStart("error");

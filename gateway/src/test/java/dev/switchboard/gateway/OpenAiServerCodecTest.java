@@ -1,4 +1,4 @@
-package dev.switchboard.openai;
+package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
