@@ -9,6 +9,7 @@ module dev.switchboard.api {
     exports dev.switchboard.spi;
     exports dev.switchboard.http;
     exports dev.switchboard.openai;
+    exports dev.switchboard.internal to dev.switchboard.runtime;
 
     uses dev.switchboard.spi.ProviderFactory;
 }

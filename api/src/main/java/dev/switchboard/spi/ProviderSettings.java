@@ -1,11 +1,10 @@
 package dev.switchboard.spi;
 
-import com.typesafe.config.Config;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
-import com.typesafe.config.ConfigFactory;
+import dev.switchboard.internal.ConfigOptions;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +23,7 @@ import java.util.TreeSet;
  * @param timeouts       HTTP timeouts
  * @param responseLimits the most the provider's answers may hold ({@code limits.max-response-bytes} and the like)
  * @param headers        extra headers sent with every request
- * @param config         the provider's whole block (defaults included), for provider-specific keys; origins kept
+ * @param options        the provider's whole block (defaults included), for provider-specific keys
  */
 public record ProviderSettings(
         String name,
@@ -37,7 +36,7 @@ public record ProviderSettings(
         Timeouts timeouts,
         ResponseLimits responseLimits,
         Map<String, String> headers,
-        Config config) {
+        ProviderOptions options) {
 
     public ProviderSettings {
         Objects.requireNonNull(name, "name");
@@ -50,20 +49,20 @@ public record ProviderSettings(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(responseLimits, "responseLimits");
         headers = Map.copyOf(headers);
-        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
     }
 
     /** Settings with the default {@link ResponseLimits}, as before response limits were configurable. */
     public ProviderSettings(String name, String type, Optional<String> baseUrl, Optional<Secret> apiKey,
                             Optional<String> apiKeyEnv, Optional<String> model, Optional<String> embeddingModel,
-                            Timeouts timeouts, Map<String, String> headers, Config config) {
+                            Timeouts timeouts, Map<String, String> headers, ProviderOptions options) {
         this(name, type, baseUrl, apiKey, apiKeyEnv, model, embeddingModel, timeouts, ResponseLimits.DEFAULTS, headers,
-                config);
+                options);
     }
 
     /**
      * Shows no value that may be a secret: the key is masked, headers are shown by name only, and the provider's
-     * config block (which may hold {@code api-key} and other sensitive keys) by its top-level key names only.
+     * options (which may hold {@code api-key} and other sensitive keys) by their key names only.
      */
     @Override
     public String toString() {
@@ -76,7 +75,7 @@ public record ProviderSettings(
                 + ", timeouts=" + timeouts
                 + ", responseLimits=" + responseLimits
                 + ", headers=" + new TreeSet<>(headers.keySet())
-                + ", config keys=" + new TreeSet<>(config.root().keySet()) + "]";
+                + ", option keys=" + new TreeSet<>(options.keys()) + "]";
     }
 
     /** Settings for code that builds a provider by hand (tests, embedding without config files). */
@@ -136,7 +135,7 @@ public record ProviderSettings(
         private Timeouts timeouts = Timeouts.DEFAULTS;
         private ResponseLimits responseLimits = ResponseLimits.DEFAULTS;
         private Map<String, String> headers = Map.of();
-        private Config config = ConfigFactory.empty();
+        private Map<String, ?> options = Map.of();
 
         private Builder(String name, String type) {
             this.name = name;
@@ -151,13 +150,16 @@ public record ProviderSettings(
         public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
         public Builder responseLimits(ResponseLimits responseLimits) { this.responseLimits = responseLimits; return this; }
         public Builder headers(Map<String, String> headers) { this.headers = headers; return this; }
-        /** Provider-specific keys, as they would appear in the provider's config block. */
-        public Builder config(Config config) { this.config = config; return this; }
+        /**
+         * Provider-specific keys, as they would appear in the provider's config block: key to value, where a value is a
+         * string, number, boolean, or a list or map of those (a duration is written as text, e.g. {@code "250ms"}).
+         */
+        public Builder options(Map<String, ?> options) { this.options = Map.copyOf(options); return this; }
 
         public ProviderSettings build() {
             return new ProviderSettings(name, type, Optional.ofNullable(baseUrl), Optional.ofNullable(apiKey),
                     Optional.ofNullable(apiKeyEnv), Optional.ofNullable(model), Optional.ofNullable(embeddingModel),
-                    timeouts, responseLimits, headers, config);
+                    timeouts, responseLimits, headers, ConfigOptions.of(options, "switchboard.providers." + name));
         }
     }
 }

@@ -236,7 +236,7 @@ class HttpProviderClientTest {
     void neverShowsTheKeyInTheSettingsOrTheSecret() {
         ProviderSettings settings = ProviderSettings.builder("p", "openai").apiKey(KEY)
                 .headers(Map.of("Authorization", "Bearer " + KEY))
-                .config(com.typesafe.config.ConfigFactory.parseMap(Map.of("api-key", KEY, "organization", "org-1")))
+                .options(Map.of("api-key", KEY, "organization", "org-1"))
                 .build();
 
         assertThat(settings.toString()).doesNotContain(KEY).contains("p");

@@ -3,7 +3,6 @@ package dev.switchboard.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class ProviderSettingsTest {
                 .apiKeyEnv("GROQ_API_KEY")
                 .model("llama")
                 .headers(Map.of("Authorization", "Bearer " + KEY, "X-Title", "demo"))
-                .config(ConfigFactory.parseMap(Map.of("api-key", KEY, "organization", "org-1")))
+                .options(Map.of("api-key", KEY, "organization", "org-1"))
                 .build();
 
         // when

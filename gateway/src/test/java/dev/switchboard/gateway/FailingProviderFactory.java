@@ -46,7 +46,7 @@ public final class FailingProviderFactory implements ProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
-        String mode = settings.config().hasPath("fail") ? settings.config().getString("fail") : "fatal";
+        String mode = settings.options().string("fail").orElse("fatal");
         return new LlmProvider() {
             @Override
             public String name() {

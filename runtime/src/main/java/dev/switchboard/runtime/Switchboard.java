@@ -21,6 +21,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.http.HttpTransport;
+import dev.switchboard.internal.ConfigOptions;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.SecretRegistry;
@@ -276,9 +277,7 @@ public final class Switchboard implements AutoCloseable {
         List<ProviderDescription> all = new ArrayList<>();
         for (ProviderConfig p : config.providers().values()) {
             ProviderSettings s = p.settings();
-            Optional<String> root = s.baseUrl().or(() -> s.config().hasPath("endpoint")
-                    && s.config().getValue("endpoint").valueType() == ConfigValueType.STRING
-                    ? Optional.of(s.config().getString("endpoint")) : Optional.empty());
+            Optional<String> root = s.baseUrl().or(() -> s.options().string("endpoint"));
             boolean keySet = s.apiKey().isPresent();
             all.add(new ProviderDescription(p.name(), p.type().type(), root,
                     keySet || s.apiKeyEnv().isPresent(), keySet, s.apiKeyHint()));
@@ -621,6 +620,8 @@ public final class Switchboard implements AutoCloseable {
                 }
                 LOG.log(System.Logger.Level.DEBUG, "created provider {0} of type {1}", p.name(), p.type().type());
                 return Optional.of(provider);
+            } catch (ConfigOptions.SettingException e) {
+                problems.add(e.origin() == null ? p.origin() : e.origin(), e.path(), secrets.mask(e.problem()));
             } catch (IllegalArgumentException e) {
                 problems.add(p.origin(), path, secrets.mask(String.valueOf(e.getMessage())));
             } catch (RuntimeException e) {

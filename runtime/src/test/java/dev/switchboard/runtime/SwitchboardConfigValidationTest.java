@@ -269,6 +269,21 @@ class SwitchboardConfigValidationTest {
     }
 
     @Test
+    void reportsAProviderOptionOfTheWrongTypeAtItsOwnLine() {
+        // given: the rejecting factory reads careless as a boolean
+        Path file = TestPlugins.config(dir,
+                "switchboard.providers.eu {",
+                "  type = rejecting",
+                "  careless = { very = true }",
+                "}");
+
+        // when / then
+        assertThatThrownBy(() -> builder(file).build())
+                .isInstanceOfSatisfying(SwitchboardConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":3: switchboard.providers.eu.careless: must be true or false, not a block"));
+    }
+
+    @Test
     void keepsTheKeyOutOfAFactorysMessage() {
         // given a factory that puts the key in its message
         Path file = TestPlugins.config(dir,

@@ -76,9 +76,9 @@ class SwitchboardTest {
             assertThat(s.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(60));
             assertThat(s.timeouts().total()).isEqualTo(Duration.ofMinutes(10));
             assertThat(s.headers()).isEqualTo(Map.of("X-Team", "search"));
-            assertThat(s.config().getString("region")).isEqualTo("eu");
-            assertThat(s.config().getString("model")).isEqualTo("user-model");
-            assertThat(s.config().getString("base-url")).isEqualTo("http://127.0.0.1:9/recording");
+            assertThat(s.options().string("region")).contains("eu");
+            assertThat(s.options().string("model")).contains("user-model");
+            assertThat(s.options().string("base-url")).contains("http://127.0.0.1:9/recording");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.provider.anthropic;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 
 /**
@@ -18,16 +18,13 @@ record AnthropicSettings(String baseUrl, int maxTokens, String version) {
     static final String DEFAULT_VERSION = "2023-06-01";
 
     static AnthropicSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
-        int maxTokens = DEFAULT_MAX_TOKENS;
-        if (c.hasPath("max-tokens")) {
-            maxTokens = c.getInt("max-tokens");
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException(prefix + "max-tokens must be at least 1, was " + maxTokens);
-            }
+        int maxTokens = c.integer("max-tokens").orElse(DEFAULT_MAX_TOKENS);
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException(prefix + "max-tokens must be at least 1, was " + maxTokens);
         }
-        String version = c.hasPath("anthropic-version") ? c.getString("anthropic-version").strip() : DEFAULT_VERSION;
+        String version = c.string("anthropic-version").map(String::strip).orElse(DEFAULT_VERSION);
         if (version.isEmpty()) {
             throw new IllegalArgumentException(prefix + "anthropic-version is empty; leave it out to use " + DEFAULT_VERSION);
         }

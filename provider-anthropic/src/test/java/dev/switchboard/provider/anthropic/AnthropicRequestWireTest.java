@@ -187,7 +187,7 @@ class AnthropicRequestWireTest {
         JsonNode withDefault = sent(ChatRequest.of("Hi"));
         JsonNode fromRequest = sent(ChatRequest.builder().user("Hi").maxOutputTokens(77).build());
         LlmProvider configured = AnthropicTestSupport.provider(AnthropicTestSupport.settings(AnthropicTestSupport.baseUrl(server))
-                .config(ConfigFactory.parseMap(Map.of("max-tokens", 512)).withFallback(AnthropicTestSupport.DEFAULTS)).build(), transport);
+                .options((ConfigFactory.parseMap(Map.of("max-tokens", 512)).withFallback(AnthropicTestSupport.DEFAULTS)).root().unwrapped()).build(), transport);
         JsonNode fromConfig = sent(configured, ChatRequest.of("Hi"));
 
         assertThat(withDefault.path("max_tokens").asInt()).isEqualTo(4096);
@@ -199,7 +199,7 @@ class AnthropicRequestWireTest {
     void aMaxTokensBelowOneInConfigIsRefusedNamingTheKey() {
         IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () ->
                 AnthropicTestSupport.provider(AnthropicTestSupport.settings(AnthropicTestSupport.baseUrl(server))
-                        .config(ConfigFactory.parseMap(Map.of("max-tokens", 0))).build(), transport));
+                        .options(Map.of("max-tokens", 0)).build(), transport));
 
         assertThat(e).hasMessage("switchboard.providers.anthropic-test.max-tokens must be at least 1, was 0");
     }

@@ -45,7 +45,7 @@ final class AnthropicTestSupport {
                 .apiKeyEnv(DEFAULTS.getString("api-key-env"))
                 .model(MODEL)
                 .timeouts(TIMEOUTS)
-                .config(DEFAULTS);
+                .options(DEFAULTS.root().unwrapped());
     }
 
     static LlmProvider provider(ProviderSettings settings, HttpTransport transport) {

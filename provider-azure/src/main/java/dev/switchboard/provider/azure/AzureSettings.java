@@ -1,13 +1,11 @@
 package dev.switchboard.provider.azure;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValue;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Secret;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,9 +16,9 @@ record AzureSettings(String endpoint, String apiVersion, boolean v1, Map<String,
     static final String DEFAULT_API_VERSION = "2024-10-21";
 
     static AzureSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
-        String endpoint = c.hasPath("endpoint") ? c.getString("endpoint") : s.baseUrl().orElse(null);
+        String endpoint = c.string("endpoint").or(s::baseUrl).orElse(null);
         if (endpoint == null || endpoint.isBlank()) {
             throw new IllegalArgumentException(prefix + "endpoint is not set: give the resource URL, e.g. "
                     + "https://my-resource.openai.azure.com");
@@ -29,21 +27,14 @@ record AzureSettings(String endpoint, String apiVersion, boolean v1, Map<String,
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException(prefix + "endpoint must be an absolute URL, was " + endpoint);
         }
-        String style = c.hasPath("api-style") ? c.getString("api-style") : "classic";
+        String style = c.string("api-style").orElse("classic");
         if (!style.equals("classic") && !style.equals("v1")) {
             throw new IllegalArgumentException(prefix + "api-style must be classic or v1, was " + style);
         }
-        Map<String, String> deployments = new HashMap<>();
-        if (c.hasPath("deployments")) {
-            for (Map.Entry<String, ConfigValue> e : c.getObject("deployments").entrySet()) {
-                String model = e.getKey().replace("\"", "");
-                deployments.put(model, String.valueOf(e.getValue().unwrapped()));
-            }
-        }
-        Optional<Secret> token = c.hasPath("entra-token") && !c.getString("entra-token").isBlank()
-                ? Optional.of(Secret.of(c.getString("entra-token"))) : Optional.empty();
-        return new AzureSettings(endpoint.strip(), c.hasPath("api-version") ? c.getString("api-version") : DEFAULT_API_VERSION,
-                style.equals("v1"), Map.copyOf(deployments), s.apiKey(), token);
+        Map<String, String> deployments = c.stringMap("deployments").orElse(Map.of());
+        Optional<Secret> token = c.secret("entra-token");
+        return new AzureSettings(endpoint.strip(), c.string("api-version").orElse(DEFAULT_API_VERSION),
+                style.equals("v1"), deployments, s.apiKey(), token);
     }
 
     /** The deployment serving {@code model}: the configured mapping, else a deployment named like the model. */

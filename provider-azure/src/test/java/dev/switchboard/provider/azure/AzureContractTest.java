@@ -37,8 +37,8 @@ class AzureContractTest extends ProviderContractTest {
     protected LlmProvider createProvider(Target target) {
         return new AzureOpenAiProviderFactory().create(target.settings("azure-openai").model("gpt-4o")
                 .embeddingModel("text-embedding-3-small")
-                .config(ConfigFactory.parseMap(Map.of("deployments", Map.of("gpt-4o", "chat-deployment",
-                        "text-embedding-3-small", "embedding-deployment"))))
+                .options((ConfigFactory.parseMap(Map.of("deployments", Map.of("gpt-4o", "chat-deployment",
+                        "text-embedding-3-small", "embedding-deployment")))).root().unwrapped())
                 .build(), target.context());
     }
 

@@ -55,7 +55,7 @@ final class AzureTestSupport {
                 .model(MODEL)
                 .embeddingModel("text-embedding-3-small")
                 .timeouts(TIMEOUTS)
-                .config(block);
+                .options(block.root().unwrapped());
     }
 
     static LlmProvider provider(ProviderSettings settings, HttpTransport transport) {

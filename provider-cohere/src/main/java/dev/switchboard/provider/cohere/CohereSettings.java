@@ -1,7 +1,7 @@
 package dev.switchboard.provider.cohere;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 
 /**
@@ -16,13 +16,12 @@ record CohereSettings(String baseUrl, String modelsUrl, String embedInputType) {
     static final String DEFAULT_BASE_URL = "https://api.cohere.com/v2";
 
     static CohereSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
         String base = Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL));
-        String models = c.hasPath("models-url") && !c.getString("models-url").isBlank()
-                ? Urls.trimTrailingSlash(c.getString("models-url").strip())
-                : (base.endsWith("/v2") ? base.substring(0, base.length() - 3) + "/v1" : base) + "/models";
-        String inputType = c.hasPath("embed-input-type") ? c.getString("embed-input-type").strip() : "search_document";
+        String models = c.string("models-url").filter(u -> !u.isBlank()).map(u -> Urls.trimTrailingSlash(u.strip()))
+                .orElse((base.endsWith("/v2") ? base.substring(0, base.length() - 3) + "/v1" : base) + "/models");
+        String inputType = c.string("embed-input-type").map(String::strip).orElse("search_document");
         if (inputType.isEmpty()) {
             throw new IllegalArgumentException(prefix + "embed-input-type must not be empty; Cohere's v2 embed needs one,"
                     + " e.g. search_document, search_query, classification or clustering");

@@ -44,7 +44,7 @@ final class CohereTestSupport {
                 .model(DEFAULTS.getString("model"))
                 .embeddingModel(DEFAULTS.getString("embedding-model"))
                 .timeouts(TIMEOUTS)
-                .config(DEFAULTS);
+                .options(DEFAULTS.root().unwrapped());
     }
 
     static LlmProvider provider(WireMockExtension server, HttpTransport transport) {

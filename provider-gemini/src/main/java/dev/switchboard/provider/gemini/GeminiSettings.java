@@ -1,7 +1,7 @@
 package dev.switchboard.provider.gemini;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,19 +26,18 @@ record GeminiSettings(String baseUrl, SchemaFormat schemaFormat, Optional<String
     }
 
     static GeminiSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
         SchemaFormat format = SchemaFormat.JSON_SCHEMA;
-        if (c.hasPath("schema-format")) {
-            String v = c.getString("schema-format").strip().toLowerCase(Locale.ROOT);
+        if (c.has("schema-format")) {
+            String v = c.string("schema-format").orElseThrow().strip().toLowerCase(Locale.ROOT);
             if (v.equals("openapi")) {
                 format = SchemaFormat.OPENAPI;
             } else if (!v.equals("json-schema")) {
                 throw new IllegalArgumentException(prefix + "schema-format must be json-schema or openapi, was " + v);
             }
         }
-        Optional<String> taskType = c.hasPath("embedding-task-type") && !c.getString("embedding-task-type").isBlank()
-                ? Optional.of(c.getString("embedding-task-type").strip()) : Optional.empty();
+        Optional<String> taskType = c.string("embedding-task-type").filter(t -> !t.isBlank()).map(String::strip);
         return new GeminiSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), format, taskType);
     }
 }

@@ -49,7 +49,7 @@ final class GeminiTestSupport {
                 .model(DEFAULTS.getString("model"))
                 .embeddingModel(DEFAULTS.getString("embedding-model"))
                 .timeouts(TIMEOUTS)
-                .config(DEFAULTS);
+                .options(DEFAULTS.root().unwrapped());
     }
 
     static LlmProvider provider(ProviderSettings settings, HttpTransport transport) {

@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.typesafe.config.ConfigFactory;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.Content;
@@ -161,7 +160,7 @@ class GeminiWireTest {
     void theOpenApiSchemaFormatSendsTheConvertedSubsetAsParameters() {
         answerWith(fixture("function-call.json"));
         LlmProvider provider = GeminiTestSupport.provider(GeminiTestSupport.settings(server)
-                .config(ConfigFactory.parseMap(Map.of("schema-format", "openapi"))).build(), transport);
+                .options(Map.of("schema-format", "openapi")).build(), transport);
 
         provider.chat(ChatRequest.builder().user("Barbie?").addTool(FIND_THEATERS).build());
 
@@ -437,7 +436,7 @@ class GeminiWireTest {
 
     @Test
     void theDefaultsNameTheDocumentedBaseUrlAndVariable() {
-        ProviderSettings settings = ProviderSettings.builder("g", "gemini").config(GeminiTestSupport.DEFAULTS).build();
+        ProviderSettings settings = ProviderSettings.builder("g", "gemini").options(GeminiTestSupport.DEFAULTS.root().unwrapped()).build();
 
         assertThat(GeminiSettings.of(settings).baseUrl()).isEqualTo("https://generativelanguage.googleapis.com/v1beta");
         assertThat(GeminiTestSupport.DEFAULTS.getString("api-key-env")).isEqualTo("GEMINI_API_KEY");

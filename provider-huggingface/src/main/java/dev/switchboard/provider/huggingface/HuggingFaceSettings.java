@@ -1,6 +1,5 @@
 package dev.switchboard.provider.huggingface;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
 import dev.switchboard.spi.ProviderSettings;
 import java.net.URI;
@@ -16,10 +15,9 @@ record HuggingFaceSettings(String featureExtractionUrl) {
     static final String FEATURE_EXTRACTION_PATH = "/hf-inference/models/{model}/pipeline/feature-extraction";
 
     static HuggingFaceSettings of(ProviderSettings s) {
-        Config c = s.config();
         String key = "switchboard.providers." + s.name() + ".feature-extraction-url";
-        if (c.hasPath("feature-extraction-url")) {
-            String url = c.getString("feature-extraction-url").strip();
+        if (s.options().has("feature-extraction-url")) {
+            String url = s.options().string("feature-extraction-url").orElseThrow().strip();
             URI uri;
             try {
                 uri = URI.create(url.replace("{model}", "m"));

@@ -75,7 +75,7 @@ class HuggingFaceWireTest {
                 .model(DEFAULTS.getString("model"))
                 .embeddingModel(DEFAULTS.getString("embedding-model"))
                 .timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20)))
-                .config(ConfigFactory.parseMap(keys).withFallback(DEFAULTS));
+                .options((ConfigFactory.parseMap(keys).withFallback(DEFAULTS)).root().unwrapped());
     }
 
     private static LlmProvider provider(ProviderSettings settings) {

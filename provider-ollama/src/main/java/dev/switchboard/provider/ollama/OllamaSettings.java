@@ -1,7 +1,7 @@
 package dev.switchboard.provider.ollama;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -12,17 +12,17 @@ record OllamaSettings(String baseUrl, Optional<String> keepAlive, OptionalInt nu
     static final String DEFAULT_BASE_URL = "http://localhost:11434";
 
     static OllamaSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
         OptionalInt numCtx = OptionalInt.empty();
-        if (c.hasPath("num-ctx")) {
-            int n = c.getInt("num-ctx");
+        if (c.has("num-ctx")) {
+            int n = c.integer("num-ctx").orElseThrow();
             if (n < 1) {
                 throw new IllegalArgumentException(prefix + "num-ctx must be at least 1, was " + n);
             }
             numCtx = OptionalInt.of(n);
         }
-        Optional<String> keepAlive = c.hasPath("keep-alive") ? Optional.of(c.getString("keep-alive")) : Optional.empty();
+        Optional<String> keepAlive = c.string("keep-alive");
         return new OllamaSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), keepAlive, numCtx);
     }
 }

@@ -42,7 +42,7 @@ final class OllamaTestSupport {
                 .model(DEFAULTS.getString("model"))
                 .embeddingModel(DEFAULTS.getString("embedding-model"))
                 .timeouts(TIMEOUTS)
-                .config(ConfigFactory.parseString(extraConfig).withFallback(DEFAULTS));
+                .options((ConfigFactory.parseString(extraConfig).withFallback(DEFAULTS)).root().unwrapped());
     }
 
     static OllamaProvider provider(ProviderSettings settings, HttpTransport transport) {

@@ -1,11 +1,10 @@
 package dev.switchboard.provider.openaicompatible;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import dev.switchboard.api.Capability;
 import dev.switchboard.http.Urls;
 import dev.switchboard.openai.OpenAiCompatible;
 import dev.switchboard.openai.OpenAiWire;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Secret;
 import java.util.Arrays;
@@ -35,28 +34,21 @@ record ConfiguredAdapter(String baseUrl, Optional<Secret> apiKey, boolean requir
         String prefix = "switchboard.providers." + s.name() + ".";
         String baseUrl = s.baseUrl().filter(u -> !u.isBlank()).orElseThrow(() -> new IllegalArgumentException(prefix
                 + "base-url is not set: give the server's OpenAI API root, e.g. http://localhost:8000/v1"));
-        Config c = s.config();
-        Set<Capability> capabilities = c.hasPath("capabilities")
-                ? capabilities(prefix + "capabilities", c) : EnumSet.allOf(Capability.class);
-        String maxTokensField = c.hasPath("max-tokens-field") ? c.getString("max-tokens-field").strip() : DEFAULT_MAX_TOKENS_FIELD;
+        ProviderOptions c = s.options();
+        Set<Capability> capabilities = c.stringList("capabilities")
+                .map(names -> capabilities(prefix + "capabilities", names)).orElse(EnumSet.allOf(Capability.class));
+        String maxTokensField = c.string("max-tokens-field").map(String::strip).orElse(DEFAULT_MAX_TOKENS_FIELD);
         if (maxTokensField.isEmpty()) {
             throw new IllegalArgumentException(prefix + "max-tokens-field is empty; use max_tokens or max_completion_tokens");
         }
-        boolean streamUsage = !c.hasPath("stream-usage") || c.getBoolean("stream-usage");
+        boolean streamUsage = c.bool("stream-usage").orElse(true);
         return new ConfiguredAdapter(Urls.trimTrailingSlash(baseUrl.strip()), s.apiKey(),
                 s.apiKey().isPresent() || s.apiKeyEnv().isPresent(), capabilities,
                 new OpenAiWire.RequestOptions(maxTokensField, streamUsage));
     }
 
     /** Reads the list, writing names in lower case with dashes ({@code json-schema-output}); underscores work too. */
-    private static Set<Capability> capabilities(String key, Config c) {
-        List<String> names;
-        try {
-            names = c.getStringList("capabilities");
-        } catch (ConfigException.WrongType e) {
-            throw new IllegalArgumentException(key + " must be a list such as [chat, streaming, tools], not "
-                    + c.getValue("capabilities").valueType().name().toLowerCase(Locale.ROOT));
-        }
+    private static Set<Capability> capabilities(String key, List<String> names) {
         Set<Capability> out = EnumSet.noneOf(Capability.class);
         for (String name : names) {
             String constant = name.strip().toUpperCase(Locale.ROOT).replace('-', '_');

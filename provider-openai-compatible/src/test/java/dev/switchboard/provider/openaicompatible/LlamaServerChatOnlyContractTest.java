@@ -1,6 +1,5 @@
 package dev.switchboard.provider.openaicompatible;
 
-import com.typesafe.config.ConfigFactory;
 import dev.switchboard.api.LlmProvider;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,6 @@ class LlamaServerChatOnlyContractTest extends VllmContractTest {
     protected LlmProvider createProvider(Target target) {
         return new OpenAiCompatibleProviderFactory().create(target.settings("openai-compatible")
                 .baseUrl(target.baseUrl() + "/v1").model("local-model")
-                .config(ConfigFactory.parseMap(Map.of("capabilities", List.of("chat", "streaming")))).build(), target.context());
+                .options(Map.of("capabilities", List.of("chat", "streaming"))).build(), target.context());
     }
 }

@@ -75,7 +75,7 @@ class OpenAiCompatibleWireTest {
                 .baseUrl("http://127.0.0.1:" + server.getPort() + "/v1")
                 .model("local-model")
                 .timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20)))
-                .config(ConfigFactory.parseMap(keys).withFallback(DEFAULTS));
+                .options((ConfigFactory.parseMap(keys).withFallback(DEFAULTS)).root().unwrapped());
     }
 
     private static LlmProvider provider(ProviderSettings settings) {
@@ -88,7 +88,7 @@ class OpenAiCompatibleWireTest {
 
     @Test
     void withoutABaseUrlTheProviderIsRefusedNamingTheKey() {
-        ProviderSettings noUrl = ProviderSettings.builder(NAME, "openai-compatible").config(DEFAULTS).build();
+        ProviderSettings noUrl = ProviderSettings.builder(NAME, "openai-compatible").options(DEFAULTS.root().unwrapped()).build();
 
         IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () -> provider(noUrl));
 
@@ -186,7 +186,7 @@ class OpenAiCompatibleWireTest {
         IllegalArgumentException empty = catchThrowableOfType(IllegalArgumentException.class,
                 () -> provider(settings(Map.of("capabilities", List.of())).build()));
 
-        assertThat(notAList).hasMessageStartingWith("switchboard.providers.local.capabilities must be a list");
+        assertThat(notAList).hasMessage("switchboard.providers.local.capabilities: must be a list [ ... ], not the string 'chat'");
         assertThat(empty).hasMessageStartingWith("switchboard.providers.local.capabilities is empty");
     }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.provider.replicate;
 
-import com.typesafe.config.Config;
 import dev.switchboard.http.Urls;
+import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
 import java.time.Duration;
 import java.util.Locale;
@@ -36,9 +36,9 @@ record ReplicateSettings(String baseUrl, Optional<String> preferWait, Duration p
     }
 
     static ReplicateSettings of(ProviderSettings s) {
-        Config c = s.config();
+        ProviderOptions c = s.options();
         String prefix = "switchboard.providers." + s.name() + ".";
-        String wait = c.hasPath("prefer-wait") ? c.getString("prefer-wait").strip() : "wait";
+        String wait = c.string("prefer-wait").map(String::strip).orElse("wait");
         Optional<String> preferWait;
         if (wait.isEmpty() || wait.equalsIgnoreCase("off")) {
             preferWait = Optional.empty();
@@ -50,21 +50,21 @@ record ReplicateSettings(String baseUrl, Optional<String> preferWait, Duration p
             }
             preferWait = Optional.of(wait);
         }
-        Duration poll = c.hasPath("poll-interval") ? c.getDuration("poll-interval") : Duration.ofSeconds(1);
+        Duration poll = c.duration("poll-interval").orElse(Duration.ofSeconds(1));
         if (poll.isNegative() || poll.isZero()) {
             throw new IllegalArgumentException(prefix + "poll-interval must be positive, was " + poll);
         }
         PromptFormat format = PromptFormat.TRANSCRIPT;
-        if (c.hasPath("prompt-format")) {
-            String v = c.getString("prompt-format").strip().toLowerCase(Locale.ROOT);
+        if (c.has("prompt-format")) {
+            String v = c.string("prompt-format").orElseThrow().strip().toLowerCase(Locale.ROOT);
             if (v.equals("llama3")) {
                 format = PromptFormat.LLAMA3;
             } else if (!v.equals("transcript")) {
                 throw new IllegalArgumentException(prefix + "prompt-format must be transcript or llama3, was " + v);
             }
         }
-        String maxTokens = c.hasPath("max-tokens-field") ? c.getString("max-tokens-field").strip() : "max_tokens";
-        String collection = c.hasPath("models-collection") ? c.getString("models-collection").strip() : "language-models";
+        String maxTokens = c.string("max-tokens-field").map(String::strip).orElse("max_tokens");
+        String collection = c.string("models-collection").map(String::strip).orElse("language-models");
         return new ReplicateSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), preferWait, poll, format,
                 maxTokens.isEmpty() ? "max_tokens" : maxTokens, collection.isEmpty() ? "language-models" : collection);
     }

@@ -48,7 +48,7 @@ final class ReplicateTestSupport {
                 .apiKeyEnv(DEFAULTS.getString("api-key-env"))
                 .model(DEFAULTS.getString("model"))
                 .timeouts(TIMEOUTS)
-                .config(DEFAULTS);
+                .options(DEFAULTS.root().unwrapped());
     }
 
     static ReplicateProvider provider(ProviderSettings settings, HttpTransport transport, FakeTime time) {

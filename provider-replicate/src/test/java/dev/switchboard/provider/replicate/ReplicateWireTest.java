@@ -181,8 +181,8 @@ class ReplicateWireTest {
     void theWaitAndPollIntervalAreConfigurable() {
         createAnswers("prediction-starting.json");
         server.stubFor(get(urlPathEqualTo(GET)).willReturn(okJson(fixture("prediction-succeeded.json", server))));
-        ReplicateProvider provider = provider(ReplicateTestSupport.settings(server).config(ConfigFactory.parseMap(
-                Map.of("prefer-wait", "wait=5", "poll-interval", "250ms")).withFallback(ReplicateTestSupport.DEFAULTS)).build());
+        ReplicateProvider provider = provider(ReplicateTestSupport.settings(server).options((ConfigFactory.parseMap(
+                Map.of("prefer-wait", "wait=5", "poll-interval", "250ms")).withFallback(ReplicateTestSupport.DEFAULTS)).root().unwrapped()).build());
 
         provider.chat(ChatRequest.of("Hi"));
 
@@ -226,8 +226,8 @@ class ReplicateWireTest {
     @Test
     void theLlama3FormatWritesChatTokensAndAnEmptyTemplate() {
         createAnswers("prediction-succeeded.json");
-        ReplicateProvider provider = provider(ReplicateTestSupport.settings(server).config(ConfigFactory.parseMap(
-                Map.of("prompt-format", "llama3")).withFallback(ReplicateTestSupport.DEFAULTS)).build());
+        ReplicateProvider provider = provider(ReplicateTestSupport.settings(server).options((ConfigFactory.parseMap(
+                Map.of("prompt-format", "llama3")).withFallback(ReplicateTestSupport.DEFAULTS)).root().unwrapped()).build());
 
         provider.chat(ChatRequest.builder().system("Be brief.").user("Hi!").build());
 

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.switchboard.internal.ConfigOptions;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.ResponseLimits;
 import dev.switchboard.spi.Secret;
@@ -110,7 +111,7 @@ final class ProviderConfigReader {
 
         Optional<String> key = configuredKey.or(() -> keyEnv.map(env::get).filter(v -> !v.isBlank()));
         ProviderSettings settings = new ProviderSettings(name, type.get().type(), baseUrl, key.map(Secret::of),
-                keyEnv, model, embeddingModel, timeouts, responseLimits, headers, effective);
+                keyEnv, model, embeddingModel, timeouts, responseLimits, headers, ConfigOptions.of(effective, path));
         return Optional.of(new ProviderConfig(type.get(), settings, block.origin(), key.isEmpty() && keyEnv.isPresent(),
                 limits));
     }

@@ -27,9 +27,8 @@ public final class RecordingFactory implements ProviderFactory {
     @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
         RecordingProvider p = new RecordingProvider(settings, context);
-        if (settings.config().hasPath("marker")) {
-            CREATED.computeIfAbsent(settings.config().getString("marker"), m -> new CopyOnWriteArrayList<>()).add(p);
-        }
+        settings.options().string("marker")
+                .ifPresent(marker -> CREATED.computeIfAbsent(marker, m -> new CopyOnWriteArrayList<>()).add(p));
         return p;
     }
 

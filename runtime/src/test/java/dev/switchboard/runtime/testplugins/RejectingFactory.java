@@ -23,8 +23,8 @@ public final class RejectingFactory implements ProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
-        String region = settings.config().hasPath("region") ? settings.config().getString("region") : "none";
-        String leak = settings.config().hasPath("careless") && settings.config().getBoolean("careless")
+        String region = settings.options().string("region").orElse("none");
+        String leak = settings.options().bool("careless").orElse(false)
                 ? " (key " + settings.apiKey().map(k -> k.reveal()).orElse("none") + ")" : "";
         throw new IllegalArgumentException("region '" + region + "' is not served; use eu or us" + leak);
     }

@@ -19,13 +19,12 @@ record ParrotSettings(String baseUrl, String apiVersion, Optional<String> worksp
     static ParrotSettings of(ProviderSettings settings) {
         String baseUrl = settings.baseUrl()
                 .orElseThrow(() -> new IllegalArgumentException(key(settings, "base-url") + " is not set"));
-        String apiVersion = settings.config().hasPath(API_VERSION) ? settings.config().getString(API_VERSION) : "";
+        String apiVersion = settings.options().string(API_VERSION).orElse("");
         if (!DATE.matcher(apiVersion).matches()) {
             throw new IllegalArgumentException(key(settings, API_VERSION) + " must be a date like 2025-06-01, was '"
                     + apiVersion + "'");
         }
-        Optional<String> workspace = settings.config().hasPath(WORKSPACE)
-                ? Optional.of(settings.config().getString(WORKSPACE).strip()) : Optional.empty();
+        Optional<String> workspace = settings.options().string(WORKSPACE).map(String::strip);
         if (workspace.isPresent() && workspace.get().isEmpty()) {
             throw new IllegalArgumentException(key(settings, WORKSPACE) + " is empty: give a workspace name or remove the key");
         }

@@ -61,7 +61,7 @@ class ParrotProviderFactoryTest {
 
     @Test
     void refusesABlockWithoutBaseUrlNamingTheKey() {
-        ProviderSettings settings = ProviderSettings.builder("p", "parrot").config(ParrotStubs.defaults()).build();
+        ProviderSettings settings = ProviderSettings.builder("p", "parrot").options(ParrotStubs.defaults().root().unwrapped()).build();
 
         assertThatThrownBy(() -> create(settings)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("switchboard.providers.p.base-url is not set");

@@ -31,7 +31,7 @@ final class ParrotStubs {
     /** Settings of a block {@code name} of type parrot at {@code baseUrl}, with {@code ownKeys} over the defaults. */
     static ProviderSettings.Builder settings(String name, String baseUrl, String ownKeys) {
         return ProviderSettings.builder(name, "parrot").baseUrl(baseUrl).model(MODEL)
-                .config(ConfigFactory.parseString(ownKeys).withFallback(defaults()));
+                .options(ConfigFactory.parseString(ownKeys).withFallback(defaults()).root().unwrapped());
     }
 
     /** A whole generation: {@code text}, the tool {@code calls}, the {@code stop} reason and the token counts. */
