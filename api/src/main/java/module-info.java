@@ -4,6 +4,8 @@ module dev.switchboard.api {
     requires transitive org.apache.httpcomponents.client5.httpclient5;
     requires transitive org.apache.httpcomponents.core5.httpcore5;
     requires transitive typesafe.config;
+    // Nullness annotations: read at compile time by users and plugins (transitive), never needed at run time.
+    requires static transitive org.jspecify;
 
     exports dev.switchboard.api;
     exports dev.switchboard.spi;

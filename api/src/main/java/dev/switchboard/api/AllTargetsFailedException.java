@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A route gave up: every target failed or was skipped. The message is one line naming the route and, for every
  * target, why it was given up, e.g. {@code route default: all targets failed: openai (RATE_LIMIT: HTTP 429 ...),
- * groq (CONNECTION: ...)}; {@link #attempts()} holds every try, retries and skips included.
+ * groq (CONNECTION: ...)}; {@link #attempts()} (inherited, like every route failure's) holds every try, retries and
+ * skips included.
  *
  * <p>{@link #kind()} summarises the targets' final failures (one per target, {@link #failures()}):
  * <ul>
@@ -39,7 +40,6 @@ public final class AllTargetsFailedException extends LlmException {
         }
     }
 
-    private final transient List<Attempt> attempts;
     private final transient List<TargetFailure> failures;
     private final String summary;
 
@@ -49,8 +49,7 @@ public final class AllTargetsFailedException extends LlmException {
      * @param failures one per target, in route order; at least one
      */
     public AllTargetsFailedException(String route, List<Attempt> attempts, List<TargetFailure> failures) {
-        super(builder(route, failures));
-        this.attempts = List.copyOf(attempts);
+        super(builder(route, failures).attempts(attempts));
         this.failures = List.copyOf(failures);
         this.summary = summarise(route, this.failures);
         for (int i = 0; i < this.failures.size() - 1; i++) {
@@ -110,11 +109,6 @@ public final class AllTargetsFailedException extends LlmException {
     @Override
     public String getMessage() {
         return summary;
-    }
-
-    /** Every try within the call, retries and skipped targets included, in order. */
-    public List<Attempt> attempts() {
-        return attempts == null ? List.of() : attempts; // null only after deserialisation
     }
 
     /** Why each target was given up, in route order. */

@@ -1,14 +1,18 @@
 package dev.switchboard.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** One event of a streamed answer. */
 public sealed interface ChatEvent
         permits ChatEvent.Started, ChatEvent.TextDelta, ChatEvent.ReasoningDelta, ChatEvent.ToolCallDelta,
                 ChatEvent.UsageReport, ChatEvent.Finished {
 
-    /** The response's id and model, as soon as the provider names them; at most once, before any content. */
-    record Started(String id, String model) implements ChatEvent {}
+    /**
+     * The response's id and model, as soon as the provider names them (either may be null when it does not); at most
+     * once, before any content.
+     */
+    record Started(@Nullable String id, @Nullable String model) implements ChatEvent {}
 
     /** More answer text. */
     record TextDelta(String text) implements ChatEvent {
@@ -26,9 +30,11 @@ public sealed interface ChatEvent
 
     /**
      * A piece of tool call number {@code index}. The first piece of a call carries its id and name; later pieces
-     * carry only more of the JSON arguments text, to be concatenated in order.
+     * carry only more of the JSON arguments text, to be concatenated in order (their id and name are null). A null
+     * fragment is taken as empty.
      */
-    record ToolCallDelta(int index, String id, String name, String argumentsFragment) implements ChatEvent {
+    record ToolCallDelta(int index, @Nullable String id, @Nullable String name, String argumentsFragment)
+            implements ChatEvent {
         public ToolCallDelta {
             argumentsFragment = argumentsFragment == null ? "" : argumentsFragment;
         }
@@ -41,7 +47,7 @@ public sealed interface ChatEvent
         }
     }
 
-    /** The model stopped. Usage may still follow. */
+    /** The model stopped. Usage may still follow. {@code rawReason} is the provider's own word, empty when none. */
     record Finished(FinishReason reason, String rawReason) implements ChatEvent {
         public Finished {
             Objects.requireNonNull(reason, "reason");

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat request in Switchboard's provider-neutral form. Immutable and thread-safe; build one with
@@ -19,16 +20,16 @@ import java.util.OptionalLong;
  */
 public final class ChatRequest {
 
-    private final String model;
+    private final @Nullable String model;
     private final List<Message> messages;
     private final List<ToolDefinition> tools;
-    private final ToolChoice toolChoice;
-    private final ResponseFormat responseFormat;
-    private final Double temperature;
-    private final Double topP;
-    private final Integer maxOutputTokens;
+    private final @Nullable ToolChoice toolChoice;
+    private final @Nullable ResponseFormat responseFormat;
+    private final @Nullable Double temperature;
+    private final @Nullable Double topP;
+    private final @Nullable Integer maxOutputTokens;
     private final List<String> stop;
-    private final Long seed;
+    private final @Nullable Long seed;
     private final Map<String, Object> providerParameters;
 
     private ChatRequest(Builder b) {
@@ -110,32 +111,32 @@ public final class ChatRequest {
 
     /** Builds a {@link ChatRequest}. Not thread-safe. */
     public static final class Builder {
-        private String model;
+        private @Nullable String model;
         private final List<Message> messages = new ArrayList<>();
         private final List<ToolDefinition> tools = new ArrayList<>();
-        private ToolChoice toolChoice;
-        private ResponseFormat responseFormat;
-        private Double temperature;
-        private Double topP;
-        private Integer maxOutputTokens;
+        private @Nullable ToolChoice toolChoice;
+        private @Nullable ResponseFormat responseFormat;
+        private @Nullable Double temperature;
+        private @Nullable Double topP;
+        private @Nullable Integer maxOutputTokens;
         private final List<String> stop = new ArrayList<>();
-        private Long seed;
+        private @Nullable Long seed;
         private final Map<String, Object> providerParameters = new LinkedHashMap<>();
 
         private Builder() {}
 
         /** The model; null means the provider's configured default. */
-        public Builder model(String model) { this.model = model; return this; }
+        public Builder model(@Nullable String model) { this.model = model; return this; }
         public Builder messages(List<Message> messages) { this.messages.clear(); this.messages.addAll(messages); return this; }
         public Builder addMessage(Message message) { this.messages.add(Objects.requireNonNull(message, "message")); return this; }
         public Builder system(String text) { return addMessage(Message.system(text)); }
         public Builder user(String text) { return addMessage(Message.user(text)); }
         public Builder tools(List<ToolDefinition> tools) { this.tools.clear(); this.tools.addAll(tools); return this; }
         public Builder addTool(ToolDefinition tool) { this.tools.add(Objects.requireNonNull(tool, "tool")); return this; }
-        public Builder toolChoice(ToolChoice toolChoice) { this.toolChoice = toolChoice; return this; }
-        public Builder responseFormat(ResponseFormat responseFormat) { this.responseFormat = responseFormat; return this; }
+        public Builder toolChoice(@Nullable ToolChoice toolChoice) { this.toolChoice = toolChoice; return this; }
+        public Builder responseFormat(@Nullable ResponseFormat responseFormat) { this.responseFormat = responseFormat; return this; }
 
-        public Builder temperature(Double temperature) {
+        public Builder temperature(@Nullable Double temperature) {
             if (temperature != null && !(temperature >= 0 && temperature <= 2)) { // written so NaN fails too
                 throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
             }
@@ -143,7 +144,7 @@ public final class ChatRequest {
             return this;
         }
 
-        public Builder topP(Double topP) {
+        public Builder topP(@Nullable Double topP) {
             if (topP != null && !(topP > 0 && topP <= 1)) { // written so NaN fails too
                 throw new IllegalArgumentException("top-p must be in (0, 1], was " + topP);
             }
@@ -151,7 +152,7 @@ public final class ChatRequest {
             return this;
         }
 
-        public Builder maxOutputTokens(Integer maxOutputTokens) {
+        public Builder maxOutputTokens(@Nullable Integer maxOutputTokens) {
             if (maxOutputTokens != null && maxOutputTokens < 1) {
                 throw new IllegalArgumentException("max output tokens must be at least 1, was " + maxOutputTokens);
             }
@@ -160,7 +161,7 @@ public final class ChatRequest {
         }
 
         public Builder stop(List<String> stop) { this.stop.clear(); this.stop.addAll(stop); return this; }
-        public Builder seed(Long seed) { this.seed = seed; return this; }
+        public Builder seed(@Nullable Long seed) { this.seed = seed; return this; }
 
         /** A provider-specific top-level body field, passed through as is. */
         public Builder providerParameter(String name, Object value) {

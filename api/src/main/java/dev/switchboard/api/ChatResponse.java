@@ -2,56 +2,127 @@ package dev.switchboard.api;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The answer to a chat request, whichever provider gave it. Immutable.
+ * The answer to a chat request, whichever provider gave it. Immutable and thread-safe.
  *
- * @param id              the provider's response id (may be empty)
- * @param model           the model that answered, as the provider named it
- * @param provider        the configured name of the provider that answered
- * @param message         the assistant message: text and tool calls
- * @param reasoning       reasoning text some models expose separately (empty when none)
- * @param finishReason    normalised finish reason
- * @param rawFinishReason the provider's own finish reason (may be empty)
- * @param usage           token counts
- * @param rateLimits      the provider's rate-limit headers on this response
- * @param attempts        every try within the call, the successful one last
- * @param cost            what the call cost, when its price is known ({@link Cost#UNKNOWN} otherwise); a provider
- *                        answers without one, the runtime prices it
+ * <p>Built with {@link #builder()} (a provider) or copied with {@link #toBuilder()} (the runtime adds the attempt
+ * trail and the cost). It is a class with a private constructor rather than a record on purpose: a record's
+ * canonical constructor is public and changes with every component, so the next field would break every plugin
+ * that constructs a response. A builder gains a setter with a default instead, and code built against an older
+ * Switchboard keeps working.
  */
-public record ChatResponse(
-        String id,
-        String model,
-        String provider,
-        Message message,
-        String reasoning,
-        FinishReason finishReason,
-        String rawFinishReason,
-        Usage usage,
-        RateLimits rateLimits,
-        List<Attempt> attempts,
-        Cost cost) {
+public final class ChatResponse {
 
-    public ChatResponse {
-        id = id == null ? "" : id;
-        model = model == null ? "" : model;
-        Objects.requireNonNull(provider, "provider");
-        Objects.requireNonNull(message, "message");
-        reasoning = reasoning == null ? "" : reasoning;
-        Objects.requireNonNull(finishReason, "finishReason");
-        rawFinishReason = rawFinishReason == null ? "" : rawFinishReason;
-        usage = usage == null ? Usage.NONE : usage;
-        rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
-        attempts = List.copyOf(attempts);
-        cost = cost == null ? Cost.UNKNOWN : cost;
+    private final String id;
+    private final String model;
+    private final String provider;
+    private final Message message;
+    private final String reasoning;
+    private final FinishReason finishReason;
+    private final String rawFinishReason;
+    private final Usage usage;
+    private final RateLimits rateLimits;
+    private final List<Attempt> attempts;
+    private final Cost cost;
+
+    private ChatResponse(Builder b) {
+        this.id = b.id;
+        this.model = b.model;
+        this.provider = require(b.provider, "provider");
+        this.message = require(b.message, "message");
+        this.reasoning = b.reasoning;
+        this.finishReason = require(b.finishReason, "finishReason");
+        this.rawFinishReason = b.rawFinishReason;
+        this.usage = b.usage;
+        this.rateLimits = b.rateLimits;
+        this.attempts = b.attempts;
+        this.cost = b.cost;
     }
 
-    /** A response whose cost is not known yet (what a provider returns; the runtime adds the cost). */
-    public ChatResponse(String id, String model, String provider, Message message, String reasoning,
-                        FinishReason finishReason, String rawFinishReason, Usage usage, RateLimits rateLimits,
-                        List<Attempt> attempts) {
-        this(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits, attempts,
-                Cost.UNKNOWN);
+    private static <T> T require(@Nullable T value, String name) {
+        return Objects.requireNonNull(value, () -> "ChatResponse." + name + " is required; set it on the builder");
+    }
+
+    /** A builder with every optional part at its default (empty texts, {@link Usage#NONE}, no attempts, ...). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this response's parts, to make a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.model = model;
+        b.provider = provider;
+        b.message = message;
+        b.reasoning = reasoning;
+        b.finishReason = finishReason;
+        b.rawFinishReason = rawFinishReason;
+        b.usage = usage;
+        b.rateLimits = rateLimits;
+        b.attempts = attempts;
+        b.cost = cost;
+        return b;
+    }
+
+    /** The provider's response id; empty when the provider gives none. */
+    public String id() {
+        return id;
+    }
+
+    /** The model that answered, as the provider named it (the requested one when the provider does not say). */
+    public String model() {
+        return model;
+    }
+
+    /** The configured name of the provider that answered. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The assistant message: text and tool calls. */
+    public Message message() {
+        return message;
+    }
+
+    /** Reasoning text some models expose separately; empty when none. */
+    public String reasoning() {
+        return reasoning;
+    }
+
+    /** The finish reason, normalised. */
+    public FinishReason finishReason() {
+        return finishReason;
+    }
+
+    /** The provider's own finish reason, as sent; empty when it sent none. */
+    public String rawFinishReason() {
+        return rawFinishReason;
+    }
+
+    /** Token counts ({@link Usage#NONE} when the provider reported none). */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** The provider's rate-limit headers on this response ({@link RateLimits#NONE} when none). */
+    public RateLimits rateLimits() {
+        return rateLimits;
+    }
+
+    /** Every try within the call, the successful one last (empty from a provider; a route fills it). */
+    public List<Attempt> attempts() {
+        return attempts;
+    }
+
+    /**
+     * What the call cost, when its price is known ({@link Cost#UNKNOWN} otherwise); a provider answers without one,
+     * the runtime prices it.
+     */
+    public Cost cost() {
+        return cost;
     }
 
     /** The answer's text. */
@@ -63,15 +134,118 @@ public record ChatResponse(
         return message.toolCalls();
     }
 
-    /** A copy with the attempt trail replaced (a route adds the tries before the successful one). */
-    public ChatResponse withAttempts(List<Attempt> newAttempts) {
-        return new ChatResponse(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits,
-                newAttempts, cost);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChatResponse r && id.equals(r.id) && model.equals(r.model) && provider.equals(r.provider)
+                && message.equals(r.message) && reasoning.equals(r.reasoning) && finishReason == r.finishReason
+                && rawFinishReason.equals(r.rawFinishReason) && usage.equals(r.usage) && rateLimits.equals(r.rateLimits)
+                && attempts.equals(r.attempts) && cost.equals(r.cost);
     }
 
-    /** A copy with the cost replaced. */
-    public ChatResponse withCost(Cost newCost) {
-        return new ChatResponse(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits,
-                attempts, newCost);
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, model, provider, message, reasoning, finishReason, rawFinishReason, usage, rateLimits,
+                attempts, cost);
+    }
+
+    @Override
+    public String toString() {
+        return "ChatResponse[id=" + id + ", model=" + model + ", provider=" + provider + ", message=" + message
+                + ", reasoning=" + reasoning + ", finishReason=" + finishReason + ", rawFinishReason=" + rawFinishReason
+                + ", usage=" + usage + ", rateLimits=" + rateLimits + ", attempts=" + attempts + ", cost=" + cost + "]";
+    }
+
+    /**
+     * Builds a {@link ChatResponse}. {@code provider}, {@code message} and {@code finishReason} are required; every
+     * other part has a default. A null argument means "not given" and keeps the default. Not thread-safe.
+     */
+    public static final class Builder {
+        private String id = "";
+        private String model = "";
+        private @Nullable String provider;
+        private @Nullable Message message;
+        private String reasoning = "";
+        private @Nullable FinishReason finishReason;
+        private String rawFinishReason = "";
+        private Usage usage = Usage.NONE;
+        private RateLimits rateLimits = RateLimits.NONE;
+        private List<Attempt> attempts = List.of();
+        private Cost cost = Cost.UNKNOWN;
+
+        private Builder() {}
+
+        /** The provider's response id; empty by default. */
+        public Builder id(@Nullable String id) {
+            this.id = id == null ? "" : id;
+            return this;
+        }
+
+        /** The model that answered; empty by default. */
+        public Builder model(@Nullable String model) {
+            this.model = model == null ? "" : model;
+            return this;
+        }
+
+        /** The configured name of the provider that answered; required. */
+        public Builder provider(@Nullable String provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        /** The assistant message; required. */
+        public Builder message(@Nullable Message message) {
+            this.message = message;
+            return this;
+        }
+
+        /** Separately exposed reasoning text; empty by default. */
+        public Builder reasoning(@Nullable String reasoning) {
+            this.reasoning = reasoning == null ? "" : reasoning;
+            return this;
+        }
+
+        /** The normalised finish reason; required. */
+        public Builder finishReason(@Nullable FinishReason finishReason) {
+            this.finishReason = finishReason;
+            return this;
+        }
+
+        /** The provider's own finish reason; empty by default. */
+        public Builder rawFinishReason(@Nullable String rawFinishReason) {
+            this.rawFinishReason = rawFinishReason == null ? "" : rawFinishReason;
+            return this;
+        }
+
+        /** Token counts; {@link Usage#NONE} by default. */
+        public Builder usage(@Nullable Usage usage) {
+            this.usage = usage == null ? Usage.NONE : usage;
+            return this;
+        }
+
+        /** The provider's rate-limit headers; {@link RateLimits#NONE} by default. */
+        public Builder rateLimits(@Nullable RateLimits rateLimits) {
+            this.rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+            return this;
+        }
+
+        /** The attempt trail (copied); empty by default. A provider leaves it empty: a route fills it. */
+        public Builder attempts(@Nullable List<Attempt> attempts) {
+            this.attempts = attempts == null ? List.of() : List.copyOf(attempts);
+            return this;
+        }
+
+        /** The call's cost; {@link Cost#UNKNOWN} by default. A provider leaves it: the runtime prices the call. */
+        public Builder cost(@Nullable Cost cost) {
+            this.cost = cost == null ? Cost.UNKNOWN : cost;
+            return this;
+        }
+
+        /**
+         * @throws NullPointerException naming the part when {@code provider}, {@code message} or {@code finishReason}
+         *                              is missing
+         */
+        public ChatResponse build() {
+            return new ChatResponse(this);
+        }
     }
 }

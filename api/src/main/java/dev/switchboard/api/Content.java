@@ -2,6 +2,7 @@ package dev.switchboard.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** One part of a message: text or an image. Immutable. */
 public sealed interface Content permits Content.Text, Content.Image {
@@ -30,7 +31,7 @@ public sealed interface Content permits Content.Text, Content.Image {
      * An image, either by URL or inline. Exactly one of {@code url} and {@code base64Data} is set;
      * providers that need the other form convert ({@link #toDataUrl()}, {@link #inlineData()}).
      */
-    record Image(String url, String mediaType, String base64Data) implements Content {
+    record Image(@Nullable String url, @Nullable String mediaType, @Nullable String base64Data) implements Content {
         private static final String DATA_PREFIX = "data:";
 
         public Image {
@@ -46,10 +47,6 @@ public sealed interface Content permits Content.Text, Content.Image {
             if (base64Data != null && (mediaType == null || mediaType.isBlank())) {
                 throw new IllegalArgumentException("an inline image needs its media type, e.g. image/png");
             }
-        }
-
-        public Optional<String> urlOptional() {
-            return Optional.ofNullable(url);
         }
 
         /** The image as a URL: the given one, or a {@code data:} URL built from the inline data. */

@@ -2,14 +2,13 @@ package dev.switchboard.api;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Texts to embed. An unset model means the provider's configured embedding model; {@code dimensions} asks models
- * that support it for shorter vectors.
+ * Texts to embed. An unset (null) model means the provider's configured embedding model; {@code dimensions}, when
+ * set, asks models that support it for shorter vectors.
  */
-public record EmbeddingRequest(String model, List<String> inputs, Integer dimensions) {
+public record EmbeddingRequest(@Nullable String model, List<String> inputs, @Nullable Integer dimensions) {
 
     public EmbeddingRequest {
         inputs = List.copyOf(inputs);
@@ -29,15 +28,7 @@ public record EmbeddingRequest(String model, List<String> inputs, Integer dimens
         return new EmbeddingRequest(Objects.requireNonNull(model, "model"), inputs, null);
     }
 
-    public Optional<String> modelOptional() {
-        return Optional.ofNullable(model);
-    }
-
-    public OptionalInt dimensionsOptional() {
-        return dimensions == null ? OptionalInt.empty() : OptionalInt.of(dimensions);
-    }
-
-    public EmbeddingRequest withModel(String newModel) {
+    public EmbeddingRequest withModel(@Nullable String newModel) {
         return new EmbeddingRequest(newModel, inputs, dimensions);
     }
 }

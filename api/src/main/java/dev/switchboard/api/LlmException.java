@@ -6,11 +6,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every failure of a provider or a route. {@link #kind()} is what a router decides on; the message is one line
  * that names the provider and the HTTP status where there was one, and never contains a secret: besides what the
  * caller redacted, the message, code and details are masked with {@link SecretRegistry#global()} when built.
+ *
+ * <p>A failure of a route carries the route's {@link #attempts() attempt trail}: every try, retry and skip that led
+ * to it. A caller catches this one type and reads the trail whichever way the route failed (every target failed,
+ * or one rejected the request); a single provider's own failure has an empty trail.
  */
 public class LlmException extends RuntimeException {
 
@@ -19,10 +24,11 @@ public class LlmException extends RuntimeException {
     private final ErrorKind kind;
     private final String provider;
     private final int status;
-    private final Duration retryAfter;
-    private final String code;
+    private final @Nullable Duration retryAfter;
+    private final @Nullable String code;
     private final List<String> details;
-    private final Boolean retryable;
+    private final @Nullable Boolean retryable;
+    private final transient @Nullable List<Attempt> attempts;
 
     protected LlmException(Builder b) {
         super(b.message(), b.cause);
@@ -33,6 +39,7 @@ public class LlmException extends RuntimeException {
         this.code = SecretRegistry.global().mask(b.code);
         this.details = b.details.stream().map(d -> SecretRegistry.global().mask(String.valueOf(d))).toList();
         this.retryable = b.retryable;
+        this.attempts = b.attempts;
     }
 
     public static Builder builder(ErrorKind kind, String provider) {
@@ -85,17 +92,26 @@ public class LlmException extends RuntimeException {
         return details;
     }
 
+    /**
+     * The route's attempt trail that ended in this failure, in order: every try, retry and skip (see
+     * {@link Attempt#outcome()}). Empty for the failure of a single provider called directly.
+     */
+    public List<Attempt> attempts() {
+        return attempts == null ? List.of() : attempts; // null only after deserialisation
+    }
+
     /** Builds an {@link LlmException}; the message is composed as {@code provider: HTTP status code: text}. */
     public static final class Builder {
         private final ErrorKind kind;
         private final String provider;
         private int status;
-        private Duration retryAfter;
-        private String code;
-        private String text;
-        private Throwable cause;
+        private @Nullable Duration retryAfter;
+        private @Nullable String code;
+        private @Nullable String text;
+        private @Nullable Throwable cause;
         private List<String> details = List.of();
-        private Boolean retryable;
+        private @Nullable Boolean retryable;
+        private List<Attempt> attempts = List.of();
 
         private Builder(ErrorKind kind, String provider) {
             this.kind = Objects.requireNonNull(kind, "kind");
@@ -103,14 +119,16 @@ public class LlmException extends RuntimeException {
         }
 
         public Builder status(int status) { this.status = status; return this; }
-        public Builder retryAfter(Duration retryAfter) { this.retryAfter = retryAfter; return this; }
-        public Builder code(String code) { this.code = code == null || code.isBlank() ? null : code; return this; }
+        public Builder retryAfter(@Nullable Duration retryAfter) { this.retryAfter = retryAfter; return this; }
+        public Builder code(@Nullable String code) { this.code = code == null || code.isBlank() ? null : code; return this; }
         /** The human part of the message; already redacted by the caller. Newlines are folded. */
-        public Builder message(String text) { this.text = text; return this; }
-        public Builder cause(Throwable cause) { this.cause = cause; return this; }
+        public Builder message(@Nullable String text) { this.text = text; return this; }
+        public Builder cause(@Nullable Throwable cause) { this.cause = cause; return this; }
         public Builder details(List<String> details) { this.details = details; return this; }
         /** Overrides the kind's retryability; null keeps it. */
-        public Builder retryable(Boolean retryable) { this.retryable = retryable; return this; }
+        public Builder retryable(@Nullable Boolean retryable) { this.retryable = retryable; return this; }
+        /** The route's attempt trail (copied); empty by default. */
+        public Builder attempts(List<Attempt> attempts) { this.attempts = List.copyOf(attempts); return this; }
 
         /** Each part is masked before it is folded and cut, so no part of a secret is left where a cut falls. */
         private String message() {

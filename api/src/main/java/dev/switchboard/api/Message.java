@@ -3,7 +3,7 @@ package dev.switchboard.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message of a conversation. Immutable.
@@ -11,10 +11,11 @@ import java.util.Optional;
  * @param role       who wrote it
  * @param content    its parts, in order (may be empty for an assistant message that only calls tools)
  * @param toolCalls  the calls an assistant message makes
- * @param toolCallId for a {@link Role#TOOL} message, the id of the call it answers
+ * @param toolCallId for a {@link Role#TOOL} message, the id of the call it answers; null for the other roles
  * @param name       for a {@link Role#TOOL} message, the tool's name (some providers need it); may be null
  */
-public record Message(Role role, List<Content> content, List<ToolCall> toolCalls, String toolCallId, String name) {
+public record Message(Role role, List<Content> content, List<ToolCall> toolCalls, @Nullable String toolCallId,
+        @Nullable String name) {
 
     public Message {
         Objects.requireNonNull(role, "role");
@@ -44,13 +45,13 @@ public record Message(Role role, List<Content> content, List<ToolCall> toolCalls
         return new Message(Role.ASSISTANT, List.of(Content.text(text)), List.of(), null, null);
     }
 
-    public static Message assistant(String text, List<ToolCall> toolCalls) {
+    public static Message assistant(@Nullable String text, List<ToolCall> toolCalls) {
         List<Content> parts = text == null || text.isEmpty() ? List.of() : List.of(Content.text(text));
         return new Message(Role.ASSISTANT, parts, toolCalls, null, null);
     }
 
     /** The answer to tool call {@code toolCallId}. */
-    public static Message toolResult(String toolCallId, String toolName, String result) {
+    public static Message toolResult(String toolCallId, @Nullable String toolName, String result) {
         return new Message(Role.TOOL, List.of(Content.text(result)), List.of(), toolCallId, toolName);
     }
 
@@ -77,9 +78,6 @@ public record Message(Role role, List<Content> content, List<ToolCall> toolCalls
         return false;
     }
 
-    public Optional<String> toolCallIdOptional() {
-        return Optional.ofNullable(toolCallId);
-    }
 
     /** A copy with {@code more} appended to its text (used to continue a partial answer). */
     public Message withTextAppended(String more) {

@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A non-2xx response, handed to an {@link ErrorMapper}.
@@ -13,4 +14,5 @@ import java.time.Clock;
  * @param body     the body as JSON, or null when it is not JSON
  * @param clock    for HTTP-date retry hints
  */
-public record HttpFailure(String provider, int status, ResponseHeaders headers, String bodyText, JsonNode body, Clock clock) {}
+public record HttpFailure(String provider, int status, ResponseHeaders headers, String bodyText, @Nullable JsonNode body,
+        Clock clock) {}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import org.jspecify.annotations.Nullable;
 
 /** The one Jackson mapper Switchboard shares (thread-safe), and small helpers for reading provider JSON. */
 public final class Json {
@@ -40,7 +41,7 @@ public final class Json {
     }
 
     /** The text of a field, or {@code null} when it is missing or JSON null. */
-    public static String text(JsonNode node, String field) {
+    public static @Nullable String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Removes credentials from text that may reach a message, a log line or a {@code toString()}: every value of a
@@ -88,7 +89,7 @@ public final class Redactor {
      * The JSON tree with every string value and field name redacted as decoded text, so a secret the body carried in
      * escaped form (&#92;u0073k-...) is caught too; {@code node} itself when nothing changed.
      */
-    public JsonNode redactTree(JsonNode node) {
+    public @Nullable JsonNode redactTree(@Nullable JsonNode node) {
         if (node == null) {
             return null;
         }

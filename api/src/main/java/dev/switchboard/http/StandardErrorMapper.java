@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps error responses of the common shapes (OpenAI {@code error{message,type,code}}, Anthropic
@@ -140,7 +141,7 @@ public class StandardErrorMapper implements ErrorMapper {
     }
 
     /** The human message of the common error shapes, else the body text (trimmed). */
-    public static String message(JsonNode body, String bodyText) {
+    public static String message(@Nullable JsonNode body, String bodyText) {
         if (body != null) {
             JsonNode error = body.get("error");
             if (error != null && error.isTextual()) {
@@ -181,7 +182,7 @@ public class StandardErrorMapper implements ErrorMapper {
      * The provider's error code: OpenAI {@code code} (else {@code type}), Anthropic {@code type}, Gemini {@code status};
      * numeric strings are skipped.
      */
-    public static String code(JsonNode body) {
+    public static @Nullable String code(@Nullable JsonNode body) {
         if (body == null) {
             return null;
         }

@@ -94,7 +94,8 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         JsonResponse r = http.postJson(url("/embeddings", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeEmbeddingRequest(g, adapter.bodyModel(model), request.inputs(), request.dimensions()));
         String answered = r.body().path("model").asText(model);
-        return new EmbeddingResponse(OpenAiWire.readEmbeddings(r.body()), answered, name(), adapter.usage(r.body()), List.of());
+        return EmbeddingResponse.builder().embeddings(OpenAiWire.readEmbeddings(r.body())).model(answered).provider(name())
+                .usage(adapter.usage(r.body())).build();
     }
 
     @Override

@@ -275,8 +275,17 @@ public final class OpenAiWire {
             reason = FinishReason.CONTENT_FILTER; // the model refused: the text is no answer to parse
         }
         String model = Json.text(body, "model");
-        return new ChatResponse(Json.text(body, "id"), model == null ? requestedModel : model, provider,
-                Message.assistant(text, calls), reasoning, reason, raw, d.usage(body), limits, List.of());
+        return ChatResponse.builder()
+                .id(Json.text(body, "id"))
+                .model(model == null ? requestedModel : model)
+                .provider(provider)
+                .message(Message.assistant(text, calls))
+                .reasoning(reasoning)
+                .finishReason(reason)
+                .rawFinishReason(raw)
+                .usage(d.usage(body))
+                .rateLimits(limits)
+                .build();
     }
 
     /** The refusal text of a message or delta ({@code refusal}), or null when the model did not refuse. */
@@ -392,8 +401,11 @@ public final class OpenAiWire {
             String id = Json.text(m, "id");
             if (id != null) {
                 String owner = Json.text(m, "owned_by");
-                out.add(new ModelInfo(id, provider, Json.text(m, "type"), owner != null ? owner : Json.text(m, "organization"),
-                        m.path("context_length").asInt(m.path("context_window").asInt(0))));
+                out.add(ModelInfo.builder(id, provider)
+                        .kind(Json.text(m, "type"))
+                        .ownedBy(owner != null ? owner : Json.text(m, "organization"))
+                        .contextLength(m.path("context_length").asLong(m.path("context_window").asLong(0)))
+                        .build());
             }
         }
         return out;

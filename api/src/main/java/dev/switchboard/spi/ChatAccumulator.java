@@ -101,9 +101,18 @@ public final class ChatAccumulator {
             }
         }
         FinishReason reason = finishReason != null ? finishReason : calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
-        return new ChatResponse(id, model == null || model.isEmpty() ? fallbackModel : model, provider,
-                Message.assistant(text.toString(), calls), reasoning == null ? "" : reasoning.toString(),
-                reason, rawFinishReason, usage, rateLimits, attempts);
+        return ChatResponse.builder()
+                .id(id)
+                .model(model == null || model.isEmpty() ? fallbackModel : model)
+                .provider(provider)
+                .message(Message.assistant(text.toString(), calls))
+                .reasoning(reasoning == null ? "" : reasoning.toString())
+                .finishReason(reason)
+                .rawFinishReason(rawFinishReason)
+                .usage(usage)
+                .rateLimits(rateLimits)
+                .attempts(attempts)
+                .build();
     }
 
     private static final class ToolCallParts {

@@ -104,7 +104,7 @@ public record ProviderSettings(
      * @throws LlmException MODEL_NOT_FOUND naming the config key to set, when there is neither
      */
     public String embeddingModelFor(EmbeddingRequest request) {
-        return request.modelOptional().or(this::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
+        return java.util.Optional.ofNullable(request.model()).or(this::embeddingModel).orElseThrow(() -> noModel("embedding-model"));
     }
 
     /**

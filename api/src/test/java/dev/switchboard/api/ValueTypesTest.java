@@ -93,7 +93,7 @@ class ValueTypesTest {
 
         assertThat(image.toDataUrl()).isEqualTo("data:image/webp;base64,UklGRg==");
         assertThat(image.inlineData()).contains(new Content.InlineData("image/webp", "UklGRg=="));
-        assertThat(image.urlOptional()).isEmpty();
+        assertThat(image.url()).isNull();
         assertThat(image.toString()).isEqualTo("Image[image/webp inline]").doesNotContain("UklGRg");
     }
 
@@ -105,7 +105,7 @@ class ValueTypesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id of the call");
         assertThatThrownBy(() -> Message.toolResult(" ", "get_weather", "22 C"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id of the call");
-        assertThat(Message.toolResult("call_1", "get_weather", "22 C").toolCallIdOptional()).contains("call_1");
+        assertThat(Message.toolResult("call_1", "get_weather", "22 C").toolCallId()).isEqualTo("call_1");
     }
 
     @Test
@@ -178,6 +178,6 @@ class ValueTypesTest {
         assertThatThrownBy(EmbeddingRequest::of).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input");
         assertThatThrownBy(() -> new EmbeddingRequest(null, List.of("a"), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimensions");
-        assertThat(EmbeddingRequest.of("a", "b").withModel("m").modelOptional()).contains("m");
+        assertThat(EmbeddingRequest.of("a", "b").withModel("m").model()).isEqualTo("m");
     }
 }

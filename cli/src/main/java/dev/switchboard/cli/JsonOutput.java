@@ -106,16 +106,17 @@ final class JsonOutput implements AutoCloseable {
     void attempt(Attempt a) throws IOException {
         g.writeStartObject();
         g.writeStringField("provider", a.provider());
-        if (a.model() != null) {
-            g.writeStringField("model", a.model());
+        if (a.model().isPresent()) {
+            g.writeStringField("model", a.model().get());
         }
         g.writeNumberField("latencyMs", a.latency().toMillis());
+        g.writeStringField("outcome", a.outcome().name());
         g.writeBooleanField("succeeded", a.succeeded());
-        if (a.errorKind() != null) {
-            g.writeStringField("errorKind", a.errorKind().name());
+        if (a.errorKind().isPresent()) {
+            g.writeStringField("errorKind", a.errorKind().get().name());
         }
-        if (a.error() != null) {
-            g.writeStringField("error", a.error());
+        if (a.error().isPresent()) {
+            g.writeStringField("error", a.error().get());
         }
         g.writeEndObject();
     }
@@ -158,14 +159,14 @@ final class JsonOutput implements AutoCloseable {
     void model(ModelInfo m) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", m.id());
-        if (!m.kind().isEmpty()) {
-            g.writeStringField("kind", m.kind());
+        if (m.kind().isPresent()) {
+            g.writeStringField("kind", m.kind().get());
         }
-        if (!m.ownedBy().isEmpty()) {
-            g.writeStringField("ownedBy", m.ownedBy());
+        if (m.ownedBy().isPresent()) {
+            g.writeStringField("ownedBy", m.ownedBy().get());
         }
-        if (m.contextLength() > 0) {
-            g.writeNumberField("contextLength", m.contextLength());
+        if (m.contextLength().isPresent()) {
+            g.writeNumberField("contextLength", m.contextLength().getAsInt());
         }
         g.writeEndObject();
     }

@@ -88,7 +88,8 @@ final class ModelsCommand implements Callable<Integer> {
             out.println(l.provider().name() + " (" + l.provider().type() + "), " + l.models().size() + " models:");
             Table table = new Table("MODEL", "KIND", "OWNED BY", "CONTEXT");
             for (ModelInfo m : l.models()) {
-                table.row(m.id(), m.kind(), m.ownedBy(), m.contextLength() > 0 ? String.valueOf(m.contextLength()) : "");
+                table.row(m.id(), m.kind().orElse(""), m.ownedBy().orElse(""),
+                        m.contextLength().isPresent() ? String.valueOf(m.contextLength().getAsInt()) : "");
             }
             table.print(out, "  ");
         }

@@ -45,7 +45,7 @@ final class Summary {
     }
 
     private static String reason(Attempt a) {
-        return a.errorKind() + (a.error() == null || a.error().isEmpty() ? "" : ": " + a.error());
+        return a.errorKind().map(Enum::name).orElse("") + a.error().map(e -> ": " + e).orElse("");
     }
 
     /**
@@ -75,10 +75,10 @@ final class Summary {
     }
 
     private static boolean sameTarget(Attempt a, Attempt b) {
-        return a.provider().equals(b.provider()) && java.util.Objects.equals(a.model(), b.model());
+        return a.provider().equals(b.provider()) && a.model().equals(b.model());
     }
 
     private static String label(Attempt a) {
-        return a.model() == null ? a.provider() : a.provider() + "/" + a.model();
+        return a.provider() + a.model().map(m -> "/" + m).orElse("");
     }
 }

@@ -206,6 +206,8 @@ class ChatCommandTest {
         assertThat(json.path("attempts")).hasSize(2);
         assertThat(json.path("attempts").get(0).path("provider").asText()).isEqualTo("primary");
         assertThat(json.path("attempts").get(0).path("errorKind").asText()).isEqualTo("SERVER");
+        assertThat(json.path("attempts").get(0).path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(json.path("attempts").get(1).path("outcome").asText()).isEqualTo("ANSWERED");
         assertThat(json.path("attempts").get(1).path("succeeded").asBoolean()).isTrue();
         // no bean dump of Optionals or records
         assertThat(r.out()).doesNotContain("\"present\"").doesNotContain("\"empty\"");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SummaryTest {
 
     private static Attempt failed(String provider, String model, ErrorKind kind, String error) {
-        return Attempt.failure(provider, model, Duration.ofMillis(3), kind, error);
+        return Attempt.failed(provider, model, Duration.ofMillis(3), Attempt.Outcome.FAILED, kind, error);
     }
 
     @Test
@@ -24,7 +24,7 @@ class SummaryTest {
                 failed("ollama", null, ErrorKind.CONNECTION, "connection refused"),
                 failed("ollama", null, ErrorKind.CONNECTION, "connection refused again"),
                 failed("groq", "llama", ErrorKind.RATE_LIMIT, "HTTP 429"),
-                Attempt.success("openai", null, Duration.ofMillis(9)));
+                Attempt.answered("openai", null, Duration.ofMillis(9)));
 
         // then
         assertThat(Summary.fallbacks(trail)).containsExactly(
@@ -36,7 +36,7 @@ class SummaryTest {
     void aTargetThatAnsweredAfterRetriesIsNoFallback() {
         // given
         List<Attempt> trail = List.of(failed("openai", null, ErrorKind.SERVER, "HTTP 500"),
-                Attempt.success("openai", null, Duration.ofMillis(9)));
+                Attempt.answered("openai", null, Duration.ofMillis(9)));
 
         // then
         assertThat(Summary.fallbacks(trail)).containsExactly("retried: openai answered after 1 failed try: SERVER: HTTP 500");

@@ -227,11 +227,7 @@ final class ChatCall {
     }
 
     private void failed(ModelResolver.Resolved target, LlmException e) {
-        if (e instanceof dev.switchboard.api.AllTargetsFailedException a) {
-            server.metrics().attempts(target.label(), a.attempts());
-        } else if (e instanceof dev.switchboard.runtime.RequestRejectedException r) {
-            server.metrics().attempts(target.label(), r.attempts());
-        }
+        server.metrics().attempts(target.label(), e.attempts());
         if (!exchange.gone()) {
             exchange.reply(ErrorReply.of(e), false);
         }
@@ -258,7 +254,7 @@ final class ChatCall {
     static int tries(List<Attempt> attempts) {
         int n = 0;
         for (Attempt a : attempts) {
-            if (a.succeeded() || a.error() == null || !(a.error().startsWith("skipped:") || a.error().endsWith(" is not supported"))) {
+            if (!a.outcome().isSkip()) {
                 n++;
             }
         }

@@ -61,9 +61,7 @@ final class EmbeddingsCall {
         try {
             response = target.route().embed(request);
         } catch (LlmException e) {
-            if (e instanceof dev.switchboard.api.AllTargetsFailedException a) {
-                server.metrics().attempts(target.label(), a.attempts());
-            }
+            server.metrics().attempts(target.label(), e.attempts());
             if (!exchange.gone()) {
                 exchange.reply(ErrorReply.of(e), false);
             }

@@ -130,28 +130,33 @@ final class Metrics {
     }
 
     /**
-     * Reads a trail: a try of the provider just tried again is a retry; a failed try followed by another provider is
-     * a fallback (a mid-stream failure followed by another provider, a resumption); a skip is a cooldown skip.
+     * Reads a trail by its outcomes: a step after a failed try of the same provider is a retry, after a failed or
+     * skipped step of another provider a fallback; a {@link Attempt.Outcome#RESUMED} step is a resumption from the
+     * provider whose stream broke ({@link Attempt.Outcome#FAILED_MID_STREAM}); skips are counted by their cause.
      */
     void attempts(String route, Iterable<Attempt> trail) {
         Attempt previous = null;
+        String brokeMidStream = null;
         for (Attempt a : trail) {
-            boolean skip = !a.succeeded() && a.error() != null && a.error().startsWith("skipped: cooling down");
-            if (skip) {
-                add(cooldownSkips, labels("route", route, "provider", a.provider()));
+            switch (a.outcome()) {
+                case SKIPPED_COOLDOWN -> add(cooldownSkips, labels("route", route, "provider", a.provider()));
+                case SKIPPED_LOCAL_LIMIT -> add(rateLimitSkips, labels("route", route, "provider", a.provider()));
+                case RESUMED -> {
+                    if (brokeMidStream != null) {
+                        add(resumptions, labels("route", route, "from", brokeMidStream, "to", a.provider()));
+                    }
+                }
+                default -> { }
             }
-            if (!a.succeeded() && a.error() != null && a.error().startsWith("skipped: local rate limit")) {
-                add(rateLimitSkips, labels("route", route, "provider", a.provider()));
-            }
-            if (previous != null && !previous.succeeded()) {
-                boolean midStream = previous.error() != null && previous.error().startsWith("mid-stream: ");
-                if (previous.provider().equals(a.provider()) && !midStream) {
+            if (previous != null && !previous.succeeded() && previous.outcome() != Attempt.Outcome.FAILED_MID_STREAM) {
+                if (previous.provider().equals(a.provider()) && previous.outcome() == Attempt.Outcome.FAILED) {
                     add(retries, labels("route", route, "provider", a.provider()));
-                } else if (midStream) {
-                    add(resumptions, labels("route", route, "from", previous.provider(), "to", a.provider()));
                 } else {
                     add(fallbacks, labels("route", route, "from", previous.provider(), "to", a.provider()));
                 }
+            }
+            if (a.outcome() == Attempt.Outcome.FAILED_MID_STREAM) {
+                brokeMidStream = a.provider();
             }
             previous = a;
         }

@@ -13,15 +13,19 @@ class MetricsTest {
 
     private final Metrics metrics = new Metrics();
 
+    private static Attempt step(String provider, Attempt.Outcome outcome, ErrorKind kind, String error) {
+        return Attempt.failed(provider, null, Duration.ofMillis(5), outcome, kind, error);
+    }
+
     @Test
     void readsRetriesFallbacksResumptionsAndSkipsFromATrail() {
         List<Attempt> trail = List.of(
-                Attempt.failure("openai", null, Duration.ZERO, ErrorKind.RATE_LIMIT, "skipped: cooling down until later"),
-                Attempt.failure("groq", null, Duration.ofMillis(5), ErrorKind.SERVER, "HTTP 500"),
-                Attempt.failure("groq", null, Duration.ofMillis(5), ErrorKind.SERVER, "HTTP 500"),
-                Attempt.success("together", null, Duration.ofMillis(9)),
-                Attempt.failure("together", null, Duration.ofMillis(9), ErrorKind.STREAM_INTERRUPTED, "mid-stream: cut"),
-                Attempt.success("ollama", null, Duration.ofMillis(9)));
+                step("openai", Attempt.Outcome.SKIPPED_COOLDOWN, ErrorKind.RATE_LIMIT, "skipped: cooling down until later"),
+                step("groq", Attempt.Outcome.FAILED, ErrorKind.SERVER, "HTTP 500"),
+                step("groq", Attempt.Outcome.FAILED, ErrorKind.SERVER, "HTTP 500"),
+                Attempt.answered("together", null, Duration.ofMillis(9)),
+                step("together", Attempt.Outcome.FAILED_MID_STREAM, ErrorKind.STREAM_INTERRUPTED, "mid-stream: cut"),
+                Attempt.builder("ollama", Attempt.Outcome.RESUMED).latency(Duration.ofMillis(9)).build());
 
         metrics.attempts("default", trail);
         String text = metrics.render(Map::of);
@@ -32,6 +36,45 @@ class MetricsTest {
                 "switchboard_gateway_retries_total{route=\"default\",provider=\"groq\"} 1",
                 "switchboard_gateway_fallbacks_total{route=\"default\",from=\"groq\",to=\"together\"} 1",
                 "switchboard_gateway_stream_resumptions_total{route=\"default\",from=\"together\",to=\"ollama\"} 1");
+        assertThat(text).doesNotContain("fallbacks_total{route=\"default\",from=\"together\"");
+    }
+
+    @Test
+    void countsByOutcomeNotByTheWordingOfTheDescription() {
+        // given: a failure whose text looks like a skip, and skips and a resumption whose texts say nothing
+        List<Attempt> trail = List.of(
+                step("openai", Attempt.Outcome.FAILED, ErrorKind.SERVER, "skipped: cooling down, says the upstream"),
+                step("groq", Attempt.Outcome.SKIPPED_LOCAL_LIMIT, ErrorKind.RATE_LIMIT, "no room"),
+                step("groq", Attempt.Outcome.SKIPPED_COOLDOWN, ErrorKind.SERVER, null),
+                step("together", Attempt.Outcome.FAILED_MID_STREAM, ErrorKind.TIMEOUT, "read timed out"),
+                step("ollama", Attempt.Outcome.FAILED, ErrorKind.CONNECTION, "refused"),
+                Attempt.builder("mistral", Attempt.Outcome.RESUMED).build());
+
+        // when
+        metrics.attempts("r", trail);
+        String text = metrics.render(Map::of);
+
+        // then
+        assertThat(text).contains(
+                "switchboard_gateway_rate_limit_skips_total{route=\"r\",provider=\"groq\"} 1",
+                "switchboard_gateway_cooldown_skips_total{route=\"r\",provider=\"groq\"} 1",
+                "switchboard_gateway_fallbacks_total{route=\"r\",from=\"openai\",to=\"groq\"} 1",
+                "switchboard_gateway_fallbacks_total{route=\"r\",from=\"ollama\",to=\"mistral\"} 1",
+                "switchboard_gateway_stream_resumptions_total{route=\"r\",from=\"together\",to=\"mistral\"} 1");
+        assertThat(text).doesNotContain("cooldown_skips_total{route=\"r\",provider=\"openai\"}")
+                .doesNotContain("retries_total{route=\"r\"");
+    }
+
+    @Test
+    void countsTriesWithoutTheSkippedTargets() {
+        List<Attempt> trail = List.of(
+                step("openai", Attempt.Outcome.SKIPPED_COOLDOWN, ErrorKind.SERVER, "skipped: cooling down"),
+                step("groq", Attempt.Outcome.SKIPPED_UNSUPPORTED, ErrorKind.UNSUPPORTED, "embeddings is not supported"),
+                step("together", Attempt.Outcome.SKIPPED_LOCAL_LIMIT, ErrorKind.RATE_LIMIT, "no room"),
+                step("ollama", Attempt.Outcome.FAILED, ErrorKind.SERVER, "skipped: by the upstream's own words"),
+                Attempt.answered("mistral", null, Duration.ZERO));
+
+        assertThat(ChatCall.tries(trail)).isEqualTo(2);
     }
 
     @Test

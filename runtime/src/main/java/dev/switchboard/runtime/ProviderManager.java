@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route: an {@link LlmProvider} (type {@code route}, named after the route) that tries its targets in order.
@@ -85,8 +86,8 @@ public final class ProviderManager implements LlmProvider {
 
     private static final System.Logger LOG = System.getLogger(ProviderManager.class.getName());
 
-    /** One target of a route: a provider and, optionally, the model to use on it. */
-    public record Target(LlmProvider provider, String model) {
+    /** One target of a route: a provider and, optionally, the model to use on it (null: the provider's default). */
+    public record Target(LlmProvider provider, @Nullable String model) {
         public Target {
             Objects.requireNonNull(provider, "provider");
         }
@@ -226,7 +227,7 @@ public final class ProviderManager implements LlmProvider {
             o = chain.run(new FallbackChain.Operation<>(
                     "chat", request.model().orElse(null), null, t -> t.provider().chat(forTarget(request, t))));
         }
-        return o.value().withAttempts(o.attempts());
+        return o.value().toBuilder().attempts(o.attempts()).build();
     }
 
     /**
@@ -272,7 +273,7 @@ public final class ProviderManager implements LlmProvider {
                     "embeddings", request.model(), Capability.EMBEDDINGS,
                     t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
         }
-        return o.value().withAttempts(o.attempts());
+        return o.value().toBuilder().attempts(o.attempts()).build();
     }
 
     private void checkBudget() {
@@ -301,11 +302,11 @@ public final class ProviderManager implements LlmProvider {
             Instant start = clock.instant();
             try {
                 models.addAll(p.listModels());
-                trail.add(Attempt.success(p.name(), null, since(start)));
+                trail.add(Attempt.answered(p.name(), null, since(start)));
                 anyListed = true;
             } catch (RuntimeException e) {
                 LlmException failure = Failures.of(p.name(), e);
-                trail.add(Attempt.failure(p.name(), null, since(start), failure.kind(),
+                trail.add(Attempt.failed(p.name(), null, since(start), Attempt.Outcome.FAILED, failure.kind(),
                         Failures.describe(failure)));
                 failures.add(new TargetFailure(p.name(), failure));
                 LOG.log(Level.DEBUG, () -> "route " + name + ": listing the models of " + p.name() + " failed, leaving them out: "
@@ -368,8 +369,8 @@ public final class ProviderManager implements LlmProvider {
                 return null; // the caller left: nobody to continue for, and the target is not to blame
             }
             Target failed = targets.get(index);
-            Attempt broke = Attempt.failure(failed.provider().name(), model, since(since), failure.kind(),
-                    "mid-stream: " + Failures.describe(failure));
+            Attempt broke = Attempt.failed(failed.provider().name(), model, since(since),
+                    Attempt.Outcome.FAILED_MID_STREAM, failure.kind(), "mid-stream: " + Failures.describe(failure));
             chain.failedMidStream(failed, failure);
             String why = failover == StreamFailover.FAIL ? "stream-failover = fail"
                     : index + 1 >= targets.size() ? "no target left"
@@ -402,6 +403,9 @@ public final class ProviderManager implements LlmProvider {
             List<Attempt> trail = new ArrayList<>(o.attempts().size() + 1);
             trail.add(broke);
             trail.addAll(o.attempts());
+            // The try that took over continues the broken answer: it resumed rather than answered.
+            int last = trail.size() - 1;
+            trail.set(last, trail.get(last).toBuilder().outcome(Attempt.Outcome.RESUMED).build());
             return new Continuation(o.value(), trail);
         }
     }

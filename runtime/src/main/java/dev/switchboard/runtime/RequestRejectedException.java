@@ -8,13 +8,12 @@ import java.util.Objects;
 /**
  * A route stopped because a target judged the request itself invalid ({@code INVALID_REQUEST}): no other provider
  * would accept it, so the route tried no further. Kind, provider, status, code, retry hint, details and message are
- * those of the provider's failure (its {@link #getCause() cause}); {@link #attempts()} adds the route's trail.
+ * those of the provider's failure (its {@link #getCause() cause}); {@link #attempts()} holds the route's trail, the
+ * rejected try last.
  */
 public final class RequestRejectedException extends LlmException {
 
     private static final long serialVersionUID = 1L;
-
-    private final transient List<Attempt> attempts;
 
     public RequestRejectedException(LlmException failure, List<Attempt> attempts) {
         super(LlmException.builder(failure.kind(), failure.provider())
@@ -24,18 +23,13 @@ public final class RequestRejectedException extends LlmException {
                 .details(failure.details())
                 .retryable(failure.isRetryable())
                 .message(failure.getMessage())
-                .cause(failure));
-        this.attempts = List.copyOf(Objects.requireNonNull(attempts, "attempts"));
+                .cause(failure)
+                .attempts(Objects.requireNonNull(attempts, "attempts")));
     }
 
     /** The provider's own message, unchanged. */
     @Override
     public String getMessage() {
         return getCause().getMessage();
-    }
-
-    /** Every try within the call, the rejected one last. */
-    public List<Attempt> attempts() {
-        return attempts == null ? List.of() : attempts; // null only after deserialisation
     }
 }

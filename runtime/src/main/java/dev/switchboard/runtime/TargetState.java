@@ -2,7 +2,7 @@ package dev.switchboard.runtime;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only snapshot of one route target's cooldown, e.g. for a readiness endpoint.
@@ -12,14 +12,10 @@ import java.util.Optional;
  * @param consecutiveFailures failures since the last success
  * @param openUntil           when the current or last cooldown ends; null while closed
  */
-public record TargetState(String label, CircuitState state, int consecutiveFailures, Instant openUntil) {
+public record TargetState(String label, CircuitState state, int consecutiveFailures, @Nullable Instant openUntil) {
 
     public TargetState {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(state, "state");
-    }
-
-    public Optional<Instant> openUntilOptional() {
-        return Optional.ofNullable(openUntil);
     }
 }

@@ -50,7 +50,7 @@ class ConcurrencyTest {
                 assertThat(r.text()).isEqualTo("openai answers " + model);
                 assertThat(r.attempts()).extracting(Attempt::provider).containsExactly("openai");
             }
-            assertThat(r.attempts()).allSatisfy(a -> assertThat(a.model()).isEqualTo(model));
+            assertThat(r.attempts()).allSatisfy(a -> assertThat(a.model()).contains(model));
         }
         assertThat(openai.calls()).isEqualTo(total / 2 * 2 + total / 2);
         assertThat(groq.calls()).isEqualTo(total / 2);
@@ -70,8 +70,8 @@ class ConcurrencyTest {
         for (ChatResponse r : responses) {
             assertThat(r.attempts()).hasSize(2);
             assertThat(r.attempts().get(0).provider()).isEqualTo("openai");
-            assertThat(r.attempts().get(1)).isEqualTo(Attempt.success("groq", null, Duration.ZERO));
-            if (!r.attempts().get(0).error().startsWith("skipped")) {
+            assertThat(r.attempts().get(1)).isEqualTo(Attempt.answered("groq", null, Duration.ZERO));
+            if (r.attempts().get(0).outcome() == Attempt.Outcome.FAILED) {
                 sent++;
             }
         }

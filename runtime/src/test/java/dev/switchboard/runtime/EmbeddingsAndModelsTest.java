@@ -39,8 +39,9 @@ class EmbeddingsAndModelsTest {
         assertThat(r.embeddings()).hasSize(2);
         assertThat(openai.requestedModels()).containsExactly("text-embedding-3-small");
         assertThat(r.attempts()).containsExactly(
-                Attempt.failure("groq", null, Duration.ZERO, ErrorKind.UNSUPPORTED, "embeddings is not supported"),
-                Attempt.success("openai", "text-embedding-3-small", Duration.ZERO));
+                Attempt.failed("groq", null, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, ErrorKind.UNSUPPORTED,
+                        "embeddings is not supported"),
+                Attempt.answered("openai", "text-embedding-3-small", Duration.ZERO));
     }
 
     @Test
@@ -54,7 +55,7 @@ class EmbeddingsAndModelsTest {
 
         assertThat(r.provider()).isEqualTo("ollama");
         assertThat(ollama.requestedModels()).containsExactly("text-embedding-3-small");
-        assertThat(r.attempts()).extracting(Attempt::errorKind).containsExactly(ErrorKind.SERVER, null);
+        assertThat(r.attempts()).extracting(a -> a.errorKind().orElse(null)).containsExactly(ErrorKind.SERVER, null);
     }
 
     @Test

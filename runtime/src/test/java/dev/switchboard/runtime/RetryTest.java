@@ -37,7 +37,7 @@ class RetryTest {
 
         assertThat(openai.calls()).isEqualTo(3);
         assertThat(r.attempts()).extracting(Attempt::provider).containsExactly("openai", "openai", "openai", "groq");
-        assertThat(r.attempts()).extracting(Attempt::errorKind)
+        assertThat(r.attempts()).extracting(a -> a.errorKind().orElse(null))
                 .containsExactly(ErrorKind.SERVER, ErrorKind.SERVER, ErrorKind.SERVER, null);
         assertThat(sleeper.waits()).hasSize(2);
     }
@@ -50,7 +50,7 @@ class RetryTest {
                 .chat(ChatRequest.of("Hi"));
 
         assertThat(r.text()).isEqualTo("second time lucky");
-        assertThat(r.attempts()).extracting(Attempt::errorKind).containsExactly(ErrorKind.OVERLOADED, null);
+        assertThat(r.attempts()).extracting(a -> a.errorKind().orElse(null)).containsExactly(ErrorKind.OVERLOADED, null);
         assertThat(groq.calls()).isZero();
     }
 
@@ -113,7 +113,7 @@ class RetryTest {
                 .random(() -> 0.0).build().chat(ChatRequest.of("Hi"));
 
         assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(1500));
-        assertThat(r.attempts()).extracting(Attempt::errorKind).containsExactly(ErrorKind.RATE_LIMIT, null);
+        assertThat(r.attempts()).extracting(a -> a.errorKind().orElse(null)).containsExactly(ErrorKind.RATE_LIMIT, null);
     }
 
     @Test

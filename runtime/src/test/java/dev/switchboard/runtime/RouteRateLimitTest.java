@@ -76,9 +76,9 @@ class RouteRateLimitTest {
 
         ChatResponse r = route.chat(ChatRequest.of("second"));
 
-        assertThat(r.attempts()).extracting(Attempt::provider, Attempt::errorKind)
+        assertThat(r.attempts()).extracting(Attempt::provider, a -> a.errorKind().orElse(null))
                 .containsExactly(tuple("primary", ErrorKind.RATE_LIMIT), tuple("backup", null));
-        assertThat(r.attempts().get(0).error()).isEqualTo("skipped: local rate limit, no request was sent:"
+        assertThat(r.attempts().get(0).error().orElseThrow()).isEqualTo("skipped: local rate limit, no request was sent:"
                 + " requests-per-minute 1 reached; room again in 1m");
         assertThat(r.attempts().get(0).latency()).isEqualTo(Duration.ZERO);
     }
@@ -172,7 +172,8 @@ class RouteRateLimitTest {
 
         assertThat(first).isEqualTo("backup");
         assertThat(second.provider()).isEqualTo("backup");
-        assertThat(second.attempts().get(0).error()).startsWith("skipped: local rate limit, no request was sent:"
+        assertThat(second.attempts().get(0).outcome()).isEqualTo(Attempt.Outcome.SKIPPED_LOCAL_LIMIT);
+        assertThat(second.attempts().get(0).error().orElseThrow()).startsWith("skipped: local rate limit, no request was sent:"
                 + " the provider answered with a rate limit asking to wait 30s");
         assertThat(third).isEqualTo("primary");
         assertThat(primaryRaw.calls()).isEqualTo(2);

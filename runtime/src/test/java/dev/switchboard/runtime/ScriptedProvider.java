@@ -234,7 +234,8 @@ final class ScriptedProvider implements LlmProvider {
         for (int i = 0; i < request.inputs().size(); i++) {
             out.add(new Embedding(i, new float[] {i, name.length()}));
         }
-        return new EmbeddingResponse(out, request.model(), name, Usage.of(request.inputs().size(), 0), List.of());
+        return EmbeddingResponse.builder().embeddings(out).model(request.model()).provider(name)
+                .usage(Usage.of(request.inputs().size(), 0)).build();
     }
 
     @Override

@@ -142,9 +142,11 @@ class StreamFailoverTest {
         ChatStream s = builder().build().stream(ChatRequest.of("Hi"));
         drain(s);
 
-        assertThat(s.attempts()).extracting(Attempt::provider, Attempt::errorKind).containsExactly(
+        assertThat(s.attempts()).extracting(Attempt::provider, a -> a.errorKind().orElse(null)).containsExactly(
                 tuple("openai", null), tuple("openai", ErrorKind.STREAM_INTERRUPTED), tuple("groq", null));
-        assertThat(s.attempts().get(1).error()).startsWith("mid-stream: ");
+        assertThat(s.attempts()).extracting(Attempt::outcome).containsExactly(
+                Attempt.Outcome.ANSWERED, Attempt.Outcome.FAILED_MID_STREAM, Attempt.Outcome.RESUMED);
+        assertThat(s.attempts().get(1).error().orElseThrow()).startsWith("mid-stream: ");
     }
 
     @Test
@@ -161,9 +163,11 @@ class StreamFailoverTest {
         // then
         assertThat(r.text()).isEqualTo("Hello");
         assertThat(openai.calls()).isEqualTo(1);
-        assertThat(r.attempts()).extracting(Attempt::provider, Attempt::errorKind).containsExactly(
+        assertThat(r.attempts()).extracting(Attempt::provider, a -> a.errorKind().orElse(null)).containsExactly(
                 tuple("openai", ErrorKind.SERVER), tuple("groq", null), tuple("groq", ErrorKind.TIMEOUT),
                 tuple("together", null));
+        assertThat(r.attempts()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.FAILED,
+                Attempt.Outcome.ANSWERED, Attempt.Outcome.FAILED_MID_STREAM, Attempt.Outcome.RESUMED);
     }
 
     @Test

@@ -62,7 +62,7 @@ class StreamFallbackTest {
         try (ChatStream s = route().stream(ChatRequest.of("Hi"))) {
             assertThat(s.provider()).isEqualTo("groq");
             assertThat(drain(s)).isEqualTo(ScriptedProvider.answerEvents("from groq"));
-            assertThat(s.attempts()).extracting(Attempt::provider, Attempt::errorKind).containsExactly(
+            assertThat(s.attempts()).extracting(Attempt::provider, a -> a.errorKind().orElse(null)).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("openai", ErrorKind.SERVER),
                     org.assertj.core.groups.Tuple.tuple("groq", null));
         }
@@ -92,7 +92,7 @@ class StreamFallbackTest {
         // None of openai's events reach the caller.
         assertThat(events).isEqualTo(ScriptedProvider.answerEvents("from groq"));
         assertThat(openai.streams().get(0).releases()).isEqualTo(1);
-        assertThat(s.attempts().get(0).errorKind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(s.attempts().get(0).errorKind()).contains(ErrorKind.SERVER);
     }
 
     @Test
@@ -122,7 +122,7 @@ class StreamFallbackTest {
         assertThatThrownBy(s::hasNext).isSameAs(broke);
         assertThat(openai.streams().get(0).closed()).isTrue();
         assertThat(groq.calls()).isZero();
-        assertThat(s.attempts()).containsExactly(Attempt.success("openai", null, Duration.ZERO));
+        assertThat(s.attempts()).containsExactly(Attempt.answered("openai", null, Duration.ZERO));
     }
 
     @Test
@@ -216,7 +216,7 @@ class StreamFallbackTest {
         ChatStream s = route.stream(ChatRequest.of("Hi"));
 
         assertThat(openai.requestedModels()).containsExactly("gpt-4o-mini");
-        assertThat(s.attempts()).extracting(Attempt::model).containsExactly("gpt-4o-mini");
+        assertThat(s.attempts()).extracting(a -> a.model().orElse(null)).containsExactly("gpt-4o-mini");
         s.close();
     }
 
@@ -228,7 +228,7 @@ class StreamFallbackTest {
         AllTargetsFailedException e = catchThrowableOfType(AllTargetsFailedException.class,
                 () -> route().stream(ChatRequest.of("Hi")));
 
-        assertThat(e.attempts()).extracting(Attempt::errorKind)
+        assertThat(e.attempts()).extracting(a -> a.errorKind().orElse(null))
                 .containsExactly(ErrorKind.AUTHENTICATION, ErrorKind.STREAM_INTERRUPTED);
         assertThat(groq.streams().get(0).closed()).isTrue();
     }

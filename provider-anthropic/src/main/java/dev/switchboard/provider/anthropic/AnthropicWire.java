@@ -51,9 +51,17 @@ final class AnthropicWire {
         String raw = Json.text(body, "stop_reason");
         FinishReason reason = raw == null ? (calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS) : finishReason(raw);
         String model = Json.text(body, "model");
-        return new ChatResponse(Json.text(body, "id"), model == null ? requestedModel : model, provider,
-                Message.assistant(text.toString(), calls), reasoning.toString(), reason, raw,
-                new UsageTotals().update(body.get("usage")).toUsage(), limits, List.of());
+        return ChatResponse.builder()
+                .id(Json.text(body, "id"))
+                .model(model == null ? requestedModel : model)
+                .provider(provider)
+                .message(Message.assistant(text.toString(), calls))
+                .reasoning(reasoning.toString())
+                .finishReason(reason)
+                .rawFinishReason(raw)
+                .usage(new UsageTotals().update(body.get("usage")).toUsage())
+                .rateLimits(limits)
+                .build();
     }
 
     /** A tool input object as JSON text; {@code {}} when there is none. */
@@ -86,7 +94,7 @@ final class AnthropicWire {
             String id = Json.text(m, "id");
             if (id != null && !id.isEmpty()) {
                 long context = m.path("max_input_tokens").asLong(0);
-                out.add(new ModelInfo(id, provider, "chat", "anthropic", (int) Math.min(Integer.MAX_VALUE, Math.max(0, context))));
+                out.add(ModelInfo.builder(id, provider).kind("chat").ownedBy("anthropic").contextLength(context).build());
             }
         }
         return out;

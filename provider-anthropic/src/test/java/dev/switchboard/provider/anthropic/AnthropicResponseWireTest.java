@@ -170,7 +170,7 @@ class AnthropicResponseWireTest {
 
         assertThat(models).extracting(ModelInfo::id)
                 .containsExactly("claude-sonnet-4-6", "claude-haiku-4-5-20251001", "claude-3-7-sonnet-20250219");
-        assertThat(models.get(1).contextLength()).isEqualTo(200000);
+        assertThat(models.get(1).contextLength()).hasValue(200000);
         assertThat(models).extracting(ModelInfo::provider).containsOnly(NAME);
         server.verify(getRequestedFor(urlPathEqualTo("/v1/models"))
                 .withHeader("x-api-key", equalTo(KEY)).withHeader("anthropic-version", equalTo("2023-06-01")));

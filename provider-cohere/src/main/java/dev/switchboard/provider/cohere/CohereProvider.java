@@ -116,7 +116,7 @@ final class CohereProvider implements LlmProvider {
                     .message("asked for " + request.inputs().size() + " embeddings, got " + out.size()).build();
         }
         long tokens = body.path("meta").path("billed_units").path("input_tokens").asLong(0);
-        return new EmbeddingResponse(out, model, name(), Usage.of(tokens, 0), List.of());
+        return EmbeddingResponse.builder().embeddings(out).model(model).provider(name()).usage(Usage.of(tokens, 0)).build();
     }
 
     /** Every page of {@code /v1/models}. */
@@ -133,7 +133,8 @@ final class CohereProvider implements LlmProvider {
             for (JsonNode m : body.path("models")) {
                 String id = Json.text(m, "name");
                 if (id != null) {
-                    out.add(new ModelInfo(id, name(), kind(m.path("endpoints")), "cohere", m.path("context_length").asInt(0)));
+                    out.add(ModelInfo.builder(id, name()).kind(kind(m.path("endpoints"))).ownedBy("cohere")
+                            .contextLength(m.path("context_length").asLong(0)).build());
                 }
             }
             token = Json.text(body, "next_page_token");

@@ -189,9 +189,16 @@ final class CohereWire {
             calls.add(new ToolCall(call.path("id").asText(""), fn.path("name").asText(""), argumentsText(fn.get("arguments"))));
         }
         String reason = Json.text(body, "finish_reason");
-        return new ChatResponse(Json.text(body, "id"), model, provider, Message.assistant(text.toString(), calls),
-                reasoning.toString(), finishReason(reason, !calls.isEmpty()), reason, usage(body.path("usage")),
-                RateLimits.NONE, List.of());
+        return ChatResponse.builder()
+                .id(Json.text(body, "id"))
+                .model(model)
+                .provider(provider)
+                .message(Message.assistant(text.toString(), calls))
+                .reasoning(reasoning.toString())
+                .finishReason(finishReason(reason, !calls.isEmpty()))
+                .rawFinishReason(reason)
+                .usage(usage(body.path("usage")))
+                .build();
     }
 
     /** Arguments as JSON text, whether sent as a string (the documented form) or an object. */

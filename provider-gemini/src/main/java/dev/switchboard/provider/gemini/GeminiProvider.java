@@ -135,7 +135,7 @@ final class GeminiProvider implements LlmProvider {
             throw LlmException.builder(ErrorKind.SERVER, name())
                     .message("asked for " + request.inputs().size() + " embeddings, got " + out.size()).build();
         }
-        return new EmbeddingResponse(out, model, name(), Usage.NONE, List.of());
+        return EmbeddingResponse.builder().embeddings(out).model(model).provider(name()).build();
     }
 
     /** Every page of {@code models}; ids without the {@code models/} prefix. */
@@ -152,8 +152,9 @@ final class GeminiProvider implements LlmProvider {
             for (JsonNode m : body.path("models")) {
                 String id = Json.text(m, "name");
                 if (id != null) {
-                    out.add(new ModelInfo(id.startsWith("models/") ? id.substring("models/".length()) : id, name(),
-                            kind(m.path("supportedGenerationMethods")), "google", m.path("inputTokenLimit").asInt(0)));
+                    out.add(ModelInfo.builder(id.startsWith("models/") ? id.substring("models/".length()) : id, name())
+                            .kind(kind(m.path("supportedGenerationMethods"))).ownedBy("google")
+                            .contextLength(m.path("inputTokenLimit").asLong(0)).build());
                 }
             }
             token = Json.text(body, "nextPageToken");

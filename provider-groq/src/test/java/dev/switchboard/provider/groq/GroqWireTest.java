@@ -251,8 +251,8 @@ class GroqWireTest {
 
         assertThat(models).extracting(ModelInfo::id)
                 .containsExactly("gemma2-9b-it", "llama3-8b-8192", "whisper-large-v3-turbo", "llama-3.1-8b-instant");
-        assertThat(models).extracting(ModelInfo::ownedBy).containsExactly("Google", "Meta", "OpenAI", "Meta");
-        assertThat(models).extracting(ModelInfo::contextLength).containsExactly(8192, 8192, 448, 131072);
+        assertThat(models).extracting(m -> m.ownedBy().orElse("")).containsExactly("Google", "Meta", "OpenAI", "Meta");
+        assertThat(models).extracting(m -> m.contextLength().orElse(0)).containsExactly(8192, 8192, 448, 131072);
         server.verify(getRequestedFor(urlEqualTo("/openai/v1/models")).withHeader("Authorization", equalTo("Bearer " + KEY)));
     }
 

@@ -45,7 +45,7 @@ final class HuggingFaceAdapter extends BasicOpenAiAdapter {
             for (JsonNode p : m.path("providers")) {
                 context = Math.max(context, p.path("context_length").asInt(0));
             }
-            out.add(new ModelInfo(id, provider, "", Json.text(m, "owned_by"), context));
+            out.add(ModelInfo.builder(id, provider).ownedBy(Json.text(m, "owned_by")).contextLength(context).build());
         }
         return out;
     }

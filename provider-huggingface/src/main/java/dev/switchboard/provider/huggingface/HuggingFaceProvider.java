@@ -87,8 +87,11 @@ final class HuggingFaceProvider implements LlmProvider {
         String model = settings.embeddingModelFor(request);
         JsonResponse r = http.postJson(FeatureExtraction.url(huggingFace.featureExtractionUrl(), model), Map.of(),
                 g -> FeatureExtraction.writeRequest(g, request.inputs()));
-        return new EmbeddingResponse(FeatureExtraction.readVectors(r.body(), request.inputs().size(), name(), model),
-                model, name(), Usage.NONE, List.of());
+        return EmbeddingResponse.builder()
+                .embeddings(FeatureExtraction.readVectors(r.body(), request.inputs().size(), name(), model))
+                .model(model)
+                .provider(name())
+                .build();
     }
 
     @Override

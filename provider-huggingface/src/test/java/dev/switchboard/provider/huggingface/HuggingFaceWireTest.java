@@ -213,8 +213,8 @@ class HuggingFaceWireTest {
         List<ModelInfo> models = provider().listModels();
 
         assertThat(models).extracting(ModelInfo::id).containsExactly("openai/gpt-oss-120b", "Qwen/Qwen3-8B");
-        assertThat(models).extracting(ModelInfo::contextLength).containsExactly(131072, 40960);
-        assertThat(models).extracting(ModelInfo::ownedBy).containsExactly("openai", "Qwen");
+        assertThat(models).extracting(m -> m.contextLength().orElse(0)).containsExactly(131072, 40960);
+        assertThat(models).extracting(m -> m.ownedBy().orElse("")).containsExactly("openai", "Qwen");
     }
 
     @Test

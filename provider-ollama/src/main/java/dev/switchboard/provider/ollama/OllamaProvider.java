@@ -89,9 +89,15 @@ final class OllamaProvider implements LlmProvider {
         }
         String reason = Json.text(body, "done_reason");
         String answered = Json.text(body, "model");
-        return new ChatResponse(null, answered == null ? model : answered, name(),
-                Message.assistant(message.path("content").asText(""), calls), message.path("thinking").asText(""),
-                OllamaWire.finishReason(reason, !calls.isEmpty()), reason, OllamaWire.usage(body), RateLimits.NONE, List.of());
+        return ChatResponse.builder()
+                .model(answered == null ? model : answered)
+                .provider(name())
+                .message(Message.assistant(message.path("content").asText(""), calls))
+                .reasoning(message.path("thinking").asText(""))
+                .finishReason(OllamaWire.finishReason(reason, !calls.isEmpty()))
+                .rawFinishReason(reason)
+                .usage(OllamaWire.usage(body))
+                .build();
     }
 
     @Override
@@ -116,8 +122,8 @@ final class OllamaProvider implements LlmProvider {
             }
             out.add(new Embedding(out.size(), v));
         }
-        return new EmbeddingResponse(out, body.path("model").asText(model), name(),
-                dev.switchboard.api.Usage.of(body.path("prompt_eval_count").asLong(0), 0), List.of());
+        return EmbeddingResponse.builder().embeddings(out).model(body.path("model").asText(model)).provider(name())
+                .usage(dev.switchboard.api.Usage.of(body.path("prompt_eval_count").asLong(0), 0)).build();
     }
 
     @Override
@@ -127,7 +133,7 @@ final class OllamaProvider implements LlmProvider {
         for (JsonNode m : body.path("models")) {
             String id = Json.text(m, "name");
             if (id != null) {
-                out.add(new ModelInfo(id, name(), m.path("details").path("family").asText(""), "", 0));
+                out.add(ModelInfo.builder(id, name()).kind(m.path("details").path("family").asText("")).build());
             }
         }
         return out;

@@ -267,7 +267,7 @@ class OllamaWireTest {
         List<ModelInfo> models = provider().listModels();
 
         assertThat(models).extracting(ModelInfo::id).containsExactly("codellama:13b", "llama3:latest");
-        assertThat(models).extracting(ModelInfo::kind).containsOnly("llama");
+        assertThat(models).extracting(m -> m.kind().orElse("")).containsOnly("llama");
         assertThat(models).extracting(ModelInfo::provider).containsOnly(NAME);
         server.verify(getRequestedFor(urlEqualTo("/api/tags")));
     }

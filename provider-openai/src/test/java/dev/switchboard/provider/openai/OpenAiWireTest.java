@@ -449,7 +449,7 @@ class OpenAiWireTest {
         List<ModelInfo> models = provider().listModels();
 
         assertThat(models).extracting(ModelInfo::id).containsExactly("model-id-0", "model-id-1", "model-id-2");
-        assertThat(models).extracting(ModelInfo::ownedBy).containsExactly("organization-owner", "organization-owner", "openai");
+        assertThat(models).extracting(m -> m.ownedBy().orElseThrow()).containsExactly("organization-owner", "organization-owner", "openai");
         assertThat(models).extracting(ModelInfo::provider).containsOnly(NAME);
         server.verify(getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", equalTo("Bearer " + KEY)));
     }

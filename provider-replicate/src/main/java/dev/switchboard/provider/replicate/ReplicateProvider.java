@@ -90,9 +90,15 @@ final class ReplicateProvider implements LlmProvider {
             default -> { }
         }
         String answered = Json.text(prediction, "model");
-        return new ChatResponse(id, answered == null ? model.display() : answered, name(),
-                Message.assistant(Predictions.outputText(prediction.get("output"))), "", FinishReason.STOP,
-                Predictions.status(prediction), Predictions.usage(prediction), RateLimits.NONE, List.of());
+        return ChatResponse.builder()
+                .id(id)
+                .model(answered == null ? model.display() : answered)
+                .provider(name())
+                .message(Message.assistant(Predictions.outputText(prediction.get("output"))))
+                .finishReason(FinishReason.STOP)
+                .rawFinishReason(Predictions.status(prediction))
+                .usage(Predictions.usage(prediction))
+                .build();
     }
 
     /** Polls until the prediction ends; past the deadline (or on a failed poll) cancels it and fails. */
@@ -158,7 +164,7 @@ final class ReplicateProvider implements LlmProvider {
             String owner = Json.text(m, "owner");
             String modelName = Json.text(m, "name");
             if (owner != null && modelName != null) {
-                out.add(new ModelInfo(owner + "/" + modelName, name(), replicate.modelsCollection(), owner, 0));
+                out.add(ModelInfo.builder(owner + "/" + modelName, name()).kind(replicate.modelsCollection()).ownedBy(owner).build());
             }
         }
         return out;

@@ -402,7 +402,7 @@ class ReplicateWireTest {
 
         assertThat(models).extracting(ModelInfo::id)
                 .containsExactly("meta/meta-llama-3-70b-instruct", "mistralai/mixtral-8x7b-instruct-v0.1");
-        assertThat(models).extracting(ModelInfo::ownedBy).containsExactly("meta", "mistralai");
+        assertThat(models).extracting(m -> m.ownedBy().orElse("")).containsExactly("meta", "mistralai");
     }
 
     @Test

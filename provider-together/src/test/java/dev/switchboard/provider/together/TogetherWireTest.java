@@ -225,9 +225,9 @@ class TogetherWireTest {
 
         assertThat(models).extracting(ModelInfo::id)
                 .containsExactly("Austism/chronos-hermes-13b", "togethercomputer/m2-bert-80M-8k-retrieval", "Salesforce/Llama-Rank-V1");
-        assertThat(models).extracting(ModelInfo::kind).containsExactly("chat", "embedding", "rerank");
-        assertThat(models).extracting(ModelInfo::ownedBy).containsExactly("Austism", "Together", "salesforce");
-        assertThat(models).extracting(ModelInfo::contextLength).containsExactly(2048, 8192, 8192);
+        assertThat(models).extracting(m -> m.kind().orElse("")).containsExactly("chat", "embedding", "rerank");
+        assertThat(models).extracting(m -> m.ownedBy().orElse("")).containsExactly("Austism", "Together", "salesforce");
+        assertThat(models).extracting(m -> m.contextLength().orElse(0)).containsExactly(2048, 8192, 8192);
         assertThat(models).extracting(ModelInfo::provider).containsOnly(NAME);
         server.verify(getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", equalTo("Bearer " + KEY)));
     }

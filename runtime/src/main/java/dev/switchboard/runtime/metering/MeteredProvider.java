@@ -116,7 +116,7 @@ public final class MeteredProvider implements LlmProvider {
             settle(r, response.usage());
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
             record(scope, response.model(), requested, response.usage(), cost, false, held);
-            return response.withCost(cost);
+            return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
         }
@@ -151,7 +151,7 @@ public final class MeteredProvider implements LlmProvider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
-        String requested = request.modelOptional().orElse(defaultEmbeddingModel);
+        String requested = request.model() != null ? request.model() : defaultEmbeddingModel;
         UsageScope scope = UsageScope.current();
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);
         RateLimiter.Reservation r;
@@ -172,7 +172,7 @@ public final class MeteredProvider implements LlmProvider {
             settle(r, response.usage());
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
             record(scope, response.model(), requested, response.usage(), cost, false, held);
-            return response.withCost(cost);
+            return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
         }

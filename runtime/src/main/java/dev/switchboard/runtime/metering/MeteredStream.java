@@ -136,7 +136,7 @@ public final class MeteredStream extends AbstractChatStream {
     @Override
     public ChatResponse collect() {
         ChatResponse r = super.collect();
-        return r.withCost(cost);
+        return r.toBuilder().cost(cost).build();
     }
 
     /** The answer's cost once the stream has ended; unknown before, or when its price or usage is not known. */

@@ -32,8 +32,9 @@ import java.util.function.Function;
  * cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
  * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
  * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
- * chain moves straight on, and the trail records a {@code RATE_LIMIT} that says no request was sent. A budget that
+ * chain moves straight on, and the trail records a {@code RATE_LIMIT} skip ({@link Attempt.Outcome#SKIPPED_LOCAL_LIMIT}). A budget that
  * cannot cover the call ({@link BudgetExceededException}) ends the chain at once: no other target would change that.
+ * Each step of the trail says what became of it ({@link Attempt.Outcome}), so nobody reads its description to know.
  *
  * <p>Thread-safe: per-call state lives on the stack; the cooldowns are shared and synchronised.
  */
@@ -118,7 +119,8 @@ public final class FallbackChain {
             String model = op.model(target);
             if (!op.supports(target)) {
                 LlmException skip = LlmException.unsupported(provider, op.what());
-                trail.add(Attempt.failure(provider, model, Duration.ZERO, skip.kind(), Failures.describe(skip)));
+                trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, skip.kind(),
+                        Failures.describe(skip)));
                 failures.add(new TargetFailure(target.label(), skip));
                 continue;
             }
@@ -126,7 +128,8 @@ public final class FallbackChain {
             CircuitBreaker.Permit permit = breaker.tryAcquire();
             if (permit == CircuitBreaker.Permit.REJECTED) {
                 LlmException skip = coolingDown(target, breaker);
-                trail.add(Attempt.failure(provider, model, Duration.ZERO, skip.kind(), Failures.describe(skip)));
+                trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_COOLDOWN, skip.kind(),
+                        Failures.describe(skip)));
                 failures.add(new TargetFailure(target.label(), skip));
                 LOG.log(Level.DEBUG, () -> "route " + route + ": " + Failures.describe(skip) + ": " + target.label());
                 continue;
@@ -205,7 +208,7 @@ public final class FallbackChain {
             LlmException failure;
             try {
                 T value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
-                trail.add(Attempt.success(provider, model, since(start)));
+                trail.add(Attempt.answered(provider, model, since(start)));
                 return new TargetResult<>(value, null);
             } catch (BudgetExceededException e) {
                 throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
@@ -215,7 +218,9 @@ public final class FallbackChain {
             if (CancelScope.currentIsCancelled()) {
                 throw cancelled(target, failure); // the caller left: neither retry, fall back nor blame the target
             }
-            trail.add(Attempt.failure(provider, model, since(start), failure.kind(), Failures.describe(failure)));
+            Attempt.Outcome outcome = failure instanceof LocalRateLimitException
+                    ? Attempt.Outcome.SKIPPED_LOCAL_LIMIT : Attempt.Outcome.FAILED;
+            trail.add(Attempt.failed(provider, model, since(start), outcome, failure.kind(), Failures.describe(failure)));
             Duration wait = waitBeforeRetry(target, failure, n);
             if (wait == null) {
                 return new TargetResult<>(null, failure);

@@ -139,7 +139,7 @@ public final class RouteChatStream extends AbstractChatStream {
         }
         ChatStream current = live;
         Cost cost = current instanceof MeteredStream m ? m.cost() : Cost.UNKNOWN;
-        return accumulated().toResponse(answering, model, rateLimits(), List.copyOf(attempts)).withCost(cost);
+        return accumulated().toResponse(answering, model, rateLimits(), attempts).toBuilder().cost(cost).build();
     }
 
     /** The provider answering now. */

@@ -121,9 +121,16 @@ final class ParrotWire {
         }
         String stop = Json.text(body, "stop");
         String answered = Json.text(body, "model");
-        return new ChatResponse(Json.text(body, "generation_id"), answered == null ? model : answered, provider,
-                Message.assistant(output.path("text").asText(""), calls), "", finishReason(stop), stop,
-                usage(body.path("tokens")), rateLimits, List.of());
+        return ChatResponse.builder()
+                .id(Json.text(body, "generation_id"))
+                .model(answered == null ? model : answered)
+                .provider(provider)
+                .message(Message.assistant(output.path("text").asText(""), calls))
+                .finishReason(finishReason(stop))
+                .rawFinishReason(stop)
+                .usage(usage(body.path("tokens")))
+                .rateLimits(rateLimits)
+                .build();
     }
 
     /** A call as both the answer and the stream's {@code call} event carry it: id, tool name, input object. */
@@ -172,7 +179,8 @@ final class ParrotWire {
         for (JsonNode m : body.path("models")) {
             String id = Json.text(m, "id");
             if (id != null) {
-                models.add(new ModelInfo(id, provider, m.path("kind").asText(""), "", m.path("context_tokens").asInt(0)));
+                models.add(ModelInfo.builder(id, provider).kind(m.path("kind").asText(""))
+                        .contextLength(m.path("context_tokens").asLong(0)).build());
             }
         }
         return models;

@@ -255,8 +255,9 @@ class ParrotWireTest {
             models = parrot.listModels();
         }
 
-        assertThat(models).containsExactly(new ModelInfo("parrot-small", NAME, "chat", "", 32000),
-                new ModelInfo("parrot-large", NAME, "chat", "", 128000));
+        assertThat(models).containsExactly(
+                ModelInfo.builder("parrot-small", NAME).kind("chat").contextLength(32000).build(),
+                ModelInfo.builder("parrot-large", NAME).kind("chat").contextLength(128000).build());
         server.verify(getRequestedFor(urlPathEqualTo(MODELS)).withHeader("X-Parrot-Key", equalTo(KEY)));
     }
 }

@@ -1,0 +1,12 @@
+/**
+ * Switchboard's user API: requests, responses, streams, models and the exception family rooted at
+ * {@link dev.switchboard.api.LlmException}.
+ *
+ * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
+ * empty list or string where the wire itself says "empty"), and {@code @Nullable} appears only where a record
+ * component or a builder argument may be null.
+ */
+@NullMarked
+package dev.switchboard.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,11 @@
+/**
+ * The OpenAI-compatible base: the adapter interface, the provider built on it and its wire codec.
+ *
+ * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
+ * empty list or string where the wire itself says "empty"), and {@code @Nullable} appears only where a record
+ * component or a builder argument may be null.
+ */
+@NullMarked
+package dev.switchboard.openai;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,12 @@
+/**
+ * The runtime: {@link dev.switchboard.runtime.Switchboard}, routes with fallback, retry and cooldown, and their
+ * exceptions.
+ *
+ * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
+ * empty list or string where the wire itself says "empty"), and {@code @Nullable} appears only where a record
+ * component or a builder argument may be null.
+ */
+@NullMarked
+package dev.switchboard.runtime;
+
+import org.jspecify.annotations.NullMarked;

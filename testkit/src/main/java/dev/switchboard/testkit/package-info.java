@@ -1,0 +1,11 @@
+/**
+ * The provider contract suite every provider runs, and the fixture helpers it uses.
+ *
+ * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
+ * empty list or string where the wire itself says "empty"), and {@code @Nullable} appears only where a record
+ * component or a builder argument may be null.
+ */
+@NullMarked
+package dev.switchboard.testkit;
+
+import org.jspecify.annotations.NullMarked;
