@@ -8,6 +8,7 @@
 module dev.switchboard.runtime {
     requires transitive dev.switchboard.api;
     requires java.logging;
+    requires static org.jspecify; // nullness annotations, compile time only
 
     exports dev.switchboard.runtime;
     exports dev.switchboard.runtime.config to dev.switchboard.gateway, dev.switchboard.cli;

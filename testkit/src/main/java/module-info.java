@@ -7,6 +7,8 @@ module dev.switchboard.testkit {
     requires transitive wiremock.standalone;
     requires transitive java.logging;
     requires jdk.httpserver;
+    // No 'requires static org.jspecify': wiremock-standalone bundles org.jspecify.annotations, and a module may not
+    // read one package from two modules; the package-info's @NullMarked resolves to that copy (the same annotation).
 
     exports dev.switchboard.testkit;
     // JUnit creates subclasses' instances and calls the inherited test methods reflectively.
