@@ -179,7 +179,7 @@ final class ParrotWire {
         for (JsonNode m : body.path("models")) {
             String id = Json.text(m, "id");
             if (id != null) {
-                models.add(ModelInfo.builder(id, provider).kind(m.path("kind").asText(""))
+                models.add(ModelInfo.builder(id, provider).kind(Json.text(m, "kind"))
                         .contextLength(m.path("context_tokens").asLong(0)).build());
             }
         }
