@@ -1,12 +1,12 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.http.Json;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A call the model asks the caller to make. {@code arguments} is JSON text (OpenAI style); providers that
- * send an object serialise it. {@link #parsedArguments()} parses it.
+ * send an object serialise it. {@link #argumentsAsMap()} parses it into plain Java values.
  */
 public record ToolCall(String id, String name, String arguments) {
 
@@ -16,10 +16,15 @@ public record ToolCall(String id, String name, String arguments) {
         arguments = arguments == null || arguments.isBlank() ? "{}" : arguments;
     }
 
-    /** The arguments as a JSON tree; fails with {@link IllegalStateException} if the model produced invalid JSON. */
-    public JsonNode parsedArguments() {
+    /**
+     * The arguments as plain Java values: a map from argument name to a {@code String}, a {@code Number}, a
+     * {@code Boolean}, {@code null}, a {@code List} or a {@code Map} of these; a fresh copy the caller may change.
+     *
+     * @throws IllegalStateException if the model wrote something other than one JSON object
+     */
+    public Map<String, Object> argumentsAsMap() {
         try {
-            return Json.parse(arguments, "arguments of tool call " + name);
+            return Json.parseObject(arguments, "arguments of tool call " + name);
         } catch (IllegalArgumentException e) {
             // the model wrote them, not the caller: the call is in a bad state, no argument of this method is wrong
             throw new IllegalStateException(e.getMessage(), e);

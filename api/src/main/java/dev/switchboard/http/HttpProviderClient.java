@@ -1,6 +1,5 @@
 package dev.switchboard.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ErrorKind;
@@ -159,7 +158,7 @@ public final class HttpProviderClient {
 
     private byte[] serialize(BodyWriter body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+        try (JsonWriter g = Json.writer(out)) {
             body.write(g);
         } catch (IOException e) {
             throw LlmException.builder(ErrorKind.INVALID_REQUEST, provider)
@@ -188,7 +187,7 @@ public final class HttpProviderClient {
             InputStream body = new LimitedInputStream(entity.getContent(), limits.maxResponseBytes(), "the response body",
                     "max-response-bytes", 0, request::cancel);
             try (InputStream in = new ActivityInputStream(body, watchdog)) {
-                JsonNode node = Json.MAPPER.readTree(in);
+                JsonNode node = Json.read(in);
                 if (node == null || node.isMissingNode()) {
                     throw malformed("empty response body", null);
                 }
@@ -241,8 +240,8 @@ public final class HttpProviderClient {
         JsonNode node = null;
         if (!text.isEmpty() && (text.charAt(0) == '{' || text.charAt(0) == '[')) {
             try {
-                node = Json.MAPPER.readTree(text);
-            } catch (JsonProcessingException notJson) {
+                node = Json.read(text);
+            } catch (IOException notJson) {
                 node = null;
             }
         }
@@ -257,8 +256,8 @@ public final class HttpProviderClient {
             return node;
         }
         try {
-            return Json.MAPPER.readTree(redacted);
-        } catch (JsonProcessingException e) {
+            return Json.read(redacted);
+        } catch (IOException e) {
             return null;
         }
     }

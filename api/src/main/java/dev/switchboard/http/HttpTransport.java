@@ -69,7 +69,8 @@ public final class HttpTransport implements AutoCloseable {
         return new HttpTransport(maxConnections, maxConnectionsPerRoute);
     }
 
-    public CloseableHttpClient client() {
+    /** The pooled client; package-private so that no Apache type is part of the SPI (plugins may bundle their own). */
+    CloseableHttpClient client() {
         return client;
     }
 

@@ -1,25 +1,56 @@
 package dev.switchboard.http;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The one Jackson mapper Switchboard shares (thread-safe), and small helpers for reading provider JSON. */
+/**
+ * JSON for wire codecs: trees to build and read, parsing, and a {@link JsonWriter} for bodies. Switchboard's one
+ * Jackson mapper stays inside this class (a mapper is mutable; shared, one plugin could change it for everyone).
+ * Thread-safe.
+ */
 public final class Json {
 
-    public static final ObjectMapper MAPPER =
+    private static final ObjectMapper MAPPER =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    public static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
     /** For whole documents written by people or models: text after the first value is an error, not ignored. */
     private static final ObjectReader STRICT_TREE =
             MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final TypeReference<LinkedHashMap<String, Object>> PLAIN_OBJECT = new TypeReference<>() {};
 
     private Json() {}
+
+    /** A new, empty JSON object. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A new, empty JSON array. */
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    /** A JSON string. */
+    public static TextNode textNode(String text) {
+        return MAPPER.getNodeFactory().textNode(text);
+    }
 
     /**
      * Parses JSON text that must be one whole value; {@link IllegalArgumentException} names {@code what} if it is
@@ -31,6 +62,38 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * Parses a JSON object into plain Java values (maps, lists, strings, numbers, booleans, {@code null}), a fresh
+     * copy the caller may change; {@link IllegalArgumentException} names {@code what} if it is not one whole object.
+     */
+    public static Map<String, Object> parseObject(String json, String what) {
+        JsonNode node = parse(json, what);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
+        return MAPPER.convertValue(node, PLAIN_OBJECT);
+    }
+
+    /** Reads one JSON value from text a server sent (text after it is ignored, as in a stream). */
+    public static JsonNode read(String json) throws IOException {
+        return MAPPER.readTree(json);
+    }
+
+    /** Reads one JSON value from part of a buffer (an SSE {@code data} field, an NDJSON line). */
+    public static JsonNode read(byte[] buffer, int offset, int length) throws IOException {
+        return MAPPER.readTree(buffer, offset, length);
+    }
+
+    /** Reads one JSON value from a stream; a stream with no content reads as a missing node. */
+    public static JsonNode read(InputStream in) throws IOException {
+        return MAPPER.readTree(in);
+    }
+
+    /** A writer of UTF-8 JSON onto {@code out}; closing it flushes and closes {@code out}. */
+    public static JsonWriter writer(OutputStream out) throws IOException {
+        return new JsonWriter(FACTORY.createGenerator(out, JsonEncoding.UTF8));
     }
 
     /** Checks that {@code json} is a JSON object; {@link IllegalArgumentException} names {@code what} if not. */
@@ -55,11 +118,17 @@ public final class Json {
         return n;
     }
 
+    /** A plain Java value (or a tree) as JSON text. */
     public static String toJson(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** For {@link JsonWriter#writeValue}: the mapper knows how to write maps, lists and trees. */
+    static void writeValue(JsonGenerator g, Object value) throws IOException {
+        MAPPER.writeValue(g, value);
     }
 }

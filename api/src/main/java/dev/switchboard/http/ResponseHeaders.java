@@ -17,7 +17,7 @@ public final class ResponseHeaders {
         this.headers = headers;
     }
 
-    public static ResponseHeaders of(HttpMessage message) {
+    static ResponseHeaders of(HttpMessage message) {
         return new ResponseHeaders(message.getHeaders());
     }
 

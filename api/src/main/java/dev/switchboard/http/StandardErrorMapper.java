@@ -67,7 +67,7 @@ public class StandardErrorMapper implements ErrorMapper {
         String code = null;
         String message;
         if (error.isObject()) {
-            code = code(Json.MAPPER.createObjectNode().set("error", error));
+            code = code(Json.object().set("error", error));
             message = Json.text(error, "message");
         } else {
             message = error.asText();

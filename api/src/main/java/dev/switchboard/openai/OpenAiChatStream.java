@@ -57,7 +57,7 @@ final class OpenAiChatStream extends AbstractChatStream {
         }
         JsonNode chunk;
         try {
-            chunk = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
+            chunk = Json.read(sse.dataBuffer(), 0, sse.dataLength());
         } catch (IOException e) {
             throw LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider())
                     .message("malformed stream chunk: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()))

@@ -1,6 +1,6 @@
 package dev.switchboard.openai;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
@@ -70,7 +70,7 @@ public final class OpenAiWire {
      * write (e.g. {@code temperature}, {@code stream_options}), so no key appears twice; names in
      * {@link #RESERVED_FIELDS} must be refused before this is called.
      */
-    public static void writeChatRequest(JsonGenerator g, ChatRequest r, String model, boolean stream, RequestOptions o)
+    public static void writeChatRequest(JsonWriter g, ChatRequest r, String model, boolean stream, RequestOptions o)
             throws IOException {
         Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
@@ -161,12 +161,12 @@ public final class OpenAiWire {
                 continue; // refused by the caller before sending; never let it override the codec's own value
             }
             g.writeFieldName(p.getKey());
-            Json.MAPPER.writeValue(g, p.getValue());
+            g.writeValue(p.getValue());
         }
         g.writeEndObject();
     }
 
-    private static void writeMessage(JsonGenerator g, Message m) throws IOException {
+    private static void writeMessage(JsonWriter g, Message m) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().name().toLowerCase(java.util.Locale.ROOT));
         boolean onlyText = !m.hasImages();
@@ -211,7 +211,7 @@ public final class OpenAiWire {
         g.writeEndObject();
     }
 
-    public static void writeEmbeddingRequest(JsonGenerator g, String model, List<String> inputs, Integer dimensions)
+    public static void writeEmbeddingRequest(JsonWriter g, String model, List<String> inputs, Integer dimensions)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);

@@ -75,7 +75,7 @@ public class ChatCallBenchmark {
                 ProviderContext.of(transport));
         request = ChatRequest.builder().system("You are a helpful assistant.").user("Hello!").build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var g = dev.switchboard.http.Json.FACTORY.createGenerator(out)) {
+        try (var g = dev.switchboard.http.Json.writer(out)) {
             OpenAiWire.writeChatRequest(g, request, "gpt-4o-mini", false, OpenAiWire.RequestOptions.OPENAI);
         }
         requestBytes = out.toByteArray();

@@ -65,7 +65,7 @@ public class StreamDecodeBenchmark {
             if (sse.dataEquals(DONE)) {
                 break;
             }
-            JsonNode chunk = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
+            JsonNode chunk = Json.read(sse.dataBuffer(), 0, sse.dataLength());
             OpenAiWire.readChunk(chunk, first, DIALECT, (ChatEvent e) -> bh.consume(e));
             first = false;
         }

@@ -1,6 +1,8 @@
 package dev.switchboard.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.EmbeddingResponse;
@@ -8,7 +10,6 @@ import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
-import dev.switchboard.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -28,10 +29,13 @@ final class JsonOutput implements AutoCloseable {
         void write(JsonOutput json) throws IOException;
     }
 
+    /** The command's own generators: a mapper's factory, so that trees can be written too. */
+    private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
+
     private final JsonGenerator g;
 
     private JsonOutput(Writer out, boolean pretty) throws IOException {
-        JsonGenerator generator = Json.FACTORY.createGenerator(out);
+        JsonGenerator generator = FACTORY.createGenerator(out);
         generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.g = pretty ? generator.useDefaultPrettyPrinter() : generator;
     }

@@ -91,7 +91,7 @@ final class ChatCall {
     /** The body as JSON, or null after answering 400. */
     static JsonNode parse(Exchange exchange) {
         try {
-            JsonNode json = Json.MAPPER.readTree(exchange.body(), 0, exchange.bodyLength());
+            JsonNode json = Json.read(exchange.body(), 0, exchange.bodyLength());
             if (json == null || json.isMissingNode()) {
                 exchange.reply(ErrorReply.invalidRequest(null, "The request body is empty; send a JSON object."), false);
                 return null;

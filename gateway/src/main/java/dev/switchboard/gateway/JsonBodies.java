@@ -1,14 +1,18 @@
 package dev.switchboard.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.switchboard.http.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Writes JSON bodies and SSE events to byte arrays, with one reusable buffer per thread. */
 final class JsonBodies {
+
+    /** The gateway's own generators: a mapper's factory, so that trees can be written too. */
+    static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
     @FunctionalInterface
     interface Writer {
@@ -40,7 +44,7 @@ final class JsonBodies {
             if (event) {
                 out.write(DATA);
             }
-            try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
                 w.write(g);
             }
             if (event) {

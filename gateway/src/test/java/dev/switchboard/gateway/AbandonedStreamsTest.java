@@ -131,10 +131,10 @@ class AbandonedStreamsTest {
      */
     private JsonNode usageOnceItCounts(int requests) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonNode u = Json.MAPPER.readTree(h.http("GET", "/v1/usage", null).body());
+        JsonNode u = Json.read(h.http("GET", "/v1/usage", null).body());
         while (u.at("/total/requests").asLong() < requests && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            u = Json.MAPPER.readTree(h.http("GET", "/v1/usage", null).body());
+            u = Json.read(h.http("GET", "/v1/usage", null).body());
         }
         return u;
     }

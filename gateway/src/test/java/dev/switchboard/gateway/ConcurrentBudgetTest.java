@@ -114,6 +114,6 @@ class ConcurrentBudgetTest {
     }
 
     private JsonNode usage() throws Exception {
-        return Json.MAPPER.readTree(h.http("GET", "/v1/usage", null).body());
+        return Json.read(h.http("GET", "/v1/usage", null).body());
     }
 }

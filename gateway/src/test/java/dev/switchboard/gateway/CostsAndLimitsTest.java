@@ -56,7 +56,7 @@ class CostsAndLimitsTest {
     }
 
     private static JsonNode json(GatewayHarness.Reply r) throws Exception {
-        return Json.MAPPER.readTree(r.body());
+        return Json.read(r.body());
     }
 
     @Test

@@ -431,7 +431,7 @@ public abstract class ProviderContractTest {
         assertThat(calls).hasSameSizeAs(CALLS);
         for (int i = 0; i < CALLS.size(); i++) {
             assertThat(calls.get(i).name()).isEqualTo(CALLS.get(i).name());
-            assertThat(calls.get(i).parsedArguments()).isEqualTo(CALLS.get(i).parsedArguments());
+            assertThat(calls.get(i).argumentsAsMap()).isEqualTo(CALLS.get(i).argumentsAsMap());
             assertThat(calls.get(i).id()).isNotBlank();
             if (toolCallIdsComeFromTheWire()) {
                 assertThat(calls.get(i).id()).isEqualTo(CALLS.get(i).id());

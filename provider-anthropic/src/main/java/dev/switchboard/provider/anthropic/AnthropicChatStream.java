@@ -88,7 +88,7 @@ final class AnthropicChatStream extends AbstractChatStream {
             if (!sse.next()) {
                 throw response.endedEarly();
             }
-            return Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
+            return Json.read(sse.dataBuffer(), 0, sse.dataLength());
         } catch (JsonProcessingException e) {
             throw LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider())
                     .message("malformed stream event: " + e.getOriginalMessage()).cause(e).build();

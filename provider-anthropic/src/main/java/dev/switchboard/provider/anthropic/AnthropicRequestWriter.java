@@ -1,6 +1,6 @@
 package dev.switchboard.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.Content;
@@ -82,7 +82,7 @@ final class AnthropicRequestWriter {
         }
     }
 
-    static void write(JsonGenerator g, String provider, ChatRequest r, String model, int defaultMaxTokens, boolean stream)
+    static void write(JsonWriter g, String provider, ChatRequest r, String model, int defaultMaxTokens, boolean stream)
             throws IOException {
         Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
@@ -148,13 +148,13 @@ final class AnthropicRequestWriter {
         for (Map.Entry<String, Object> p : params.entrySet()) {
             if (!RESERVED_FIELDS.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
-                Json.MAPPER.writeValue(g, p.getValue());
+                g.writeValue(p.getValue());
             }
         }
         g.writeEndObject();
     }
 
-    private static void writeToolChoice(JsonGenerator g, ToolChoice c) throws IOException {
+    private static void writeToolChoice(JsonWriter g, ToolChoice c) throws IOException {
         g.writeObjectFieldStart("tool_choice");
         if (c instanceof ToolChoice.Specific s) {
             g.writeStringField("type", "tool");
@@ -228,7 +228,7 @@ final class AnthropicRequestWriter {
         return turns;
     }
 
-    private static void writeTurn(JsonGenerator g, String provider, Turn t) throws IOException {
+    private static void writeTurn(JsonWriter g, String provider, Turn t) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", t.role);
         if (t.toolResults.isEmpty() && t.blocks.size() == 1 && t.blocks.get(0) instanceof Content.Text only) {
@@ -250,7 +250,7 @@ final class AnthropicRequestWriter {
         g.writeEndObject();
     }
 
-    private static void writeContent(JsonGenerator g, Content c) throws IOException {
+    private static void writeContent(JsonWriter g, Content c) throws IOException {
         g.writeStartObject();
         if (c instanceof Content.Text t) {
             g.writeStringField("type", "text");
@@ -272,7 +272,7 @@ final class AnthropicRequestWriter {
         g.writeEndObject();
     }
 
-    private static void writeToolUse(JsonGenerator g, String provider, ToolCall call) throws IOException {
+    private static void writeToolUse(JsonWriter g, String provider, ToolCall call) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "tool_use");
         g.writeStringField("id", toolUseId(call.id()));
@@ -282,7 +282,7 @@ final class AnthropicRequestWriter {
         g.writeEndObject();
     }
 
-    private static void writeToolResult(JsonGenerator g, Message result) throws IOException {
+    private static void writeToolResult(JsonWriter g, Message result) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "tool_result");
         g.writeStringField("tool_use_id", toolUseId(result.toolCallId()));
@@ -323,8 +323,8 @@ final class AnthropicRequestWriter {
     private static JsonNode argumentsObject(String provider, ToolCall c) {
         JsonNode args;
         try {
-            args = c.parsedArguments();
-        } catch (IllegalStateException e) {
+            args = Json.parse(c.arguments(), "arguments of tool call " + c.name());
+        } catch (IllegalArgumentException e) {
             throw LlmException.invalidRequest(provider, e.getMessage());
         }
         if (!args.isObject()) {

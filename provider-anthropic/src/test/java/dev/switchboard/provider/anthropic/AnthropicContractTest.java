@@ -66,7 +66,7 @@ class AnthropicContractTest extends ProviderContractTest {
             case 529 -> "overloaded_error";
             default -> "invalid_request_error";
         };
-        ObjectNode body = Json.MAPPER.createObjectNode().put("type", "error");
+        ObjectNode body = Json.object().put("type", "error");
         body.putObject("error").put("type", type).put("message", message);
         body.put("request_id", "req_contract");
         ResponseDefinitionBuilder response = aResponse().withStatus(status)
@@ -82,7 +82,7 @@ class AnthropicContractTest extends ProviderContractTest {
             ArrayNode content = message.withArray("content");
             for (ToolCall c : calls) {
                 content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name())
-                        .set("input", c.parsedArguments());
+                        .set("input", Json.parse(c.arguments(), "arguments"));
             }
             server.stubFor(post(urlPathEqualTo(MESSAGES)).willReturn(okJson(message.toString())));
             return;
@@ -94,13 +94,13 @@ class AnthropicContractTest extends ProviderContractTest {
         for (int i = 0; i < calls.size(); i++) {
             ToolCall c = calls.get(i);
             int index = i + 1;
-            ObjectNode start = Json.MAPPER.createObjectNode().put("type", "content_block_start").put("index", index);
+            ObjectNode start = Json.object().put("type", "content_block_start").put("index", index);
             start.putObject("content_block").put("type", "tool_use").put("id", c.id()).put("name", c.name()).putObject("input");
             sse.event("content_block_start", start.toString());
             String args = c.arguments();
             int half = args.length() / 2;
             for (String piece : new String[] {"", args.substring(0, half), args.substring(half)}) {
-                ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", index);
+                ObjectNode delta = Json.object().put("type", "content_block_delta").put("index", index);
                 delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
                 sse.event("content_block_delta", delta.toString());
             }
@@ -113,7 +113,7 @@ class AnthropicContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             data.addObject().put("type", "model").put("id", id).put("display_name", id).put("created_at", "2025-02-19T00:00:00Z");
@@ -123,7 +123,7 @@ class AnthropicContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode message(String stopReason, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode()
+        ObjectNode message = Json.object()
                 .put("id", "msg_contract").put("type", "message").put("role", "assistant").put("model", MODEL);
         message.putArray("content");
         message.put("stop_reason", stopReason).putNull("stop_sequence");
@@ -133,7 +133,7 @@ class AnthropicContractTest extends ProviderContractTest {
 
     /** {@code message_start} with the input usage, a text block start and a ping. */
     private static Sse.Builder opening(Usage usage) {
-        ObjectNode start = Json.MAPPER.createObjectNode().put("type", "message_start");
+        ObjectNode start = Json.object().put("type", "message_start");
         ObjectNode message = start.putObject("message").put("id", "msg_contract").put("type", "message")
                 .put("role", "assistant").put("model", MODEL);
         message.putArray("content");
@@ -146,13 +146,13 @@ class AnthropicContractTest extends ProviderContractTest {
     }
 
     private static String textDelta(String text) {
-        ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        ObjectNode delta = Json.object().put("type", "content_block_delta").put("index", 0);
         delta.putObject("delta").put("type", "text_delta").put("text", text);
         return delta.toString();
     }
 
     private static String messageDelta(String stopReason, long outputTokens) {
-        ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "message_delta");
+        ObjectNode delta = Json.object().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
         delta.putObject("usage").put("output_tokens", outputTokens);
         return delta.toString();

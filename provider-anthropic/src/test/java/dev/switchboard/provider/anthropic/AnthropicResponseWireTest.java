@@ -82,7 +82,7 @@ class AnthropicResponseWireTest {
         ToolCall call = r.toolCalls().get(0);
         assertThat(call.id()).isEqualTo("toolu_01GHndag5wQmbzNihYmV2UBj");
         assertThat(call.name()).isEqualTo("get_weather");
-        assertThat(call.parsedArguments()).isEqualTo(Json.parse("{\"location\":\"San Francisco, CA\",\"units\":\"c\"}", "args"));
+        assertThat(call.argumentsAsMap()).isEqualTo(Json.parseObject("{\"location\":\"San Francisco, CA\",\"units\":\"c\"}", "args"));
         assertThat(r.usage()).isEqualTo(Usage.of(659, 74));
     }
 

@@ -104,7 +104,7 @@ class AnthropicStreamWireTest {
         assertThat(r.toolCalls()).hasSize(1);
         assertThat(r.toolCalls().get(0).id()).isEqualTo("toolu_01NRLabsLyVHZPKxbKvkfSMn");
         assertThat(r.toolCalls().get(0).name()).isEqualTo("get_weather");
-        assertThat(r.toolCalls().get(0).parsedArguments()).isEqualTo(Json.parse("{\"location\": \"Paris\"}", "args"));
+        assertThat(r.toolCalls().get(0).argumentsAsMap()).isEqualTo(Json.parseObject("{\"location\": \"Paris\"}", "args"));
         assertThat(r.usage()).isEqualTo(Usage.of(377, 65));
         assertThat(r.id()).isEqualTo("msg_019Q1hrJbZG26Fb9BQhrkHEr");
         assertThat(r.model()).isEqualTo("claude-sonnet-4-20250514");

@@ -44,7 +44,7 @@ class AzureContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", text);
+        ObjectNode message = Json.object().put("role", "assistant").put("content", text);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(completion(message, "stop", usage).toString())));
     }
 
@@ -78,8 +78,8 @@ class AzureContractTest extends ProviderContractTest {
         };
         ResponseDefinitionBuilder response = aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withHeader("apim-request-id", "00000000-0000-4000-8000-000000000000")
-                .withBody(Json.MAPPER.createObjectNode().set("error",
-                        Json.MAPPER.createObjectNode().put("code", code).put("message", message)).toString());
+                .withBody(Json.object().set("error",
+                        Json.object().put("code", code).put("message", message)).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -87,7 +87,7 @@ class AzureContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+            ObjectNode message = Json.object().put("role", "assistant");
             message.putNull("content");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (ToolCall c : calls) {
@@ -120,7 +120,7 @@ class AzureContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list").put("model", "text-embedding-3-small");
+        ObjectNode body = Json.object().put("object", "list").put("model", "text-embedding-3-small");
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < vectors.size(); i++) {
             ArrayNode embedding = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
@@ -134,7 +134,7 @@ class AzureContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             data.addObject().put("id", id).put("status", "succeeded").put("lifecycle_status", "generally-available")
@@ -144,7 +144,7 @@ class AzureContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion")
+        ObjectNode body = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion")
                 .put("created", 1699386280).put("model", "gpt-4o-2024-08-06");
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason);
         choice.set("message", message);
@@ -156,7 +156,7 @@ class AzureContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode delta() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     private static String promptFilterChunk() {
@@ -191,12 +191,12 @@ class AzureContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode chunkHead() {
-        return Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
+        return Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
                 .put("created", 1692913344).put("model", "gpt-4o-2024-08-06");
     }
 
     private static ObjectNode usage(Usage usage) {
-        return Json.MAPPER.createObjectNode()
+        return Json.object()
                 .put("prompt_tokens", usage.inputTokens())
                 .put("completion_tokens", usage.outputTokens())
                 .put("total_tokens", usage.totalTokens());

@@ -49,7 +49,7 @@ final class CohereChatStream extends AbstractChatStream {
         }
         JsonNode event;
         try {
-            event = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
+            event = Json.read(sse.dataBuffer(), 0, sse.dataLength());
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider())

@@ -1,6 +1,6 @@
 package dev.switchboard.provider.cohere;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
@@ -47,7 +47,7 @@ final class CohereWire {
         return null;
     }
 
-    static void writeChat(JsonGenerator g, ChatRequest r, String model, boolean stream) throws IOException {
+    static void writeChat(JsonWriter g, ChatRequest r, String model, boolean stream) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeArrayFieldStart("messages");
@@ -91,13 +91,13 @@ final class CohereWire {
         }
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             g.writeFieldName(p.getKey());
-            Json.MAPPER.writeValue(g, p.getValue());
+            g.writeValue(p.getValue());
         }
         g.writeBooleanField("stream", stream);
         g.writeEndObject();
     }
 
-    private static void writeMessage(JsonGenerator g, Message m) throws IOException {
+    private static void writeMessage(JsonWriter g, Message m) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().name().toLowerCase(Locale.ROOT));
         if (m.role() == Role.TOOL) {
@@ -139,7 +139,7 @@ final class CohereWire {
         g.writeEndObject();
     }
 
-    private static void writeTools(JsonGenerator g, ChatRequest r) throws IOException {
+    private static void writeTools(JsonWriter g, ChatRequest r) throws IOException {
         ToolChoice choice = r.toolChoice().orElse(ToolChoice.AUTO);
         String only = choice instanceof ToolChoice.Specific s ? s.name() : null;
         boolean strict = false;

@@ -34,7 +34,7 @@ class CohereContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "contract-chat").put("finish_reason", "COMPLETE");
+        ObjectNode body = Json.object().put("id", "contract-chat").put("finish_reason", "COMPLETE");
         ObjectNode message = body.putObject("message").put("role", "assistant");
         message.putArray("content").addObject().put("type", "text").put("text", text);
         body.set("usage", usage(usage));
@@ -63,7 +63,7 @@ class CohereContractTest extends ProviderContractTest {
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
         ResponseDefinitionBuilder response = aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().put("id", "contract-error").put("message", message).toString());
+                .withBody(Json.object().put("id", "contract-error").put("message", message).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -71,7 +71,7 @@ class CohereContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode body = Json.MAPPER.createObjectNode().put("id", "contract-tools").put("finish_reason", "TOOL_CALL");
+            ObjectNode body = Json.object().put("id", "contract-tools").put("finish_reason", "TOOL_CALL");
             ObjectNode message = body.putObject("message").put("role", "assistant").put("tool_plan", "I will call the tools.");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (ToolCall c : calls) {
@@ -86,14 +86,14 @@ class CohereContractTest extends ProviderContractTest {
         sse.event("tool-plan-delta", "{\"type\":\"tool-plan-delta\",\"delta\":{\"message\":{\"tool_plan\":\"I will call the tools.\"}}}");
         for (int i = 0; i < calls.size(); i++) {
             ToolCall c = calls.get(i);
-            ObjectNode startEvent = Json.MAPPER.createObjectNode().put("type", "tool-call-start").put("index", i);
+            ObjectNode startEvent = Json.object().put("type", "tool-call-start").put("index", i);
             startEvent.putObject("delta").putObject("message").putObject("tool_calls").put("id", c.id()).put("type", "function")
                     .putObject("function").put("name", c.name()).put("arguments", "");
             sse.event("tool-call-start", startEvent.toString());
             String args = c.arguments();
             int half = args.length() / 2;
             for (String fragment : new String[] {args.substring(0, half), args.substring(half)}) {
-                ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "tool-call-delta").put("index", i);
+                ObjectNode delta = Json.object().put("type", "tool-call-delta").put("index", i);
                 delta.putObject("delta").putObject("message").putObject("tool_calls").putObject("function").put("arguments", fragment);
                 sse.event("tool-call-delta", delta.toString());
             }
@@ -105,7 +105,7 @@ class CohereContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "contract-embed");
+        ObjectNode body = Json.object().put("id", "contract-embed");
         ArrayNode floats = body.putObject("embeddings").putArray("float");
         for (float[] vector : vectors) {
             ArrayNode values = floats.addArray();
@@ -119,7 +119,7 @@ class CohereContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode models = body.putArray("models");
         for (String id : ids) {
             models.addObject().put("name", id).put("finetuned", false).put("context_length", 128000)
@@ -134,20 +134,20 @@ class CohereContractTest extends ProviderContractTest {
     }
 
     private static String contentDelta(String text) {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("type", "content-delta").put("index", 0);
+        ObjectNode event = Json.object().put("type", "content-delta").put("index", 0);
         event.putObject("delta").putObject("message").putObject("content").put("text", text);
         return event.toString();
     }
 
     private static String messageEnd(String finishReason, Usage usage) {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("type", "message-end");
+        ObjectNode event = Json.object().put("type", "message-end");
         ObjectNode delta = event.putObject("delta").put("finish_reason", finishReason);
         delta.set("usage", usage(usage));
         return event.toString();
     }
 
     private static ObjectNode usage(Usage usage) {
-        ObjectNode u = Json.MAPPER.createObjectNode();
+        ObjectNode u = Json.object();
         u.putObject("billed_units").put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens());
         u.putObject("tokens").put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens());
         return u;

@@ -55,7 +55,7 @@ final class GeminiChatStream extends AbstractChatStream {
         }
         JsonNode chunk;
         try {
-            chunk = Json.MAPPER.readTree(sse.dataBuffer(), 0, sse.dataLength());
+            chunk = Json.read(sse.dataBuffer(), 0, sse.dataLength());
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider())

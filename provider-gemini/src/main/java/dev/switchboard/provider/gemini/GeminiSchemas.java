@@ -49,7 +49,7 @@ final class GeminiSchemas {
     }
 
     private static ObjectNode convert(JsonNode node, JsonNode root, String what, int refDepth) {
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = Json.object();
         if (!node.isObject()) {
             return out; // "true" (anything) and other non-object schemas: no constraint the subset can state
         }
@@ -125,7 +125,7 @@ final class GeminiSchemas {
     }
 
     private static ArrayNode strings(JsonNode values) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         for (JsonNode v : values) {
             if (!v.isNull()) {
                 out.add(v.isTextual() ? v.asText() : v.toString());

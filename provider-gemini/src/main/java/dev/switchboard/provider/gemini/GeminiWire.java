@@ -1,6 +1,6 @@
 package dev.switchboard.provider.gemini;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.Content;
@@ -54,7 +54,7 @@ final class GeminiWire {
         return null;
     }
 
-    static void writeGenerateContent(JsonGenerator g, String provider, ChatRequest r, GeminiSettings settings)
+    static void writeGenerateContent(JsonWriter g, String provider, ChatRequest r, GeminiSettings settings)
             throws IOException {
         g.writeStartObject();
         writeContents(g, provider, r.messages());
@@ -69,13 +69,13 @@ final class GeminiWire {
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             if (!GENERATION_CONFIG_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
-                Json.MAPPER.writeValue(g, p.getValue());
+                g.writeValue(p.getValue());
             }
         }
         g.writeEndObject();
     }
 
-    private static void writeContents(JsonGenerator g, String provider, List<Message> messages) throws IOException {
+    private static void writeContents(JsonWriter g, String provider, List<Message> messages) throws IOException {
         Map<String, String> callNames = new HashMap<>();
         g.writeArrayFieldStart("contents");
         boolean inToolTurn = false;
@@ -124,12 +124,12 @@ final class GeminiWire {
         g.writeEndArray();
     }
 
-    private static void endContent(JsonGenerator g) throws IOException {
+    private static void endContent(JsonWriter g) throws IOException {
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void writePart(JsonGenerator g, String provider, Content c) throws IOException {
+    private static void writePart(JsonWriter g, String provider, Content c) throws IOException {
         if (c instanceof Content.Text t) {
             g.writeStartObject();
             g.writeStringField("text", t.text());
@@ -146,7 +146,7 @@ final class GeminiWire {
         }
     }
 
-    private static void writeFunctionResponse(JsonGenerator g, String provider, Message m, Map<String, String> callNames)
+    private static void writeFunctionResponse(JsonWriter g, String provider, Message m, Map<String, String> callNames)
             throws IOException {
         String name = m.name() != null && !m.name().isBlank() ? m.name() : callNames.get(m.toolCallId());
         if (name == null) {
@@ -176,15 +176,15 @@ final class GeminiWire {
         if (parsed != null && parsed.isObject()) {
             return parsed;
         }
-        return Json.MAPPER.createObjectNode().set("output",
-                parsed != null ? parsed : Json.MAPPER.getNodeFactory().textNode(result));
+        return Json.object().set("output",
+                parsed != null ? parsed : Json.textNode(result));
     }
 
     private static JsonNode argumentsObject(String provider, ToolCall c) {
         JsonNode args;
         try {
-            args = c.parsedArguments();
-        } catch (IllegalStateException e) {
+            args = Json.parse(c.arguments(), "arguments of tool call " + c.name());
+        } catch (IllegalArgumentException e) {
             throw LlmException.invalidRequest(provider, e.getMessage());
         }
         if (!args.isObject()) {
@@ -193,7 +193,7 @@ final class GeminiWire {
         return args;
     }
 
-    private static void writeSystemInstruction(JsonGenerator g, List<Message> messages) throws IOException {
+    private static void writeSystemInstruction(JsonWriter g, List<Message> messages) throws IOException {
         boolean open = false;
         for (Message m : messages) {
             if (m.role() != Role.SYSTEM) {
@@ -213,7 +213,7 @@ final class GeminiWire {
         }
     }
 
-    private static void writeTools(JsonGenerator g, String provider, List<ToolDefinition> tools, GeminiSettings settings)
+    private static void writeTools(JsonWriter g, String provider, List<ToolDefinition> tools, GeminiSettings settings)
             throws IOException {
         g.writeArrayFieldStart("tools");
         g.writeStartObject();
@@ -247,7 +247,7 @@ final class GeminiWire {
     }
 
     /** AUTO, NONE, and ANY for "required"; a named tool is ANY restricted to that name. */
-    private static void writeToolConfig(JsonGenerator g, ToolChoice choice) throws IOException {
+    private static void writeToolConfig(JsonWriter g, ToolChoice choice) throws IOException {
         g.writeObjectFieldStart("toolConfig");
         g.writeObjectFieldStart("functionCallingConfig");
         if (choice instanceof ToolChoice.Specific s) {
@@ -263,7 +263,7 @@ final class GeminiWire {
         g.writeEndObject();
     }
 
-    private static void writeGenerationConfig(JsonGenerator g, String provider, ChatRequest r, GeminiSettings settings)
+    private static void writeGenerationConfig(JsonWriter g, String provider, ChatRequest r, GeminiSettings settings)
             throws IOException {
         g.writeObjectFieldStart("generationConfig");
         if (r.temperature().isPresent()) {
@@ -307,7 +307,7 @@ final class GeminiWire {
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             if (GENERATION_CONFIG_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
-                Json.MAPPER.writeValue(g, p.getValue());
+                g.writeValue(p.getValue());
             }
         }
         g.writeEndObject();

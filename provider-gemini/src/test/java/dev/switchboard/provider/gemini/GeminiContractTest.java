@@ -73,10 +73,10 @@ class GeminiContractTest extends ProviderContractTest {
             case 500 -> "INTERNAL";
             default -> "INVALID_ARGUMENT";
         };
-        ObjectNode error = Json.MAPPER.createObjectNode().put("code", status).put("message", message).put("status", grpcStatus);
+        ObjectNode error = Json.object().put("code", status).put("message", message).put("status", grpcStatus);
         ResponseDefinitionBuilder response = aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/json; charset=UTF-8")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(response));
         server.stubFor(post(urlPathEqualTo(STREAM)).willReturn(response));
@@ -87,8 +87,8 @@ class GeminiContractTest extends ProviderContractTest {
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         List<ObjectNode> parts = new ArrayList<>();
         for (ToolCall c : calls) {
-            ObjectNode part = Json.MAPPER.createObjectNode();
-            part.putObject("functionCall").put("name", c.name()).set("args", c.parsedArguments());
+            ObjectNode part = Json.object();
+            part.putObject("functionCall").put("name", c.name()).set("args", Json.parse(c.arguments(), "arguments"));
             parts.add(part);
         }
         if (!streamed) {
@@ -106,7 +106,7 @@ class GeminiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode embeddings = body.putArray("embeddings");
         for (float[] vector : vectors) {
             ArrayNode values = embeddings.addObject().putArray("values");
@@ -120,7 +120,7 @@ class GeminiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode models = body.putArray("models");
         for (String id : ids) {
             models.addObject().put("name", "models/" + id).put("inputTokenLimit", 1048576)
@@ -130,11 +130,11 @@ class GeminiContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode textPart(String text) {
-        return Json.MAPPER.createObjectNode().put("text", text);
+        return Json.object().put("text", text);
     }
 
     private static ObjectNode response(List<ObjectNode> parts, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         ObjectNode candidate = body.putArray("candidates").addObject();
         ObjectNode content = candidate.putObject("content");
         ArrayNode partArray = content.putArray("parts");

@@ -312,7 +312,7 @@ class GeminiWireTest {
         assertThat(first.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         ToolCall call = first.toolCalls().get(0);
         assertThat(call.name()).isEqualTo("find_theaters");
-        assertThat(call.parsedArguments()).isEqualTo(Json.parse("{\"movie\":\"Barbie\",\"location\":\"Mountain View, CA\"}", "args"));
+        assertThat(call.argumentsAsMap()).isEqualTo(Json.parseObject("{\"movie\":\"Barbie\",\"location\":\"Mountain View, CA\"}", "args"));
         assertThat(call.id()).startsWith("call_");
         assertThat(second.toolCalls().get(0).id()).isEqualTo(call.id());
     }

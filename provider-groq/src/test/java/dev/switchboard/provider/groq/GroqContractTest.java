@@ -37,7 +37,7 @@ class GroqContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", text);
+        ObjectNode message = Json.object().put("role", "assistant").put("content", text);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(completion(message, "stop", usage).toString())));
     }
 
@@ -64,7 +64,7 @@ class GroqContractTest extends ProviderContractTest {
 
     @Override
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("message", message);
+        ObjectNode error = Json.object().put("message", message);
         switch (status) {
             case 401 -> error.put("type", "invalid_request_error").put("code", "invalid_api_key");
             case 404 -> error.put("type", "invalid_request_error").put("code", "model_not_found");
@@ -72,7 +72,7 @@ class GroqContractTest extends ProviderContractTest {
             default -> error.put("type", "internal_server_error");
         }
         ResponseDefinitionBuilder response = aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -80,7 +80,7 @@ class GroqContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+            ObjectNode message = Json.object().put("role", "assistant");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (ToolCall c : calls) {
                 ObjectNode call = toolCalls.addObject().put("id", c.id()).put("type", "function");
@@ -112,7 +112,7 @@ class GroqContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             data.addObject().put("id", id).put("object", "model").put("created", 1693721698).put("owned_by", "Meta")
@@ -122,7 +122,7 @@ class GroqContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion")
+        ObjectNode body = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion")
                 .put("created", 1730241104).put("model", MODEL);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         choice.set("message", message);
@@ -134,11 +134,11 @@ class GroqContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode delta() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     private static ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
                 .put("created", 1770770839).put("model", MODEL).put("system_fingerprint", "fp_f8b414701e");
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
@@ -159,7 +159,7 @@ class GroqContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode usage(Usage usage) {
-        return Json.MAPPER.createObjectNode()
+        return Json.object()
                 .put("queue_time", 0.041905864)
                 .put("prompt_tokens", usage.inputTokens())
                 .put("prompt_time", 0.003940145)

@@ -1,6 +1,6 @@
 package dev.switchboard.provider.huggingface;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.Embedding;
 import dev.switchboard.api.ErrorKind;
@@ -27,7 +27,7 @@ final class FeatureExtraction {
         return URI.create(template.replace("{model}", encodePath(model)));
     }
 
-    static void writeRequest(JsonGenerator g, List<String> inputs) throws IOException {
+    static void writeRequest(JsonWriter g, List<String> inputs) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("inputs");
         for (String s : inputs) {

@@ -38,18 +38,18 @@ class HuggingFaceContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", text);
+        ObjectNode message = Json.object().put("role", "assistant").put("content", text);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(completion(message, "stop", usage).toString())));
     }
 
     @Override
     protected void stubStream(WireMockServer server, List<String> pieces, Usage usage) {
         List<String> chunks = new ArrayList<>();
-        chunks.add(chunk(Json.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null));
+        chunks.add(chunk(Json.object().put("role", "assistant").put("content", ""), null));
         for (String p : pieces) {
-            chunks.add(chunk(Json.MAPPER.createObjectNode().put("content", p), null));
+            chunks.add(chunk(Json.object().put("content", p), null));
         }
-        chunks.add(chunk(Json.MAPPER.createObjectNode(), "stop"));
+        chunks.add(chunk(Json.object(), "stop"));
         chunks.add(usageChunk(usage));
         chunks.add("[DONE]");
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(Sse.data(chunks))));
@@ -58,17 +58,17 @@ class HuggingFaceContractTest extends ProviderContractTest {
     @Override
     protected void stubStreamCutAfterFirstPiece(WireMockServer server, List<String> pieces) {
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(Sse.data(
-                chunk(Json.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null),
-                chunk(Json.MAPPER.createObjectNode().put("content", pieces.get(0)), null)))));
+                chunk(Json.object().put("role", "assistant").put("content", ""), null),
+                chunk(Json.object().put("content", pieces.get(0)), null)))));
     }
 
     @Override
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("message", message)
+        ObjectNode error = Json.object().put("message", message)
                 .put("type", status == 404 ? "invalid_request_error" : status >= 500 ? "server_error" : "invalid_request_error")
                 .put("code", status == 404 ? "model_not_found" : status == 401 ? "invalid_api_key" : null);
         ResponseDefinitionBuilder response = aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -76,7 +76,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+            ObjectNode message = Json.object().put("role", "assistant");
             message.putNull("content");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (ToolCall c : calls) {
@@ -89,19 +89,19 @@ class HuggingFaceContractTest extends ProviderContractTest {
         List<String> chunks = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             ToolCall c = calls.get(i);
-            ObjectNode first = Json.MAPPER.createObjectNode();
+            ObjectNode first = Json.object();
             first.putArray("tool_calls").addObject().put("index", i).put("id", c.id()).put("type", "function")
                     .putObject("function").put("name", c.name()).put("arguments", "");
             chunks.add(chunk(first, null));
             String args = c.arguments();
             int half = args.length() / 2;
             for (String fragment : new String[] {args.substring(0, half), args.substring(half)}) {
-                ObjectNode more = Json.MAPPER.createObjectNode();
+                ObjectNode more = Json.object();
                 more.putArray("tool_calls").addObject().put("index", i).putObject("function").put("arguments", fragment);
                 chunks.add(chunk(more, null));
             }
         }
-        chunks.add(chunk(Json.MAPPER.createObjectNode(), "tool_calls"));
+        chunks.add(chunk(Json.object(), "tool_calls"));
         chunks.add(usageChunk(Usage.of(80, 20)));
         chunks.add("[DONE]");
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(Sse.data(chunks))));
@@ -109,7 +109,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ArrayNode body = Json.MAPPER.createArrayNode();
+        ArrayNode body = Json.array();
         for (float[] v : vectors) {
             ArrayNode vector = body.addArray();
             for (float x : v) {
@@ -122,7 +122,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             ObjectNode model = data.addObject().put("id", id).put("object", "model").put("created", 1754389416).put("owned_by", "org");
@@ -132,7 +132,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion")
+        ObjectNode body = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion")
                 .put("created", 1757141666).put("model", "openai/gpt-oss-120b");
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         choice.set("message", message);
@@ -143,7 +143,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
     }
 
     private static String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
                 .put("created", 1757141666).put("model", "openai/gpt-oss-120b");
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
@@ -156,7 +156,7 @@ class HuggingFaceContractTest extends ProviderContractTest {
     }
 
     private static String usageChunk(Usage usage) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "chatcmpl-contract").put("object", "chat.completion.chunk")
                 .put("created", 1757141666).put("model", "openai/gpt-oss-120b");
         chunk.putArray("choices");
         chunk.putObject("usage").put("prompt_tokens", usage.inputTokens()).put("completion_tokens", usage.outputTokens())

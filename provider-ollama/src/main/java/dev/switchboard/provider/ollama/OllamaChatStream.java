@@ -79,7 +79,7 @@ final class OllamaChatStream extends AbstractChatStream {
             if (!lines.next()) {
                 throw response.endedEarly();
             }
-            return Json.MAPPER.readTree(lines.buffer(), lines.offset(), lines.length());
+            return Json.read(lines.buffer(), lines.offset(), lines.length());
         } catch (JsonProcessingException e) {
             if (!lines.lineComplete()) {
                 throw response.endedEarly();

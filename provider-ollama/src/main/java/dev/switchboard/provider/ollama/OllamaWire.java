@@ -1,6 +1,6 @@
 package dev.switchboard.provider.ollama;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.Content;
@@ -27,7 +27,7 @@ final class OllamaWire {
 
     private OllamaWire() {}
 
-    static void writeChat(JsonGenerator g, String provider, ChatRequest r, String model, boolean stream,
+    static void writeChat(JsonWriter g, String provider, ChatRequest r, String model, boolean stream,
                           OllamaSettings settings) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
@@ -68,13 +68,13 @@ final class OllamaWire {
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             if (!OPTION_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
-                Json.MAPPER.writeValue(g, p.getValue());
+                g.writeValue(p.getValue());
             }
         }
         g.writeEndObject();
     }
 
-    private static void writeOptions(JsonGenerator g, ChatRequest r, OllamaSettings settings) throws IOException {
+    private static void writeOptions(JsonWriter g, ChatRequest r, OllamaSettings settings) throws IOException {
         g.writeObjectFieldStart("options");
         if (r.temperature().isPresent()) {
             g.writeNumberField("temperature", r.temperature().getAsDouble());
@@ -102,13 +102,13 @@ final class OllamaWire {
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             if (OPTION_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
-                Json.MAPPER.writeValue(g, p.getValue());
+                g.writeValue(p.getValue());
             }
         }
         g.writeEndObject();
     }
 
-    private static void writeMessage(JsonGenerator g, String provider, Message m) throws IOException {
+    private static void writeMessage(JsonWriter g, String provider, Message m) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().name().toLowerCase(Locale.ROOT));
         g.writeStringField("content", m.text());
@@ -144,7 +144,7 @@ final class OllamaWire {
     /** Ollama wants tool-call arguments as an object; ours are JSON text. */
     private static JsonNode argumentsObject(String provider, ToolCall c) {
         try {
-            JsonNode args = c.parsedArguments();
+            JsonNode args = Json.parse(c.arguments(), "arguments of tool call " + c.name());
             if (!args.isObject()) {
                 throw LlmException.invalidRequest(provider, "arguments of tool call " + c.name() + " must be a JSON object");
             }
@@ -154,7 +154,7 @@ final class OllamaWire {
         }
     }
 
-    static void writeEmbed(JsonGenerator g, String model, java.util.List<String> inputs, Integer dimensions)
+    static void writeEmbed(JsonWriter g, String model, java.util.List<String> inputs, Integer dimensions)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);

@@ -207,8 +207,8 @@ class OllamaWireTest {
         assertThat(call.rawFinishReason()).isEqualTo("stop");
         assertThat(toolCall.name()).isEqualTo("get_current_weather");
         assertThat(toolCall.id()).isNotBlank();
-        assertThat(toolCall.parsedArguments().path("location").asText()).isEqualTo("Paris, FR");
-        assertThat(toolCall.parsedArguments().path("format").asText()).isEqualTo("celsius");
+        assertThat(toolCall.argumentsAsMap().get("location")).isEqualTo("Paris, FR");
+        assertThat(toolCall.argumentsAsMap().get("format")).isEqualTo("celsius");
         assertThat(call.usage()).isEqualTo(Usage.of(122, 33));
         assertThat(answer.text()).isEqualTo("Hello! How are you today?");
         server.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson("""
@@ -239,7 +239,7 @@ class OllamaWireTest {
 
         assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(response.toolCalls()).hasSize(1);
-        assertThat(response.toolCalls().get(0).parsedArguments().path("location").asText()).isEqualTo("Paris, FR");
+        assertThat(response.toolCalls().get(0).argumentsAsMap().get("location")).isEqualTo("Paris, FR");
         assertThat(response.usage()).isEqualTo(Usage.of(122, 33));
     }
 

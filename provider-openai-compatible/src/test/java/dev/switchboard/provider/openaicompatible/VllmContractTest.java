@@ -69,10 +69,10 @@ class VllmContractTest extends ProviderContractTest {
             case 500 -> "InternalServerError";
             default -> "BadRequestError";
         };
-        ObjectNode error = Json.MAPPER.createObjectNode().put("message", message).put("type", type).put("code", status);
+        ObjectNode error = Json.object().put("message", message).put("type", type).put("code", status);
         error.putNull("param");
         ResponseDefinitionBuilder response = aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -113,7 +113,7 @@ class VllmContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "embd-5b7b4c0b0a3f4d6e").put("object", "list")
+        ObjectNode body = Json.object().put("id", "embd-5b7b4c0b0a3f4d6e").put("object", "list")
                 .put("created", 1764924127).put("model", "BAAI/bge-small-en-v1.5");
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < vectors.size(); i++) {
@@ -128,7 +128,7 @@ class VllmContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             data.addObject().put("id", id).put("object", "model").put("created", 1764924127).put("owned_by", "vllm")
@@ -138,7 +138,7 @@ class VllmContractTest extends ProviderContractTest {
     }
 
     static ObjectNode message(String text) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+        ObjectNode message = Json.object().put("role", "assistant");
         if (text == null) {
             message.putNull("content");
         } else {
@@ -151,7 +151,7 @@ class VllmContractTest extends ProviderContractTest {
     }
 
     static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion")
+        ObjectNode body = Json.object().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion")
                 .put("created", 1764923306).put("model", MODEL);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         choice.set("message", message);
@@ -165,11 +165,11 @@ class VllmContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode delta() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     private static String chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion.chunk")
                 .put("created", 1764923306).put("model", MODEL);
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
@@ -184,7 +184,7 @@ class VllmContractTest extends ProviderContractTest {
     }
 
     private static String usageChunk(Usage usage) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "chatcmpl-97571fbda8267bd1").put("object", "chat.completion.chunk")
                 .put("created", 1764923306).put("model", MODEL);
         chunk.putArray("choices");
         chunk.putObject("usage").put("prompt_tokens", usage.inputTokens()).put("total_tokens", usage.totalTokens())

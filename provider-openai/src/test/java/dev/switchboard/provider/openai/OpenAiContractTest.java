@@ -36,7 +36,7 @@ class OpenAiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", text);
+        ObjectNode message = Json.object().put("role", "assistant").put("content", text);
         message.putNull("refusal");
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(completion(message, "stop", usage).toString())));
     }
@@ -64,7 +64,7 @@ class OpenAiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("message", message);
+        ObjectNode error = Json.object().put("message", message);
         switch (status) {
             case 401 -> error.put("type", "invalid_request_error").putNull("param").put("code", "invalid_api_key");
             case 404 -> error.put("type", "invalid_request_error").putNull("param").put("code", "model_not_found");
@@ -74,7 +74,7 @@ class OpenAiContractTest extends ProviderContractTest {
         }
         ResponseDefinitionBuilder response = aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -82,7 +82,7 @@ class OpenAiContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+            ObjectNode message = Json.object().put("role", "assistant");
             message.putNull("content");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (ToolCall c : calls) {
@@ -119,7 +119,7 @@ class OpenAiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < vectors.size(); i++) {
             ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
@@ -135,7 +135,7 @@ class OpenAiContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+        ObjectNode body = Json.object().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : ids) {
             data.addObject().put("id", id).put("object", "model").put("created", 1686935002).put("owned_by", "openai");
@@ -144,7 +144,7 @@ class OpenAiContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode()
+        ObjectNode body = Json.object()
                 .put("id", "chatcmpl-contract").put("object", "chat.completion").put("created", 1741570283).put("model", MODEL);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         choice.set("message", message);
@@ -155,7 +155,7 @@ class OpenAiContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode delta() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     private static String chunk(ObjectNode delta, String finishReason) {
@@ -180,12 +180,12 @@ class OpenAiContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode chunkHead() {
-        return Json.MAPPER.createObjectNode()
+        return Json.object()
                 .put("id", "chatcmpl-contract").put("object", "chat.completion.chunk").put("created", 1694268190).put("model", MODEL);
     }
 
     private static ObjectNode usage(Usage usage) {
-        return Json.MAPPER.createObjectNode()
+        return Json.object()
                 .put("prompt_tokens", usage.inputTokens())
                 .put("completion_tokens", usage.outputTokens())
                 .put("total_tokens", usage.totalTokens());

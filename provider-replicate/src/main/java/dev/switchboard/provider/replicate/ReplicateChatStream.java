@@ -61,7 +61,7 @@ final class ReplicateChatStream extends AbstractChatStream {
             }
             case "error" -> {
                 predictionOver = true;
-                throw errors.mapStreamError(provider(), Json.MAPPER.getNodeFactory().textNode(errorDetail(sse.data())));
+                throw errors.mapStreamError(provider(), Json.textNode(errorDetail(sse.data())));
             }
             case "done" -> {
                 predictionOver = true;

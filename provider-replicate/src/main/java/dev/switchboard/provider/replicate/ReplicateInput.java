@@ -1,6 +1,6 @@
 package dev.switchboard.provider.replicate;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.http.JsonWriter;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
@@ -70,7 +70,7 @@ final class ReplicateInput {
     }
 
     /** The create body: {@code version} when the reference names one, {@code input}, and {@code stream}. */
-    static void writeCreate(JsonGenerator g, ChatRequest r, ModelRef model, ReplicateSettings settings, boolean stream)
+    static void writeCreate(JsonWriter g, ChatRequest r, ModelRef model, ReplicateSettings settings, boolean stream)
             throws IOException {
         g.writeStartObject();
         if (model.version().isPresent()) {
@@ -85,7 +85,7 @@ final class ReplicateInput {
         g.writeEndObject();
     }
 
-    private static void writeInput(JsonGenerator g, ChatRequest r, ReplicateSettings settings) throws IOException {
+    private static void writeInput(JsonWriter g, ChatRequest r, ReplicateSettings settings) throws IOException {
         if (settings.promptFormat() == ReplicateSettings.PromptFormat.LLAMA3) {
             g.writeStringField("prompt", llama3(r.messages()));
             g.writeStringField("prompt_template", "{prompt}");
@@ -113,7 +113,7 @@ final class ReplicateInput {
         }
         for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
             g.writeFieldName(p.getKey());
-            Json.MAPPER.writeValue(g, p.getValue());
+            g.writeValue(p.getValue());
         }
     }
 

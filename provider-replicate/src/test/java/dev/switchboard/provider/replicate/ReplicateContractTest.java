@@ -77,7 +77,7 @@ class ReplicateContractTest extends ProviderContractTest {
 
     @Override
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("title", "Error").put("detail", message).put("status", status);
+        ObjectNode body = Json.object().put("title", "Error").put("detail", message).put("status", status);
         ResponseDefinitionBuilder response = aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/problem+json").withBody(body.toString());
         headers.forEach(response::withHeader);
@@ -86,7 +86,7 @@ class ReplicateContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("name", "Language models").put("slug", "language-models");
+        ObjectNode body = Json.object().put("name", "Language models").put("slug", "language-models");
         ArrayNode models = body.putArray("models");
         for (String id : ids) {
             int slash = id.indexOf('/');
@@ -119,7 +119,7 @@ class ReplicateContractTest extends ProviderContractTest {
 
     private static ObjectNode prediction(WireMockServer server, String status, Usage usage) {
         String base = "http://127.0.0.1:" + server.port();
-        ObjectNode p = Json.MAPPER.createObjectNode().put("id", ID).put("model", MODEL).put("status", status);
+        ObjectNode p = Json.object().put("id", ID).put("model", MODEL).put("status", status);
         p.putNull("error");
         ObjectNode metrics = p.putObject("metrics");
         if (usage != null) {

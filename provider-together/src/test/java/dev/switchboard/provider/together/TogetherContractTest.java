@@ -37,7 +37,7 @@ class TogetherContractTest extends ProviderContractTest {
 
     @Override
     protected void stubChat(WireMockServer server, String text, Usage usage) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", text);
+        ObjectNode message = Json.object().put("role", "assistant").put("content", text);
         message.putArray("tool_calls");
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(completion(message, "eos", usage).toString())));
     }
@@ -61,14 +61,14 @@ class TogetherContractTest extends ProviderContractTest {
 
     @Override
     protected void stubError(WireMockServer server, int status, Map<String, String> headers, String message) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("message", message);
+        ObjectNode error = Json.object().put("message", message);
         switch (status) {
             case 401 -> error.put("type", "invalid_request_error").putNull("param").put("code", "invalid_api_key");
             case 404 -> error.put("type", "invalid_request_error").putNull("param").put("code", "model_not_available");
             default -> error.put("type", "server_error").putNull("param").putNull("code");
         }
         ResponseDefinitionBuilder response = aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody(Json.MAPPER.createObjectNode().set("error", error).toString());
+                .withBody(Json.object().set("error", error).toString());
         headers.forEach(response::withHeader);
         server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(response));
     }
@@ -76,7 +76,7 @@ class TogetherContractTest extends ProviderContractTest {
     @Override
     protected void stubToolCalls(WireMockServer server, List<ToolCall> calls, boolean streamed) {
         if (!streamed) {
-            ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant");
+            ObjectNode message = Json.object().put("role", "assistant");
             message.putNull("content");
             ArrayNode toolCalls = message.putArray("tool_calls");
             for (int i = 0; i < calls.size(); i++) {
@@ -109,7 +109,7 @@ class TogetherContractTest extends ProviderContractTest {
 
     @Override
     protected void stubEmbeddings(WireMockServer server, List<float[]> vectors) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list").put("model", "togethercomputer/m2-bert-80M-8k-retrieval");
+        ObjectNode body = Json.object().put("object", "list").put("model", "togethercomputer/m2-bert-80M-8k-retrieval");
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < vectors.size(); i++) {
             ArrayNode embedding = data.addObject().put("index", i).put("object", "embedding").putArray("embedding");
@@ -122,7 +122,7 @@ class TogetherContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ArrayNode body = Json.MAPPER.createArrayNode();
+        ArrayNode body = Json.array();
         for (String id : ids) {
             body.addObject().put("id", id).put("object", "model").put("created", 1692896905).put("type", "chat")
                     .put("display_name", id).put("organization", "Together").put("context_length", 8192);
@@ -131,7 +131,7 @@ class TogetherContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode completion(ObjectNode message, String finishReason, Usage usage) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", "oBUtaEp-contract").put("object", "chat.completion")
+        ObjectNode body = Json.object().put("id", "oBUtaEp-contract").put("object", "chat.completion")
                 .put("created", 1758039032).put("model", MODEL);
         body.putArray("prompt");
         ObjectNode choice = body.putArray("choices").addObject().put("finish_reason", finishReason).put("index", 0);
@@ -142,12 +142,12 @@ class TogetherContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode contentDelta(String text) {
-        return Json.MAPPER.createObjectNode().put("token_id", 30).put("role", "assistant").put("content", text);
+        return Json.object().put("token_id", 30).put("role", "assistant").put("content", text);
     }
 
     /** Together's chunk: {@code text} beside the delta, {@code usage} null except on the last one. */
     private static ObjectNode chunk(ObjectNode delta, String finishReason, Usage usage) {
-        ObjectNode chunk = Json.MAPPER.createObjectNode().put("id", "8b43a5cfadf99e5c-SJC").put("object", "chat.completion.chunk")
+        ObjectNode chunk = Json.object().put("id", "8b43a5cfadf99e5c-SJC").put("object", "chat.completion.chunk")
                 .put("created", 1723834621);
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0).put("text", delta.path("content").asText());
         choice.putNull("logprobs");
@@ -167,7 +167,7 @@ class TogetherContractTest extends ProviderContractTest {
     }
 
     private static ObjectNode usage(Usage usage) {
-        return Json.MAPPER.createObjectNode()
+        return Json.object()
                 .put("prompt_tokens", usage.inputTokens())
                 .put("completion_tokens", usage.outputTokens())
                 .put("total_tokens", usage.totalTokens());

@@ -202,7 +202,7 @@ class TogetherWireTest {
                 .build());
 
         assertThat(call.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
-        assertThat(toolCall.parsedArguments().path("location").asText()).isEqualTo("San Francisco, CA");
+        assertThat(toolCall.argumentsAsMap().get("location")).isEqualTo("San Francisco, CA");
         assertThat(answer.finishReason()).isEqualTo(FinishReason.STOP);
         server.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson("""
                 {"messages": [

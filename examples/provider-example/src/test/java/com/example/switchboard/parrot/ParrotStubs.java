@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
+import dev.switchboard.http.Json;
 import dev.switchboard.spi.ProviderSettings;
 import java.util.List;
 
@@ -47,7 +48,7 @@ final class ParrotStubs {
     /** A call as the answer's {@code output.calls} and the stream's {@code call} event both carry it. */
     static ObjectNode call(ToolCall c) {
         ObjectNode call = JsonNodeFactory.instance.objectNode().put("call_id", c.id()).put("tool", c.name());
-        call.set("input", c.parsedArguments());
+        call.set("input", Json.parse(c.arguments(), "arguments"));
         return call;
     }
 
