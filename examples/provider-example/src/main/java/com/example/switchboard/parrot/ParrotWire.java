@@ -2,7 +2,6 @@ package com.example.switchboard.parrot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
@@ -43,7 +42,7 @@ final class ParrotWire {
         if (r.responseFormat().filter(f -> !(f instanceof ResponseFormat.Text)).isPresent()) {
             throw LlmException.unsupported(provider, "JSON output (provider type parrot)");
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("model", model);
+        ObjectNode body = Json.object().put("model", model);
         String instructions = r.messages().stream().filter(m -> m.role() == Role.SYSTEM).map(Message::text)
                 .collect(Collectors.joining("\n\n"));
         if (!instructions.isEmpty()) {
@@ -76,7 +75,7 @@ final class ParrotWire {
     }
 
     private static ObjectNode turn(String provider, Message m) {
-        ObjectNode turn = JsonNodeFactory.instance.objectNode().put("speaker", switch (m.role()) {
+        ObjectNode turn = Json.object().put("speaker", switch (m.role()) {
             case USER -> "human";
             case ASSISTANT -> "parrot";
             case TOOL -> "tool";

@@ -8,13 +8,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
+import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
 import dev.switchboard.testkit.Sse;
 import java.util.List;
@@ -84,7 +84,7 @@ class ParrotContractTest extends ProviderContractTest {
 
     @Override
     protected void stubModels(WireMockServer server, List<String> ids) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode body = Json.object();
         ids.forEach(id -> body.withArray("models").addObject().put("id", id).put("kind", "chat").put("context_tokens", 32000));
         server.stubFor(get(urlPathEqualTo(MODELS)).willReturn(okJson(body.toString())));
     }

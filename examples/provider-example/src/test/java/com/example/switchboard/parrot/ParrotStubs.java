@@ -1,7 +1,6 @@
 package com.example.switchboard.parrot;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -37,7 +36,7 @@ final class ParrotStubs {
 
     /** A whole generation: {@code text}, the tool {@code calls}, the {@code stop} reason and the token counts. */
     static String generation(String text, List<ToolCall> calls, String stop, Usage usage) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("generation_id", "gen_test").put("model", MODEL);
+        ObjectNode body = Json.object().put("generation_id", "gen_test").put("model", MODEL);
         ObjectNode output = body.putObject("output").put("text", text);
         ArrayNode callsNode = output.putArray("calls");
         calls.forEach(c -> callsNode.add(call(c)));
@@ -47,35 +46,35 @@ final class ParrotStubs {
 
     /** A call as the answer's {@code output.calls} and the stream's {@code call} event both carry it. */
     static ObjectNode call(ToolCall c) {
-        ObjectNode call = JsonNodeFactory.instance.objectNode().put("call_id", c.id()).put("tool", c.name());
+        ObjectNode call = Json.object().put("call_id", c.id()).put("tool", c.name());
         call.set("input", Json.parse(c.arguments(), "arguments"));
         return call;
     }
 
     static String begin() {
-        return JsonNodeFactory.instance.objectNode().put("generation_id", "gen_test").put("model", MODEL).toString();
+        return Json.object().put("generation_id", "gen_test").put("model", MODEL).toString();
     }
 
     static String text(String piece) {
-        return JsonNodeFactory.instance.objectNode().put("text", piece).toString();
+        return Json.object().put("text", piece).toString();
     }
 
     static String done(String stop, Usage usage) {
-        ObjectNode done = JsonNodeFactory.instance.objectNode().put("stop", stop);
+        ObjectNode done = Json.object().put("stop", stop);
         done.set("tokens", tokens(usage));
         return done.toString();
     }
 
     /** An error body, or with {@code retryInSeconds} >= 0 one carrying that hint. */
     static String fault(String reason, String detail, double retryInSeconds) {
-        ObjectNode fault = JsonNodeFactory.instance.objectNode().put("reason", reason).put("detail", detail);
+        ObjectNode fault = Json.object().put("reason", reason).put("detail", detail);
         if (retryInSeconds >= 0) {
             fault.put("retry_in_seconds", retryInSeconds);
         }
-        return JsonNodeFactory.instance.objectNode().set("fault", fault).toString();
+        return Json.object().set("fault", fault).toString();
     }
 
     private static ObjectNode tokens(Usage usage) {
-        return JsonNodeFactory.instance.objectNode().put("in", usage.inputTokens()).put("out", usage.outputTokens());
+        return Json.object().put("in", usage.inputTokens()).put("out", usage.outputTokens());
     }
 }
