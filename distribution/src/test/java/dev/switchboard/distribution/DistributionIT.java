@@ -310,6 +310,8 @@ class DistributionIT {
         List<String> chat = launcher.run("--config", "serve", "chat", "serve").out().lines().toList();
         launcher.env.put("JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1");
         List<String> serveWithJavaOpts = launcher.run("serve").out().lines().toList();
+        launcher.env.put("JAVA_OPTS", "-XX:+UseG1GC");
+        List<String> serveWithAnotherCollector = launcher.run("serve").out().lines().toList();
 
         // then serve runs with the full JIT and the parallel collector; a command keeps C1 only
         assertThat(serve).contains("-XX:+UseParallelGC", "-Xmx256m").noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
@@ -318,6 +320,8 @@ class DistributionIT {
         // and JAVA_OPTS come after the defaults, so the JVM takes them (the last of a repeated option wins)
         assertThat(serveWithJavaOpts.subList(serveWithJavaOpts.indexOf("-Xmx256m"), serveWithJavaOpts.size()))
                 .containsSubsequence("-Xmx256m", "-Xmx1g", "-XX:TieredStopAtLevel=1");
+        // and a collector named there replaces the server's, since the JVM refuses two
+        assertThat(serveWithAnotherCollector).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseParallelGC");
     }
 
     @Test
