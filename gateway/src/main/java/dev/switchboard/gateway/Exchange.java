@@ -29,7 +29,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * response is complete ({@link #failed} or {@link #releaseResources} with the body unsent) the worker's
  * {@link CancelScope} is cancelled and its stream closed, which aborts the upstream request at once.
  *
- * <p>The body is buffered as it arrives (never by its declared length), a body over {@code max-body} is refused before
+ * <p>The body is buffered as it arrives (its declared length can only shrink the first buffer), a body over {@code max-body} is refused before
  * {@code 100 Continue}, and a body slower than {@code min-body-rate} is cut with 408. Whatever fails inside an exchange
  * (a bug, an OutOfMemoryError) ends that exchange only: the client gets a 500 naming a request id, or a streamed
  * answer an error event and its end, and the log one line with the same id; the I/O thread goes on serving.
@@ -176,7 +176,10 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.invalidRequest(null, "The request has no body; send a JSON object."), false);
             return;
         }
-        body = new byte[INITIAL_BODY];
+        // A declared length may make the first buffer smaller (most bodies are a few hundred bytes), never larger:
+        // what is allocated follows what arrives, not what a client claims.
+        long declared = entityDetails.getContentLength();
+        body = new byte[declared >= 0 && declared < INITIAL_BODY ? (int) declared : INITIAL_BODY];
         watchBodyRate();
         if (expectsContinue) {
             try {

@@ -7,6 +7,8 @@ import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.TargetState;
 import dev.switchboard.runtime.UsageRecord;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,17 @@ final class Metrics {
     private final ConcurrentHashMap<String, DoubleAdder> cost = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
+    /** Label strings by their names and values (see {@link #labelsOnce}). */
+    private final ConcurrentHashMap<List<String>, String> labelSets = new ConcurrentHashMap<>();
+    private static final int LABEL_SETS_KEPT = 10_000;
+    /** HTTP statuses as label values, made once. */
+    private static final String[] STATUS_TEXT = new String[600];
+
+    static {
+        for (int i = 0; i < STATUS_TEXT.length; i++) {
+            STATUS_TEXT[i] = Integer.toString(i);
+        }
+    }
     private final AtomicLong openStreams = new AtomicLong();
 
     private static final class Histogram {
@@ -85,8 +98,8 @@ final class Metrics {
      */
     void finished(String endpoint, String route, String provider, int status, long nanos) {
         inFlight.decrementAndGet();
-        add(requests, labels("endpoint", endpoint, "route", route, "provider", provider, "status", Integer.toString(status)));
-        latency.computeIfAbsent(labels("endpoint", endpoint, "route", route), k -> new Histogram()).observe(nanos);
+        add(requests, labelsOnce("endpoint", endpoint, "route", route, "provider", provider, "status", statusText(status)));
+        latency.computeIfAbsent(labelsOnce("endpoint", endpoint, "route", route), k -> new Histogram()).observe(nanos);
     }
 
     void error(String endpoint, String route, String kind) {
@@ -116,16 +129,16 @@ final class Metrics {
 
     void usage(String route, String provider, Usage usage) {
         if (usage.inputTokens() > 0) {
-            add(tokens, labels("route", route, "provider", provider, "direction", "input"), usage.inputTokens());
+            add(tokens, labelsOnce("route", route, "provider", provider, "direction", "input"), usage.inputTokens());
         }
         if (usage.outputTokens() > 0) {
-            add(tokens, labels("route", route, "provider", provider, "direction", "output"), usage.outputTokens());
+            add(tokens, labelsOnce("route", route, "provider", provider, "direction", "output"), usage.outputTokens());
         }
     }
 
     /** The known cost of an answer; unknown costs add nothing here (GET /v1/usage counts them as unpriced). */
     void cost(String route, String provider, Cost c) {
-        c.usd().ifPresent(usd -> cost.computeIfAbsent(labels("route", route, "provider", provider), k -> new DoubleAdder())
+        c.usd().ifPresent(usd -> cost.computeIfAbsent(labelsOnce("route", route, "provider", provider), k -> new DoubleAdder())
                 .add(usd.doubleValue()));
     }
 
@@ -172,6 +185,26 @@ final class Metrics {
             a = map.computeIfAbsent(key, k -> new LongAdder());
         }
         a.add(n);
+    }
+
+    /**
+     * {@link #labels}, built once per combination: every request is labelled with one of a few, and building (and
+     * escaping) the string each time cost more than the rest of the bookkeeping. Past {@link #LABEL_SETS_KEPT}
+     * combinations the strings are built each time.
+     */
+    private String labelsOnce(String... pairs) {
+        String built = labelSets.get(Arrays.asList(pairs));
+        if (built == null) {
+            built = labels(pairs);
+            if (labelSets.size() < LABEL_SETS_KEPT) {
+                labelSets.putIfAbsent(Arrays.asList(pairs.clone()), built);
+            }
+        }
+        return built;
+    }
+
+    private static String statusText(int status) {
+        return status >= 0 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : Integer.toString(status);
     }
 
     /** {@code name="value",...} with Prometheus escaping. */

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -30,8 +31,18 @@ public final class PriceTable {
 
     private static final PriceTable EMPTY = new PriceTable(Map.of(), Map.of());
 
+    /** How many distinct (provider, models) lookups {@link #found} remembers; past it, lookups are made each time. */
+    private static final int FOUND_LIMIT = 4096;
+
     private final Map<String, Price> prices;
     private final Map<String, String> typesByProvider;
+    /**
+     * What {@link #find} answered, by its arguments: a gateway asks the same few questions on every call, and the
+     * lookup builds strings and runs a regex. Bounded by {@link #FOUND_LIMIT} (models come from providers' answers).
+     */
+    private final ConcurrentHashMap<Lookup, Optional<Price>> found = new ConcurrentHashMap<>();
+
+    private record Lookup(String provider, String answeredModel, String requestedModel) {}
 
     /**
      * @param prices          by key ({@code provider/model}, {@code type/model}, {@code model}, {@code provider/*})
@@ -58,6 +69,18 @@ public final class PriceTable {
      */
     public Optional<Price> find(String provider, String answeredModel, String requestedModel) {
         Objects.requireNonNull(provider, "provider");
+        Lookup lookup = new Lookup(provider, answeredModel, requestedModel);
+        Optional<Price> price = found.get(lookup);
+        if (price == null) {
+            price = lookUp(provider, answeredModel, requestedModel);
+            if (found.size() < FOUND_LIMIT) {
+                found.putIfAbsent(lookup, price);
+            }
+        }
+        return price;
+    }
+
+    private Optional<Price> lookUp(String provider, String answeredModel, String requestedModel) {
         String type = typesByProvider.get(provider);
         for (String model : candidates(answeredModel, requestedModel)) {
             Price p = first(provider + "/" + model, type == null ? null : type + "/" + model, model);
