@@ -13,7 +13,6 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpRequest;
-import org.apache.hc.core5.http.impl.BasicEntityDetails;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
@@ -50,6 +49,39 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     static final ContentType JSON = ContentType.APPLICATION_JSON;
     static final ContentType SSE = ContentType.create("text/event-stream", java.nio.charset.StandardCharsets.UTF_8);
+    private static final String JSON_TEXT = JSON.toString();
+    private static final String SSE_TEXT = SSE.toString();
+
+    /**
+     * A response body's length (-1: unknown, streamed) and Content-Type header value. HttpCore's BasicEntityDetails
+     * formats its ContentType into a new string each time the header is asked for; these are made once.
+     */
+    private record Body(long length, String contentType) implements EntityDetails {
+        @Override
+        public long getContentLength() {
+            return length;
+        }
+
+        @Override
+        public String getContentType() {
+            return contentType;
+        }
+
+        @Override
+        public String getContentEncoding() {
+            return null;
+        }
+
+        @Override
+        public boolean isChunked() {
+            return false; // as BasicEntityDetails: the HTTP/1.1 layer chunks a body of unknown length itself
+        }
+
+        @Override
+        public java.util.Set<String> getTrailerNames() {
+            return java.util.Set.of();
+        }
+    }
 
     /** The first buffer for a body; it doubles as bytes arrive, up to max-body. */
     private static final int INITIAL_BODY = 4096;
@@ -467,7 +499,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             }
         }
         outbox.end(bytes);
-        submit(response, new BasicEntityDetails(bytes.length, type));
+        submit(response, new Body(bytes.length, type == JSON ? JSON_TEXT : type.toString()));
     }
 
     /** Starts a streamed 200 answer; the body follows through {@link #send}. */
@@ -482,7 +514,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             response.addHeader(h);
         }
         response.addHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        submit(response, new BasicEntityDetails(-1, SSE));
+        submit(response, new Body(-1, SSE_TEXT));
     }
 
     void send(byte[] bytes) throws Outbox.ClientGone {
