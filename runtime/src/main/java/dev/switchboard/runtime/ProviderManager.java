@@ -4,6 +4,7 @@ import dev.switchboard.runtime.metering.Budget;
 import dev.switchboard.runtime.metering.MeteredProvider;
 import dev.switchboard.runtime.metering.RateLimiter;
 import dev.switchboard.runtime.routing.Backoff;
+import dev.switchboard.runtime.routing.CapabilityCheck;
 import dev.switchboard.runtime.routing.CircuitBreaker;
 import dev.switchboard.runtime.routing.Failures;
 import dev.switchboard.runtime.routing.FallbackChain;
@@ -224,8 +225,8 @@ public final class ProviderManager implements LlmProvider {
         checkBudget();
         FallbackChain.Outcome<ChatResponse> o;
         try (UsageScope s = UsageScope.route(name)) {
-            o = chain.run(new FallbackChain.Operation<>(
-                    "chat", request.model().orElse(null), null, t -> t.provider().chat(forTarget(request, t))));
+            o = chain.run(new FallbackChain.Operation<>("chat", request.model().orElse(null),
+                    CapabilityCheck.forChat(request, false), t -> t.provider().chat(forTarget(request, t))));
         }
         return o.value().toBuilder().attempts(o.attempts()).build();
     }
@@ -248,8 +249,8 @@ public final class ProviderManager implements LlmProvider {
     }
 
     private static FallbackChain.Operation<OpenedStream> streamOperation(ChatRequest request) {
-        return new FallbackChain.Operation<>("stream", request.model().orElse(null), null,
-                t -> OpenedStream.open(t.provider(), forTarget(request, t)));
+        return new FallbackChain.Operation<>("stream", request.model().orElse(null),
+                CapabilityCheck.forChat(request, true), t -> OpenedStream.open(t.provider(), forTarget(request, t)));
     }
 
     /** What this route's streams do when the answering target fails mid-answer. */
@@ -270,7 +271,7 @@ public final class ProviderManager implements LlmProvider {
         FallbackChain.Outcome<EmbeddingResponse> o;
         try (UsageScope s = UsageScope.route(name)) {
             o = chain.run(new FallbackChain.Operation<>(
-                    "embeddings", request.model(), Capability.EMBEDDINGS,
+                    "embeddings", request.model(), Set.of(Capability.EMBEDDINGS),
                     t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
         }
         return o.value().toBuilder().attempts(o.attempts()).build();

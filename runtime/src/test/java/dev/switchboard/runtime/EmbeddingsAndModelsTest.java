@@ -40,7 +40,8 @@ class EmbeddingsAndModelsTest {
         assertThat(openai.requestedModels()).containsExactly("text-embedding-3-small");
         assertThat(r.attempts()).containsExactly(
                 Attempt.failed("groq", null, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, ErrorKind.UNSUPPORTED,
-                        "embeddings is not supported"),
+                        "embeddings needs capability EMBEDDINGS, which provider 'groq' (type scripted)"
+                                + " does not declare; nothing was sent"),
                 Attempt.answered("openai", "text-embedding-3-small", Duration.ZERO));
     }
 
@@ -66,7 +67,9 @@ class EmbeddingsAndModelsTest {
                 () -> route.embed(EmbeddingRequest.of("hi")));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-        assertThat(e.getMessage()).isEqualTo("route default: all targets failed: groq (UNSUPPORTED: embeddings is not supported)");
+        assertThat(e.getMessage()).isEqualTo("route default: all targets failed: groq (UNSUPPORTED: "
+                + "embeddings needs capability EMBEDDINGS, which provider 'groq' (type scripted) does not declare;"
+                + " nothing was sent)");
     }
 
     @Test

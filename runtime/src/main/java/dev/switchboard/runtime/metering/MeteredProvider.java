@@ -8,6 +8,7 @@ import dev.switchboard.runtime.UsageLedger;
 import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageScope;
 import dev.switchboard.runtime.config.Durations;
+import dev.switchboard.runtime.routing.CapabilityCheck;
 import dev.switchboard.api.Capability;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
@@ -35,6 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and its record settles them. A stream is accounted for once, when it ends, whether it was collected, drained,
  * closed early by its caller or cut by a failure after content; tokens the provider did not report are estimated
  * and the record says so ({@link UsageRecord#estimated()}). A stream that fails before any content is not recorded. This is what {@code Switchboard.provider(name)} and every route's targets are.
+ *
+ * <p>Before any of that, a call the provider does not declare the {@link Capability capabilities} for (a stream
+ * from a provider without {@code STREAMING}, tools without {@code TOOLS}...) is refused with
+ * {@link dev.switchboard.api.ErrorKind#UNSUPPORTED}, naming the provider and what it lacks (see
+ * {@link CapabilityCheck}): nothing is reserved, limited or sent.
  *
  * <p>Model listing passes through unmetered. Thread-safe. {@link #close()} closes the provider it wraps, once.
  */
@@ -93,6 +99,7 @@ public final class MeteredProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
+        CapabilityCheck.require(delegate, CapabilityCheck.forChat(request, false), "chat");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.input(request),
@@ -125,6 +132,7 @@ public final class MeteredProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
+        CapabilityCheck.require(delegate, CapabilityCheck.forChat(request, true), "stream");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
         long inputEstimate = TokenEstimate.input(request);
@@ -151,6 +159,7 @@ public final class MeteredProvider implements LlmProvider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
+        CapabilityCheck.require(delegate, Set.of(Capability.EMBEDDINGS), "embeddings");
         String requested = request.model() != null ? request.model() : defaultEmbeddingModel;
         UsageScope scope = UsageScope.current();
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);
@@ -180,6 +189,7 @@ public final class MeteredProvider implements LlmProvider {
 
     @Override
     public List<ModelInfo> listModels() {
+        CapabilityCheck.require(delegate, Set.of(Capability.MODEL_LISTING), "model listing");
         return delegate.listModels();
     }
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -47,13 +48,14 @@ public final class FallbackChain {
      *
      * @param what           what is asked for, for log lines ({@code chat}, {@code stream}, {@code embeddings})
      * @param requestedModel the model the request names (null: the provider's default), unless a target overrides it
-     * @param required       a capability a target must declare to be tried, or null
+     * @param required       the capabilities a target must declare to be tried (see {@link CapabilityCheck})
      * @param invoke         the call on one target; returns non-null or throws
      */
-    public record Operation<T>(String what, String requestedModel, Capability required, Function<Target, T> invoke) {
+    public record Operation<T>(String what, String requestedModel, Set<Capability> required, Function<Target, T> invoke) {
 
         public Operation {
             Objects.requireNonNull(what, "what");
+            required = Set.copyOf(required);
             Objects.requireNonNull(invoke, "invoke");
         }
 
@@ -62,7 +64,12 @@ public final class FallbackChain {
         }
 
         boolean supports(Target target) {
-            return required == null || target.provider().capabilities().contains(required);
+            return CapabilityCheck.missing(target.provider(), required).isEmpty();
+        }
+
+        /** Why {@code target} is skipped when it does not {@link #supports support} this call. */
+        LlmException refusal(Target target) {
+            return CapabilityCheck.refusal(target.provider(), CapabilityCheck.missing(target.provider(), required), what);
         }
     }
 
@@ -118,7 +125,7 @@ public final class FallbackChain {
             String provider = target.provider().name();
             String model = op.model(target);
             if (!op.supports(target)) {
-                LlmException skip = LlmException.unsupported(provider, op.what());
+                LlmException skip = op.refusal(target);
                 trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, skip.kind(),
                         Failures.describe(skip)));
                 failures.add(new TargetFailure(target.label(), skip));
