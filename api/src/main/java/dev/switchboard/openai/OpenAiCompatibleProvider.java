@@ -80,6 +80,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
 
     @Override
     public ChatStream stream(ChatRequest request) {
+        require(Capability.STREAMING, "streaming");
         String model = chatModel(request);
         StreamingResponse r = http.openPost(url("/chat/completions", model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), true, adapter.requestOptions()), EVENT_STREAM);

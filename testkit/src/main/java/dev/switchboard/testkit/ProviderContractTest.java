@@ -2,6 +2,7 @@ package dev.switchboard.testkit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,13 +13,16 @@ import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
+import dev.switchboard.api.Content;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
+import dev.switchboard.api.ResponseFormat;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
@@ -53,8 +57,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reason and usage from {@code chat()} and {@code stream()} alike; streams that close idempotently, give their
  * connection back, and fail as {@link ErrorKind#STREAM_INTERRUPTED} when cut; errors of the right
  * {@link ErrorKind}, with status and retry hint, on one line, naming the provider and never showing the API key;
- * assembled tool calls; tools, embeddings and model listing where {@link LlmProvider#capabilities()} declares them,
- * and {@link ErrorKind#UNSUPPORTED} before any request where it does not.
+ * assembled tool calls; for each {@link Capability} (streaming, tools, images, JSON and JSON-schema output,
+ * embeddings, model listing): that it works on the wire where {@link LlmProvider#capabilities()} declares it, and
+ * that it is refused with {@link ErrorKind#UNSUPPORTED}, naming the provider, before any request where it does not.
  *
  * <h2>Using it for a provider</h2>
  * <pre>{@code
@@ -76,8 +81,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Rules for the stub methods: each is called on a server with no other stubs, so a stub may match on the path
  * alone; it must answer the way the real API does, with the real API's JSON shapes (see {@link Sse} and
  * {@link Ndjson} for streamed bodies and {@link Fixtures} for documented examples). The optional scenarios
- * ({@link #stubToolCalls}, {@link #stubEmbeddings}, {@link #stubModels}) are only called when the provider declares
- * the matching {@link Capability}; otherwise the suite checks that the operation is refused.
+ * ({@link #stubStream}, {@link #stubStreamCutAfterFirstPiece}, {@link #stubToolCalls}, {@link #stubEmbeddings},
+ * {@link #stubModels}) are only called when the provider declares the matching {@link Capability}; otherwise the
+ * suite checks that the operation is refused.
  *
  * <p>One server and one {@link HttpTransport} serve the whole class; each test gets a fresh provider and a reset
  * server, and fails if it leaves an HTTP connection leased. The provider must therefore make its calls through the
@@ -136,16 +142,20 @@ public abstract class ProviderContractTest {
 
     /**
      * Stubs a streamed answer: each of {@code pieces} as its own text event, in order, then a natural stop, the
-     * {@code usage}, and the API's end of stream.
+     * {@code usage}, and the API's end of stream. Called only when the provider declares {@link Capability#STREAMING}.
      */
-    protected abstract void stubStream(WireMockServer server, List<String> pieces, Usage usage);
+    protected void stubStream(WireMockServer server, List<String> pieces, Usage usage) {
+        throw new UnsupportedOperationException("the provider declares STREAMING: override stubStream");
+    }
 
     /**
      * Stubs a stream that breaks: the first of {@code pieces} arrives as a text event, then the body ends without the
      * rest and without the API's end of stream (or, for an API whose streams end when the connection closes, with a
-     * transport fault).
+     * transport fault). Called only when the provider declares {@link Capability#STREAMING}.
      */
-    protected abstract void stubStreamCutAfterFirstPiece(WireMockServer server, List<String> pieces);
+    protected void stubStreamCutAfterFirstPiece(WireMockServer server, List<String> pieces) {
+        throw new UnsupportedOperationException("the provider declares STREAMING: override stubStreamCutAfterFirstPiece");
+    }
 
     /**
      * Stubs a failure of chat and streamed chat alike: HTTP {@code status} with {@code headers} and the API's own error
@@ -261,6 +271,7 @@ public abstract class ProviderContractTest {
 
     @Test
     public void streamYieldsTextDeltasThatJoinToTheText() {
+        assumeCapability(Capability.STREAMING);
         stubStream(server, PIECES, USAGE);
 
         List<ChatEvent> events = new ArrayList<>();
@@ -279,6 +290,7 @@ public abstract class ProviderContractTest {
 
     @Test
     public void collectedStreamEqualsTheChatAnswer() {
+        assumeCapability(Capability.STREAMING);
         stubChat(server, TEXT, USAGE);
         ChatResponse chat = provider.chat(REQUEST);
         server.resetAll();
@@ -295,6 +307,7 @@ public abstract class ProviderContractTest {
 
     @Test
     public void closingAStreamEarlyReleasesItsConnectionAndIsIdempotent() {
+        assumeCapability(Capability.STREAMING);
         stubStream(server, PIECES, USAGE);
 
         ChatStream stream = provider.stream(REQUEST);
@@ -311,6 +324,7 @@ public abstract class ProviderContractTest {
 
     @Test
     public void aStreamCutMidwayFailsAsInterruptedAfterItsFirstPiece() {
+        assumeCapability(Capability.STREAMING);
         stubStreamCutAfterFirstPiece(server, PIECES);
 
         List<ChatEvent> events = new ArrayList<>();
@@ -327,12 +341,20 @@ public abstract class ProviderContractTest {
 
     @Test
     public void collectingACutStreamFailsRatherThanReturningAPartialAnswer() {
+        assumeCapability(Capability.STREAMING);
         stubStreamCutAfterFirstPiece(server, PIECES);
 
         LlmException e = catchThrowableOfType(LlmException.class, () -> provider.stream(REQUEST).collect());
 
         assertThat(e).as("collect() of a cut stream").isNotNull();
         assertThat(e.kind()).isEqualTo(ErrorKind.STREAM_INTERRUPTED);
+    }
+
+    @Test
+    public void streamsAreRefusedBeforeAnyRequestWhenNotDeclared() {
+        Assumptions.assumeFalse(provider.capabilities().contains(Capability.STREAMING), "the provider streams");
+
+        assertRefusedWithoutARequest(() -> provider.stream(REQUEST), "a stream from a provider without STREAMING");
     }
 
     // ------------------------------------------------------------------------------------------- errors
@@ -352,6 +374,9 @@ public abstract class ProviderContractTest {
     @MethodSource("errorCases")
     public void anErrorStatusBecomesItsKindOnOneLineWithoutTheKey(int status, Map<String, String> headers,
                                                                   ErrorKind kind, Duration retryAfter, boolean streamed) {
+        if (streamed) {
+            assumeCapability(Capability.STREAMING);
+        }
         stubError(server, status, headers, "Rejected the key " + API_KEY + " for this call.\nSee the documentation.");
 
         LlmException e = streamed ? streamFailure() : catchThrowableOfType(LlmException.class, () -> provider.chat(REQUEST));
@@ -407,6 +432,7 @@ public abstract class ProviderContractTest {
     @Test
     public void toolCallsFromAStreamComeBackAssembled() {
         assumeCapability(Capability.TOOLS);
+        assumeCapability(Capability.STREAMING);
         stubToolCalls(server, CALLS, true);
 
         ChatResponse response = provider.stream(TOOL_REQUEST).collect();
@@ -418,11 +444,7 @@ public abstract class ProviderContractTest {
     public void toolRequestsAreRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.TOOLS), "the provider calls tools");
 
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.chat(TOOL_REQUEST));
-
-        assertThat(e).as("a tools request to a provider without TOOLS").isNotNull();
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-        server.verify(0, anyRequestedFor(anyUrl()));
+        assertRefusedWithoutARequest(() -> provider.chat(TOOL_REQUEST), "a tools request to a provider without TOOLS");
     }
 
     private void assertToolCalls(ChatResponse response) {
@@ -438,6 +460,81 @@ public abstract class ProviderContractTest {
             }
         }
         assertThat(new HashSet<>(calls.stream().map(ToolCall::id).toList())).as("distinct call ids").hasSameSizeAs(calls);
+    }
+
+    // ------------------------------------------------------------------------------------------- images, JSON output
+
+    /** A 1x1 transparent PNG: small, real, and its base64 text is what every image-taking API carries. */
+    private static final String PNG_BASE64 =
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+    private static final ChatRequest IMAGE_REQUEST = ChatRequest.builder()
+            .addMessage(Message.user(Content.text("What is in this picture?"), Content.imageBase64("image/png", PNG_BASE64)))
+            .build();
+
+    private static final ChatRequest JSON_REQUEST =
+            ChatRequest.builder().user("Say hello as a JSON object.").responseFormat(new ResponseFormat.JsonObject()).build();
+
+    /** The schema's property name is unusual on purpose: finding it in the request body shows the schema was sent. */
+    private static final ChatRequest JSON_SCHEMA_REQUEST = ChatRequest.builder().user("Say hello as a JSON object.")
+            .responseFormat(ResponseFormat.jsonSchema("greeting", "{\"type\":\"object\",\"properties\":"
+                    + "{\"contract_greeting_text\":{\"type\":\"string\"}},\"required\":[\"contract_greeting_text\"]}"))
+            .build();
+
+    @Test
+    public void anImageIsSentAndAnsweredWhenVisionIsDeclared() {
+        assumeCapability(Capability.VISION);
+        stubChat(server, TEXT, USAGE);
+
+        ChatResponse response = provider.chat(IMAGE_REQUEST);
+
+        assertThat(response.text()).isEqualTo(TEXT);
+        server.verify(1, anyRequestedFor(anyUrl()).withRequestBody(containing(PNG_BASE64)));
+    }
+
+    @Test
+    public void imagesAreRefusedBeforeAnyRequestWhenNotDeclared() {
+        Assumptions.assumeFalse(provider.capabilities().contains(Capability.VISION), "the provider takes images");
+
+        assertRefusedWithoutARequest(() -> provider.chat(IMAGE_REQUEST), "an image to a provider without VISION");
+    }
+
+    @Test
+    public void jsonOutputIsAskedForAndAnsweredWhenDeclared() {
+        assumeCapability(Capability.JSON_OUTPUT);
+        stubChat(server, TEXT, USAGE);
+
+        ChatResponse response = provider.chat(JSON_REQUEST);
+
+        assertThat(response.text()).isEqualTo(TEXT);
+        server.verify(1, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    public void jsonOutputIsRefusedBeforeAnyRequestWhenNotDeclared() {
+        Assumptions.assumeFalse(provider.capabilities().contains(Capability.JSON_OUTPUT), "the provider answers in JSON");
+
+        assertRefusedWithoutARequest(() -> provider.chat(JSON_REQUEST), "JSON output from a provider without JSON_OUTPUT");
+    }
+
+    @Test
+    public void aJsonSchemaIsSentAndAnsweredWhenDeclared() {
+        assumeCapability(Capability.JSON_SCHEMA_OUTPUT);
+        stubChat(server, TEXT, USAGE);
+
+        ChatResponse response = provider.chat(JSON_SCHEMA_REQUEST);
+
+        assertThat(response.text()).isEqualTo(TEXT);
+        server.verify(1, anyRequestedFor(anyUrl()).withRequestBody(containing("contract_greeting_text")));
+    }
+
+    @Test
+    public void jsonSchemaOutputIsRefusedBeforeAnyRequestWhenNotDeclared() {
+        Assumptions.assumeFalse(provider.capabilities().contains(Capability.JSON_SCHEMA_OUTPUT),
+                "the provider follows JSON schemas");
+
+        assertRefusedWithoutARequest(() -> provider.chat(JSON_SCHEMA_REQUEST),
+                "schema output from a provider without JSON_SCHEMA_OUTPUT");
     }
 
     // ------------------------------------------------------------------------------------------- embeddings, models
@@ -460,11 +557,8 @@ public abstract class ProviderContractTest {
     public void embeddingsAreRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.EMBEDDINGS), "the provider embeds");
 
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.embed(EmbeddingRequest.of("text")));
-
-        assertThat(e).isNotNull();
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-        server.verify(0, anyRequestedFor(anyUrl()));
+        assertRefusedWithoutARequest(() -> provider.embed(EmbeddingRequest.of("text")),
+                "embeddings from a provider without EMBEDDINGS");
     }
 
     @Test
@@ -482,14 +576,24 @@ public abstract class ProviderContractTest {
     public void modelListingIsRefusedBeforeAnyRequestWhenNotDeclared() {
         Assumptions.assumeFalse(provider.capabilities().contains(Capability.MODEL_LISTING), "the provider lists models");
 
-        LlmException e = catchThrowableOfType(LlmException.class, () -> provider.listModels());
-
-        assertThat(e).isNotNull();
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-        server.verify(0, anyRequestedFor(anyUrl()));
+        assertRefusedWithoutARequest(() -> provider.listModels(), "a model list from a provider without MODEL_LISTING");
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * {@code call} fails with {@link ErrorKind#UNSUPPORTED}, on one line naming the provider, and nothing reached the
+     * server: a provider refuses what its {@link LlmProvider#capabilities()} leave out before it sends anything.
+     */
+    private void assertRefusedWithoutARequest(Runnable call, String what) {
+        LlmException e = catchThrowableOfType(LlmException.class, call::run);
+
+        assertThat(e).as(what).isNotNull();
+        assertThat(e.kind()).as(what).isEqualTo(ErrorKind.UNSUPPORTED);
+        assertThat(e.provider()).isEqualTo(PROVIDER_NAME);
+        assertThat(e.getMessage()).contains(PROVIDER_NAME).doesNotContain("\n");
+        server.verify(0, anyRequestedFor(anyUrl()));
+    }
 
     private void assumeCapability(Capability capability) {
         Assumptions.assumeTrue(provider.capabilities().contains(capability), "the provider does not declare " + capability);
