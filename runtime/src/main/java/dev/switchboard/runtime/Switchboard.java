@@ -14,6 +14,7 @@ import dev.switchboard.runtime.metering.MeteredProvider;
 import dev.switchboard.runtime.metering.PriceTable;
 import dev.switchboard.runtime.metering.RateLimiter;
 import dev.switchboard.runtime.plugins.DiscoverySource;
+import dev.switchboard.runtime.plugins.PluginContextProvider;
 import dev.switchboard.runtime.plugins.PluginFolders;
 import dev.switchboard.runtime.plugins.ProviderDiscovery;
 import dev.switchboard.runtime.plugins.ProviderRegistry;
@@ -128,7 +129,8 @@ public final class Switchboard implements AutoCloseable {
     /**
      * The configured provider {@code name}, metered: its calls are held to its {@code limits}, priced (the answer
      * carries its {@link dev.switchboard.api.Cost}) and recorded in the {@link #ledger()}, like the calls routes make
-     * to it. It is a {@link MeteredProvider}; {@link MeteredProvider#delegate()} is the provider its factory made.
+     * to it. It is a {@link MeteredProvider}; {@link MeteredProvider#delegate()} is the provider its factory made
+     * (for a type from a plugin folder, wrapped so that calls run with the plugin's context class loader).
      *
      * @throws IllegalArgumentException when there is none, listing those there are
      */
@@ -612,7 +614,7 @@ public final class Switchboard implements AutoCloseable {
             SecretRegistry secrets = context.secrets();
             String path = ConfigFields.join("switchboard", "providers", p.name());
             try {
-                LlmProvider provider = p.type().factory().create(p.settings(), context);
+                LlmProvider provider = PluginContextProvider.create(p.type().factory(), p.settings(), context);
                 if (provider == null) {
                     problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
                             + ") created nothing; report this to the plugin's authors");

@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The class loader of one plugin folder. Switchboard's API and the libraries that appear in it (Jackson,
- * HttpClient 5/HttpCore 5, Typesafe Config) come from the host, so a plugin and the runtime agree on those types;
- * every other class and resource is looked up in the plugin's own jars first, then in the JDK. Two plugins can so
- * carry different versions of the same library.
+ * The class loader of one plugin folder. The contract's packages and the one library its signatures name (Jackson)
+ * come from the host, so a plugin and the runtime agree on those types; every other class and resource is looked up
+ * in the plugin's own jars first, then in the JDK. Two plugins can so carry different versions of the same library,
+ * HttpClient and Typesafe Config included: the host keeps its own versions of those behind Switchboard's types.
  */
 final class PluginClassLoader extends URLClassLoader {
 
     /** Package prefixes loaded from the host, parent-first. */
     static final List<String> SHARED_PREFIXES = List.of(
             "dev.switchboard.api.", "dev.switchboard.spi.", "dev.switchboard.http.", "dev.switchboard.openai.",
-            "com.fasterxml.jackson.", "org.apache.hc.client5.", "org.apache.hc.core5.", "com.typesafe.config.");
+            "com.fasterxml.jackson.");
 
     static {
         ClassLoader.registerAsParallelCapable();
