@@ -1,5 +1,8 @@
 /**
- * The provider contract suite every provider runs, and the fixture helpers it uses.
+ * Tests for provider plugins, ours and third-party alike. A provider's test extends
+ * {@link dev.switchboard.testkit.ProviderContractTest}, the contract every provider must keep, and
+ * {@link dev.switchboard.testkit.ErrorMappingTest}, which replays the provider's documented error responses; the
+ * fixture builders write SSE and NDJSON streams for the loopback servers those tests run.
  *
  * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
  * empty list or string where the wire itself says "empty"), and {@code @Nullable} appears only where a record
