@@ -607,11 +607,27 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
     }
 
-    private void record() {
-        if (finished || !counted) {
-            return;
+    /**
+     * The connection was closed under this exchange by the gateway itself (a linger or a drain limit ending): HttpCore
+     * will not release it, so it is ended here, from whichever thread closed it. Idempotent with {@link
+     * #releaseResources}.
+     */
+    void connectionClosed() {
+        try {
+            stopBodyWatch();
+            clientGone();
+        } finally {
+            record();
         }
-        finished = true;
+    }
+
+    private void record() {
+        synchronized (this) {
+            if (finished || !counted) {
+                return;
+            }
+            finished = true;
+        }
         server.metrics().finished(endpoint.label, label, provider, gone && status == 0 ? 499 : status,
                 System.nanoTime() - startNanos);
         server.exchangeEnded(this);

@@ -222,18 +222,40 @@ final class WatchedSession implements IOSession {
         }
     }
 
-    private void peerClosed() {
+    /**
+     * The client closed its side. While an exchange is still answering, this read fails instead of returning
+     * end-of-stream: HttpCore then ends the exchange itself, on this thread (fails it, releases it, closes the
+     * connection). Closing the connection from here would not do: HttpCore reports no disconnect for a connection
+     * closed at once, so the exchange would stay in flight until some later event happened to notice.
+     */
+    private void peerClosed() throws ClientLeft {
         Exchange e = active;
         if (e != null && e.answering()) {
             e.clientGone();
-            closeNow(CloseMode.IMMEDIATE);
+            throw new ClientLeft();
         }
     }
 
-    /** Closes the connection and gives its slot back to the guard at once (the listener is not told of every close). */
+    /** A read's end-of-stream while the connection's exchange was still being answered. */
+    static final class ClientLeft extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClientLeft() {
+            super("the client closed its connection before its answer was complete");
+        }
+    }
+
+    /**
+     * Closes the connection and gives its slot back to the guard at once (the listener is not told of every close).
+     * An exchange still open on it is ended here: HttpCore reports no disconnect for a connection closed at once.
+     */
     private void closeNow(CloseMode mode) {
         session.close(mode);
         guard.release(this);
+        Exchange e = active;
+        if (e != null) {
+            e.connectionClosed();
+        }
     }
 
     @Override public ByteChannel channel() { return channel; }

@@ -142,6 +142,33 @@ class StreamEndingTest {
         }
     }
 
+    @Test
+    void everyClientLeavingMidStreamIsNoLongerInFlight() throws Exception {
+        // Many clients leaving at once: each exchange must be ended by the gateway itself, not by a later event on a
+        // connection that is already closed (HttpCore reports no disconnect for a connection closed at once).
+        try (GatewayHarness h = GatewayHarness.start("providers.broken { type = failing, model = m, fail = hang }")) {
+            List<RawClient> clients = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                RawClient c = new RawClient(h.gateway.port());
+                c.sendInBackground(RawClient.ascii(post(STREAM)));
+                assertThat(c.readHead().status()).isEqualTo(200);
+                clients.add(c);
+            }
+            assertThat(h.gateway.requestsInFlight()).isEqualTo(40);
+
+            for (RawClient c : clients) {
+                c.close();
+            }
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (h.gateway.requestsInFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // each disconnect is noticed on an I/O thread
+            }
+            assertThat(h.gateway.requestsInFlight()).isZero();
+            assertThat(messages()).filteredOn(m -> m.contains("the client left before its stream ended")).hasSize(40);
+        }
+    }
+
     /** The last SSE event of a body (events end with a blank line). */
     private static String lastEvent(String body) {
         String[] events = body.strip().split("\n\n");
