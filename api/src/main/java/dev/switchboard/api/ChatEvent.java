@@ -3,7 +3,14 @@ package dev.switchboard.api;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** One event of a streamed answer. */
+/**
+ * One event of a streamed answer.
+ *
+ * <p>The events stay records, unlike the results a provider builds ({@link ChatResponse}, {@link Usage}, ...): each is
+ * one small fact of the wire, and what a stream learns to say later arrives as a new kind of event rather than a new
+ * component of an old one. So a consumer ignores events it does not know (use {@code instanceof} checks with a
+ * fall-through, not an exhaustive match that must name every kind).
+ */
 public sealed interface ChatEvent
         permits ChatEvent.Started, ChatEvent.TextDelta, ChatEvent.ReasoningDelta, ChatEvent.ToolCallDelta,
                 ChatEvent.UsageReport, ChatEvent.Finished {

@@ -319,11 +319,12 @@ public final class OpenAiWire {
         if (usage == null || !usage.isObject()) {
             return Usage.NONE;
         }
-        return new Usage(
-                usage.path("prompt_tokens").asLong(0),
-                usage.path("completion_tokens").asLong(0),
-                usage.path("prompt_tokens_details").path("cached_tokens").asLong(0),
-                usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+        return Usage.builder()
+                .inputTokens(usage.path("prompt_tokens").asLong(0))
+                .outputTokens(usage.path("completion_tokens").asLong(0))
+                .cachedInputTokens(usage.path("prompt_tokens_details").path("cached_tokens").asLong(0))
+                .reasoningTokens(usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0))
+                .build();
     }
 
     /**
@@ -422,7 +423,8 @@ public final class OpenAiWire {
         if (limitReq.isEmpty() && remReq.isEmpty() && limitTok.isEmpty() && remTok.isEmpty()) {
             return RateLimits.NONE;
         }
-        return new RateLimits(limitReq, remReq, resetReq, limitTok, remTok, resetTok);
+        return RateLimits.builder().limitRequests(limitReq).remainingRequests(remReq).resetRequests(resetReq)
+                .limitTokens(limitTok).remainingTokens(remTok).resetTokens(resetTok).build();
     }
 
     private static OptionalLong longHeader(ResponseHeaders h, String name) {

@@ -84,6 +84,19 @@ class ResultBuildersTest {
     }
 
     @Test
+    void rateLimitsAreEmptyUntilAFigureIsSet() {
+        RateLimits limits = RateLimits.builder().limitRequests(60).remainingRequests(java.util.OptionalLong.empty())
+                .resetTokens(Duration.ofSeconds(6)).build();
+
+        assertThat(RateLimits.builder().build().isEmpty()).isTrue();
+        assertThat(limits.isEmpty()).isFalse();
+        assertThat(limits.limitRequests()).hasValue(60);
+        assertThat(limits.remainingRequests()).isEmpty();
+        assertThat(limits.resetTokens()).contains(Duration.ofSeconds(6));
+        assertThat(limits.toBuilder().build()).isEqualTo(limits);
+    }
+
+    @Test
     void anAttemptsErrorKindFitsItsOutcome() {
         Attempt skipped = Attempt.failed("p", null, Duration.ZERO, Attempt.Outcome.SKIPPED_COOLDOWN, ErrorKind.SERVER,
                 "cooling down");

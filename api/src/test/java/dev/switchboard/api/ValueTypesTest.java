@@ -159,16 +159,23 @@ class ValueTypesTest {
 
     @Test
     void addsUsageFieldByField() {
-        Usage sum = new Usage(10, 5, 2, 1).plus(new Usage(3, 4, 1, 0));
+        Usage a = Usage.builder().inputTokens(10).outputTokens(5).cachedInputTokens(2).reasoningTokens(1).build();
+        Usage b = Usage.builder().inputTokens(3).outputTokens(4).cachedInputTokens(1).build();
 
-        assertThat(sum).isEqualTo(new Usage(13, 9, 3, 1));
+        Usage sum = a.plus(b);
+
+        assertThat(sum).isEqualTo(Usage.builder().inputTokens(13).outputTokens(9).cachedInputTokens(3).reasoningTokens(1).build());
         assertThat(sum.totalTokens()).isEqualTo(22);
         assertThat(Usage.NONE.plus(Usage.of(1, 2))).isEqualTo(Usage.of(1, 2));
     }
 
     @Test
     void refusesNegativeTokenCounts() {
-        assertThatThrownBy(() -> new Usage(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Usage.builder().inputTokens(-1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input -1");
+        assertThat(Usage.of(3, 4).toBuilder().reasoningTokens(2).build())
+                .isEqualTo(Usage.builder().inputTokens(3).outputTokens(4).reasoningTokens(2).build());
     }
 
     // --- EmbeddingRequest ------------------------------------------------------------------------------------

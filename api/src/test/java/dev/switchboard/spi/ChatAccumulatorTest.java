@@ -55,9 +55,19 @@ class ChatAccumulatorTest {
     @Test
     void replacesUsageByALaterReport() {
         ChatResponse r = fold(new ChatEvent.UsageReport(Usage.of(10, 1)), new ChatEvent.TextDelta("x"),
-                new ChatEvent.UsageReport(new Usage(10, 7, 4, 2)));
+                new ChatEvent.UsageReport(Usage.builder()
+                        .inputTokens(10)
+                        .outputTokens(7)
+                        .cachedInputTokens(4)
+                        .reasoningTokens(2)
+                        .build()));
 
-        assertThat(r.usage()).isEqualTo(new Usage(10, 7, 4, 2));
+        assertThat(r.usage()).isEqualTo(Usage.builder()
+                .inputTokens(10)
+                .outputTokens(7)
+                .cachedInputTokens(4)
+                .reasoningTokens(2)
+                .build());
     }
 
     @Test

@@ -75,10 +75,18 @@ class BundledPriceTablesTest {
         // Claude Haiku 4.5, 1,000,000 input of which 800,000 read from the cache, 10,000 output:
         // 200,000 x 1.00 + 800,000 x 0.10 + 10,000 x 5.00 = 0.20 + 0.08 + 0.05
         assertThat(sb.pricing().cost("anthropic", "claude-haiku-4-5-20251001", null,
-                new Usage(1_000_000, 10_000, 800_000, 0))).isEqualTo(Cost.usd("0.33"));
+                Usage.builder()
+                        .inputTokens(1_000_000)
+                        .outputTokens(10_000)
+                        .cachedInputTokens(800_000)
+                        .build())).isEqualTo(Cost.usd("0.33"));
         // Gemini 2.5 Flash, 1,000,000 input of which 600,000 cached, no output:
         // 400,000 x 0.30 + 600,000 x 0.03 = 0.12 + 0.018
-        assertThat(sb.pricing().cost("gemini", "gemini-2.5-flash", null, new Usage(1_000_000, 0, 600_000, 0)))
+        assertThat(sb.pricing().cost("gemini", "gemini-2.5-flash", null, Usage.builder()
+                .inputTokens(1_000_000)
+                .outputTokens(0)
+                .cachedInputTokens(600_000)
+                .build()))
                 .isEqualTo(Cost.usd("0.138"));
     }
 

@@ -114,8 +114,14 @@ final class AnthropicWire {
         if (limitReq.isEmpty() && remReq.isEmpty() && limitTok.isEmpty() && remTok.isEmpty()) {
             return RateLimits.NONE;
         }
-        return new RateLimits(limitReq, remReq, reset(h, "anthropic-ratelimit-requests-reset", clock),
-                limitTok, remTok, reset(h, "anthropic-ratelimit-" + tokens + "-reset", clock));
+        return RateLimits.builder()
+                .limitRequests(limitReq)
+                .remainingRequests(remReq)
+                .resetRequests(reset(h, "anthropic-ratelimit-requests-reset", clock))
+                .limitTokens(limitTok)
+                .remainingTokens(remTok)
+                .resetTokens(reset(h, "anthropic-ratelimit-" + tokens + "-reset", clock))
+                .build();
     }
 
     private static Optional<Duration> reset(ResponseHeaders h, String name, Clock clock) {

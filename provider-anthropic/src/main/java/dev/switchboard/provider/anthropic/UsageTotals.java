@@ -34,7 +34,8 @@ final class UsageTotals {
     }
 
     Usage toUsage() {
-        return new Usage(input + cacheCreation + cacheRead, output, cacheRead, Math.min(thinking, output));
+        return Usage.builder().inputTokens(input + cacheCreation + cacheRead).outputTokens(output)
+                .cachedInputTokens(cacheRead).reasoningTokens(Math.min(thinking, output)).build();
     }
 
     private static long count(JsonNode node, String field, long previous) {

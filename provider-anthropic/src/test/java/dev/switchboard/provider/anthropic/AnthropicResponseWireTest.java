@@ -118,7 +118,11 @@ class AnthropicResponseWireTest {
 
         ChatResponse r = answer(body.toString());
 
-        assertThat(r.usage()).isEqualTo(new Usage(21 + 188086 + 1200, 393, 1200, 0));
+        assertThat(r.usage()).isEqualTo(Usage.builder()
+                .inputTokens(21 + 188086 + 1200)
+                .outputTokens(393)
+                .cachedInputTokens(1200)
+                .build());
     }
 
     @Test

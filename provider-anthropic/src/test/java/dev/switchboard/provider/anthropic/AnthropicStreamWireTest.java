@@ -128,7 +128,7 @@ class AnthropicStreamWireTest {
 
         assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
         assertThat(r.rawFinishReason()).isEqualTo("refusal");
-        assertThat(r.usage()).isEqualTo(new Usage(20, 120, 0, 67));
+        assertThat(r.usage()).isEqualTo(Usage.builder().inputTokens(20).outputTokens(120).reasoningTokens(67).build());
     }
 
     @Test
@@ -140,8 +140,13 @@ class AnthropicStreamWireTest {
         List<Usage> reports = events.stream().filter(ChatEvent.UsageReport.class::isInstance)
                 .map(e -> ((ChatEvent.UsageReport) e).usage()).toList();
         assertThat(reports).containsExactly(
-                new Usage(25 + 10 + 5, 1, 5, 0),
-                new Usage(40 + 12 + 7, 8, 7, 3));
+                Usage.builder().inputTokens(25 + 10 + 5).outputTokens(1).cachedInputTokens(5).build(),
+                Usage.builder()
+                        .inputTokens(40 + 12 + 7)
+                        .outputTokens(8)
+                        .cachedInputTokens(7)
+                        .reasoningTokens(3)
+                        .build());
     }
 
     @Test

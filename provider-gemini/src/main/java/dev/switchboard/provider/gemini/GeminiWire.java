@@ -365,9 +365,12 @@ final class GeminiWire {
      */
     static Usage usage(JsonNode usageMetadata) {
         long thoughts = usageMetadata.path("thoughtsTokenCount").asLong(0);
-        return new Usage(usageMetadata.path("promptTokenCount").asLong(0),
-                usageMetadata.path("candidatesTokenCount").asLong(0) + thoughts,
-                usageMetadata.path("cachedContentTokenCount").asLong(0), thoughts);
+        return Usage.builder()
+                .inputTokens(usageMetadata.path("promptTokenCount").asLong(0))
+                .outputTokens(usageMetadata.path("candidatesTokenCount").asLong(0) + thoughts)
+                .cachedInputTokens(usageMetadata.path("cachedContentTokenCount").asLong(0))
+                .reasoningTokens(thoughts)
+                .build();
     }
 
     /**

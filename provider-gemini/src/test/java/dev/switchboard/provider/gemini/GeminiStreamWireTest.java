@@ -150,7 +150,11 @@ class GeminiStreamWireTest {
 
         assertThat(response.reasoning()).isEqualTo("Counting in my head.");
         assertThat(response.text()).isEqualTo("1 2 3");
-        assertThat(response.usage()).isEqualTo(new Usage(5, 7, 0, 4));
+        assertThat(response.usage()).isEqualTo(Usage.builder()
+                .inputTokens(5)
+                .outputTokens(7)
+                .reasoningTokens(4)
+                .build());
     }
 
     @Test

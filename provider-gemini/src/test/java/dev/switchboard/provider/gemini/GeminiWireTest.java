@@ -275,7 +275,11 @@ class GeminiWireTest {
         assertThat(response.model()).isEqualTo("gemini-2.5-flash");
         assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(response.rawFinishReason()).isEqualTo("STOP");
-        assertThat(response.usage()).isEqualTo(new Usage(8, 11 + 508, 0, 508));
+        assertThat(response.usage()).isEqualTo(Usage.builder()
+                .inputTokens(8)
+                .outputTokens(11 + 508)
+                .reasoningTokens(508)
+                .build());
         assertThat(response.provider()).isEqualTo(NAME);
     }
 

@@ -129,9 +129,14 @@ class GroqWireTest {
 
         RateLimits limits = provider().chat(ChatRequest.of("Hello!")).rateLimits();
 
-        assertThat(limits).isEqualTo(new RateLimits(OptionalLong.of(14400), OptionalLong.of(14370),
-                Optional.of(Duration.ofMinutes(2).plusMillis(59_560)), OptionalLong.of(18000), OptionalLong.of(17997),
-                Optional.of(Duration.ofMillis(7_660))));
+        assertThat(limits).isEqualTo(RateLimits.builder()
+                .limitRequests(14400)
+                .remainingRequests(14370)
+                .resetRequests(Duration.ofMinutes(2).plusMillis(59_560))
+                .limitTokens(18000)
+                .remainingTokens(17997)
+                .resetTokens(Duration.ofMillis(7_660))
+                .build());
     }
 
     // ------------------------------------------------------------------------------------------- streaming

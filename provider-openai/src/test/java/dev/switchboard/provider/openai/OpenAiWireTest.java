@@ -112,7 +112,7 @@ class OpenAiWireTest {
         assertThat(response.text()).startsWith("The image shows a wooden boardwalk").endsWith("visible in the background.");
         assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(response.rawFinishReason()).isEqualTo("stop");
-        assertThat(response.usage()).isEqualTo(new Usage(1117, 46, 0, 0));
+        assertThat(response.usage()).isEqualTo(Usage.builder().inputTokens(1117).outputTokens(46).build());
         assertThat(response.toolCalls()).isEmpty();
     }
 
@@ -125,7 +125,12 @@ class OpenAiWireTest {
 
         ChatResponse response = provider().chat(ChatRequest.of("Hello!"));
 
-        assertThat(response.usage()).isEqualTo(new Usage(1117, 46, 1024, 30));
+        assertThat(response.usage()).isEqualTo(Usage.builder()
+                .inputTokens(1117)
+                .outputTokens(46)
+                .cachedInputTokens(1024)
+                .reasoningTokens(30)
+                .build());
     }
 
     @Test
@@ -191,8 +196,14 @@ class OpenAiWireTest {
 
         RateLimits limits = provider().chat(ChatRequest.of("Hello!")).rateLimits();
 
-        assertThat(limits).isEqualTo(new RateLimits(OptionalLong.of(60), OptionalLong.of(59), Optional.of(Duration.ofSeconds(1)),
-                OptionalLong.of(150000), OptionalLong.of(149984), Optional.of(Duration.ofMinutes(6))));
+        assertThat(limits).isEqualTo(RateLimits.builder()
+                .limitRequests(60)
+                .remainingRequests(59)
+                .resetRequests(Duration.ofSeconds(1))
+                .limitTokens(150000)
+                .remainingTokens(149984)
+                .resetTokens(Duration.ofMinutes(6))
+                .build());
     }
 
     // ------------------------------------------------------------------------------------------- requests

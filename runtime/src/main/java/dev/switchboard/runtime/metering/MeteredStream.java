@@ -130,7 +130,7 @@ public final class MeteredStream extends AbstractChatStream {
         if (input == usage.inputTokens() && output == usage.outputTokens()) {
             return usage;
         }
-        return new Usage(input, output, usage.cachedInputTokens(), usage.reasoningTokens());
+        return usage.toBuilder().inputTokens(input).outputTokens(output).build();
     }
 
     @Override

@@ -145,7 +145,7 @@ public final class FallbackChain {
             try {
                 if (CancelScope.currentIsCancelled()) {
                     throw LlmException.builder(ErrorKind.CONNECTION, route)
-                            .message("cancelled by the caller before calling " + target.label()).build();
+                            .message("cancelled by the caller before calling " + target.label()).attempts(trail).build();
                 }
                 TargetResult<T> result = tryTarget(target, op, model, trail);
                 if (result.failure() == null) {
@@ -223,7 +223,7 @@ public final class FallbackChain {
                 failure = Failures.of(provider, e);
             }
             if (CancelScope.currentIsCancelled()) {
-                throw cancelled(target, failure); // the caller left: neither retry, fall back nor blame the target
+                throw cancelled(target, failure, trail); // the caller left: neither retry, fall back nor blame the target
             }
             Attempt.Outcome outcome = failure instanceof LocalRateLimitException
                     ? Attempt.Outcome.SKIPPED_LOCAL_LIMIT : Attempt.Outcome.FAILED;
@@ -240,12 +240,13 @@ public final class FallbackChain {
                 sleep(wait);
             } catch (InterruptedException e) {
                 if (CancelScope.currentIsCancelled()) {
-                    throw cancelled(target, failure);
+                    throw cancelled(target, failure, trail);
                 }
                 Thread.currentThread().interrupt();
                 throw LlmException.builder(failure.kind(), route)
                         .message("interrupted while waiting to retry " + target.label())
                         .cause(failure)
+                        .attempts(trail)
                         .build();
             }
         }
@@ -261,10 +262,10 @@ public final class FallbackChain {
         }
     }
 
-    /** The call was abandoned by its caller ({@link CancelScope#cancel()}). */
-    private LlmException cancelled(Target target, LlmException last) {
+    /** The call was abandoned by its caller ({@link CancelScope#cancel()}); the failure carries the trail so far. */
+    private LlmException cancelled(Target target, LlmException last, List<Attempt> trail) {
         return LlmException.builder(last.kind(), route).message("cancelled by the caller while calling " + target.label())
-                .cause(last).build();
+                .cause(last).attempts(trail).build();
     }
 
     /** How long to wait before retry {@code n} of the target, or null to give the target up. */

@@ -17,7 +17,7 @@ class PriceTableTest {
     void pricesUncachedInputCachedInputAndOutputPerMillionTokens() {
         // 2006 input tokens of which 1920 cached, 300 output (the usage of OpenAI's prompt-caching example):
         // 86 * 0.15 + 1920 * 0.075 + 300 * 0.60 = 12.9 + 144 + 180 = 336.9 per million = $0.0003369
-        Cost cost = MINI.cost(new Usage(2006, 300, 1920, 0));
+        Cost cost = MINI.cost(Usage.builder().inputTokens(2006).outputTokens(300).cachedInputTokens(1920).build());
 
         assertThat(cost.usd()).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("0.0003369"));
     }
@@ -27,13 +27,21 @@ class PriceTableTest {
         Price groq = Price.of("0.05", null, "0.08");
 
         // (1000 * 0.05 + 500 * 0.08) / 1e6 = (50 + 40) / 1e6
-        assertThat(groq.cost(new Usage(1000, 500, 400, 0))).isEqualTo(Cost.usd("0.00009"));
+        assertThat(groq.cost(Usage.builder()
+                .inputTokens(1000)
+                .outputTokens(500)
+                .cachedInputTokens(400)
+                .build())).isEqualTo(Cost.usd("0.00009"));
     }
 
     @Test
     void reasoningTokensArePartOfTheOutputAndBilledOnce() {
         // 10 * 1.10 + 1000 * 4.40 (of which 800 reasoning) = 11 + 4400 = 4411 per million
-        assertThat(Price.of("1.10", "0.275", "4.40").cost(new Usage(10, 1000, 0, 800))).isEqualTo(Cost.usd("0.004411"));
+        assertThat(Price.of("1.10", "0.275", "4.40").cost(Usage.builder()
+                .inputTokens(10)
+                .outputTokens(1000)
+                .reasoningTokens(800)
+                .build())).isEqualTo(Cost.usd("0.004411"));
     }
 
     @Test

@@ -154,8 +154,11 @@ class RateLimiterTest {
     @Test
     void aProviderReportingNothingLeftHoldsTheLimiterUntilItsReset() {
         RateLimiter l = limiter(0, 0);
-        RateLimits none = new RateLimits(OptionalLong.of(100), OptionalLong.of(0), Optional.of(Duration.ofSeconds(7)),
-                OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
+        RateLimits none = RateLimits.builder()
+                .limitRequests(100)
+                .remainingRequests(0)
+                .resetRequests(Duration.ofSeconds(7))
+                .build();
 
         l.observe(none);
         RateLimiter.Decision during = l.tryAcquire(1);
@@ -174,12 +177,17 @@ class RateLimiterTest {
         RateLimiter someLeft = limiter(0, 0);
         RateLimiter noReset = limiter(0, 0);
 
-        tokensOut.observe(new RateLimits(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
-                OptionalLong.of(1000), OptionalLong.of(0), Optional.of(Duration.ofMillis(1500))));
-        someLeft.observe(new RateLimits(OptionalLong.of(100), OptionalLong.of(5), Optional.of(Duration.ofSeconds(7)),
-                OptionalLong.empty(), OptionalLong.empty(), Optional.empty()));
-        noReset.observe(new RateLimits(OptionalLong.of(100), OptionalLong.of(0), Optional.empty(),
-                OptionalLong.empty(), OptionalLong.empty(), Optional.empty()));
+        tokensOut.observe(RateLimits.builder()
+                .limitTokens(1000)
+                .remainingTokens(0)
+                .resetTokens(Duration.ofMillis(1500))
+                .build());
+        someLeft.observe(RateLimits.builder()
+                .limitRequests(100)
+                .remainingRequests(5)
+                .resetRequests(Duration.ofSeconds(7))
+                .build());
+        noReset.observe(RateLimits.builder().limitRequests(100).remainingRequests(0).build());
 
         assertThat(tokensOut.tryAcquire(1).retryAfter()).isEqualTo(Duration.ofMillis(1500));
         assertThat(someLeft.tryAcquire(1).granted()).isTrue();

@@ -161,7 +161,7 @@ final class ParrotWire {
         OptionalLong remaining = number(headers, "Parrot-Quota-Remaining");
         OptionalLong reset = number(headers, "Parrot-Quota-Reset");
         Optional<Duration> resetIn = reset.isPresent() ? Optional.of(Duration.ofSeconds(reset.getAsLong())) : Optional.empty();
-        return new RateLimits(limit, remaining, resetIn, OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
+        return RateLimits.builder().limitRequests(limit).remainingRequests(remaining).resetRequests(resetIn).build();
     }
 
     private static OptionalLong number(ResponseHeaders headers, String name) {
