@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * fall-through, not an exhaustive match that must name every kind).
  */
 public sealed interface ChatEvent
-        permits ChatEvent.Started, ChatEvent.TextDelta, ChatEvent.ReasoningDelta, ChatEvent.ToolCallDelta,
-                ChatEvent.UsageReport, ChatEvent.Finished {
+        permits ChatEvent.Started, ChatEvent.TextDelta, ChatEvent.ReasoningDelta, ChatEvent.ReasoningBlockEnd,
+                ChatEvent.ToolCallDelta, ChatEvent.UsageReport, ChatEvent.Finished {
 
     /**
      * The response's id and model, as soon as the provider names them (either may be null when it does not); at most
@@ -32,6 +32,17 @@ public sealed interface ChatEvent
     record ReasoningDelta(String text) implements ChatEvent {
         public ReasoningDelta {
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * One reasoning block is complete: the block as the provider returned it, signature included, to be kept on the
+     * answer's {@link Message#reasoningBlocks()} so the conversation can continue. Its text, if any, has already
+     * come as {@link ReasoningDelta}s; this event is not more text to show.
+     */
+    record ReasoningBlockEnd(ReasoningBlock block) implements ChatEvent {
+        public ReasoningBlockEnd {
+            Objects.requireNonNull(block, "block");
         }
     }
 

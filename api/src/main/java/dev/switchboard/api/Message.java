@@ -13,20 +13,33 @@ import org.jspecify.annotations.Nullable;
  * @param toolCalls  the calls an assistant message makes
  * @param toolCallId for a {@link Role#TOOL} message, the id of the call it answers; null for the other roles
  * @param name       for a {@link Role#TOOL} message, the tool's name (some providers need it); may be null
+ * @param reasoningBlocks the reasoning an assistant message came with, as its provider returned it (signatures
+ *                   included), in the order given; sent back only to a provider of the type that produced each block
+ *                   (see {@link ReasoningBlock})
  */
 public record Message(Role role, List<Content> content, List<ToolCall> toolCalls, @Nullable String toolCallId,
-        @Nullable String name) {
+        @Nullable String name, List<ReasoningBlock> reasoningBlocks) {
 
     public Message {
         Objects.requireNonNull(role, "role");
         content = List.copyOf(content);
         toolCalls = List.copyOf(toolCalls);
+        reasoningBlocks = List.copyOf(reasoningBlocks);
         if (role == Role.TOOL && (toolCallId == null || toolCallId.isBlank())) {
             throw new IllegalArgumentException("a tool message needs the id of the call it answers");
         }
         if (!toolCalls.isEmpty() && role != Role.ASSISTANT) {
             throw new IllegalArgumentException("only an assistant message can carry tool calls");
         }
+        if (!reasoningBlocks.isEmpty() && role != Role.ASSISTANT) {
+            throw new IllegalArgumentException("only an assistant message can carry reasoning blocks");
+        }
+    }
+
+    /** A message without reasoning blocks. */
+    public Message(Role role, List<Content> content, List<ToolCall> toolCalls, @Nullable String toolCallId,
+            @Nullable String name) {
+        this(role, content, toolCalls, toolCallId, name, List.of());
     }
 
     public static Message system(String text) {
@@ -46,8 +59,13 @@ public record Message(Role role, List<Content> content, List<ToolCall> toolCalls
     }
 
     public static Message assistant(@Nullable String text, List<ToolCall> toolCalls) {
+        return assistant(text, toolCalls, List.of());
+    }
+
+    /** An assistant message with the reasoning it came with (what a provider returns when the model reasoned). */
+    public static Message assistant(@Nullable String text, List<ToolCall> toolCalls, List<ReasoningBlock> reasoningBlocks) {
         List<Content> parts = text == null || text.isEmpty() ? List.of() : List.of(Content.text(text));
-        return new Message(Role.ASSISTANT, parts, toolCalls, null, null);
+        return new Message(Role.ASSISTANT, parts, toolCalls, null, null, reasoningBlocks);
     }
 
     /** The answer to tool call {@code toolCallId}. */
@@ -84,6 +102,6 @@ public record Message(Role role, List<Content> content, List<ToolCall> toolCalls
         List<Content> parts = new ArrayList<>(content.size() + 1);
         parts.addAll(content);
         parts.add(Content.text(more));
-        return new Message(role, parts, toolCalls, toolCallId, name);
+        return new Message(role, parts, toolCalls, toolCallId, name, reasoningBlocks);
     }
 }

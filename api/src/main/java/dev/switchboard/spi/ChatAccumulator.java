@@ -6,6 +6,7 @@ import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Folds {@link ChatEvent}s into a {@link ChatResponse}: text and reasoning concatenated, tool-call pieces grouped
- * by index with their argument fragments joined, the last usage report kept. Not thread-safe.
+ * by index with their argument fragments joined, completed reasoning blocks kept in order on the message, the last
+ * usage report kept. Not thread-safe.
  */
 public final class ChatAccumulator {
 
@@ -23,6 +25,7 @@ public final class ChatAccumulator {
     private final StringBuilder text = new StringBuilder();
     private StringBuilder reasoning;
     private TreeMap<Integer, ToolCallParts> toolCalls;
+    private List<ReasoningBlock> reasoningBlocks;
     private Usage usage = Usage.NONE;
     private FinishReason finishReason;
     private String rawFinishReason;
@@ -44,6 +47,11 @@ public final class ChatAccumulator {
             }
             reasoning.append(r.text());
             contentSeen |= !r.text().isEmpty();
+        } else if (event instanceof ChatEvent.ReasoningBlockEnd b) {
+            if (reasoningBlocks == null) {
+                reasoningBlocks = new ArrayList<>(2);
+            }
+            reasoningBlocks.add(b.block());
         } else if (event instanceof ChatEvent.UsageReport u) {
             usage = u.usage();
         } else if (event instanceof ChatEvent.Finished f) {
@@ -105,7 +113,7 @@ public final class ChatAccumulator {
                 .id(id)
                 .model(model == null || model.isEmpty() ? fallbackModel : model)
                 .provider(provider)
-                .message(Message.assistant(text.toString(), calls))
+                .message(Message.assistant(text.toString(), calls, reasoningBlocks == null ? List.of() : reasoningBlocks))
                 .reasoning(reasoning == null ? "" : reasoning.toString())
                 .finishReason(reason)
                 .rawFinishReason(rawFinishReason)

@@ -100,6 +100,35 @@ class ValueTypesTest {
     // --- Message ---------------------------------------------------------------------------------------------
 
     @Test
+    void onlyAnAssistantMessageCarriesReasoningBlocks() {
+        ReasoningBlock block = ReasoningBlock.thinking("anthropic", "hmm", "EqQBCgIY");
+
+        assertThatThrownBy(() -> new Message(Role.USER, List.of(Content.text("hi")), List.of(), null, null, List.of(block)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("assistant");
+        Message answer = Message.assistant("42", List.of(), List.of(block));
+        assertThat(answer.reasoningBlocks()).containsExactly(block);
+        assertThat(answer.withTextAppended(" and more").reasoningBlocks()).containsExactly(block);
+        assertThat(Message.assistant("42").reasoningBlocks()).isEmpty();
+    }
+
+    @Test
+    void aReasoningBlockNeverShowsItsSignatureOrDataWhenPrinted() {
+        ReasoningBlock signed = ReasoningBlock.thinking("anthropic", "The user wants the weather.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3h");
+        ReasoningBlock redacted = ReasoningBlock.redacted("anthropic", "EmwKAhgBEgy3va3pzix");
+        ReasoningBlock onCall = ReasoningBlock.signature("gemini", "CtwBAdHtim8Q", "call_1");
+
+        assertThat(signed.toString()).doesNotContain("EqQBCgIY").contains("anthropic").contains("signed");
+        assertThat(redacted.toString()).doesNotContain("EmwKAhgB").contains("redacted");
+        assertThat(onCall.toString()).doesNotContain("CtwBAdHt").contains("call_1");
+        assertThat(onCall.isFrom("gemini")).isTrue();
+        assertThat(onCall.isFrom("anthropic")).isFalse();
+        assertThat(signed.signature()).contains("EqQBCgIYAhIM1gbcDa9GJwZA2b3h");
+        assertThat(ReasoningBlock.thinking("gemini", "a summary", null).signature()).isEmpty();
+        assertThatThrownBy(() -> ReasoningBlock.signature("gemini", " ", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signature");
+    }
+
+    @Test
     void requiresAToolMessageToNameTheCallItAnswers() {
         assertThatThrownBy(() -> new Message(Role.TOOL, List.of(Content.text("22 C")), List.of(), null, "get_weather"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id of the call");

@@ -6,6 +6,7 @@ import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import java.util.List;
@@ -98,6 +99,20 @@ class ChatAccumulatorTest {
 
         ChatResponse r = acc.toResponse("p", "m", RateLimits.NONE, List.of());
 
+        assertThat(r.reasoning()).isEqualTo("think hard");
+        assertThat(r.text()).isEqualTo("42");
+    }
+
+    @Test
+    void keepsFinishedReasoningBlocksInOrderOnTheMessageWithoutRepeatingTheirText() {
+        ReasoningBlock thinking = ReasoningBlock.thinking("anthropic", "think hard", "EqQBCgIYAhIM");
+        ReasoningBlock redacted = ReasoningBlock.redacted("anthropic", "EmwKAhgBEgy3");
+
+        ChatResponse r = fold(new ChatEvent.ReasoningDelta("think "), new ChatEvent.ReasoningDelta("hard"),
+                new ChatEvent.ReasoningBlockEnd(thinking), new ChatEvent.ReasoningBlockEnd(redacted),
+                new ChatEvent.TextDelta("42"), new ChatEvent.Finished(FinishReason.STOP, "end_turn"));
+
+        assertThat(r.message().reasoningBlocks()).containsExactly(thinking, redacted);
         assertThat(r.reasoning()).isEqualTo("think hard");
         assertThat(r.text()).isEqualTo("42");
     }

@@ -189,6 +189,9 @@ final class ChatCall {
                     usage = u.usage();
                     continue;
                 }
+                if (event instanceof ChatEvent.ReasoningBlockEnd) {
+                    continue; // a chat.completion.chunk has no place for a signed reasoning block
+                }
                 if (header == null) {
                     header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
                             call.includeUsage());

@@ -481,11 +481,12 @@ final class OpenAiServerCodec {
     /**
      * Writes the {@code chat.completion.chunk} for one event, or nothing (returns false) for events that have no chunk
      * of their own ({@link ChatEvent.Started}, {@link ChatEvent.UsageReport}: usage goes in the final chunk,
-     * {@link #writeUsageChunk}). {@code first} adds {@code "role": "assistant"} to the delta, as OpenAI's first chunk
+     * {@link #writeUsageChunk}; {@link ChatEvent.ReasoningBlockEnd}: OpenAI's chunks have no place for signed reasoning,
+     * whose text went out as {@code reasoning_content}). {@code first} adds {@code "role": "assistant"} to the delta, as OpenAI's first chunk
      * has it.
      */
     static boolean writeChunk(JsonGenerator g, ChunkHeader h, ChatEvent e, boolean first) throws IOException {
-        if (e instanceof ChatEvent.Started || e instanceof ChatEvent.UsageReport) {
+        if (e instanceof ChatEvent.Started || e instanceof ChatEvent.UsageReport || e instanceof ChatEvent.ReasoningBlockEnd) {
             return false;
         }
         startChunk(g, h);

@@ -6,6 +6,7 @@ import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.http.ErrorMapper;
 import dev.switchboard.http.Json;
 import dev.switchboard.http.SseReader;
@@ -18,13 +19,17 @@ import java.util.Map;
 /**
  * The Messages API event stream: {@code message_start} (id, model, input usage), then per content block
  * {@code content_block_start}, {@code content_block_delta}s ({@code text_delta}, {@code input_json_delta} pieces of a
- * tool's input, {@code thinking_delta}) and {@code content_block_stop}, then {@code message_delta} (stop reason and
+ * tool's input, {@code thinking_delta} and the block's {@code signature_delta}) and {@code content_block_stop}, then
+ * {@code message_delta} (stop reason and
  * usage as running totals) and {@code message_stop}, the end marker. {@code ping}s are skipped, as are event types
  * this version does not know (the API may add some). An {@code error} event ({@code overloaded_error} is the
  * streamed form of a 529) fails the stream with its kind.
  *
  * <p>Tool calls are numbered 0, 1, ... in the order their blocks start, whatever the block indexes (text blocks
- * count there too).
+ * count there too). A {@code thinking} block's text is streamed as it comes; at its {@code content_block_stop} the
+ * whole block with its signature follows as a {@link ChatEvent.ReasoningBlockEnd}, as does a
+ * {@code redacted_thinking} block (which arrives whole in its start event), so the collected message carries the
+ * same reasoning blocks as a non-streamed answer.
  */
 final class AnthropicChatStream extends AbstractChatStream {
 
@@ -35,6 +40,8 @@ final class AnthropicChatStream extends AbstractChatStream {
     private final UsageTotals usage = new UsageTotals();
     /** Content block index to tool call number, for the blocks that are tool calls. */
     private final Map<Integer, ToolBlock> toolBlocks = new HashMap<>(4);
+    /** Content block index to the thinking (or redacted thinking) block being received there. */
+    private Map<Integer, ThinkingBlock> thinkingBlocks;
     private boolean emitted;
     private boolean finished;
 
@@ -47,6 +54,18 @@ final class AnthropicChatStream extends AbstractChatStream {
         ToolBlock(int call, String initialInput) {
             this.call = call;
             this.initialInput = initialInput;
+        }
+    }
+
+    /** A streamed thinking block: its text so far and its signature, or a redacted block's data. */
+    private static final class ThinkingBlock {
+        final StringBuilder text = new StringBuilder();
+        String signature;
+        String redactedData;
+
+        ReasoningBlock toBlock() {
+            return redactedData != null ? ReasoningBlock.redacted(AnthropicWire.TYPE, redactedData)
+                    : ReasoningBlock.thinking(AnthropicWire.TYPE, text.toString(), signature);
         }
     }
 
@@ -106,7 +125,21 @@ final class AnthropicChatStream extends AbstractChatStream {
     private void blockStart(int index, JsonNode block) {
         switch (block.path("type").asText("")) {
             case "text" -> text(Json.text(block, "text"));
-            case "thinking" -> reasoning(Json.text(block, "thinking"));
+            case "thinking" -> {
+                ThinkingBlock thinking = thinkingBlock(index);
+                thinking.signature = Json.text(block, "signature");
+                String initial = Json.text(block, "thinking");
+                if (initial != null) {
+                    thinking.text.append(initial);
+                }
+                reasoning(initial);
+            }
+            case "redacted_thinking" -> {
+                String data = Json.text(block, "data");
+                if (data != null && !data.isEmpty()) {
+                    thinkingBlock(index).redactedData = data;
+                }
+            }
             case "tool_use" -> {
                 JsonNode input = block.get("input");
                 String initial = input == null || input.isNull() || (input.isObject() && input.isEmpty())
@@ -122,7 +155,21 @@ final class AnthropicChatStream extends AbstractChatStream {
     private void blockDelta(int index, JsonNode delta) {
         switch (delta.path("type").asText("")) {
             case "text_delta" -> text(Json.text(delta, "text"));
-            case "thinking_delta" -> reasoning(Json.text(delta, "thinking"));
+            case "thinking_delta" -> {
+                String piece = Json.text(delta, "thinking");
+                ThinkingBlock thinking = thinkingBlocks == null ? null : thinkingBlocks.get(index);
+                if (thinking != null && piece != null) {
+                    thinking.text.append(piece);
+                }
+                reasoning(piece);
+            }
+            case "signature_delta" -> {
+                ThinkingBlock thinking = thinkingBlocks == null ? null : thinkingBlocks.get(index);
+                String signature = Json.text(delta, "signature");
+                if (thinking != null && signature != null) {
+                    thinking.signature = thinking.signature == null ? signature : thinking.signature + signature;
+                }
+            }
             case "input_json_delta" -> {
                 ToolBlock tool = toolBlocks.get(index);
                 String piece = Json.text(delta, "partial_json");
@@ -131,11 +178,23 @@ final class AnthropicChatStream extends AbstractChatStream {
                     send(new ChatEvent.ToolCallDelta(tool.call, null, null, piece));
                 }
             }
-            default -> { } // signature and citation deltas
+            default -> { } // citation deltas
         }
     }
 
+    private ThinkingBlock thinkingBlock(int index) {
+        if (thinkingBlocks == null) {
+            thinkingBlocks = new HashMap<>(2);
+        }
+        return thinkingBlocks.computeIfAbsent(index, i -> new ThinkingBlock());
+    }
+
     private void blockStop(int index) {
+        ThinkingBlock thinking = thinkingBlocks == null ? null : thinkingBlocks.remove(index);
+        if (thinking != null) {
+            send(new ChatEvent.ReasoningBlockEnd(thinking.toBlock()));
+            return;
+        }
         ToolBlock tool = toolBlocks.get(index);
         if (tool != null && !tool.gotPieces && !tool.initialInput.isEmpty()) {
             send(new ChatEvent.ToolCallDelta(tool.call, null, null, tool.initialInput));

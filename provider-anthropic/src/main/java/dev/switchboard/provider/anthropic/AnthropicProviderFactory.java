@@ -10,7 +10,7 @@ public final class AnthropicProviderFactory implements ProviderFactory {
 
     @Override
     public String type() {
-        return "anthropic";
+        return AnthropicWire.TYPE;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.api.ResponseFormat;
 import dev.switchboard.api.Role;
 import dev.switchboard.api.ToolCall;
@@ -26,6 +27,10 @@ import java.util.Set;
  *       {@link Role#TOOL} messages are user turns of {@code tool_result} blocks, placed before any other content of
  *       that turn, as the API requires;</li>
  *   <li>assistant tool calls become {@code tool_use} blocks with their JSON arguments as an object;</li>
+ *   <li>an assistant message's reasoning blocks from Anthropic go back first in its turn, unchanged and in order:
+ *       {@code thinking} with its signature, {@code redacted_thinking} with its data (the API checks them when a
+ *       tool-use turn continues with thinking on); blocks of other provider types, and thinking without a
+ *       signature, are not sent;</li>
  *   <li>images become {@code image} blocks with a base64 source, or a URL source for a remote image;</li>
  *   <li>JSON Schema output becomes {@code output_config.format} (structured outputs);</li>
  *   <li>{@code max_tokens} is always sent: the request's max output tokens, else the configured default.</li>
@@ -185,7 +190,7 @@ final class AnthropicRequestWriter {
     private static final class Turn {
         final String role;
         final List<Message> toolResults = new ArrayList<>();
-        final List<Object> blocks = new ArrayList<>(); // Content parts and ToolCalls, in order
+        final List<Object> blocks = new ArrayList<>(); // ReasoningBlocks, Content parts and ToolCalls, in order
 
         Turn(String role) {
             this.role = role;
@@ -207,6 +212,11 @@ final class AnthropicRequestWriter {
             if (m.role() == Role.TOOL) {
                 next.toolResults.add(m);
             } else {
+                for (ReasoningBlock b : m.reasoningBlocks()) {
+                    if (b.isFrom(AnthropicWire.TYPE) && (b.isRedacted() || b.signature().isPresent())) {
+                        next.blocks.add(b);
+                    }
+                }
                 for (Content c : m.content()) {
                     if (!(c instanceof Content.Text t) || !t.text().isEmpty()) {
                         next.blocks.add(c); // the API refuses empty text blocks
@@ -241,6 +251,8 @@ final class AnthropicRequestWriter {
             for (Object block : t.blocks) {
                 if (block instanceof ToolCall call) {
                     writeToolUse(g, provider, call);
+                } else if (block instanceof ReasoningBlock reasoning) {
+                    writeReasoning(g, reasoning);
                 } else {
                     writeContent(g, (Content) block);
                 }
@@ -268,6 +280,19 @@ final class AnthropicRequestWriter {
                 g.writeStringField("url", i.url());
             }
             g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeReasoning(JsonWriter g, ReasoningBlock b) throws IOException {
+        g.writeStartObject();
+        if (b.isRedacted()) {
+            g.writeStringField("type", "redacted_thinking");
+            g.writeStringField("data", b.redactedData().orElseThrow());
+        } else {
+            g.writeStringField("type", "thinking");
+            g.writeStringField("thinking", b.text());
+            g.writeStringField("signature", b.signature().orElseThrow());
         }
         g.writeEndObject();
     }

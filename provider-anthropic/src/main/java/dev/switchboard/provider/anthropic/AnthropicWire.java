@@ -8,6 +8,7 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.api.ToolCall;
 import dev.switchboard.http.Json;
 import dev.switchboard.http.ResponseHeaders;
@@ -23,11 +24,15 @@ import java.util.OptionalLong;
 /** Reads Messages API responses, model lists and rate-limit headers. Stateless. */
 final class AnthropicWire {
 
+    /** The provider type, which {@link ReasoningBlock}s from this API carry: only they are sent back to it. */
+    static final String TYPE = "anthropic";
+
     private AnthropicWire() {}
 
     /**
      * Reads a Message: text blocks joined, {@code tool_use} blocks as tool calls (their {@code input} object as JSON
-     * text), {@code thinking} blocks as reasoning; server-side tool blocks and anything unknown are left out.
+     * text), {@code thinking} blocks as reasoning text and, with their signatures, as reasoning blocks, as are
+     * {@code redacted_thinking} blocks; server-side tool blocks and anything unknown are left out.
      */
     static ChatResponse readMessage(JsonNode body, String provider, String requestedModel, RateLimits limits) {
         JsonNode content = body.get("content");
@@ -38,14 +43,25 @@ final class AnthropicWire {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        List<ReasoningBlock> blocks = new ArrayList<>();
         for (JsonNode block : content) {
             String type = block.path("type").asText("");
             switch (type) {
                 case "text" -> text.append(block.path("text").asText(""));
-                case "thinking" -> reasoning.append(block.path("thinking").asText(""));
+                case "thinking" -> {
+                    String thinking = block.path("thinking").asText("");
+                    reasoning.append(thinking);
+                    blocks.add(ReasoningBlock.thinking(TYPE, thinking, Json.text(block, "signature")));
+                }
+                case "redacted_thinking" -> {
+                    String data = Json.text(block, "data");
+                    if (data != null && !data.isEmpty()) {
+                        blocks.add(ReasoningBlock.redacted(TYPE, data));
+                    }
+                }
                 case "tool_use" -> calls.add(new ToolCall(block.path("id").asText(""), block.path("name").asText(""),
                         argumentsText(block.get("input"))));
-                default -> { } // server_tool_use, web search results, redacted thinking: not part of our answer
+                default -> { } // server_tool_use, web search results: not part of our answer
             }
         }
         String raw = Json.text(body, "stop_reason");
@@ -55,7 +71,7 @@ final class AnthropicWire {
                 .id(Json.text(body, "id"))
                 .model(model == null ? requestedModel : model)
                 .provider(provider)
-                .message(Message.assistant(text.toString(), calls))
+                .message(Message.assistant(text.toString(), calls, blocks))
                 .reasoning(reasoning.toString())
                 .finishReason(reason)
                 .rawFinishReason(raw)

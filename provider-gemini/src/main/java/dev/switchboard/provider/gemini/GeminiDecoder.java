@@ -2,6 +2,7 @@ package dev.switchboard.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.http.Json;
 import java.util.function.Consumer;
 
@@ -11,6 +12,13 @@ import java.util.function.Consumer;
  * parts whole tool calls. The finish reason and usage are kept as they come (older models repeat
  * {@code finishReason} on every fragment, newer ones send it once; usage is a running total) and reported once, by
  * {@link #finish}. Not thread-safe.
+ *
+ * <p>Reasoning blocks, so the next turn can return each {@code thoughtSignature} on the part it came on: consecutive
+ * thought parts make one block, closed by the first of them that carries a signature or by the next other part; a
+ * signature on a {@code functionCall} part becomes a block naming that call; a signature on a text part (a stream
+ * may send it on a last, empty one) becomes a block of its own for the answer's text. Thought parts are merged and
+ * answer text is joined whether it came whole or in fragments, so a streamed answer gets the same blocks as a whole
+ * one.
  */
 final class GeminiDecoder {
 
@@ -20,6 +28,8 @@ final class GeminiDecoder {
     private int calls;
     private String finishReason;
     private JsonNode usage;
+    /** The text of the thought parts since the last block was closed, or null when there are none. */
+    private StringBuilder thought;
 
     GeminiDecoder(String provider) {
         this.provider = provider;
@@ -34,17 +44,36 @@ final class GeminiDecoder {
         }
         JsonNode candidate = response.path("candidates").path(0);
         for (JsonNode part : candidate.path("content").path("parts")) {
+            String signature = Json.text(part, "thoughtSignature");
             JsonNode call = part.get("functionCall");
             if (call != null && call.isObject()) {
+                endThought(out, null);
                 String args = GeminiWire.argumentsText(call);
-                out.accept(new ChatEvent.ToolCallDelta(calls, GeminiWire.callId(call, responseId, calls, args),
-                        call.path("name").asText(""), args));
+                String id = GeminiWire.callId(call, responseId, calls, args);
+                out.accept(new ChatEvent.ToolCallDelta(calls, id, call.path("name").asText(""), args));
                 calls++;
+                if (signature != null && !signature.isEmpty()) {
+                    out.accept(new ChatEvent.ReasoningBlockEnd(ReasoningBlock.signature(GeminiWire.TYPE, signature, id)));
+                }
                 continue;
             }
             String text = Json.text(part, "text");
+            if (part.path("thought").asBoolean(false)) {
+                if (text != null && !text.isEmpty()) {
+                    (thought == null ? thought = new StringBuilder() : thought).append(text);
+                    out.accept(new ChatEvent.ReasoningDelta(text));
+                }
+                if (signature != null && !signature.isEmpty()) {
+                    endThought(out, signature);
+                }
+                continue;
+            }
+            endThought(out, null);
             if (text != null && !text.isEmpty()) {
-                out.accept(part.path("thought").asBoolean(false) ? new ChatEvent.ReasoningDelta(text) : new ChatEvent.TextDelta(text));
+                out.accept(new ChatEvent.TextDelta(text));
+            }
+            if (signature != null && !signature.isEmpty()) {
+                out.accept(new ChatEvent.ReasoningBlockEnd(ReasoningBlock.signature(GeminiWire.TYPE, signature, null)));
             }
         }
         String reason = Json.text(candidate, "finishReason");
@@ -62,8 +91,18 @@ final class GeminiDecoder {
         return finishReason != null;
     }
 
-    /** Reports the usage (if any was sent) and the finish. */
+    /** Closes the thought block being received, if any (or a bare signed thought part). */
+    private void endThought(Consumer<ChatEvent> out, String signature) {
+        if (thought != null || signature != null) {
+            out.accept(new ChatEvent.ReasoningBlockEnd(
+                    ReasoningBlock.thinking(GeminiWire.TYPE, thought == null ? "" : thought.toString(), signature)));
+            thought = null;
+        }
+    }
+
+    /** Reports the last thought block (if still open), the usage (if any was sent) and the finish. */
     void finish(Consumer<ChatEvent> out) {
+        endThought(out, null);
         if (usage != null) {
             out.accept(new ChatEvent.UsageReport(GeminiWire.usage(usage)));
         }

@@ -11,7 +11,7 @@ public final class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public String type() {
-        return "gemini";
+        return GeminiWire.TYPE;
     }
 
     /** Keys without a default in reference.conf: the task type sent with embedding requests. */

@@ -8,6 +8,7 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
+import dev.switchboard.api.ReasoningBlock;
 import dev.switchboard.api.ResponseFormat;
 import dev.switchboard.api.Role;
 import dev.switchboard.api.ToolCall;
@@ -16,6 +17,7 @@ import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,17 @@ import java.util.Set;
  * must). A result that is a JSON object is sent as the {@code response} object; anything else is wrapped as
  * {@code {"output": ...}}, the key the API reference names. Call ids are not sent back: the API matches responses to
  * calls by name and order, and ids that came from another provider or were made up here mean nothing to it.
+ *
+ * <p>Thought signatures go back on the part they came on, as the API requires: a signed thought block as a
+ * {@code thought} part with its text and {@code thoughtSignature} (first in the turn), a call's signature on that
+ * call's {@code functionCall} part, a signature that came on answer text on the turn's last text part (on an empty
+ * text part when the turn has no text). Only blocks from Gemini with a signature are sent: unsigned thought summaries
+ * carry nothing the model reads back, and other providers' blocks mean nothing here.
  */
 final class GeminiWire {
+
+    /** The provider type, which {@link ReasoningBlock}s from this API carry: only they are sent back to it. */
+    static final String TYPE = "gemini";
 
     /** Provider parameters that belong inside {@code generationConfig} rather than at the top level. */
     private static final Set<String> GENERATION_CONFIG_NAMES = Set.of("topK", "candidateCount", "presencePenalty",
@@ -97,14 +108,35 @@ final class GeminiWire {
                 endContent(g);
                 inToolTurn = false;
             }
-            if (m.content().isEmpty() && m.toolCalls().isEmpty()) {
+            List<ReasoningBlock> signed = signedBlocks(m);
+            if (m.content().isEmpty() && m.toolCalls().isEmpty() && signed.isEmpty()) {
                 continue; // an empty turn carries nothing, and the API refuses a content without parts
             }
             g.writeStartObject();
             g.writeStringField("role", m.role() == Role.ASSISTANT ? "model" : "user");
             g.writeArrayFieldStart("parts");
-            for (Content c : m.content()) {
-                writePart(g, provider, c);
+            List<String> textSignatures = new ArrayList<>(1);
+            Map<String, String> callSignatures = new HashMap<>();
+            for (ReasoningBlock b : signed) {
+                String signature = b.signature().orElseThrow();
+                if (b.toolCallId().isPresent()) {
+                    callSignatures.putIfAbsent(b.toolCallId().get(), signature);
+                } else if (!b.text().isEmpty()) {
+                    g.writeStartObject();
+                    g.writeStringField("text", b.text());
+                    g.writeBooleanField("thought", true);
+                    g.writeStringField("thoughtSignature", signature);
+                    g.writeEndObject();
+                } else {
+                    textSignatures.add(signature);
+                }
+            }
+            int lastText = lastTextIndex(m.content());
+            for (int i = 0; i < m.content().size(); i++) {
+                writePart(g, provider, m.content().get(i), i == lastText && !textSignatures.isEmpty() ? textSignatures.remove(0) : null);
+            }
+            for (String signature : textSignatures) { // no text to carry them: each on an empty text part, as streamed
+                writePart(g, provider, Content.text(""), signature);
             }
             for (ToolCall call : m.toolCalls()) {
                 callNames.put(call.id(), call.name());
@@ -114,6 +146,10 @@ final class GeminiWire {
                 g.writeFieldName("args");
                 g.writeTree(argumentsObject(provider, call));
                 g.writeEndObject();
+                String signature = callSignatures.get(call.id());
+                if (signature != null) {
+                    g.writeStringField("thoughtSignature", signature);
+                }
                 g.writeEndObject();
             }
             endContent(g);
@@ -124,15 +160,41 @@ final class GeminiWire {
         g.writeEndArray();
     }
 
+    /** The message's reasoning blocks that go back to Gemini: its own, with a signature. */
+    private static List<ReasoningBlock> signedBlocks(Message m) {
+        if (m.reasoningBlocks().isEmpty()) {
+            return List.of();
+        }
+        List<ReasoningBlock> out = new ArrayList<>(m.reasoningBlocks().size());
+        for (ReasoningBlock b : m.reasoningBlocks()) {
+            if (b.isFrom(TYPE) && b.signature().isPresent()) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    private static int lastTextIndex(List<Content> content) {
+        for (int i = content.size() - 1; i >= 0; i--) {
+            if (content.get(i) instanceof Content.Text) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void endContent(JsonWriter g) throws IOException {
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void writePart(JsonWriter g, String provider, Content c) throws IOException {
+    private static void writePart(JsonWriter g, String provider, Content c, String thoughtSignature) throws IOException {
         if (c instanceof Content.Text t) {
             g.writeStartObject();
             g.writeStringField("text", t.text());
+            if (thoughtSignature != null) {
+                g.writeStringField("thoughtSignature", thoughtSignature);
+            }
             g.writeEndObject();
         } else if (c instanceof Content.Image i) {
             Content.InlineData data = i.inlineData().orElseThrow(() -> LlmException.unsupported(provider,
