@@ -39,6 +39,7 @@ import dev.switchboard.testkit.Fixtures;
 import dev.switchboard.testkit.Ndjson;
 import dev.switchboard.testkit.Sse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,11 @@ class CrossProviderConversationTest {
 
     private static ChatRequest question() {
         return ChatRequest.builder().system(SYSTEM).user(QUESTION).addTool(WEATHER).build();
+    }
+
+    /** The question with Anthropic's extended thinking on (a provider parameter: every target of the route gets it). */
+    private static ChatRequest questionWithThinking() {
+        return question().toBuilder().providerParameter("thinking", Map.of("type", "enabled", "budget_tokens", 2048)).build();
     }
 
     /** The conversation after the model's tool call: its message, then the caller's answer to each call. */
@@ -310,7 +316,7 @@ class CrossProviderConversationTest {
         ProviderManager route = route(anthropic, gemini);
 
         // when
-        ChatRequest asked = question();
+        ChatRequest asked = questionWithThinking();
         ChatResponse first = ask(route, asked, streamed);
         ChatResponse second = ask(route, withToolResults(asked, first), streamed);
 
@@ -369,11 +375,12 @@ class CrossProviderConversationTest {
         ProviderManager route = route(anthropic, gemini);
 
         // when
-        ChatRequest asked = question();
+        ChatRequest asked = questionWithThinking();
         ChatResponse first = ask(route, asked, streamed);
         ChatResponse second = ask(route, withToolResults(asked, first), streamed);
 
-        // then: Gemini got the text and the call, and not a trace of the thinking or its signature
+        // then: Gemini got the text and the call, and not a trace of the thinking or its signature (the thinking
+        // parameter itself passes through, as every provider parameter does)
         assertThat(first.message().reasoningBlocks()).hasSize(1);
         assertThat(second.provider()).isEqualTo("gemini");
         assertThat(second.attempts()).extracting(Attempt::provider, a -> a.errorKind().orElse(null))

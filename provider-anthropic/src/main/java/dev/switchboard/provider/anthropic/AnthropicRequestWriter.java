@@ -27,10 +27,11 @@ import java.util.Set;
  *       {@link Role#TOOL} messages are user turns of {@code tool_result} blocks, placed before any other content of
  *       that turn, as the API requires;</li>
  *   <li>assistant tool calls become {@code tool_use} blocks with their JSON arguments as an object;</li>
- *   <li>an assistant message's reasoning blocks from Anthropic go back first in its turn, unchanged and in order:
- *       {@code thinking} with its signature, {@code redacted_thinking} with its data (the API checks them when a
- *       tool-use turn continues with thinking on); blocks of other provider types, and thinking without a
- *       signature, are not sent;</li>
+ *   <li>when the request turns thinking on (a {@code thinking} provider parameter whose type is not
+ *       {@code disabled}), an assistant message's reasoning blocks from Anthropic go back first in its turn, unchanged
+ *       and in order: {@code thinking} with its signature, {@code redacted_thinking} with its data (the API checks
+ *       them when a tool-use turn continues with thinking on, and refuses them in the last assistant turn when
+ *       thinking is off); blocks of other provider types, and thinking without a signature, are never sent;</li>
  *   <li>images become {@code image} blocks with a base64 source, or a URL source for a remote image;</li>
  *   <li>JSON Schema output becomes {@code output_config.format} (structured outputs);</li>
  *   <li>{@code max_tokens} is always sent: the request's max output tokens, else the configured default.</li>
@@ -100,7 +101,7 @@ final class AnthropicRequestWriter {
             g.writeStringField("system", system);
         }
         g.writeArrayFieldStart("messages");
-        for (Turn t : turns(r.messages())) {
+        for (Turn t : turns(r.messages(), thinkingOn(r))) {
             writeTurn(g, provider, t);
         }
         g.writeEndArray();
@@ -201,8 +202,20 @@ final class AnthropicRequestWriter {
         }
     }
 
-    /** Groups the non-system messages into alternating turns; messages that would give an empty turn are skipped. */
-    private static List<Turn> turns(List<Message> messages) {
+    /** Whether the request turns extended thinking on: a {@code thinking} parameter, unless its type is disabled. */
+    static boolean thinkingOn(ChatRequest r) {
+        Object thinking = r.providerParameters().get("thinking");
+        if (thinking instanceof Map<?, ?> m) {
+            return !"disabled".equals(String.valueOf(m.get("type")));
+        }
+        return thinking != null;
+    }
+
+    /**
+     * Groups the non-system messages into alternating turns; messages that would give an empty turn are skipped.
+     * {@code withReasoning}: whether assistant messages take their Anthropic reasoning blocks along.
+     */
+    private static List<Turn> turns(List<Message> messages, boolean withReasoning) {
         List<Turn> turns = new ArrayList<>();
         for (Message m : messages) {
             if (m.role() == Role.SYSTEM) {
@@ -212,7 +225,7 @@ final class AnthropicRequestWriter {
             if (m.role() == Role.TOOL) {
                 next.toolResults.add(m);
             } else {
-                for (ReasoningBlock b : m.reasoningBlocks()) {
+                for (ReasoningBlock b : withReasoning ? m.reasoningBlocks() : List.<ReasoningBlock>of()) {
                     if (b.isFrom(AnthropicWire.TYPE) && (b.isRedacted() || b.signature().isPresent())) {
                         next.blocks.add(b);
                     }

@@ -187,6 +187,24 @@ class AnthropicThinkingWireTest {
         assertThat(content.toString()).doesNotContain("Checking the weather").doesNotContain("CiQBjz1rX");
     }
 
+    @Test
+    void withThinkingOffTheBlocksStayHomeAsTheApiRefusesThemInTheLastAssistantTurn() {
+        ChatResponse first = answered("message-thinking-tool-use.json");
+        ChatRequest withoutThinking = ChatRequest.builder().user("What's the weather in Paris?").addTool(WEATHER)
+                .addMessage(first.message())
+                .addMessage(Message.toolResult("toolu_01CswdEQBMshySk6Y9DFKrfq", "get_weather", "Sunny, 22\u00b0C"))
+                .build();
+        ChatRequest disabled = withoutThinking.toBuilder().providerParameter("thinking", Map.of("type", "disabled")).build();
+
+        provider().chat(withoutThinking);
+        JsonNode plain = lastRequestBody().path("messages").get(1).path("content");
+        provider().chat(disabled);
+        JsonNode off = lastRequestBody().path("messages").get(1).path("content");
+
+        assertThat(plain).extracting(b -> b.path("type").asText()).containsExactly("text", "tool_use");
+        assertThat(off).isEqualTo(plain);
+    }
+
     private static int indexOf(List<ChatEvent> events, Class<?> type) {
         for (int i = 0; i < events.size(); i++) {
             if (type.isInstance(events.get(i))) {
