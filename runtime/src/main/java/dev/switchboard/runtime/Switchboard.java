@@ -358,8 +358,18 @@ public final class Switchboard implements AutoCloseable {
         private final List<java.util.function.Consumer<ConfigFields>> sections = new ArrayList<>();
         private boolean requireRoute;
         private SecretRegistry secrets = SecretRegistry.global();
+        private TargetDecorator targetDecorator = TargetDecorator.NONE;
 
         private Builder() {}
+
+        /**
+         * Wraps what each route calls for each of its targets (see {@link TargetDecorator}); {@link
+         * TargetDecorator#NONE} by default. {@link Switchboard#provider(String)} still gives the provider unwrapped.
+         */
+        public Builder targetDecorator(TargetDecorator decorator) {
+            this.targetDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
 
         /**
          * Where the configuration's secrets are registered, for masking; {@link SecretRegistry#global()} by default
@@ -648,9 +658,10 @@ public final class Switchboard implements AutoCloseable {
 
         private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger) {
             RouteConfig.Target first = r.targets().get(0);
-            ProviderManager.Builder b = ProviderManager.builder(providers.get(first.provider()), first.model());
+            ProviderManager.Builder b = ProviderManager.builder(target(r.name(), providers.get(first.provider())),
+                    first.model());
             for (RouteConfig.Target t : r.targets().subList(1, r.targets().size())) {
-                b.fallback(providers.get(t.provider()), t.model());
+                b.fallback(target(r.name(), providers.get(t.provider())), t.model());
             }
             r.budget().ifPresent(limit -> {
                 Budget budget = new Budget("route " + r.name(), limit, clock);
@@ -661,8 +672,13 @@ public final class Switchboard implements AutoCloseable {
                     .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }
 
+        private LlmProvider target(String route, LlmProvider provider) {
+            return Objects.requireNonNull(targetDecorator.decorate(route, provider),
+                    () -> "the target decorator returned null for " + provider.name() + " in route " + route);
+        }
+
         private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults) {
-            return ProviderManager.builder(provider).name(provider.name()).retry(defaults.retry())
+            return ProviderManager.builder(target(provider.name(), provider)).name(provider.name()).retry(defaults.retry())
                     .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
                     .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }
