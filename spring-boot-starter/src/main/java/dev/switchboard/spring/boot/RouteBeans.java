@@ -1,0 +1,48 @@
+package dev.switchboard.spring.boot;
+
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.runtime.Switchboard;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.env.Environment;
+
+/**
+ * Registers one {@link LlmProvider} bean per configured route, named {@code switchboardRoute.<name>} and qualified
+ * {@code @Qualifier("<name>")}; the route {@code switchboard.default-route} names is the primary one, so a plain
+ * {@code LlmProvider} injection point gets it. Each bean is the Switchboard's route (closed with the Switchboard, not
+ * on its own).
+ */
+final class RouteBeans implements BeanDefinitionRegistryPostProcessor {
+
+    static final String BEAN_PREFIX = "switchboardRoute.";
+
+    private final Environment environment;
+
+    RouteBeans(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+        SpringEnvironmentConfig config = SpringEnvironmentConfig.of(environment);
+        BeanFactory factory = (BeanFactory) registry;
+        String primary = config.defaultRoute();
+        for (String route : config.routeNames()) {
+            RootBeanDefinition bean = new RootBeanDefinition(LlmProvider.class,
+                    () -> factory.getBean(Switchboard.class).route(route));
+            bean.addQualifier(new AutowireCandidateQualifier(Qualifier.class, route));
+            bean.setPrimary(route.equals(primary));
+            bean.setDestroyMethodName(""); // the Switchboard closes its routes
+            bean.setDependsOn("switchboard");
+            registry.registerBeanDefinition(BEAN_PREFIX + route, bean);
+        }
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {}
+}

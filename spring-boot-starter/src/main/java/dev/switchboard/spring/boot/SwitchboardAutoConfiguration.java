@@ -1,0 +1,56 @@
+package dev.switchboard.spring.boot;
+
+import dev.switchboard.runtime.Switchboard;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Builds one {@link Switchboard} from Spring's environment (see {@link SpringEnvironmentConfig}) and exposes it, one
+ * {@link dev.switchboard.api.LlmProvider} bean per configured route (qualified by the route's name; the default
+ * route's is primary), a health indicator named {@code switchboard} when Spring Boot Actuator is present and
+ * Micrometer meters when Micrometer is. The Switchboard is closed with the context. {@code switchboard.enabled =
+ * false} turns it all off.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = "switchboard.enabled", havingValue = "true", matchIfMissing = true)
+public class SwitchboardAutoConfiguration {
+
+    /** Reads the route names early, so that each route can be its own bean. */
+    @Bean
+    static RouteBeans switchboardRouteBeans(Environment environment) {
+        return new RouteBeans(environment);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Switchboard switchboard(Environment environment) {
+        return SpringEnvironmentConfig.of(environment).builder().build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Health {
+        @Bean(name = "switchboardHealthIndicator")
+        @ConditionalOnMissingBean(name = "switchboardHealthIndicator")
+        SwitchboardHealthIndicator switchboardHealthIndicator(Switchboard switchboard) {
+            return new SwitchboardHealthIndicator(switchboard);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean
+        SwitchboardMeters switchboardMeters(Switchboard switchboard) {
+            return new SwitchboardMeters(switchboard);
+        }
+    }
+}
