@@ -157,14 +157,41 @@ public final class HttpProviderClient {
     }
 
     private byte[] serialize(BodyWriter body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        BodyBuffer out = BODY_BUFFERS.get();
+        out.reset();
         try (JsonWriter g = Json.writer(out)) {
             body.write(g);
         } catch (IOException e) {
             throw LlmException.builder(ErrorKind.INVALID_REQUEST, provider)
                     .message("cannot write the request body: " + e.getMessage()).cause(e).build();
+        } finally {
+            if (out.capacity() > BodyBuffer.KEPT) {
+                BODY_BUFFERS.remove(); // a large body (images) does not stay behind on the thread
+            }
         }
         return out.toByteArray();
+    }
+
+    /** Each thread's buffer for request bodies: a body allocates only its own bytes, not a growing buffer's. */
+    private static final ThreadLocal<BodyBuffer> BODY_BUFFERS = ThreadLocal.withInitial(BodyBuffer::new);
+
+    /** A ByteArrayOutputStream that a thread reuses from one request body to the next. */
+    private static final class BodyBuffer extends ByteArrayOutputStream {
+        /** The largest buffer kept between bodies; larger ones are dropped after use. */
+        static final int KEPT = 64 * 1024;
+
+        BodyBuffer() {
+            super(4096);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+
+        @Override
+        public void close() {
+            // the generator closes its target when it is closed; the buffer stays the thread's
+        }
     }
 
     private JsonResponse send(HttpUriRequestBase request) {

@@ -55,6 +55,9 @@ public final class HttpTransport implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
+                // no user token per connection (NTLM, TLS client certificates: not used), which costs a lookup and
+                // an HttpHost on every request
+                .disableConnectionState()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .setUserAgent("switchboard")
                 .build();

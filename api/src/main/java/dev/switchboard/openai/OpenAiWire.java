@@ -166,9 +166,19 @@ public final class OpenAiWire {
         g.writeEndObject();
     }
 
+    /** A role as the wire spells it (without a lower-cased copy of its name per message). */
+    private static String role(Role role) {
+        return switch (role) {
+            case SYSTEM -> "system";
+            case USER -> "user";
+            case ASSISTANT -> "assistant";
+            case TOOL -> "tool";
+        };
+    }
+
     private static void writeMessage(JsonWriter g, Message m) throws IOException {
         g.writeStartObject();
-        g.writeStringField("role", m.role().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeStringField("role", role(m.role()));
         boolean onlyText = !m.hasImages();
         if (m.content().isEmpty()) {
             g.writeNullField("content");
