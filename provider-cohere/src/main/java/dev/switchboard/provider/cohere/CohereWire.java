@@ -224,9 +224,15 @@ final class CohereWire {
         };
     }
 
-    /** {@code usage.tokens} (what the model processed), else {@code usage.billed_units}. */
+    /**
+     * {@code usage.tokens} (what the model processed), else {@code usage.billed_units}; {@code usage.cached_tokens}
+     * ("prompt tokens that hit the inference cache", Cohere's OpenAPI) is the cached part of the input.
+     */
     static Usage usage(JsonNode usage) {
         JsonNode counts = usage.has("tokens") ? usage.path("tokens") : usage.path("billed_units");
-        return Usage.of(counts.path("input_tokens").asLong(0), counts.path("output_tokens").asLong(0));
+        long input = counts.path("input_tokens").asLong(0);
+        long cached = Math.max(0, Math.min(usage.path("cached_tokens").asLong(0), input));
+        return Usage.builder().inputTokens(input).outputTokens(counts.path("output_tokens").asLong(0))
+                .cachedInputTokens(cached).build();
     }
 }

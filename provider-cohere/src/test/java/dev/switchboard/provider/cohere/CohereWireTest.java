@@ -224,6 +224,19 @@ class CohereWireTest {
         assertThat(response.usage()).isEqualTo(Usage.of(5, 10));
     }
 
+    @Test
+    void cachedTokensAreTheCachedPartOfTheInput() {
+        // Cohere OpenAPI (v2 chat, Usage): cached_tokens = "the number of prompt tokens that hit the inference cache"
+        answerWith("""
+                {"id": "c1", "finish_reason": "COMPLETE", "message": {"role": "assistant", "content": [{"type": "text", "text": "Hi"}]},
+                 "usage": {"billed_units": {"input_tokens": 20, "output_tokens": 3},
+                           "tokens": {"input_tokens": 1200, "output_tokens": 3}, "cached_tokens": 1024}}""");
+
+        ChatResponse response = provider().chat(ChatRequest.of("Hello"));
+
+        assertThat(response.usage()).isEqualTo(Usage.builder().inputTokens(1200).outputTokens(3).cachedInputTokens(1024).build());
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({"COMPLETE, STOP", "complete, STOP", "STOP_SEQUENCE, STOP", "stop_sequence, STOP", "MAX_TOKENS, LENGTH",
             "TOOL_CALL, TOOL_CALLS", "tool_call, TOOL_CALLS", "ERROR, ERROR", "error_limit, ERROR", "TIMEOUT, ERROR",
