@@ -283,9 +283,8 @@ final class GeminiWire {
         for (ToolDefinition t : tools) {
             g.writeStartObject();
             g.writeStringField("name", t.name());
-            if (!t.description().isEmpty()) {
-                g.writeStringField("description", t.description());
-            }
+            // The v1beta proto marks FunctionDeclaration.description REQUIRED: a tool without one is described by name
+            g.writeStringField("description", t.description().isEmpty() ? t.name() : t.description());
             if (settings.schemaFormat() == GeminiSettings.SchemaFormat.OPENAPI) {
                 g.writeFieldName("parameters");
                 g.writeTree(openApi(provider, t.parametersSchema(), "parameters schema of tool " + t.name()));
@@ -423,12 +422,14 @@ final class GeminiWire {
 
     /**
      * {@code usageMetadata}: {@code candidatesTokenCount} excludes thinking, so output is candidates plus
-     * {@code thoughtsTokenCount}; {@code cachedContentTokenCount} is part of {@code promptTokenCount}.
+     * {@code thoughtsTokenCount}; {@code cachedContentTokenCount} is part of {@code promptTokenCount}; the prompts of
+     * tool use ({@code toolUsePromptTokenCount}, e.g. search results fed back) are input beside the prompt.
      */
     static Usage usage(JsonNode usageMetadata) {
         long thoughts = usageMetadata.path("thoughtsTokenCount").asLong(0);
         return Usage.builder()
-                .inputTokens(usageMetadata.path("promptTokenCount").asLong(0))
+                .inputTokens(usageMetadata.path("promptTokenCount").asLong(0)
+                        + usageMetadata.path("toolUsePromptTokenCount").asLong(0))
                 .outputTokens(usageMetadata.path("candidatesTokenCount").asLong(0) + thoughts)
                 .cachedInputTokens(usageMetadata.path("cachedContentTokenCount").asLong(0))
                 .reasoningTokens(thoughts)

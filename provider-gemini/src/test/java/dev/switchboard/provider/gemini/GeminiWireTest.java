@@ -157,6 +157,31 @@ class GeminiWireTest {
     }
 
     @Test
+    void aToolWithoutADescriptionIsDescribedByItsName() {
+        // v1beta FunctionDeclaration (google/ai/generativelanguage/v1beta/content.proto): description is REQUIRED
+        answerWith(fixture("function-call.json"));
+
+        provider().chat(ChatRequest.builder().user("Which theaters?")
+                .addTool(ToolDefinition.of("find_theaters", "", FIND_THEATERS.parametersSchema())).build());
+
+        assertThat(onlyRequestBody(server).at("/tools/0/functionDeclarations/0/description").asText())
+                .isEqualTo("find_theaters");
+    }
+
+    @Test
+    void toolUsePromptTokensAreCountedAsInput() {
+        // v1beta UsageMetadata: tool_use_prompt_token_count is input beside prompt_token_count (the total sums both)
+        answerWith("""
+                {"candidates": [{"content": {"role": "model", "parts": [{"text": "Done."}]}, "finishReason": "STOP"}],
+                 "usageMetadata": {"promptTokenCount": 10, "toolUsePromptTokenCount": 25, "candidatesTokenCount": 2,
+                                   "totalTokenCount": 37}, "modelVersion": "gemini-2.5-flash"}""");
+
+        ChatResponse response = provider().chat(ChatRequest.of("Search it"));
+
+        assertThat(response.usage()).isEqualTo(Usage.of(35, 2));
+    }
+
+    @Test
     void theOpenApiSchemaFormatSendsTheConvertedSubsetAsParameters() {
         answerWith(fixture("function-call.json"));
         LlmProvider provider = GeminiTestSupport.provider(GeminiTestSupport.settings(server)
