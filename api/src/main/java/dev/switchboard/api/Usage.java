@@ -3,8 +3,8 @@ package dev.switchboard.api;
 import java.util.Objects;
 
 /**
- * Token counts of one call. {@code cachedInputTokens} is part of {@code inputTokens}; {@code reasoningTokens}
- * is part of {@code outputTokens}. A provider that does not report a count leaves it at zero. Immutable and
+ * Token counts of one call. {@code cachedInputTokens} and {@code cacheWriteInputTokens} are parts of
+ * {@code inputTokens}; {@code reasoningTokens} is part of {@code outputTokens}. A provider that does not report a count leaves it at zero. Immutable and
  * thread-safe.
  *
  * <p>Made with {@link #of} or {@link #builder()}, not a constructor: providers report ever more kinds of tokens
@@ -19,17 +19,20 @@ public final class Usage {
     private final long outputTokens;
     private final long cachedInputTokens;
     private final long reasoningTokens;
+    private final long cacheWriteInputTokens;
 
     private Usage(Builder b) {
-        if (b.inputTokens < 0 || b.outputTokens < 0 || b.cachedInputTokens < 0 || b.reasoningTokens < 0) {
+        if (b.inputTokens < 0 || b.outputTokens < 0 || b.cachedInputTokens < 0 || b.reasoningTokens < 0
+                || b.cacheWriteInputTokens < 0) {
             throw new IllegalArgumentException("token counts cannot be negative, were input " + b.inputTokens
                     + ", output " + b.outputTokens + ", cached input " + b.cachedInputTokens + ", reasoning "
-                    + b.reasoningTokens);
+                    + b.reasoningTokens + ", cache write input " + b.cacheWriteInputTokens);
         }
         this.inputTokens = b.inputTokens;
         this.outputTokens = b.outputTokens;
         this.cachedInputTokens = b.cachedInputTokens;
         this.reasoningTokens = b.reasoningTokens;
+        this.cacheWriteInputTokens = b.cacheWriteInputTokens;
     }
 
     /** Input and output counts only. */
@@ -45,7 +48,7 @@ public final class Usage {
     /** A builder holding these counts, to make a changed copy. */
     public Builder toBuilder() {
         return new Builder().inputTokens(inputTokens).outputTokens(outputTokens).cachedInputTokens(cachedInputTokens)
-                .reasoningTokens(reasoningTokens);
+                .reasoningTokens(reasoningTokens).cacheWriteInputTokens(cacheWriteInputTokens);
     }
 
     /** Tokens sent, cached ones included. */
@@ -68,6 +71,11 @@ public final class Usage {
         return reasoningTokens;
     }
 
+    /** The part of {@link #inputTokens()} written to the provider's prompt cache (priced apart by some providers). */
+    public long cacheWriteInputTokens() {
+        return cacheWriteInputTokens;
+    }
+
     public long totalTokens() {
         return inputTokens + outputTokens;
     }
@@ -78,24 +86,27 @@ public final class Usage {
                 .outputTokens(outputTokens + other.outputTokens)
                 .cachedInputTokens(cachedInputTokens + other.cachedInputTokens)
                 .reasoningTokens(reasoningTokens + other.reasoningTokens)
+                .cacheWriteInputTokens(cacheWriteInputTokens + other.cacheWriteInputTokens)
                 .build();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Usage u && inputTokens == u.inputTokens && outputTokens == u.outputTokens
-                && cachedInputTokens == u.cachedInputTokens && reasoningTokens == u.reasoningTokens;
+                && cachedInputTokens == u.cachedInputTokens && reasoningTokens == u.reasoningTokens
+                && cacheWriteInputTokens == u.cacheWriteInputTokens;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(inputTokens, outputTokens, cachedInputTokens, reasoningTokens);
+        return Objects.hash(inputTokens, outputTokens, cachedInputTokens, reasoningTokens, cacheWriteInputTokens);
     }
 
     @Override
     public String toString() {
         return "Usage[inputTokens=" + inputTokens + ", outputTokens=" + outputTokens + ", cachedInputTokens="
-                + cachedInputTokens + ", reasoningTokens=" + reasoningTokens + "]";
+                + cachedInputTokens + ", reasoningTokens=" + reasoningTokens
+                + (cacheWriteInputTokens == 0 ? "" : ", cacheWriteInputTokens=" + cacheWriteInputTokens) + "]";
     }
 
     /** Builds a {@link Usage}; every count starts at zero and none may be negative. Not thread-safe. */
@@ -104,6 +115,7 @@ public final class Usage {
         private long outputTokens;
         private long cachedInputTokens;
         private long reasoningTokens;
+        private long cacheWriteInputTokens;
 
         private Builder() {}
 
@@ -124,6 +136,11 @@ public final class Usage {
 
         public Builder reasoningTokens(long n) {
             this.reasoningTokens = n;
+            return this;
+        }
+
+        public Builder cacheWriteInputTokens(long n) {
+            this.cacheWriteInputTokens = n;
             return this;
         }
 

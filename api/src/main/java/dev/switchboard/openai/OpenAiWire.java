@@ -324,7 +324,10 @@ public final class OpenAiWire {
         };
     }
 
-    /** The {@code usage} object of a response or chunk; {@link Usage#NONE} when absent. */
+    /**
+     * The {@code usage} object of a response or chunk; {@link Usage#NONE} when absent. Of the prompt,
+     * {@code prompt_tokens_details.cached_tokens} were read from the cache and {@code cache_write_tokens} written to it.
+     */
     public static Usage usage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return Usage.NONE;
@@ -334,6 +337,7 @@ public final class OpenAiWire {
                 .outputTokens(usage.path("completion_tokens").asLong(0))
                 .cachedInputTokens(usage.path("prompt_tokens_details").path("cached_tokens").asLong(0))
                 .reasoningTokens(usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0))
+                .cacheWriteInputTokens(usage.path("prompt_tokens_details").path("cache_write_tokens").asLong(0))
                 .build();
     }
 

@@ -10,7 +10,7 @@ import dev.switchboard.api.Usage;
  *
  * <p>Anthropic's {@code input_tokens} counts only the input after the last cache breakpoint; the whole input is that
  * plus {@code cache_creation_input_tokens} plus {@code cache_read_input_tokens}. {@link Usage} counts the whole
- * input, with the tokens read from the cache as its cached part.
+ * input, with the tokens read from the cache as its cached part and those written to it as its cache-write part.
  */
 final class UsageTotals {
 
@@ -35,7 +35,8 @@ final class UsageTotals {
 
     Usage toUsage() {
         return Usage.builder().inputTokens(input + cacheCreation + cacheRead).outputTokens(output)
-                .cachedInputTokens(cacheRead).reasoningTokens(Math.min(thinking, output)).build();
+                .cachedInputTokens(cacheRead).cacheWriteInputTokens(cacheCreation)
+                .reasoningTokens(Math.min(thinking, output)).build();
     }
 
     private static long count(JsonNode node, String field, long previous) {

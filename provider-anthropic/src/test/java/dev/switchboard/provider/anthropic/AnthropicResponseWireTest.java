@@ -122,6 +122,7 @@ class AnthropicResponseWireTest {
                 .inputTokens(21 + 188086 + 1200)
                 .outputTokens(393)
                 .cachedInputTokens(1200)
+                .cacheWriteInputTokens(188086)
                 .build());
     }
 

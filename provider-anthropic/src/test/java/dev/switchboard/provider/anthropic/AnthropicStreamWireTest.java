@@ -140,11 +140,13 @@ class AnthropicStreamWireTest {
         List<Usage> reports = events.stream().filter(ChatEvent.UsageReport.class::isInstance)
                 .map(e -> ((ChatEvent.UsageReport) e).usage()).toList();
         assertThat(reports).containsExactly(
-                Usage.builder().inputTokens(25 + 10 + 5).outputTokens(1).cachedInputTokens(5).build(),
+                Usage.builder().inputTokens(25 + 10 + 5).outputTokens(1).cachedInputTokens(5).cacheWriteInputTokens(10)
+                        .build(),
                 Usage.builder()
                         .inputTokens(40 + 12 + 7)
                         .outputTokens(8)
                         .cachedInputTokens(7)
+                        .cacheWriteInputTokens(12)
                         .reasoningTokens(3)
                         .build());
     }

@@ -134,6 +134,19 @@ class OpenAiWireTest {
     }
 
     @Test
+    void usageCountsPromptTokensWrittenToTheCache() {
+        // OpenAI OpenAPI, CompletionUsage.prompt_tokens_details: cache_write_tokens beside cached_tokens
+        ObjectNode body = fixtureTree("chat-completion.json");
+        ((ObjectNode) body.path("usage").path("prompt_tokens_details")).put("cache_write_tokens", 1000);
+        answerWith(body.toString());
+
+        ChatResponse response = provider().chat(ChatRequest.of("Hello!"));
+
+        assertThat(response.usage().cacheWriteInputTokens()).isEqualTo(1000);
+        assertThat(response.usage().inputTokens()).isEqualTo(1117);
+    }
+
+    @Test
     void readsTheDocumentedToolCallsWithTheirArgumentsVerbatim() {
         answerWith(fixture("chat-completion-tool-calls.json"));
 
