@@ -118,6 +118,13 @@ public final class HttpProviderClient {
         return send(post(uri, extraHeaders, body, "application/json"));
     }
 
+    /** POSTs with no body (an action such as a cancel whose spec defines none) and returns the parsed JSON response. */
+    public JsonResponse postWithoutBody(URI uri, Map<String, String> extraHeaders) {
+        HttpPost post = new HttpPost(uri);
+        prepare(post, extraHeaders, "application/json");
+        return send(post);
+    }
+
     /** GETs a JSON resource. */
     public JsonResponse getJson(URI uri, Map<String, String> extraHeaders) {
         HttpGet get = new HttpGet(uri);

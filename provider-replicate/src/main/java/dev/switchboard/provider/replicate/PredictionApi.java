@@ -42,10 +42,7 @@ final class PredictionApi {
     /** Asks Replicate to stop a prediction we no longer wait for; a failure is logged, not thrown. */
     void cancel(String id) {
         try {
-            http.postJson(predictionUri(id, "/cancel"), Map.of(), g -> {
-                g.writeStartObject();
-                g.writeEndObject();
-            });
+            http.postWithoutBody(predictionUri(id, "/cancel"), Map.of()); // the spec defines no body here
         } catch (LlmException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: could not cancel prediction {1}: {2}", provider, id, e.getMessage());
         }

@@ -69,8 +69,11 @@ final class ReplicateInput {
         }
     }
 
-    /** The create body: {@code version} when the reference names one, {@code input}, and {@code stream}. */
-    static void writeCreate(JsonWriter g, ChatRequest r, ModelRef model, ReplicateSettings settings, boolean stream)
+    /**
+     * The create body: {@code version} when the reference names one, and {@code input}. Never {@code stream}, which
+     * Replicate's OpenAPI marks deprecated: a model that can stream always gets {@code urls.stream}.
+     */
+    static void writeCreate(JsonWriter g, ChatRequest r, ModelRef model, ReplicateSettings settings)
             throws IOException {
         g.writeStartObject();
         if (model.version().isPresent()) {
@@ -79,9 +82,6 @@ final class ReplicateInput {
         g.writeObjectFieldStart("input");
         writeInput(g, r, settings);
         g.writeEndObject();
-        if (stream) {
-            g.writeBooleanField("stream", true);
-        }
         g.writeEndObject();
     }
 

@@ -33,7 +33,7 @@ import java.util.Set;
  * Language models on Replicate, run as predictions. {@code chat} creates one with {@code Prefer: wait}, which holds
  * the request until the model is done (up to 60 s); a prediction still {@code starting} or {@code processing} then is
  * polled ({@code GET /predictions/{id}}) until it ends, within the provider's total timeout, and canceled when that
- * runs out. {@code stream} creates one with {@code stream: true} and reads its event stream. Embeddings are not
+ * runs out. {@code stream} creates one and reads the event stream its {@code urls.stream} names. Embeddings are not
  * offered; the model list is a curated collection ({@code language-models} by default), since the full
  * {@code GET /models} pages through every public model of every kind. Thread-safe.
  */
@@ -80,13 +80,15 @@ final class ReplicateProvider implements LlmProvider {
         ModelRef model = model(request);
         Instant deadline = clock.instant().plus(settings.timeouts().total());
         Map<String, String> headers = replicate.preferWait().map(w -> Map.of("Prefer", w)).orElse(Map.of());
-        JsonNode prediction = api.create(model, headers, g -> ReplicateInput.writeCreate(g, request, model, replicate, false));
+        JsonNode prediction = api.create(model, headers, g -> ReplicateInput.writeCreate(g, request, model, replicate));
         prediction = awaitEnd(prediction, deadline);
         String id = Predictions.id(prediction);
         switch (Predictions.status(prediction)) {
             case "failed" -> throw ReplicateErrorMapper.INSTANCE.predictionFailed(name(), id, Json.text(prediction, "error"));
             case "canceled" -> throw LlmException.builder(ErrorKind.SERVER, name())
                     .code("canceled").message("prediction " + id + " was canceled before it finished").build();
+            case "aborted" -> throw LlmException.builder(ErrorKind.SERVER, name())
+                    .code("aborted").message("prediction " + id + " was aborted before it started running").build();
             default -> { }
         }
         String answered = Json.text(prediction, "model");
@@ -133,7 +135,7 @@ final class ReplicateProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         ModelRef model = model(request);
-        JsonNode prediction = api.create(model, Map.of(), g -> ReplicateInput.writeCreate(g, request, model, replicate, true));
+        JsonNode prediction = api.create(model, Map.of(), g -> ReplicateInput.writeCreate(g, request, model, replicate));
         String id = Predictions.id(prediction);
         String streamUrl = Json.text(prediction.path("urls"), "stream");
         if (streamUrl == null || streamUrl.isBlank()) {

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.typesafe.config.ConfigFactory;
@@ -174,7 +175,26 @@ class ReplicateWireTest {
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains(ID).contains("canceled");
         assertThat(time.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(500));
-        server.verify(1, postRequestedFor(urlPathEqualTo(CANCEL)));
+        // Replicate's OpenAPI defines no request body for POST /predictions/{prediction_id}/cancel
+        server.verify(1, postRequestedFor(urlPathEqualTo(CANCEL)).withoutHeader("Content-Type"));
+        assertThat(server.findAll(postRequestedFor(urlPathEqualTo(CANCEL))).get(0).getBody()).isEmpty();
+    }
+
+    @Test
+    void anAbortedPredictionEndsThePollingAtOnce() {
+        // Replicate's OpenAPI: status "aborted" is terminal, "the prediction was terminated before it started running"
+        createAnswers("prediction-starting.json");
+        ObjectNode aborted = (ObjectNode) Json.parse(fixture("prediction-processing.json", server), "fixture");
+        aborted.put("status", "aborted");
+        server.stubFor(get(urlPathEqualTo(GET)).willReturn(okJson(aborted.toString())));
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(ChatRequest.of("A story")));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.code()).hasValue("aborted");
+        assertThat(e.getMessage()).contains(ID).contains("aborted");
+        server.verify(1, getRequestedFor(urlPathEqualTo(GET)));
+        server.verify(0, postRequestedFor(urlPathEqualTo(CANCEL)));
     }
 
     @Test
@@ -323,7 +343,8 @@ class ReplicateWireTest {
                 new ChatEvent.TextDelta("Once upon a time..."), new ChatEvent.TextDelta("The End."),
                 new ChatEvent.UsageReport(Usage.of(17, 10)),
                 new ChatEvent.Finished(FinishReason.STOP, "succeeded"));
-        assertThat(createBody().get("stream").asBoolean()).isTrue();
+        // "stream" is deprecated in Replicate's OpenAPI: urls.stream is always there for a model that can stream
+        assertThat(createBody().has("stream")).isFalse();
         server.verify(postRequestedFor(urlPathEqualTo(CREATE)).withoutHeader("Prefer"));
         server.verify(getRequestedFor(urlPathEqualTo("/v1/files/bcwr-3okdfv3o2wehstv5f2okyftwxy57hhypqsi6osiim5iaq5k7u24a"))
                 .withHeader("Accept", equalTo("text/event-stream")));
