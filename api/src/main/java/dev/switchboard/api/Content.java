@@ -29,10 +29,22 @@ public sealed interface Content permits Content.Text, Content.Image {
 
     /**
      * An image, either by URL or inline. Exactly one of {@code url} and {@code base64Data} is set;
-     * providers that need the other form convert ({@link #toDataUrl()}, {@link #inlineData()}).
+     * providers that need the other form convert ({@link #toDataUrl()}, {@link #inlineData()}). {@code detail} is
+     * OpenAI's {@code image_url.detail} ({@code auto}, {@code low}, {@code high}), kept for the providers that take it.
      */
-    record Image(@Nullable String url, @Nullable String mediaType, @Nullable String base64Data) implements Content {
+    record Image(@Nullable String url, @Nullable String mediaType, @Nullable String base64Data, @Nullable String detail)
+            implements Content {
         private static final String DATA_PREFIX = "data:";
+
+        /** An image without a detail level. */
+        public Image(@Nullable String url, @Nullable String mediaType, @Nullable String base64Data) {
+            this(url, mediaType, base64Data, null);
+        }
+
+        /** This image with OpenAI's {@code detail} level ({@code auto}, {@code low} or {@code high}). */
+        public Image withDetail(@Nullable String detail) {
+            return new Image(url, mediaType, base64Data, detail);
+        }
 
         public Image {
             if ((url == null) == (base64Data == null)) {

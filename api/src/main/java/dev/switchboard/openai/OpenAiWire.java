@@ -42,9 +42,18 @@ public final class OpenAiWire {
 
     private OpenAiWire() {}
 
-    /** Request options an adapter may vary. */
-    public record RequestOptions(String maxTokensField, boolean includeStreamUsage) {
-        public static final RequestOptions OPENAI = new RequestOptions("max_completion_tokens", true);
+    /**
+     * Request options an adapter may vary: the name of the output limit, whether a stream asks for its usage with
+     * {@code stream_options}, and whether the body names the model (Azure's classic routes name the deployment in the
+     * path, and their spec has no {@code model} field).
+     */
+    public record RequestOptions(String maxTokensField, boolean includeStreamUsage, boolean modelInBody) {
+        public static final RequestOptions OPENAI = new RequestOptions("max_completion_tokens", true, true);
+
+        /** Options for a body that names its model. */
+        public RequestOptions(String maxTokensField, boolean includeStreamUsage) {
+            this(maxTokensField, includeStreamUsage, true);
+        }
     }
 
     // ---------------------------------------------------------------- requests
@@ -74,7 +83,9 @@ public final class OpenAiWire {
             throws IOException {
         Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
-        g.writeStringField("model", model);
+        if (o.modelInBody()) {
+            g.writeStringField("model", model);
+        }
         g.writeArrayFieldStart("messages");
         for (Message m : r.messages()) {
             writeMessage(g, m);
@@ -195,6 +206,9 @@ public final class OpenAiWire {
                     g.writeStringField("type", "image_url");
                     g.writeObjectFieldStart("image_url");
                     g.writeStringField("url", i.toDataUrl());
+                    if (i.detail() != null) {
+                        g.writeStringField("detail", i.detail());
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndObject();

@@ -225,7 +225,8 @@ final class OpenAiServerCodec {
                     if (url == null) {
                         throw new InvalidRequest(where + ".image_url", "'" + where + ".image_url.url' is required");
                     }
-                    parts.add(Content.imageUrl(url));
+                    JsonNode detail = image.path("detail"); // auto | low | high: kept for OpenAI-style upstreams
+                    parts.add(Content.imageUrl(url).withDetail(detail.isTextual() ? detail.asText() : null));
                 }
                 case "refusal" -> parts.add(Content.text(requiredString(part, "refusal", where)));
                 default -> throw new InvalidRequest(where + ".type", "content part type '" + type

@@ -68,6 +68,16 @@ class OpenAiServerCodecTest {
     }
 
     @Test
+    void anImagesDetailLevelIsKept() {
+        OpenAiServerCodec.ChatCall call = OpenAiServerCodec.readChatRequest(Json.parse("""
+                {"model": "m", "messages": [{"role": "user", "content": [
+                  {"type": "image_url", "image_url": {"url": "https://example.test/a.png", "detail": "high"}}]}]}""", "body"));
+
+        assertThat(call.request().messages().get(0).content().get(0))
+                .isEqualTo(Content.imageUrl("https://example.test/a.png").withDetail("high"));
+    }
+
+    @Test
     void refusesWhatItCannotHonourNamingTheField() {
         OpenAiServerCodec.InvalidRequest noMessages = catchThrowableOfType(OpenAiServerCodec.InvalidRequest.class,
                 () -> OpenAiServerCodec.readChatRequest(Json.parse("{\"model\": \"m\", \"messages\": []}", "t")));

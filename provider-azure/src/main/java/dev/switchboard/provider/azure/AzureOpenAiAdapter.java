@@ -3,6 +3,7 @@ package dev.switchboard.provider.azure;
 import dev.switchboard.http.ErrorMapper;
 import dev.switchboard.http.Urls;
 import dev.switchboard.openai.OpenAiCompatible;
+import dev.switchboard.openai.OpenAiWire;
 import dev.switchboard.spi.Secret;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,10 @@ import java.util.function.Supplier;
  * (static, or from a supplier asked on every request so it can refresh).
  */
 final class AzureOpenAiAdapter implements OpenAiCompatible {
+
+    private static final OpenAiWire.RequestOptions CLASSIC_2024_10_21 = new OpenAiWire.RequestOptions("max_tokens", false, false);
+    private static final OpenAiWire.RequestOptions CLASSIC_CURRENT =
+            new OpenAiWire.RequestOptions("max_completion_tokens", true, false);
 
     private final AzureSettings settings;
     private final Supplier<String> entraToken;
@@ -55,6 +60,21 @@ final class AzureOpenAiAdapter implements OpenAiCompatible {
         return settings.v1() ? settings.deployments().getOrDefault(model, model) : model;
     }
 
+    /**
+     * What the request body may carry. The classic routes at a GA api-version up to {@code 2024-10-21} take the body
+     * of that version's inference spec: no {@code model}, {@code max_tokens}, no {@code stream_options} (so a stream
+     * reports no usage). Later and preview versions, and the v1 routes, take the current OpenAI fields.
+     */
+    @Override
+    public OpenAiWire.RequestOptions requestOptions() {
+        if (settings.v1()) {
+            return OpenAiWire.RequestOptions.OPENAI;
+        }
+        return settings.speaksGa20241021OrEarlier() ? CLASSIC_2024_10_21 : CLASSIC_CURRENT;
+    }
+
+    // The model list: GET /openai/models?api-version= is Models_List of the authoring spec (stable/2024-10-21 has it),
+    // not of the inference spec; the v1 routes list models at /openai/v1/models.
     @Override
     public String transformEndpoint(String endpoint, String model) {
         if (settings.v1()) {

@@ -37,6 +37,11 @@ record AzureSettings(String endpoint, String apiVersion, boolean v1, Map<String,
                 style.equals("v1"), deployments, s.apiKey(), token);
     }
 
+    /** Whether {@link #apiVersion} is a GA version no later than {@code 2024-10-21} (dates compare as text). */
+    boolean speaksGa20241021OrEarlier() {
+        return !apiVersion.contains("preview") && apiVersion.compareTo(DEFAULT_API_VERSION) <= 0;
+    }
+
     /** The deployment serving {@code model}: the configured mapping, else a deployment named like the model. */
     String deploymentFor(String model) {
         return URLEncoder.encode(deployments.getOrDefault(model, model), StandardCharsets.UTF_8);

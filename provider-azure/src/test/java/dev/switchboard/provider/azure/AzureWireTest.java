@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -149,6 +150,38 @@ class AzureWireTest {
                 .withRequestBody(equalToJson("{\"model\": \"gpt-4o-mini\"}", false, true)));
         server.verify(postRequestedFor(urlEqualTo("/openai/v1/embeddings"))
                 .withRequestBody(equalToJson("{\"model\": \"emb-prod\"}", false, true)));
+    }
+
+    @Test
+    void theClassicStyleSendsOnlyWhatApiVersion20241021Defines() {
+        // Azure OpenAI inference spec stable/2024-10-21 (createChatCompletionRequest): no model (the deployment is
+        // in the path), no stream_options, max_tokens rather than max_completion_tokens
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(fixture("chat-stream-text.sse"))));
+
+        provider().stream(ChatRequest.builder().user("Hello!").maxOutputTokens(100).build()).collect();
+
+        server.verify(postRequestedFor(urlPathEqualTo(CHAT))
+                .withRequestBody(equalToJson("{\"stream\": true, \"max_tokens\": 100}", false, true))
+                .withRequestBody(notContaining("\"model\""))
+                .withRequestBody(notContaining("stream_options"))
+                .withRequestBody(notContaining("max_completion_tokens")));
+    }
+
+    @Test
+    void aLaterApiVersionAndTheV1StyleGetTheCurrentOpenAiFields() {
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(Sse.ok(fixture("chat-stream-text.sse"))));
+        server.stubFor(post(urlPathEqualTo("/openai/v1/chat/completions")).willReturn(Sse.ok(fixture("chat-stream-text.sse"))));
+
+        provider("api-version = \"2025-04-01-preview\"").stream(ChatRequest.builder().user("Hi").maxOutputTokens(9).build())
+                .collect();
+        provider("api-style = v1").stream(ChatRequest.builder().user("Hi").maxOutputTokens(9).build()).collect();
+
+        server.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(equalToJson(
+                "{\"max_completion_tokens\": 9, \"stream_options\": {\"include_usage\": true}}", false, true))
+                .withRequestBody(notContaining("\"model\"")));
+        server.verify(postRequestedFor(urlPathEqualTo("/openai/v1/chat/completions")).withRequestBody(equalToJson(
+                "{\"model\": \"gpt-4o-prod\", \"max_completion_tokens\": 9, \"stream_options\": {\"include_usage\": true}}",
+                false, true)));
     }
 
     @Test

@@ -14,8 +14,16 @@ final class GroqAdapter extends BasicOpenAiAdapter {
 
     static final String DEFAULT_BASE_URL = "https://api.groq.com/openai/v1";
 
+    /** Groq's chat request defines no {@code stream_options}; a stream's usage comes in {@code x_groq.usage} anyway. */
+    private static final OpenAiWire.RequestOptions OPTIONS = new OpenAiWire.RequestOptions("max_completion_tokens", false);
+
     GroqAdapter(ProviderSettings settings) {
         super(settings, DEFAULT_BASE_URL);
+    }
+
+    @Override
+    public OpenAiWire.RequestOptions requestOptions() {
+        return OPTIONS;
     }
 
     @Override

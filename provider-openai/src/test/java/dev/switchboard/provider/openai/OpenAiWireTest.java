@@ -328,13 +328,14 @@ class OpenAiWireTest {
 
         provider().chat(ChatRequest.builder().addMessage(Message.user(
                 Content.text("What's in this image?"),
-                Content.imageUrl(url),
+                Content.imageUrl(url).withDetail("low"),
                 Content.imageBase64("image/png", "iVBORw0KGgoAAAANSUhEUg=="))).build());
 
+        // OpenAI OpenAPI, ChatCompletionRequestMessageContentPartImage: image_url {url, detail: auto | low | high}
         server.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson("""
                 {"messages": [{"role": "user", "content": [
                     {"type": "text", "text": "What's in this image?"},
-                    {"type": "image_url", "image_url": {"url": "%s"}},
+                    {"type": "image_url", "image_url": {"url": "%s", "detail": "low"}},
                     {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="}}]}]}"""
                 .formatted(url), false, true)));
     }
