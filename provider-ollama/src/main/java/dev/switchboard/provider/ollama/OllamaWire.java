@@ -9,6 +9,7 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ResponseFormat;
 import dev.switchboard.api.ToolCall;
+import dev.switchboard.api.ToolChoice;
 import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
@@ -27,8 +28,14 @@ final class OllamaWire {
 
     private OllamaWire() {}
 
+    /**
+     * Writes an {@code /api/chat} body. Ollama has no {@code tool_choice}: "none" is kept by offering no tools, and a
+     * choice that would force a call ("required" or a named tool) cannot be kept, so it is refused as unsupported
+     * before anything is sent (a fallback chain then tries a provider that can).
+     */
     static void writeChat(JsonWriter g, String provider, ChatRequest r, String model, boolean stream,
                           OllamaSettings settings) throws IOException {
+        requireKeepableToolChoice(provider, r);
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeArrayFieldStart("messages");
@@ -36,7 +43,7 @@ final class OllamaWire {
             writeMessage(g, provider, m);
         }
         g.writeEndArray();
-        if (!r.tools().isEmpty()) {
+        if (!r.tools().isEmpty() && !(r.toolChoice().orElse(ToolChoice.AUTO) instanceof ToolChoice.None)) {
             g.writeArrayFieldStart("tools");
             for (ToolDefinition t : r.tools()) {
                 g.writeStartObject();
@@ -139,6 +146,14 @@ final class OllamaWire {
             g.writeStringField("tool_name", m.name());
         }
         g.writeEndObject();
+    }
+
+    static void requireKeepableToolChoice(String provider, ChatRequest r) {
+        ToolChoice choice = r.toolChoice().orElse(ToolChoice.AUTO);
+        if (choice instanceof ToolChoice.Required || choice instanceof ToolChoice.Specific) {
+            throw LlmException.unsupported(provider, "tool_choice " + (choice instanceof ToolChoice.Specific s
+                    ? "naming tool " + s.name() : "\"required\"") + " (Ollama's chat API cannot force a tool call)");
+        }
     }
 
     /** Ollama wants tool-call arguments as an object; ours are JSON text. */

@@ -15,6 +15,7 @@ import static dev.switchboard.provider.ollama.OllamaTestSupport.CHAT;
 import static dev.switchboard.provider.ollama.OllamaTestSupport.NAME;
 import static dev.switchboard.provider.ollama.OllamaTestSupport.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -26,11 +27,14 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.LlmException;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.ResponseFormat;
 import dev.switchboard.api.ToolCall;
+import dev.switchboard.api.ToolChoice;
 import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.HttpTransport;
@@ -224,6 +228,28 @@ class OllamaWireTest {
                     "tool_calls": [{"function": {"name": "get_current_weather",
                                                  "arguments": {"format": "celsius", "location": "Paris, FR"}}}]},
                    {"role": "tool", "content": "22 degrees celsius", "tool_name": "get_current_weather"}]}""", false, true)));
+    }
+
+    @Test
+    void toolChoiceNoneSendsNoTools() {
+        // Ollama's /api/chat (docs/api.md, openapi.yaml) has tools but no tool_choice: "none" is kept by not offering them
+        answerWith("chat.json");
+
+        provider().chat(ChatRequest.builder().user("Hi").addTool(WEATHER).toolChoice(ToolChoice.NONE).build());
+
+        server.verify(postRequestedFor(urlPathEqualTo(CHAT)).withRequestBody(notContaining("\"tools\"")));
+    }
+
+    @Test
+    void aToolChoiceOllamaCannotEnforceIsUnsupportedBeforeSending() {
+        for (ToolChoice choice : List.of(ToolChoice.REQUIRED, ToolChoice.function("get_current_weather"))) {
+            LlmException e = catchThrowableOfType(LlmException.class, () -> provider().chat(
+                    ChatRequest.builder().user("Hi").addTool(WEATHER).toolChoice(choice).build()));
+
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
+            assertThat(e.getMessage()).contains("tool_choice");
+        }
+        server.verify(0, postRequestedFor(urlPathEqualTo(CHAT)));
     }
 
     @Test
