@@ -80,16 +80,19 @@ final class AnthropicProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = prepare(request);
+        AnthropicFieldPlan plan = plan(request, model);
         JsonResponse r = http.postJson(messagesUri, Map.of(),
-                g -> AnthropicRequestWriter.write(g, name(), request, model, anthropic.maxTokens(), false));
+                g -> AnthropicRequestWriter.write(g, name(), request, model, anthropic.maxTokens(), false, plan));
         return AnthropicWire.readMessage(r.body(), name(), model, AnthropicWire.rateLimits(r.headers(), clock));
     }
 
     @Override
     public ChatStream stream(ChatRequest request) {
         String model = prepare(request);
+        AnthropicFieldPlan plan = plan(request, model);
         StreamingResponse r = http.openPost(messagesUri, Map.of(),
-                g -> AnthropicRequestWriter.write(g, name(), request, model, anthropic.maxTokens(), true), "text/event-stream");
+                g -> AnthropicRequestWriter.write(g, name(), request, model, anthropic.maxTokens(), true, plan),
+                "text/event-stream");
         return new AnthropicChatStream(name(), model, r, AnthropicErrorMapper.INSTANCE,
                 AnthropicWire.rateLimits(r.headers(), clock));
     }
@@ -142,6 +145,11 @@ final class AnthropicProvider implements LlmProvider {
         return settings.modelFor(request);
     }
 
+
+    /** What of the request goes into the body; with unsupported-params = reject, refuses before sending. */
+    private AnthropicFieldPlan plan(ChatRequest request, String model) {
+        return AnthropicFieldPlan.of(name(), request, model, anthropic.version(), anthropic.unsupportedParams());
+    }
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

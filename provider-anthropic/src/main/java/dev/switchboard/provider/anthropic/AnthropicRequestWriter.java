@@ -88,8 +88,9 @@ final class AnthropicRequestWriter {
         }
     }
 
-    static void write(JsonWriter g, String provider, ChatRequest r, String model, int defaultMaxTokens, boolean stream)
-            throws IOException {
+    /** Writes the body, its fields as {@code plan} decided (see {@link AnthropicFieldPlan}). */
+    static void write(JsonWriter g, String provider, ChatRequest r, String model, int defaultMaxTokens, boolean stream,
+                      AnthropicFieldPlan plan) throws IOException {
         Map<String, Object> params = r.providerParameters();
         g.writeStartObject();
         g.writeStringField("model", model);
@@ -122,8 +123,14 @@ final class AnthropicRequestWriter {
             }
             g.writeEndArray();
         }
-        if (!r.tools().isEmpty() && r.toolChoice().isPresent() && !params.containsKey("tool_choice")) {
-            writeToolChoice(g, r.toolChoice().get());
+        if (!r.tools().isEmpty() && !params.containsKey("tool_choice")
+                && (r.toolChoice().isPresent() || plan.disableParallelToolUse())) {
+            writeToolChoice(g, r.toolChoice().orElse(ToolChoice.AUTO), plan.disableParallelToolUse());
+        }
+        if (plan.userId().isPresent()) {
+            g.writeObjectFieldStart("metadata");
+            g.writeStringField("user_id", plan.userId().get());
+            g.writeEndObject();
         }
         if (r.responseFormat().orElse(null) instanceof ResponseFormat.JsonSchema s && !params.containsKey("output_config")) {
             g.writeObjectFieldStart("output_config");
@@ -134,10 +141,10 @@ final class AnthropicRequestWriter {
             g.writeEndObject();
             g.writeEndObject();
         }
-        if (r.temperature().isPresent() && !params.containsKey("temperature")) {
+        if (plan.sendTemperature()) {
             g.writeNumberField("temperature", r.temperature().getAsDouble());
         }
-        if (r.topP().isPresent() && !params.containsKey("top_p")) {
+        if (plan.sendTopP()) {
             g.writeNumberField("top_p", r.topP().getAsDouble());
         }
         if (!r.stop().isEmpty() && !params.containsKey("stop_sequences")) {
@@ -152,7 +159,7 @@ final class AnthropicRequestWriter {
             g.writeBooleanField("stream", true);
         }
         for (Map.Entry<String, Object> p : params.entrySet()) {
-            if (!RESERVED_FIELDS.contains(p.getKey())) {
+            if (!RESERVED_FIELDS.contains(p.getKey()) && !plan.skippedParameters().contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
                 g.writeValue(p.getValue());
             }
@@ -160,13 +167,16 @@ final class AnthropicRequestWriter {
         g.writeEndObject();
     }
 
-    private static void writeToolChoice(JsonWriter g, ToolChoice c) throws IOException {
+    private static void writeToolChoice(JsonWriter g, ToolChoice c, boolean disableParallelToolUse) throws IOException {
         g.writeObjectFieldStart("tool_choice");
         if (c instanceof ToolChoice.Specific s) {
             g.writeStringField("type", "tool");
             g.writeStringField("name", s.name());
         } else {
             g.writeStringField("type", c instanceof ToolChoice.Required ? "any" : c instanceof ToolChoice.None ? "none" : "auto");
+        }
+        if (disableParallelToolUse && !(c instanceof ToolChoice.None)) {
+            g.writeBooleanField("disable_parallel_tool_use", true);
         }
         g.writeEndObject();
     }
