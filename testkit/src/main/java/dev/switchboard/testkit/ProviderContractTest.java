@@ -222,8 +222,17 @@ public abstract class ProviderContractTest {
         provider = Objects.requireNonNull(createProvider(target), "createProvider returned null");
     }
 
+    /**
+     * The schemas of the provider's request bodies; every body a contract test sent is checked against them after the
+     * test. None by default: a provider with a published spec overrides this (see {@link RequestSchema}).
+     */
+    protected RequestSchemas requestSchemas() {
+        return RequestSchemas.none();
+    }
+
     @AfterEach
     void closeProviderAndCheckConnections() {
+        requestSchemas().check(server.getAllServeEvents().stream().map(e -> e.getRequest()).toList());
         provider.close();
         assertThat(transport.leasedConnections()).as("HTTP connections still leased after the test").isEqualTo(leasedBefore);
     }

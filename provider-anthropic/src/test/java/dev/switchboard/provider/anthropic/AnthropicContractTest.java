@@ -15,12 +15,18 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.List;
 import java.util.Map;
 
 /** The provider contract, with the Messages API's wire format stubbed as its reference documents it. */
 class AnthropicContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return AnthropicTestSupport.SCHEMAS;
+    }
 
     private static final String MESSAGES = "/v1/messages";
     private static final String MODEL = "claude-haiku-4-5";

@@ -16,6 +16,7 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,11 @@ import java.util.Map;
  * that open with a filter-only chunk and carry annotation-only chunks, errors as {@code {"error": {code, message}}}.
  */
 class AzureContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return AzureTestSupport.SCHEMAS;
+    }
 
     private static final String DEPLOYMENTS = "/openai/deployments/";
     private static final String CHAT = DEPLOYMENTS + "chat-deployment/chat/completions";

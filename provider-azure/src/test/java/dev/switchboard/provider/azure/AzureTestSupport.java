@@ -10,6 +10,8 @@ import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Duration;
 
@@ -33,8 +35,17 @@ final class AzureTestSupport {
 
     private AzureTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/openai/deployments/[^/]+/chat/completions\\?api-version=(2023-.*|2024-0.*|2024-10-21)", "schemas/azure-2024-10-21-chat-request.json")
+            .schema("POST", ".*/openai/deployments/[^/]+/chat/completions\\?api-version=.*", "schemas/azure-later-chat-request.json")
+            .schema("POST", ".*/openai/v1/chat/completions", "schemas/openai-chat-request.json")
+            .schema("POST", ".*/openai/deployments/[^/]+/embeddings(\\?.*)?", "schemas/azure-2024-10-21-embeddings-request.json")
+            .schema("POST", ".*/openai/v1/embeddings", "schemas/openai-embeddings-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     /** The stub server standing in for {@code https://my-resource.openai.azure.com}. */

@@ -15,12 +15,18 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.List;
 import java.util.Map;
 
 /** The provider contract, with Cohere's v2 wire format stubbed as its API reference and streaming guide document it. */
 class CohereContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return CohereTestSupport.SCHEMAS;
+    }
 
     private static final String CHAT = "/v2/chat";
 

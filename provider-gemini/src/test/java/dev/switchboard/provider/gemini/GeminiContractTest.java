@@ -15,6 +15,7 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.Map;
 
 /** The provider contract, with Gemini's wire format stubbed as the API reference documents it. */
 class GeminiContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return GeminiTestSupport.SCHEMAS;
+    }
 
     private static final String MODEL = "gemini-2.5-flash";
     private static final String GENERATE = "/v1beta/models/" + MODEL + ":generateContent";

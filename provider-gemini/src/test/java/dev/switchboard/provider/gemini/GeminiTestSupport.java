@@ -15,6 +15,8 @@ import dev.switchboard.http.Json;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +38,15 @@ final class GeminiTestSupport {
 
     private GeminiTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/models/[^/]+:(generateContent|streamGenerateContent)", "schemas/gemini-generate-content-request.json")
+            .schema("POST", ".*/models/[^/]+:embedContent", "schemas/gemini-embed-content-request.json")
+            .schema("POST", ".*/models/[^/]+:batchEmbedContents", "schemas/gemini-batch-embed-contents-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     /** Settings as the runtime builds them for {@code type = gemini}, pointed at the stub server. */

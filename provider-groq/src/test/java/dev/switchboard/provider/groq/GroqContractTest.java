@@ -15,6 +15,7 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.Map;
  * the last chunk's {@code x_groq.usage}, errors as {@code {"error": {message, type, code}}}.
  */
 class GroqContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return GroqTestSupport.SCHEMAS;
+    }
 
     private static final String CHAT = GroqTestSupport.CHAT;
     private static final String MODEL = "llama-3.3-70b-versatile";

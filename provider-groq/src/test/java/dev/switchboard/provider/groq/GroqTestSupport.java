@@ -10,6 +10,8 @@ import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Duration;
 
@@ -28,8 +30,13 @@ final class GroqTestSupport {
 
     private GroqTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/chat/completions", "schemas/groq-chat-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     /** The stub server standing in for {@code https://api.groq.com/openai/v1}, same path. */

@@ -16,6 +16,7 @@ import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.Ndjson;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ import java.util.Map;
  * {@code {"error": "..."}}.
  */
 class OllamaContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return OllamaTestSupport.SCHEMAS;
+    }
 
     private static final String CHAT = "/api/chat";
     private static final String MODEL = "llama3.2";

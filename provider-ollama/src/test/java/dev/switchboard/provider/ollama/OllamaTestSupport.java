@@ -10,6 +10,8 @@ import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Duration;
 
@@ -27,8 +29,15 @@ final class OllamaTestSupport {
 
     private OllamaTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/api/chat", "schemas/ollama-chat-request.json")
+            .schema("POST", ".*/api/embed", "schemas/ollama-embed-request.json")
+            .schema("POST", ".*/api/show", "schemas/ollama-show-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     static String baseUrl(WireMockExtension server) {

@@ -15,6 +15,7 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.Map;
 
 /** The provider contract, with OpenAI's wire format stubbed as the API reference documents it. */
 class OpenAiContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return OpenAiTestSupport.SCHEMAS;
+    }
 
     private static final String CHAT = "/v1/chat/completions";
     private static final String MODEL = "gpt-4o-mini";

@@ -13,6 +13,8 @@ import dev.switchboard.http.Json;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Duration;
 
@@ -32,8 +34,14 @@ final class OpenAiTestSupport {
 
     private OpenAiTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/chat/completions", "schemas/openai-chat-request.json")
+            .schema("POST", ".*/embeddings", "schemas/openai-embeddings-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     static String baseUrl(WireMockExtension server) {

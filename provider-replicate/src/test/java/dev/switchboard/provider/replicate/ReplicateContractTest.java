@@ -18,6 +18,7 @@ import dev.switchboard.http.HttpTransport;
 import dev.switchboard.http.Json;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.testkit.ProviderContractTest;
+import dev.switchboard.testkit.RequestSchemas;
 import dev.switchboard.testkit.Sse;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ import org.junit.jupiter.api.Test;
  * serves the events, then the finished prediction with its metrics.
  */
 class ReplicateContractTest extends ProviderContractTest {
+
+    @Override
+    protected RequestSchemas requestSchemas() {
+        return ReplicateTestSupport.SCHEMAS;
+    }
 
     private static final String MODEL = "meta/meta-llama-3-8b-instruct";
     private static final String CREATE = "/v1/models/" + MODEL + "/predictions";

@@ -9,6 +9,8 @@ import dev.switchboard.http.HttpTransport;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.Timeouts;
+import dev.switchboard.testkit.RequestSchemas;
+import dev.switchboard.testkit.SpecCheckedWireMock;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,14 @@ final class ReplicateTestSupport {
 
     private ReplicateTestSupport() {}
 
+    /** Request bodies are checked against these schemas of the provider's published spec (see each file's $comment). */
+    static final RequestSchemas SCHEMAS = RequestSchemas.builder()
+            .schema("POST", ".*/models/[^/]+/[^/]+/predictions", "schemas/replicate-prediction-request.json")
+            .schema("POST", ".*/predictions", "schemas/replicate-prediction-request.json")
+            .build();
+
     static WireMockExtension wireMock() {
-        return WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
+        return SpecCheckedWireMock.of(SCHEMAS);
     }
 
     static String base(WireMockExtension server) {
