@@ -14,6 +14,8 @@
 #   DIST=path/to/unpacked/distribution   skip the build and use that one (default: build distribution/target/switchboard)
 #   ROUNDS=3 DURATION=5s WARMUP=10s STREAMS=1000 STREAM_SECONDS=15 NGINX_PORT=18081 GATEWAY_PORT=18080
 #   GATEWAY_JAVA_OPTS=...                passed to the launcher as JAVA_OPTS (default: none, the shipped defaults)
+#   STATE_BACKEND=embedded|memory        switchboard.state.backend of the gateway (default: the launcher's, embedded,
+#                                        with its files in a fresh directory of this run)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -115,6 +117,7 @@ switchboard {
   gateway { port = $GATEWAY_PORT, shutdown-grace = 1s }
 }
 CONF
+SWITCHBOARD_STATE_BACKEND=${STATE_BACKEND:-embedded} SWITCHBOARD_DATA_DIR=$WORK/data \
 JAVA_OPTS=${GATEWAY_JAVA_OPTS:-} "$DIST/bin/switchboard" --config "$WORK/switchboard.conf" serve \
   >"$WORK/logs/gateway.log" 2>&1 &
 GATEWAY_PID=$!
@@ -125,7 +128,7 @@ for _ in $(seq 1 150); do
 done
 curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health" || { cat "$WORK/logs/gateway.log"; die "the gateway did not start"; }
 JVM_FLAGS=$(jcmd "$GATEWAY_PID" VM.command_line 2>/dev/null | sed -n 's/^jvm_args: //p')
-echo "gateway: $DIST/bin/switchboard serve (pid $GATEWAY_PID, JVM options: $JVM_FLAGS)"
+echo "gateway: $DIST/bin/switchboard serve (pid $GATEWAY_PID, JVM options: $JVM_FLAGS, state backend: ${STATE_BACKEND:-embedded})"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -n 1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 NGINX_URL="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"

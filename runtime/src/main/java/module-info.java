@@ -13,6 +13,9 @@ module dev.switchboard.runtime {
     exports dev.switchboard.runtime;
     exports dev.switchboard.runtime.config to dev.switchboard.gateway, dev.switchboard.cli;
     exports dev.switchboard.runtime.metering to dev.switchboard.gateway, dev.switchboard.cli;
+    exports dev.switchboard.runtime.state; // the state SPI: backends in their own modules implement it
+
 
     uses dev.switchboard.spi.ProviderFactory;
+    uses dev.switchboard.runtime.state.StateBackend;
 }

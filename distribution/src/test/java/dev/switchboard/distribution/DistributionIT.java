@@ -201,6 +201,103 @@ class DistributionIT {
         }
     }
 
+    /**
+     * The gateway as shipped keeps its accounting in data/ (the embedded backend): killed with SIGKILL while four
+     * clients stream through it, then started again, it reports every call that had answered its client, and at most
+     * the calls then in flight more, never more than the upstream served; the route's budget spending equals the
+     * recorded cost.
+     */
+    @Test
+    void aGatewayKilledMidTrafficKeepsItsUsageAndSpendingAcrossTheRestart() throws Exception {
+        Path data = tmp.resolve("data");
+        Path config = Launcher.write(tmp.resolve("kill.conf"),
+                "switchboard {",
+                "  providers.up { type = openai, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
+                "  routes.default { targets = [up], budget { amount = 1000000, period = 30d } }",
+                "}");
+        Launcher launcher = launcher(Launcher.BUILT);
+        launcher.env.put("SWITCHBOARD_CONFIG", config.toString());
+        launcher.env.put("SWITCHBOARD_DATA_DIR", data.toString());
+        launcher.env.put("OPENAI_API_KEY", KEY);
+        int clients = 4;
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        Process first = launcher.start("serve", "--port", "0");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            String baseUrl = listeningOn(first);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            java.net.http.HttpResponse<String> r = http.send(streamRequest(baseUrl),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200 && r.body().endsWith("data: [DONE]\n\n")) {
+                                answered.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            return null; // the gateway is gone
+                        }
+                    }
+                    return null;
+                });
+            }
+            while (answered.get() < 60) {
+                Thread.sleep(10);
+            }
+            first.toHandle().destroyForcibly(); // SIGKILL: the launcher exec'd the JVM, so this is the gateway
+            assertThat(first.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdownNow();
+            first.destroyForcibly();
+        }
+        long upstream = stub.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count();
+
+        Process second = launcher.start("serve", "--port", "0");
+        try {
+            String baseUrl = listeningOn(second);
+            java.net.http.HttpResponse<String> usage = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/usage")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode u = json(usage.body());
+            long recorded = u.path("total").path("requests").asLong();
+            assertThat(recorded).as(usage.body()).isBetween(answered.get(), upstream);
+            assertThat(upstream - answered.get()).as("calls in flight at the kill").isLessThanOrEqualTo(clients);
+            assertThat(u.path("total").path("cost_usd").decimalValue()).isPositive();
+            assertThat(u.path("budgets").path("routes").path("default").path("spent_usd").decimalValue())
+                    .isEqualByComparingTo(u.path("total").path("cost_usd").decimalValue());
+        } finally {
+            second.toHandle().destroy();
+            second.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+    }
+
+    private static java.net.http.HttpRequest streamRequest(String baseUrl) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"default\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                .build();
+    }
+
+    /** The base URL of a starting {@code serve}, from its first line on standard error. */
+    private static String listeningOn(Process serve) throws IOException {
+        java.io.BufferedReader err = new java.io.BufferedReader(
+                new java.io.InputStreamReader(serve.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
+        String listening = err.readLine();
+        assertThat(listening).as("first line on standard error").startsWith("switchboard: gateway listening on");
+        Thread drain = new Thread(() -> err.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return listening.replaceFirst(".*listening on (\\S+).*", "$1");
+    }
+
     @Test
     void configCheckNamesTheKeyAndLineOfABrokenFile() {
         // given

@@ -58,9 +58,11 @@ final class KeyAccount {
         this.key = key;
         this.limiter = key.requestsPerMinute() > 0 || key.tokensPerMinute() > 0
                 ? new RateLimiter("key " + key.name(), new LimitPolicy(key.requestsPerMinute(), key.tokensPerMinute(),
-                        Duration.ZERO, LimitPolicy.DEFAULT_OUTPUT_TOKENS), switchboard.clock())
+                        Duration.ZERO, LimitPolicy.DEFAULT_OUTPUT_TOKENS), switchboard.clock(), switchboard.state(),
+                        "key:" + key.name())
                 : null;
-        this.budget = key.budget().map(b -> new Budget("key " + key.name(), b, switchboard.clock())).orElse(null);
+        this.budget = key.budget().map(b -> new Budget("key " + key.name(), b, switchboard.clock(),
+                switchboard.state(), "key:" + key.name())).orElse(null);
         if (budget != null) {
             switchboard.ledger().track(UsageLedger.Dimension.KEY, key.name(), budget);
         }

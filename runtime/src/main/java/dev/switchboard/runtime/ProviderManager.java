@@ -1,6 +1,8 @@
 package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.runtime.metering.MeteredProvider;
 import dev.switchboard.runtime.metering.RateLimiter;
 import dev.switchboard.runtime.routing.Backoff;
@@ -125,7 +127,8 @@ public final class ProviderManager implements LlmProvider {
         // One cooldown per distinct provider and model: a target listed twice shares its health.
         Map<Target, CircuitBreaker> byTarget = new LinkedHashMap<>();
         for (Target t : targets) {
-            byTarget.computeIfAbsent(t, k -> new CircuitBreaker(k.label(), cooldown, clock));
+            byTarget.computeIfAbsent(t, k -> new CircuitBreaker(k.label(), cooldown, clock, b.state,
+                    b.stateName + ":" + k.label()));
         }
         this.breakers = Collections.unmodifiableMap(byTarget);
         this.chain = new FallbackChain(name, targets, breakers, retry, new Backoff(retry, b.random), clock, b.sleeper);
@@ -427,6 +430,8 @@ public final class ProviderManager implements LlmProvider {
         private StreamFailover failover = StreamFailover.RESUME;
         private int resumePrefixChars = ResumePrefix.DEFAULT_CHARS;
         private Budget budget;
+        private StateStore state;
+        private String stateName;
 
         private Builder() {}
 
@@ -458,6 +463,17 @@ public final class ProviderManager implements LlmProvider {
          * ({@link UsageLedger#track}); a {@code Switchboard} wires this from {@code routes.<name>.budget}.
          */
         public Builder budget(Budget budget) { this.budget = Objects.requireNonNull(budget, "budget"); return this; }
+        /**
+         * Where the targets' cooldowns live (under {@code <route name>:<target label>}); by default in memory, the
+         * route's own. A store shared by several instances makes a cooldown one opens honoured by the others.
+         */
+        public Builder state(StateStore state) { return state(state, null); }
+        /** {@link #state(StateStore)}, with the cooldowns under {@code <name>:<target label>} (null: the route's name). */
+        public Builder state(StateStore state, String name) {
+            this.state = Objects.requireNonNull(state, "state");
+            this.stateName = name;
+            return this;
+        }
 
         /**
          * The source of backoff jitter: uniform values in [0, 1], called from any thread that calls the route, so it
@@ -468,6 +484,12 @@ public final class ProviderManager implements LlmProvider {
         public ProviderManager build() {
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("a route needs at least one target");
+            }
+            if (state == null) {
+                state = new MemoryStateStore();
+            }
+            if (stateName == null) {
+                stateName = name;
             }
             return new ProviderManager(this);
         }

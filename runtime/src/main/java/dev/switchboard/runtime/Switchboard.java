@@ -14,6 +14,7 @@ import dev.switchboard.runtime.metering.MeteredProvider;
 import dev.switchboard.runtime.metering.PriceTable;
 import dev.switchboard.runtime.metering.RateLimiter;
 import dev.switchboard.runtime.plugins.DiscoverySource;
+import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.runtime.plugins.PluginContextProvider;
 import dev.switchboard.runtime.plugins.PluginFolders;
 import dev.switchboard.runtime.plugins.ProviderDiscovery;
@@ -68,13 +69,18 @@ public final class Switchboard implements AutoCloseable {
     private final PriceTable prices;
     private final Clock clock;
     private final SecretRegistry secrets;
+    private final StateStore state;
+    private final boolean ownsState;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Switchboard(ProviderRegistry registry, SwitchboardConfig config, Map<String, String> env,
                         HttpTransport transport, Map<String, LlmProvider> providers,
                         Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes,
-                        UsageLedger ledger, PriceTable prices, Clock clock, SecretRegistry secrets) {
+                        UsageLedger ledger, PriceTable prices, Clock clock, SecretRegistry secrets, StateStore state,
+                        boolean ownsState) {
         this.registry = registry;
+        this.state = state;
+        this.ownsState = ownsState;
         this.secrets = secrets;
         this.ledger = ledger;
         this.prices = prices;
@@ -232,6 +238,14 @@ public final class Switchboard implements AutoCloseable {
         return ledger;
     }
 
+    /**
+     * Where this Switchboard's budgets, rate limits, cooldowns and usage totals live ({@code switchboard.state}); for
+     * modules built on the runtime that keep state of their own (the gateway's keys).
+     */
+    public StateStore state() {
+        return state;
+    }
+
     /** The prices of {@code switchboard.pricing}: the providers' shipped tables with the configured entries over them. */
     public PriceTable pricing() {
         return prices;
@@ -308,6 +322,9 @@ public final class Switchboard implements AutoCloseable {
         all.addAll(providerRoutes.values());
         all.addAll(providers.values());
         all.add(transport);
+        if (ownsState) {
+            all.add(state); // last: closing the routes and providers may still settle calls
+        }
         RuntimeException failure = closeAll(all);
         if (failure != null) {
             throw failure;
@@ -359,6 +376,7 @@ public final class Switchboard implements AutoCloseable {
         private boolean requireRoute;
         private SecretRegistry secrets = SecretRegistry.global();
         private TargetDecorator targetDecorator = TargetDecorator.NONE;
+        private StateStore state;
 
         private Builder() {}
 
@@ -368,6 +386,16 @@ public final class Switchboard implements AutoCloseable {
          */
         public Builder targetDecorator(TargetDecorator decorator) {
             this.targetDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /**
+         * Where budgets, rate limits, cooldowns and usage totals live, in place of the store
+         * {@code switchboard.state} names; e.g. one store shared by several Switchboards in a test. The Switchboard
+         * does not close it.
+         */
+        public Builder state(StateStore state) {
+            this.state = Objects.requireNonNull(state, "state");
             return this;
         }
 
@@ -581,36 +609,49 @@ public final class Switchboard implements AutoCloseable {
         }
 
         private Switchboard create(ProviderRegistry registry, SwitchboardConfig config) {
-            HttpTransport transport = HttpTransport.create(config.maxConnections(), config.maxConnectionsPerRoute());
+            boolean ownsState = state == null;
+            StateStore store = ownsState ? StateStores.open(config.state(), clock, loader()) : state;
+            HttpTransport transport;
+            try {
+                transport = HttpTransport.create(config.maxConnections(), config.maxConnectionsPerRoute());
+            } catch (RuntimeException | Error e) {
+                if (ownsState) {
+                    store.close();
+                }
+                throw e;
+            }
             Map<String, LlmProvider> providers = new LinkedHashMap<>();
             try {
                 ProviderContext context = new ProviderContext(transport, clock, secrets);
                 ConfigProblems problems = new ConfigProblems();
-                UsageLedger ledger = new UsageLedger();
+                UsageLedger ledger = new UsageLedger(store);
                 PriceTable prices = config.priceTable();
                 for (ProviderConfig p : config.providers().values()) {
                     create(p, context, problems).ifPresent(provider -> providers.put(p.name(),
-                            metered(provider, p, prices, ledger)));
+                            metered(provider, p, prices, ledger, store)));
                 }
                 if (!problems.isEmpty()) {
                     throw new SwitchboardConfigException(problems.lines());
                 }
                 Map<String, ProviderManager> routes = new LinkedHashMap<>();
                 for (RouteConfig r : config.routes().values()) {
-                    routes.put(r.name(), route(r, providers, ledger));
+                    routes.put(r.name(), route(r, providers, ledger, store));
                 }
                 Map<String, ProviderManager> providerRoutes = new LinkedHashMap<>();
                 for (LlmProvider p : providers.values()) {
-                    providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults()));
+                    providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults(), store));
                 }
                 Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes,
-                        ledger, prices, clock, secrets);
+                        ledger, prices, clock, secrets, store, ownsState);
                 sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
                         "provider {0} has no API key; {1}", name, hint));
                 return sb;
             } catch (RuntimeException | Error e) {
                 List<AutoCloseable> created = new ArrayList<>(providers.values());
                 created.add(transport);
+                if (ownsState) {
+                    created.add(store);
+                }
                 RuntimeException closing = closeAll(created);
                 if (closing != null) {
                     e.addSuppressed(closing);
@@ -644,19 +685,21 @@ public final class Switchboard implements AutoCloseable {
         }
 
         /** The provider with its limiter, prices and ledger around it. */
-        private MeteredProvider metered(LlmProvider provider, ProviderConfig p, PriceTable prices, UsageLedger ledger) {
+        private MeteredProvider metered(LlmProvider provider, ProviderConfig p, PriceTable prices, UsageLedger ledger,
+                                        StateStore store) {
             return MeteredProvider.builder(provider)
                     .defaultModel(p.settings().model().orElse(null))
                     .defaultEmbeddingModel(p.settings().embeddingModel().orElse(null))
                     .prices(prices)
-                    .limiter(new RateLimiter(p.name(), p.limits(), clock))
+                    .limiter(new RateLimiter(p.name(), p.limits(), clock, store, "provider:" + p.name()))
                     .ledger(ledger)
                     .clock(clock)
                     .sleeper(sleeper)
                     .build();
         }
 
-        private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger) {
+        private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger,
+                                      StateStore store) {
             RouteConfig.Target first = r.targets().get(0);
             ProviderManager.Builder b = ProviderManager.builder(target(r.name(), providers.get(first.provider())),
                     first.model());
@@ -664,11 +707,11 @@ public final class Switchboard implements AutoCloseable {
                 b.fallback(target(r.name(), providers.get(t.provider())), t.model());
             }
             r.budget().ifPresent(limit -> {
-                Budget budget = new Budget("route " + r.name(), limit, clock);
+                Budget budget = new Budget("route " + r.name(), limit, clock, store, "route:" + r.name());
                 ledger.track(UsageLedger.Dimension.ROUTE, r.name(), budget);
                 b.budget(budget);
             });
-            return b.name(r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
+            return b.name(r.name()).state(store, "route:" + r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
                     .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }
 
@@ -677,8 +720,9 @@ public final class Switchboard implements AutoCloseable {
                     () -> "the target decorator returned null for " + provider.name() + " in route " + route);
         }
 
-        private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults) {
-            return ProviderManager.builder(target(provider.name(), provider)).name(provider.name()).retry(defaults.retry())
+        private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults, StateStore store) {
+            return ProviderManager.builder(target(provider.name(), provider)).name(provider.name())
+                    .state(store, "provider:" + provider.name()).retry(defaults.retry())
                     .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
                     .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
         }

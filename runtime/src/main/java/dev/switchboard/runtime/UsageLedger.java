@@ -1,19 +1,20 @@
 package dev.switchboard.runtime;
 
 import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.api.Cost;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * Requests, tokens and cost of every answered call, added up per provider, per {@code provider/model}, per route and
- * per caller key ({@link UsageScope}), in memory since the ledger was made. A {@code Switchboard} keeps one for all
+ * per caller key ({@link UsageScope}), in a {@link StateStore} (memory since the ledger was made, a file that keeps them
+ * across restarts, or a server many instances share). A {@code Switchboard} keeps one for all
  * its providers (read it with {@code Switchboard.ledger().snapshot()}); the routes' and keys' {@link Budget}s are fed
  * from it: a call {@linkplain #reserve reserves} its estimated cost in every budget it counts in before it is sent,
  * and {@linkplain #record(UsageRecord, Reservation) its record} settles those reservations with the real cost.
@@ -45,27 +46,18 @@ public final class UsageLedger {
         }
     }
 
-    private final Object lock = new Object();
-    private final Map<String, UsageTotals> providers = new ConcurrentHashMap<>();
-    private final Map<String, UsageTotals> models = new ConcurrentHashMap<>();
-    private final Map<String, UsageTotals> routes = new ConcurrentHashMap<>();
-    private final Map<String, UsageTotals> keys = new ConcurrentHashMap<>();
+    private final StateStore store;
     private final List<Tracked> budgets = new CopyOnWriteArrayList<>();
     private final List<Consumer<UsageRecord>> listeners = new CopyOnWriteArrayList<>();
-    /**
-     * Each key's own calls, in a ledger of their own, so a key can be shown its usage and nobody else's; null in
-     * such a ledger itself.
-     */
-    private final Map<String, UsageLedger> perKey;
-    // Guarded by lock.
-    private UsageTotals total = UsageTotals.ZERO;
 
+    /** A ledger whose totals live in memory, its own. */
     public UsageLedger() {
-        this(true);
+        this(new MemoryStateStore());
     }
 
-    private UsageLedger(boolean splitByKey) {
-        this.perKey = splitByKey ? new ConcurrentHashMap<>() : null;
+    /** A ledger whose totals live in {@code store}. */
+    public UsageLedger(StateStore store) {
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     /**
@@ -115,20 +107,7 @@ public final class UsageLedger {
     public void record(UsageRecord r, Reservation reservation) {
         Objects.requireNonNull(r, "r");
         Objects.requireNonNull(reservation, "reservation");
-        synchronized (lock) { // one lock: a snapshot sees each call in every map or in none
-            total = total.plus(r);
-            providers.merge(r.provider(), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
-            models.merge(modelKey(r), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
-            if (!r.route().isEmpty()) {
-                routes.merge(r.route(), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
-            }
-            if (!r.key().isEmpty()) {
-                keys.merge(r.key(), UsageTotals.ZERO.plus(r), (a, b) -> a.plus(r));
-                if (perKey != null) {
-                    perKey.computeIfAbsent(r.key(), k -> new UsageLedger(false)).record(r);
-                }
-            }
-        }
+        store.recordUsage(r);
         for (Tracked t : budgets) {
             if (t.name().equals(nameIn(t.dimension(), r))) {
                 Budget.Hold hold = holdOn(reservation, t.budget());
@@ -177,9 +156,7 @@ public final class UsageLedger {
     }
 
     public UsageSnapshot snapshot() {
-        synchronized (lock) {
-            return new UsageSnapshot(total, providers, models, routes, keys);
-        }
+        return store.usage();
     }
 
     /**
@@ -188,10 +165,7 @@ public final class UsageLedger {
      */
     public UsageSnapshot snapshotOfKey(String name) {
         Objects.requireNonNull(name, "name");
-        synchronized (lock) {
-            UsageLedger own = perKey == null ? null : perKey.get(name);
-            return own != null ? own.snapshot() : new UsageSnapshot(UsageTotals.ZERO, Map.of(), Map.of(), Map.of(), Map.of());
-        }
+        return store.usageOfKey(name);
     }
 
     /** {@code provider/model}, or the provider alone when the model is unknown. */

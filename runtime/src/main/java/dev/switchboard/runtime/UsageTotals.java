@@ -35,6 +35,14 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
         return inputTokens + outputTokens;
     }
 
+    /** These totals and {@code other} added up. */
+    public UsageTotals plus(UsageTotals other) {
+        return new UsageTotals(requests + other.requests, inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens, cachedInputTokens + other.cachedInputTokens,
+                costUsd.add(other.costUsd), unpricedRequests + other.unpricedRequests,
+                estimatedRequests + other.estimatedRequests);
+    }
+
     /** These totals with one more call. */
     public UsageTotals plus(UsageRecord r) {
         return new UsageTotals(requests + 1, inputTokens + r.usage().inputTokens(), outputTokens + r.usage().outputTokens(),

@@ -3,6 +3,7 @@ package dev.switchboard.runtime.config;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.metering.Price;
 import dev.switchboard.runtime.metering.PriceTable;
+import dev.switchboard.runtime.state.StateSettings;
 import com.typesafe.config.Config;
 import java.util.Collections;
 import java.util.Map;
@@ -20,10 +21,11 @@ import java.util.TreeMap;
  * @param maxConnections         the HTTP pool's total limit
  * @param maxConnectionsPerRoute the HTTP pool's limit per host
  * @param prices                 {@code switchboard.pricing} by key, the shipped tables included
+ * @param state                  {@code switchboard.state} and {@code switchboard.usage-log}
  */
 public record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> providers, Map<String, RouteConfig> routes,
                          RouteConfig routeDefaults, String defaultRoute, int maxConnections, int maxConnectionsPerRoute,
-                         Map<String, Price> prices) {
+                         Map<String, Price> prices, StateSettings state) {
 
     public SwitchboardConfig {
         Objects.requireNonNull(resolved, "resolved");
@@ -32,6 +34,7 @@ public record SwitchboardConfig(Config resolved, Map<String, ProviderConfig> pro
         Objects.requireNonNull(routeDefaults, "routeDefaults");
         Objects.requireNonNull(defaultRoute, "defaultRoute");
         prices = Collections.unmodifiableMap(new TreeMap<>(prices));
+        Objects.requireNonNull(state, "state");
     }
 
     /** The price table over the configured providers' names and types. */

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.config;
 
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.metering.Price;
+import dev.switchboard.runtime.state.StateSettings;
 import dev.switchboard.runtime.plugins.ProviderRegistry;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -89,12 +90,13 @@ public final class SwitchboardConfigReader {
             maxPerRoute = http.get().integer("max-connections-per-route", 1).orElse(maxPerRoute);
         }
         Map<String, Price> prices = new PricingConfigReader(root).read();
+        StateSettings state = StateConfigReader.read(root);
         sections.forEach(section -> section.accept(root));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new SwitchboardConfig(resolved, providers, routes, routeDefaults, defaultRoute, maxConnections,
-                maxPerRoute, prices));
+                maxPerRoute, prices, state));
     }
 
     /** No route: say so where the user's file says (or does not say) something, with what to write. */

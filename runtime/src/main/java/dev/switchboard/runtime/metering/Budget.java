@@ -9,13 +9,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.switchboard.runtime.state.BudgetDecision;
+import dev.switchboard.runtime.state.BudgetView;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateStore;
 
 /**
  * The spending of a route or a key against its {@link BudgetLimit}, fed by the {@link UsageLedger}. Periods are fixed
  * windows aligned to the epoch (1970-01-01T00:00Z) in whole periods: {@code 1h} runs from one full UTC hour to the
  * next, {@code 1d} from UTC midnight to UTC midnight, {@code 30d} in 30-day blocks counted from the epoch. At the
  * end of a window the spent amount starts again at zero. Only known costs count: a call whose price is unknown spends
- * nothing here (the ledger counts it as unpriced). Spending lives in memory: a restart starts every window at zero.
+ * nothing here (the ledger counts it as unpriced). The numbers live in a {@link StateStore}: in memory by default, in a
+ * file with the {@code embedded} backend (a restart keeps the window's spending) or in Redis (every instance sees
+ * one spending).
  *
  * <p>A call {@linkplain #reserve reserves} its estimated cost before anything is sent and is refused when the spent
  * amount, the reservations of the calls in flight and its own estimate together exceed the amount. When it ends the
@@ -28,12 +35,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Budget {
 
+    /** Names holds uniquely for this process's lifetime, so a shared store can tell them apart. */
+    private static final AtomicLong HOLDS = new AtomicLong();
+    private static final String PROCESS = Long.toString(ProcessHandle.current().pid(), 36) + "-"
+            + Long.toString(System.nanoTime() & 0xffffffL, 36);
+
     /** One call's claim on a budget: its estimated cost, held from {@link #reserve} until settled or released once. */
     public static final class Hold {
+        private final String name;
         private final BigDecimal usd;
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        private Hold(BigDecimal usd) {
+        private Hold(String name, BigDecimal usd) {
+            this.name = name;
             this.usd = usd;
         }
 
@@ -51,22 +65,29 @@ public final class Budget {
     private final String what;
     private final BudgetLimit limit;
     private final Clock clock;
-
-    // Guarded by this.
-    private long window = Long.MIN_VALUE;
-    private BigDecimal spent = BigDecimal.ZERO;
-    private BigDecimal reserved = BigDecimal.ZERO;
-    private int inFlight;
+    private final StateStore store;
+    private final String id;
 
     /**
+     * A budget whose spending lives in memory, its own.
+     *
      * @param what  whose budget, for messages, e.g. {@code route default} or {@code key team-a}
      * @param limit the amount per period
      * @param clock the only source of time
      */
     public Budget(String what, BudgetLimit limit, Clock clock) {
+        this(what, limit, clock, new MemoryStateStore(), "budget");
+    }
+
+    /**
+     * A budget whose spending lives in {@code store} under {@code id} ({@code route:<name>}, {@code key:<name>}).
+     */
+    public Budget(String what, BudgetLimit limit, Clock clock, StateStore store, String id) {
         this.what = Objects.requireNonNull(what, "what");
         this.limit = Objects.requireNonNull(limit, "limit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = Objects.requireNonNull(store, "store");
+        this.id = Objects.requireNonNull(id, "id");
     }
 
     public BudgetLimit limit() {
@@ -74,16 +95,10 @@ public final class Budget {
     }
 
     /** Adds a call's cost, in the window of {@code at}; an unknown cost adds nothing. */
-    public synchronized void add(Instant at, Cost cost) {
-        if (!cost.isKnown()) {
-            return;
+    public void add(Instant at, Cost cost) {
+        if (cost.isKnown()) {
+            store.addBudgetSpend(id, windowOf(at), cost.usd().orElseThrow());
         }
-        long w = windowOf(at);
-        if (w < window) {
-            return; // a call that ended in a window already closed
-        }
-        roll(w);
-        spent = spent.add(cost.usd().orElseThrow());
     }
 
     /**
@@ -99,58 +114,45 @@ public final class Budget {
         if (estimateUsd.signum() < 0) {
             throw new IllegalArgumentException("a cost estimate cannot be negative, was " + estimateUsd.toPlainString());
         }
-        BigDecimal s;
-        BigDecimal r;
-        synchronized (this) {
-            roll(windowOf(clock.instant()));
-            s = spent;
-            r = reserved;
-            boolean covered = s.add(r).compareTo(limit.amount()) < 0
-                    && s.add(r).add(estimateUsd).compareTo(limit.amount()) <= 0;
-            boolean aloneOnAnUntouchedBudget = s.signum() == 0 && inFlight == 0;
-            if (covered || aloneOnAnUntouchedBudget) {
-                reserved = reserved.add(estimateUsd);
-                inFlight++;
-                return new Hold(estimateUsd);
-            }
+        String name = PROCESS + "-" + HOLDS.incrementAndGet();
+        BudgetDecision d = store.reserveBudget(id, name, windowOf(clock.instant()), limit.amount(), estimateUsd);
+        if (d.granted()) {
+            return new Hold(name, estimateUsd);
         }
-        throw refusal(provider, s, r, estimateUsd);
+        throw refusal(provider, d.spent(), d.reserved(), estimateUsd);
     }
 
     /** The call held by {@code hold} ended costing {@code cost} (added in the window of {@code at}); once. */
     public void settle(Hold hold, Instant at, Cost cost) {
-        if (!hold.finished.compareAndSet(false, true)) {
-            return;
-        }
-        synchronized (this) {
-            unhold(hold);
-            add(at, cost);
+        if (hold.finished.compareAndSet(false, true)) {
+            store.settleBudget(id, hold.name, hold.usd, windowOf(at), cost.usd().orElse(BigDecimal.ZERO));
         }
     }
 
     /** The call held by {@code hold} failed or was refused elsewhere: its estimate is no longer held; once. */
     public void release(Hold hold) {
         if (hold.finished.compareAndSet(false, true)) {
-            synchronized (this) {
-                unhold(hold);
-            }
+            store.settleBudget(id, hold.name, hold.usd, windowOf(clock.instant()), BigDecimal.ZERO);
         }
     }
 
-    private void unhold(Hold hold) {
-        reserved = reserved.subtract(hold.usd);
-        inFlight--;
-    }
-
     /** The estimates held by the calls in flight. */
-    public synchronized BigDecimal reserved() {
-        return reserved;
+    public BigDecimal reserved() {
+        return view().reserved();
     }
 
     /** Spent in the current window. */
-    public synchronized BigDecimal spent() {
-        roll(windowOf(clock.instant()));
-        return spent;
+    public BigDecimal spent() {
+        return view().spent();
+    }
+
+    /** Starts the current window's spending again at zero, for every instance sharing the store. */
+    public void reset() {
+        store.resetBudget(id, windowOf(clock.instant()));
+    }
+
+    private BudgetView view() {
+        return store.budget(id, windowOf(clock.instant()));
     }
 
     /** When the current window ends and the spent amount starts again at zero. */
@@ -172,15 +174,9 @@ public final class Budget {
      * @throws BudgetExceededException when the current window's spending and reservations have reached the amount
      */
     public void check(String provider) {
-        BigDecimal s;
-        BigDecimal r;
-        synchronized (this) {
-            roll(windowOf(clock.instant()));
-            s = spent;
-            r = reserved;
-        }
-        if (s.add(r).compareTo(limit.amount()) >= 0) {
-            throw refusal(provider, s, r, null);
+        BudgetView v = view();
+        if (v.spent().add(v.reserved()).compareTo(limit.amount()) >= 0) {
+            throw refusal(provider, v.spent(), v.reserved(), null);
         }
     }
 
@@ -196,13 +192,6 @@ public final class Budget {
 
     private long windowOf(Instant at) {
         return Math.floorDiv(at.toEpochMilli(), limit.period().toMillis());
-    }
-
-    private void roll(long w) {
-        if (w > window) {
-            window = w;
-            spent = BigDecimal.ZERO;
-        }
     }
 
     @Override

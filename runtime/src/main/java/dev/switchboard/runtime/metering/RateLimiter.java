@@ -9,6 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.switchboard.runtime.state.BucketDecision;
+import dev.switchboard.runtime.state.BucketLimits;
+import dev.switchboard.runtime.state.BucketView;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateStore;
 
 /**
  * Token buckets for one provider (shared by every route that uses it) or one gateway key: one of requests and one of
@@ -19,13 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * limiter until their reset, whatever the buckets say.
  *
  * <p>A request estimated at more tokens than a whole minute's allowance is let through when the bucket is full (it
- * could never fit otherwise) and leaves the bucket in debt. Thread-safe; time comes from the injected clock only.
+ * could never fit otherwise) and leaves the bucket in debt. The buckets live in a {@link StateStore}: in memory by
+ * default, in a file with the {@code embedded} backend (a restart does not refill them), or in Redis (every instance
+ * takes from one pair). Thread-safe; time comes from the injected clock only.
  */
 public final class RateLimiter {
-
-    private static final double NANOS_PER_MINUTE = 60e9;
-    /** Slack for floating-point refill arithmetic, so a wait computed to the nanosecond is enough. */
-    private static final double EPSILON = 1e-6;
 
     /** One call's claim on the buckets; settled or released once (later calls are ignored). */
     public static final class Reservation {
@@ -66,26 +69,29 @@ public final class RateLimiter {
     private final String name;
     private final LimitPolicy policy;
     private final Clock clock;
-
-    // Guarded by this.
-    private double requests;
-    private double tokens;
-    private Instant last;
-    private Instant heldUntil;
-    private String heldWhy;
+    private final StateStore store;
+    private final String id;
+    private final BucketLimits limits;
 
     /**
+     * A limiter whose buckets live in memory, its own.
+     *
      * @param name   what is limited, for messages (a provider or key name)
      * @param policy the limits
      * @param clock  the only source of time
      */
     public RateLimiter(String name, LimitPolicy policy, Clock clock) {
+        this(name, policy, clock, new MemoryStateStore(), "bucket");
+    }
+
+    /** A limiter whose buckets live in {@code store} under {@code id} ({@code provider:<name>}, {@code key:<name>}). */
+    public RateLimiter(String name, LimitPolicy policy, Clock clock, StateStore store, String id) {
         this.name = Objects.requireNonNull(name, "name");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.requests = policy.requestsPerMinute();
-        this.tokens = policy.tokensPerMinute();
-        this.last = clock.instant();
+        this.store = Objects.requireNonNull(store, "store");
+        this.id = Objects.requireNonNull(id, "id");
+        this.limits = new BucketLimits(policy.requestsPerMinute(), policy.tokensPerMinute());
     }
 
     public String name() {
@@ -97,40 +103,13 @@ public final class RateLimiter {
     }
 
     /** Reserves one request and {@code estimatedTokens} if there is room now; never waits. */
-    public synchronized Decision tryAcquire(long estimatedTokens) {
+    public Decision tryAcquire(long estimatedTokens) {
         if (estimatedTokens < 0) {
             throw new IllegalArgumentException("a token estimate cannot be negative, was " + estimatedTokens);
         }
-        Instant now = clock.instant();
-        refill(now);
-        if (heldUntil != null && now.isBefore(heldUntil)) {
-            return new Decision(null, Duration.between(now, heldUntil), heldWhy);
-        }
-        long waitNanos = 0;
-        String reason = null;
-        if (policy.limitsRequests() && requests < 1 - EPSILON) {
-            waitNanos = nanosFor(1 - requests, policy.requestsPerMinute());
-            reason = "requests-per-minute " + policy.requestsPerMinute() + " reached";
-        }
-        if (policy.limitsTokens()) {
-            double need = Math.min(estimatedTokens, policy.tokensPerMinute());
-            if (tokens < need - EPSILON) {
-                long w = nanosFor(need - tokens, policy.tokensPerMinute());
-                if (w > waitNanos) {
-                    waitNanos = w;
-                    reason = "tokens-per-minute " + policy.tokensPerMinute() + " reached (this request is estimated at "
-                            + estimatedTokens + " tokens)";
-                }
-            }
-        }
-        if (reason != null) {
-            return new Decision(null, Duration.ofNanos(Math.max(1, waitNanos)), reason);
-        }
-        if (policy.limitsRequests()) {
-            requests -= 1;
-        }
-        if (policy.limitsTokens()) {
-            tokens -= estimatedTokens;
+        BucketDecision d = store.takeFromBucket(id, limits, estimatedTokens, clock.instant());
+        if (!d.granted()) {
+            return new Decision(null, d.retryAfter(), d.reason());
         }
         return new Decision(new Reservation(estimatedTokens), Duration.ZERO, null);
     }
@@ -165,14 +144,8 @@ public final class RateLimiter {
 
     /** The call succeeded and used {@code actualTokens}: the difference to the estimate goes back (or is owed). */
     public void settle(Reservation reservation, long actualTokens) {
-        if (!reservation.finish()) {
-            return;
-        }
-        synchronized (this) {
-            refill(clock.instant());
-            if (policy.limitsTokens()) {
-                tokens = Math.min(policy.tokensPerMinute(), tokens + reservation.tokens - Math.max(0, actualTokens));
-            }
+        if (reservation.finish() && policy.limitsTokens()) {
+            store.returnToBucket(id, limits, reservation.tokens - Math.max(0, actualTokens), false, clock.instant());
         }
     }
 
@@ -184,14 +157,9 @@ public final class RateLimiter {
         if (!reservation.finish()) {
             return;
         }
-        synchronized (this) {
-            refill(clock.instant());
-            if (policy.limitsTokens()) {
-                tokens = Math.min(policy.tokensPerMinute(), tokens + reservation.tokens);
-            }
-            if (!requestCounted && policy.limitsRequests()) {
-                requests = Math.min(policy.requestsPerMinute(), requests + 1);
-            }
+        boolean requestBack = !requestCounted && policy.limitsRequests();
+        if (requestBack || policy.limitsTokens()) {
+            store.returnToBucket(id, limits, reservation.tokens, requestBack, clock.instant());
         }
     }
 
@@ -201,12 +169,9 @@ public final class RateLimiter {
     }
 
     /** Refuses every call until {@code until}; an earlier hold than one in force changes nothing. */
-    public synchronized void holdUntil(Instant until, String why) {
+    public void holdUntil(Instant until, String why) {
         Objects.requireNonNull(until, "until");
-        if (heldUntil == null || until.isAfter(heldUntil)) {
-            heldUntil = until;
-            heldWhy = why;
-        }
+        store.holdBucket(id, limits, until, why, clock.instant());
     }
 
     /** Refuses every call for {@code duration} from now. */
@@ -230,31 +195,9 @@ public final class RateLimiter {
         }
     }
 
-    public synchronized Snapshot snapshot() {
-        Instant now = clock.instant();
-        refill(now);
-        return new Snapshot(requests, tokens, heldUntil != null && now.isBefore(heldUntil) ? heldUntil : null);
-    }
-
-    private void refill(Instant now) {
-        long elapsed = Duration.between(last, now).toNanos();
-        if (elapsed <= 0) {
-            if (elapsed < 0) {
-                last = now; // the clock went back: start counting from here, grant nothing extra
-            }
-            return;
-        }
-        if (policy.limitsRequests()) {
-            requests = Math.min(policy.requestsPerMinute(), requests + elapsed * policy.requestsPerMinute() / NANOS_PER_MINUTE);
-        }
-        if (policy.limitsTokens()) {
-            tokens = Math.min(policy.tokensPerMinute(), tokens + elapsed * (double) policy.tokensPerMinute() / NANOS_PER_MINUTE);
-        }
-        last = now;
-    }
-
-    private static long nanosFor(double missing, long perMinute) {
-        return (long) Math.ceil(missing * NANOS_PER_MINUTE / perMinute);
+    public Snapshot snapshot() {
+        BucketView v = store.bucket(id, limits, clock.instant());
+        return new Snapshot(v.requestsAvailable(), v.tokensAvailable(), v.heldUntil());
     }
 
     private static void sleep(Sleeper sleeper, Duration wait) throws InterruptedException {

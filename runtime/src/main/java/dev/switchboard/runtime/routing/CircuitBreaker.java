@@ -5,7 +5,10 @@ import dev.switchboard.runtime.CooldownPolicy;
 import dev.switchboard.runtime.TargetState;
 import dev.switchboard.api.ErrorKind;
 import java.time.Clock;
-import java.time.Instant;
+import dev.switchboard.runtime.state.CooldownPermit;
+import dev.switchboard.runtime.state.CooldownView;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateStore;
 
 /**
  * The cooldown of one route target, shared by every call through the route. After
@@ -13,7 +16,8 @@ import java.time.Instant;
  * {@link CooldownPolicy#duration()}; then half-open: one probe call at a time is let through, and its success closes
  * the target while its failure opens it for another cooldown.
  *
- * <p>Thread-safe. Every {@link Permit} handed out must be settled exactly once with {@link #succeeded},
+ * <p>The state lives in a {@link StateStore}: a cooldown opened by one instance is honoured by every instance sharing
+ * the store. Thread-safe. Every {@link Permit} handed out must be settled exactly once with {@link #succeeded},
  * {@link #failed} or {@link #released}, or a half-open target would wait for its probe forever.
  */
 public final class CircuitBreaker {
@@ -31,37 +35,34 @@ public final class CircuitBreaker {
     private final String label;
     private final CooldownPolicy policy;
     private final Clock clock;
+    private final StateStore store;
+    private final String id;
 
-    // Guarded by this.
-    private int consecutiveFailures;
-    private Instant openUntil;
-    private boolean probeInFlight;
-    private ErrorKind lastFailure;
-
+    /** A cooldown whose state lives in memory, its own. */
     public CircuitBreaker(String label, CooldownPolicy policy, Clock clock) {
+        this(label, policy, clock, new MemoryStateStore(), label);
+    }
+
+    /** A cooldown whose state lives in {@code store} under {@code id} ({@code <route>:<label>}). */
+    public CircuitBreaker(String label, CooldownPolicy policy, Clock clock, StateStore store, String id) {
         this.label = label;
         this.policy = policy;
         this.clock = clock;
+        this.store = store;
+        this.id = id;
     }
 
-    synchronized Permit tryAcquire() {
-        if (openUntil == null) {
-            return Permit.CALL;
-        }
-        if (clock.instant().isBefore(openUntil) || probeInFlight) {
-            return Permit.REJECTED;
-        }
-        probeInFlight = true;
-        return Permit.PROBE;
+    Permit tryAcquire() {
+        return switch (store.acquireCooldown(id, clock.instant())) {
+            case CALL -> Permit.CALL;
+            case PROBE -> Permit.PROBE;
+            case REJECTED -> Permit.REJECTED;
+        };
     }
 
     /** The call succeeded: the target is healthy again. */
-    synchronized void succeeded(Permit permit) {
-        consecutiveFailures = 0;
-        openUntil = null;
-        if (permit == Permit.PROBE) {
-            probeInFlight = false;
-        }
+    void succeeded(Permit permit) {
+        store.cooldownSucceeded(id, shared(permit));
     }
 
     /**
@@ -69,44 +70,38 @@ public final class CircuitBreaker {
      *
      * @return true when this failure opened the target
      */
-    synchronized boolean failed(Permit permit, ErrorKind kind) {
-        if (consecutiveFailures < Integer.MAX_VALUE) {
-            consecutiveFailures++;
-        }
-        lastFailure = kind;
-        if (permit == Permit.PROBE) {
-            probeInFlight = false;
-            openUntil = clock.instant().plus(policy.duration());
-            return true;
-        }
-        // A call admitted while closed that fails after the target opened must not extend the cooldown.
-        if (openUntil == null && consecutiveFailures >= policy.failureThreshold()) {
-            openUntil = clock.instant().plus(policy.duration());
-            return true;
-        }
-        return false;
+    boolean failed(Permit permit, ErrorKind kind) {
+        return store.cooldownFailed(id, shared(permit), kind, policy.failureThreshold(), policy.duration(),
+                clock.instant());
     }
 
     /** The call ended without saying anything about the target's health (e.g. the request itself was invalid). */
-    synchronized void released(Permit permit) {
-        if (permit == Permit.PROBE) {
-            probeInFlight = false;
-        }
+    void released(Permit permit) {
+        store.cooldownReleased(id, shared(permit));
     }
 
     /** The kind of the last failure, to explain a skip; null if the target never failed. */
-    synchronized ErrorKind lastFailure() {
-        return lastFailure;
+    ErrorKind lastFailure() {
+        return store.cooldown(id).lastFailure();
     }
 
-    public synchronized TargetState state() {
-        CircuitState state = openUntil == null ? CircuitState.CLOSED
-                : clock.instant().isBefore(openUntil) ? CircuitState.OPEN : CircuitState.HALF_OPEN;
-        return new TargetState(label, state, consecutiveFailures, openUntil);
+    public TargetState state() {
+        CooldownView v = store.cooldown(id);
+        CircuitState state = v.openUntil() == null ? CircuitState.CLOSED
+                : clock.instant().isBefore(v.openUntil()) ? CircuitState.OPEN : CircuitState.HALF_OPEN;
+        return new TargetState(label, state, v.consecutiveFailures(), v.openUntil());
     }
 
     /** Whether a half-open target's probe is still running. */
-    synchronized boolean probeInFlight() {
-        return probeInFlight;
+    boolean probeInFlight() {
+        return store.cooldown(id).probeInFlight();
+    }
+
+    private static CooldownPermit shared(Permit permit) {
+        return switch (permit) {
+            case CALL -> CooldownPermit.CALL;
+            case PROBE -> CooldownPermit.PROBE;
+            case REJECTED -> CooldownPermit.REJECTED;
+        };
     }
 }

@@ -1,0 +1,20 @@
+package dev.switchboard.runtime.state;
+
+/**
+ * A state backend other than {@code memory}, found with {@link java.util.ServiceLoader} (register it in
+ * {@code META-INF/services/dev.switchboard.runtime.state.StateBackend} and {@code module-info.java}), chosen by
+ * {@code switchboard.state.backend}. Switchboard ships {@code embedded} (module {@code switchboard-state-embedded}).
+ */
+public interface StateBackend {
+
+    /** The name {@code switchboard.state.backend} selects it by, e.g. {@code embedded}. */
+    String name();
+
+    /**
+     * Opens the store.
+     *
+     * @throws IllegalArgumentException when the settings cannot work (e.g. no data dir), one line naming the key
+     * @throws StateUnavailableException when the store cannot be opened now, one line naming where and why
+     */
+    StateStore open(StateSettings settings);
+}

@@ -1,0 +1,45 @@
+package dev.switchboard.state.embedded;
+
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateBackend;
+import dev.switchboard.runtime.state.StateSettings;
+import dev.switchboard.runtime.state.StateStore;
+import java.nio.file.Path;
+
+/**
+ * {@code switchboard.state.backend = embedded}: the state in this process's memory, every change written to
+ * {@code <data-dir>/switchboard.db} (SQLite) before the call that made it returns, and read back at start. One process
+ * at a time may use a data dir (a second one is refused, naming the directory); several instances share state
+ * through the {@code redis} backend instead.
+ */
+public final class EmbeddedStateBackend implements StateBackend {
+
+    /** The database file's name in the data dir. */
+    public static final String DATABASE = "switchboard.db";
+
+    @Override
+    public String name() {
+        return "embedded";
+    }
+
+    @Override
+    public StateStore open(StateSettings settings) {
+        Path dir = settings.dataDir().orElseThrow(() -> new IllegalArgumentException(
+                "switchboard.state.data-dir is not set; name a directory for the state files"));
+        return open(dir);
+    }
+
+    /** Opens (creating when missing) the store in {@code dir}, restored from what it holds. */
+    public static StateStore open(Path dir) {
+        SqliteJournal journal = SqliteJournal.open(dir.resolve(DATABASE));
+        try {
+            MemoryStateStore store = new MemoryStateStore("embedded", journal);
+            journal.restoreInto(store);
+            journal.start();
+            return store;
+        } catch (RuntimeException | Error e) {
+            journal.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package dev.switchboard.state.embedded;
+
+import dev.switchboard.api.Cost;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.runtime.UsageRecord;
+import dev.switchboard.runtime.UsageTotals;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.StateChange;
+import dev.switchboard.runtime.state.StateJournal;
+import dev.switchboard.runtime.state.StateUnavailableException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Writes a {@link MemoryStateStore}'s changes to a SQLite database, with group commit: callers queue their change
+ * while holding the entry's lock, then wait (unlocked) until the writer thread has committed a transaction that
+ * holds it; every change queued meanwhile goes into the same transaction. The database runs in WAL mode with
+ * {@code synchronous=NORMAL}: a commit is in the operating system's hands (written to the WAL file) when it returns,
+ * so it survives the process being killed, SIGKILL included; a power cut or an operating-system crash can lose the
+ * last commits since the WAL was last synced (at its checkpoints), never the database's consistency.
+ *
+ * <p>Tables: {@code budget_spend} (each budget's current window and spending), {@code bucket} (each rate-limit
+ * bucket pair and hold), {@code cooldown} (each route target's failures and open-until), {@code usage_totals} (the
+ * ledger's totals per provider, model, route and key, exact decimal cost) and {@code usage_log} (one row per call).
+ * Holds of calls in flight are not written: those calls die with the process, and their holds with them.
+ */
+public final class SqliteJournal implements StateJournal {
+
+    private static final System.Logger LOG = System.getLogger(SqliteJournal.class.getName());
+    private static final int SCHEMA_VERSION = 1;
+    /** The most changes one transaction takes, so a burst cannot make one commit arbitrarily long. */
+    private static final int MAX_BATCH = 4096;
+
+    private record Queued(long sequence, StateChange change) {}
+
+    private record UsageGroup(String provider, String model, String route, String key) {}
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Connection connection;
+    private final Map<UsageGroup, UsageTotals> totals = new HashMap<>();
+
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition queued = queueLock.newCondition();
+    private final Condition written = queueLock.newCondition();
+    // Guarded by queueLock.
+    private List<Queued> pending = new ArrayList<>();
+    private long lastSequence;
+    private long durableSequence;
+    private boolean closing;
+
+    private final AtomicLong failedWrites = new AtomicLong();
+    private volatile boolean failing;
+    private Thread writer;
+    /** The writer thread's prepared statements; null until the first write and after a failed one. */
+    private Writes writes;
+
+    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection) {
+        this.file = file;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating when missing) the database {@code file} and takes its directory's lock.
+     *
+     * @throws dev.switchboard.runtime.state.StateUnavailableException naming the file and why
+     */
+    public static SqliteJournal open(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this very process (another Switchboard in the same JVM)
+            }
+            if (lock == null) {
+                throw new StateUnavailableException(dir + " is in use by another Switchboard process; one process"
+                        + " at a time may use a data dir (share state between instances with backend = redis)", null);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.setBusyTimeout(5000);
+            Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection);
+            journal.migrate();
+            return journal;
+        } catch (IOException | SQLException e) {
+            closeQuietly(channel);
+            throw new StateUnavailableException("cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** Creates the tables of a new database; refuses one written by a newer Switchboard. */
+    private void migrate() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            int version;
+            try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                version = r.next() ? r.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StateUnavailableException(file.toAbsolutePath() + " was written by a newer Switchboard"
+                        + " (schema " + version + ", this one reads up to " + SCHEMA_VERSION + ")", null);
+            }
+            if (version == SCHEMA_VERSION) {
+                return;
+            }
+            connection.setAutoCommit(false);
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS budget_spend (budget TEXT PRIMARY KEY, window INTEGER NOT NULL,"
+                    + " spent_usd TEXT NOT NULL)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS bucket (bucket TEXT PRIMARY KEY, requests REAL NOT NULL,"
+                    + " tokens REAL NOT NULL, at TEXT NOT NULL, held_until TEXT, held_why TEXT)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS cooldown (target TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+                    + " open_until TEXT, last_failure TEXT)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_totals (provider TEXT NOT NULL, model TEXT NOT NULL,"
+                    + " route TEXT NOT NULL, key_name TEXT NOT NULL, requests INTEGER NOT NULL,"
+                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
+                    + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+                    + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
+                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS usage_log_at ON usage_log (at)");
+            s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+            connection.commit();
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Puts every entry the database holds back into {@code store}; before {@link #start()}. */
+    void restoreInto(MemoryStateStore store) {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT budget, window, spent_usd FROM budget_spend")) {
+                while (r.next()) {
+                    store.restore(new StateChange.BudgetSpent(r.getString(1), r.getLong(2), new BigDecimal(r.getString(3))));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT bucket, requests, tokens, at, held_until, held_why FROM bucket")) {
+                while (r.next()) {
+                    store.restore(new StateChange.BucketChanged(r.getString(1), r.getDouble(2), r.getDouble(3),
+                            Instant.parse(r.getString(4)), instant(r.getString(5)), r.getString(6)));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT target, failures, open_until, last_failure FROM cooldown")) {
+                while (r.next()) {
+                    String kind = r.getString(4);
+                    store.restore(new StateChange.CooldownChanged(r.getString(1), r.getInt(2), instant(r.getString(3)),
+                            kind == null ? null : ErrorKind.valueOf(kind)));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT provider, model, route, key_name, requests, input_tokens,"
+                    + " output_tokens, cached_input_tokens, cost_usd, unpriced_requests, estimated_requests"
+                    + " FROM usage_totals")) {
+                while (r.next()) {
+                    UsageGroup g = new UsageGroup(r.getString(1), r.getString(2), r.getString(3), r.getString(4));
+                    UsageTotals t = new UsageTotals(r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8),
+                            new BigDecimal(r.getString(9)), r.getLong(10), r.getLong(11));
+                    totals.put(g, t);
+                    store.restore(new StateChange.UsageRestored(g.provider(), g.model(), g.route(), g.key(), t));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw new StateUnavailableException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the writer thread. */
+    void start() {
+        writer = new Thread(this::writeLoop, "switchboard-state-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public long append(StateChange change) {
+        queueLock.lock();
+        try {
+            if (closing) {
+                throw new StateUnavailableException(file.toAbsolutePath() + " is closed", null);
+            }
+            long sequence = ++lastSequence;
+            pending.add(new Queued(sequence, change));
+            queued.signal();
+            return sequence;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    @Override
+    public void awaitDurable(long sequence) {
+        queueLock.lock();
+        try {
+            boolean interrupted = false;
+            while (durableSequence < sequence) {
+                try {
+                    written.await();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the change is queued; leaving before it is written would break the bound
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Transactions that could not be written since the store was opened (their changes stayed in memory). */
+    public long failedWrites() {
+        return failedWrites.get();
+    }
+
+    private void writeLoop() {
+        while (true) {
+            List<Queued> batch;
+            queueLock.lock();
+            try {
+                while (pending.isEmpty() && !closing) {
+                    queued.awaitUninterruptibly();
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+                if (pending.size() <= MAX_BATCH) {
+                    batch = pending;
+                    pending = new ArrayList<>();
+                } else {
+                    batch = new ArrayList<>(pending.subList(0, MAX_BATCH));
+                    pending = new ArrayList<>(pending.subList(MAX_BATCH, pending.size()));
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            write(batch);
+            queueLock.lock();
+            try {
+                durableSequence = batch.get(batch.size() - 1).sequence();
+                written.signalAll();
+            } finally {
+                queueLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Commits {@code batch} in one transaction. A failure (a full disk, a removed file) is logged once per outage and
+     * counted; the changes stay in memory and the calls go on, and writing resumes with the next batch.
+     */
+    private void write(List<Queued> batch) {
+        try {
+            connection.setAutoCommit(false);
+            if (writes == null) {
+                writes = new Writes(connection);
+            }
+            for (Queued q : batch) {
+                writes.apply(q.change());
+            }
+            connection.commit();
+            if (failing) {
+                failing = false;
+                LOG.log(System.Logger.Level.INFO, "the embedded state is written to {0} again", file.toAbsolutePath());
+            }
+        } catch (SQLException | RuntimeException e) {
+            failedWrites.incrementAndGet();
+            closeWrites();
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the next batch starts a new transaction anyway
+            }
+            if (!failing) {
+                failing = true;
+                LOG.log(System.Logger.Level.ERROR, "cannot write the embedded state to " + file.toAbsolutePath()
+                        + "; calls go on with it in memory until writing works again: " + e.getMessage());
+            }
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // reported by the next write
+            }
+        }
+    }
+
+    private void closeWrites() {
+        if (writes != null) {
+            try {
+                writes.close();
+            } catch (SQLException ignored) {
+                // prepared again for the next write
+            }
+            writes = null;
+        }
+    }
+
+    /** The statements the writer thread applies changes with, prepared once. */
+    private final class Writes implements AutoCloseable {
+        private final PreparedStatement budget;
+        private final PreparedStatement bucket;
+        private final PreparedStatement cooldown;
+        private final PreparedStatement usage;
+        private final PreparedStatement usageTotals;
+
+        Writes(Connection c) throws SQLException {
+            budget = c.prepareStatement("INSERT INTO budget_spend (budget, window, spent_usd) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (budget) DO UPDATE SET window = excluded.window, spent_usd = excluded.spent_usd");
+            bucket = c.prepareStatement("INSERT INTO bucket (bucket, requests, tokens, at, held_until, held_why)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET requests = excluded.requests,"
+                    + " tokens = excluded.tokens, at = excluded.at, held_until = excluded.held_until,"
+                    + " held_why = excluded.held_why");
+            cooldown = c.prepareStatement("INSERT INTO cooldown (target, failures, open_until, last_failure)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET failures = excluded.failures,"
+                    + " open_until = excluded.open_until, last_failure = excluded.last_failure");
+            usage = c.prepareStatement("INSERT INTO usage_log (at, provider, model, route, key_name, input_tokens,"
+                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            usageTotals = c.prepareStatement("INSERT INTO usage_totals (provider, model, route, key_name, requests,"
+                    + " input_tokens, output_tokens, cached_input_tokens, cost_usd, unpriced_requests, estimated_requests)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, model, route, key_name) DO UPDATE"
+                    + " SET requests = excluded.requests, input_tokens = excluded.input_tokens,"
+                    + " output_tokens = excluded.output_tokens, cached_input_tokens = excluded.cached_input_tokens,"
+                    + " cost_usd = excluded.cost_usd, unpriced_requests = excluded.unpriced_requests,"
+                    + " estimated_requests = excluded.estimated_requests");
+        }
+
+        void apply(StateChange change) throws SQLException {
+            if (change instanceof StateChange.BudgetSpent s) {
+                budget.setString(1, s.budget());
+                budget.setLong(2, s.window());
+                budget.setString(3, s.spent().toPlainString());
+                budget.executeUpdate();
+            } else if (change instanceof StateChange.BucketChanged b) {
+                bucket.setString(1, b.bucket());
+                bucket.setDouble(2, b.requests());
+                bucket.setDouble(3, b.tokens());
+                bucket.setString(4, b.at().toString());
+                setText(bucket, 5, b.heldUntil() == null ? null : b.heldUntil().toString());
+                setText(bucket, 6, b.heldWhy());
+                bucket.executeUpdate();
+            } else if (change instanceof StateChange.CooldownChanged c) {
+                cooldown.setString(1, c.target());
+                cooldown.setInt(2, c.failures());
+                setText(cooldown, 3, c.openUntil() == null ? null : c.openUntil().toString());
+                setText(cooldown, 4, c.lastFailure() == null ? null : c.lastFailure().name());
+                cooldown.executeUpdate();
+            } else if (change instanceof StateChange.UsageRecorded u) {
+                record(u.record());
+            }
+            // UsageRestored is never journaled.
+        }
+
+        private void record(UsageRecord r) throws SQLException {
+            usage.setString(1, r.at().toString());
+            usage.setString(2, r.provider());
+            usage.setString(3, r.model());
+            usage.setString(4, r.route());
+            usage.setString(5, r.key());
+            usage.setLong(6, r.usage().inputTokens());
+            usage.setLong(7, r.usage().outputTokens());
+            usage.setLong(8, r.usage().cachedInputTokens());
+            Cost cost = r.cost();
+            setText(usage, 9, cost.usd().map(BigDecimal::toPlainString).orElse(null));
+            usage.setInt(10, r.estimated() ? 1 : 0);
+            usage.executeUpdate();
+            UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
+            UsageTotals t = totals.getOrDefault(g, UsageTotals.ZERO).plus(r);
+            totals.put(g, t);
+            usageTotals.setString(1, g.provider());
+            usageTotals.setString(2, g.model());
+            usageTotals.setString(3, g.route());
+            usageTotals.setString(4, g.key());
+            usageTotals.setLong(5, t.requests());
+            usageTotals.setLong(6, t.inputTokens());
+            usageTotals.setLong(7, t.outputTokens());
+            usageTotals.setLong(8, t.cachedInputTokens());
+            usageTotals.setString(9, t.costUsd().toPlainString());
+            usageTotals.setLong(10, t.unpricedRequests());
+            usageTotals.setLong(11, t.estimatedRequests());
+            usageTotals.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            budget.close();
+            bucket.close();
+            cooldown.close();
+            usage.close();
+            usageTotals.close();
+        }
+    }
+
+    private static void setText(PreparedStatement s, int index, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
+        }
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    /** Writes what is queued, stops the writer, closes the database and releases the data dir. */
+    @Override
+    public void close() {
+        queueLock.lock();
+        try {
+            closing = true;
+            queued.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        if (writer != null) {
+            boolean interrupted = false;
+            while (writer.isAlive()) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeWrites();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + file.toAbsolutePath() + " failed: " + e.getMessage());
+        }
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+}

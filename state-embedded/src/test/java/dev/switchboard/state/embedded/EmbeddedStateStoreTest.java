@@ -1,0 +1,107 @@
+package dev.switchboard.state.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.api.Cost;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.Usage;
+import dev.switchboard.runtime.UsageRecord;
+import dev.switchboard.runtime.UsageSnapshot;
+import dev.switchboard.runtime.state.BucketDecision;
+import dev.switchboard.runtime.state.BucketLimits;
+import dev.switchboard.runtime.state.CooldownPermit;
+import dev.switchboard.runtime.state.StateStore;
+import dev.switchboard.runtime.state.StateUnavailableException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EmbeddedStateStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
+    private static final BucketLimits FIVE_A_MINUTE = new BucketLimits(5, 0);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySettledChangeIsThereAfterAReopen() {
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            store.recordUsage(record("openai", "gpt-4o-mini", "default", "team-a", 100, 20, "0.000027"));
+            store.recordUsage(record("openai", "gpt-4o-mini", "default", "team-a", 50, 10, "0.0000135"));
+            store.recordUsage(record("groq", "", "", "", 7, 3, null));
+            store.addBudgetSpend("route:default", 42, new BigDecimal("0.0000405"));
+            for (int i = 0; i < 5; i++) {
+                assertThat(store.takeFromBucket("provider:openai", FIVE_A_MINUTE, 0, T0).granted()).isTrue();
+            }
+            assertThat(store.cooldownFailed("route:default:openai", CooldownPermit.CALL, ErrorKind.SERVER, 1,
+                    Duration.ofSeconds(30), T0)).isTrue();
+        }
+
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            UsageSnapshot u = store.usage();
+            assertThat(u.total().requests()).isEqualTo(3);
+            assertThat(u.total().inputTokens()).isEqualTo(157);
+            assertThat(u.total().costUsd()).isEqualByComparingTo("0.0000405");
+            assertThat(u.total().unpricedRequests()).isEqualTo(1);
+            assertThat(u.model("openai/gpt-4o-mini").requests()).isEqualTo(2);
+            assertThat(u.route("default").outputTokens()).isEqualTo(30);
+            assertThat(store.usageOfKey("team-a").total().requests()).isEqualTo(2);
+            assertThat(store.budget("route:default", 42).spent()).isEqualByComparingTo("0.0000405");
+            assertThat(store.budget("route:default", 43).spent()).isZero();
+            // The five requests of this minute stay taken: a restart does not refill the bucket.
+            BucketDecision sixth = store.takeFromBucket("provider:openai", FIVE_A_MINUTE, 0, T0.plusSeconds(1));
+            assertThat(sixth.granted()).isFalse();
+            assertThat(sixth.reason()).contains("requests-per-minute 5");
+            assertThat(store.acquireCooldown("route:default:openai", T0.plusSeconds(1)))
+                    .isEqualTo(CooldownPermit.REJECTED);
+            assertThat(store.cooldown("route:default:openai").lastFailure()).isEqualTo(ErrorKind.SERVER);
+        }
+    }
+
+    @Test
+    void aBudgetResetIsKept() {
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            store.addBudgetSpend("key:team-a", 7, new BigDecimal("1.5"));
+            store.resetBudget("key:team-a", 7);
+        }
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            assertThat(store.budget("key:team-a", 7).spent()).isZero();
+        }
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirIsRefusedNamingIt() {
+        try (StateStore first = EmbeddedStateBackend.open(dir)) {
+            assertThatThrownBy(() -> EmbeddedStateBackend.open(dir))
+                    .isInstanceOf(StateUnavailableException.class)
+                    .hasMessageContaining(dir.toAbsolutePath().toString())
+                    .hasMessageContaining("in use by another Switchboard process");
+        }
+    }
+
+    @Test
+    void aDatabaseOfANewerSchemaIsRefused() throws Exception {
+        EmbeddedStateBackend.open(dir).close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            s.executeUpdate("PRAGMA user_version = 99");
+        }
+        assertThatThrownBy(() -> EmbeddedStateBackend.open(dir))
+                .isInstanceOf(StateUnavailableException.class)
+                .hasMessageContaining("newer Switchboard");
+    }
+
+    static UsageRecord record(String provider, String model, String route, String key, long in, long out,
+                              String usd) {
+        return new UsageRecord(T0, provider, model, route, key, Usage.of(in, out),
+                usd == null ? Cost.UNKNOWN : Cost.usd(new BigDecimal(usd)));
+    }
+}
