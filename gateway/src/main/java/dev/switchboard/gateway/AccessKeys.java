@@ -13,7 +13,8 @@ import java.util.Set;
  *       {@code usage}) answers without a key, in full, whatever key is sent;</li>
  *   <li>otherwise the request must carry {@code Authorization: Bearer <a configured key>} (401 without);</li>
  *   <li>{@code GET /metrics} then needs an admin key (403 {@code permission_denied} for a plain one), and
- *       {@code GET /v1/usage} shows a plain key only its own usage, an admin key everybody's.</li>
+ *       {@code GET /v1/usage} shows a plain key only its own usage, an admin key everybody's;</li>
+ *   <li>{@code POST /v1/usage/reset} needs an admin key (403 for a plain one); it cannot be opened.</li>
  * </ul>
  * Thread-safe.
  */
@@ -83,6 +84,11 @@ final class AccessKeys {
             return new Refused(ErrorReply.permissionDenied("The key '" + key.name() + "' may not read the metrics:"
                     + " only an admin key may (admin = true in its switchboard.gateway.keys block, or listed in"
                     + " switchboard.gateway.admin-keys), unless switchboard.gateway.open-endpoints lists metrics."));
+        }
+        if (endpoint == Exchange.Endpoint.USAGE_RESET && !key.admin()) {
+            return new Refused(ErrorReply.permissionDenied("The key '" + key.name() + "' may not reset spending:"
+                    + " only an admin key may (admin = true in its switchboard.gateway.keys block, or listed in"
+                    + " switchboard.gateway.admin-keys)."));
         }
         return new Allowed(key, key.admin());
     }

@@ -38,7 +38,7 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** What a request asks for. */
     enum Endpoint {
         CHAT("chat"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
-        METRICS("metrics"), USAGE("usage"), OTHER("other");
+        METRICS("metrics"), USAGE("usage"), USAGE_RESET("usage_reset"), OTHER("other");
 
         final String label;
 
@@ -188,10 +188,11 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         access = (AccessKeys.Allowed) decision;
         key = access.key();
-        boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.EMBEDDINGS;
+        boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.EMBEDDINGS || endpoint == Endpoint.USAGE_RESET;
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
-                    + " POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/usage, /health, /ready,"
+                    + " POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
+                    + " /health, /ready,"
                     + " /metrics."),
                     entityDetails != null);
             return;
@@ -200,7 +201,12 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.methodNotAllowed("Use " + (post ? "POST" : "GET") + " for " + path + "."), entityDetails != null);
             return;
         }
-        if (!post) {
+        if (endpoint == Endpoint.USAGE_RESET && entityDetails != null) {
+            reply(ErrorReply.invalidRequest(null, "POST /v1/usage/reset takes no body: name what to reset in the"
+                    + " query, ?key=NAME or ?route=NAME."), true);
+            return;
+        }
+        if (!post || endpoint == Endpoint.USAGE_RESET) {
             server.info().answer(this, endpoint, access);
             return;
         }
@@ -283,9 +289,19 @@ final class Exchange implements AsyncServerExchangeHandler {
             case "/v1/usage":
             case "/usage":
                 return Endpoint.USAGE;
+            case "/v1/usage/reset":
+            case "/usage/reset":
+                return Endpoint.USAGE_RESET;
             default:
                 return Endpoint.OTHER;
         }
+    }
+
+    /** The request target's query string, without the '?'; empty when there is none. */
+    String query() {
+        String path = request.getPath();
+        int q = path.indexOf('?');
+        return q < 0 ? "" : path.substring(q + 1);
     }
 
     String header(String name) {

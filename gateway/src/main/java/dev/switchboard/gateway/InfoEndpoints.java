@@ -10,6 +10,12 @@ import dev.switchboard.runtime.UsageTotals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import dev.switchboard.runtime.state.StateStore;
+import dev.switchboard.runtime.state.StateUnavailableException;
+import dev.switchboard.runtime.state.UsageLog;
+import dev.switchboard.runtime.state.UsageQuery;
 import org.apache.hc.core5.http.ContentType;
 
 /**
@@ -41,8 +47,8 @@ final class InfoEndpoints {
                     server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
                     Exchange.NO_HEADERS);
             case READY -> ready(exchange);
-            case USAGE -> exchange.reply(200, Exchange.JSON, access.seesAll() ? usage() : usageOf(access.key()), false,
-                    Exchange.NO_HEADERS);
+            case USAGE -> usage(exchange, access);
+            case USAGE_RESET -> reset(exchange);
             default -> throw new IllegalArgumentException(endpoint.name());
         }
     }
@@ -106,6 +112,115 @@ final class InfoEndpoints {
     }
 
     /**
+     * {@code GET /v1/usage}: without parameters the ledger's totals (below); with {@code from}, {@code to},
+     * {@code group-by} or {@code key}, a {@link UsageReport} over the usage log, read on a worker thread (it reads the
+     * store's file) so the reactor never waits for it.
+     */
+    private void usage(Exchange exchange, AccessKeys.Allowed access) {
+        Map<String, String> parameters = UsageReport.parameters(exchange.query());
+        if (parameters.isEmpty()) {
+            exchange.reply(200, Exchange.JSON, access.seesAll() ? usage() : usageOf(access.key()), false,
+                    Exchange.NO_HEADERS);
+            return;
+        }
+        if (parameters.keySet().equals(java.util.Set.of("key"))) { // one key's totals, from the ledger
+            String name = parameters.get("key");
+            if (!access.seesAll() && !access.key().name().equals(name)) {
+                exchange.reply(ErrorReply.invalidRequest("key", "This key may read its own usage only; an admin key"
+                        + " reads any key's."), false);
+                return;
+            }
+            exchange.reply(200, Exchange.JSON, usageOf(name), false, Exchange.NO_HEADERS);
+            return;
+        }
+        StateStore state = server.switchboard().state();
+        Optional<UsageLog> log = state.usageLog();
+        if (log.isEmpty()) {
+            exchange.reply(ErrorReply.invalidRequest(null, "Usage queries (from, to, group-by, key) read the usage"
+                    + " log, which this gateway's state backend (" + state.backend() + ") does not keep; run it with"
+                    + " switchboard.state.backend = embedded."), false);
+            return;
+        }
+        UsageQuery query;
+        try {
+            query = UsageReport.read(parameters, access.seesAll() ? Optional.empty() : Optional.of(access.key().name()));
+        } catch (UsageReport.BadParameter e) {
+            exchange.reply(e.reply(), false);
+            return;
+        }
+        try {
+            server.workers().execute(() -> {
+                try {
+                    exchange.reply(200, Exchange.JSON, UsageReport.answer(log.get(), query), false, Exchange.NO_HEADERS);
+                } catch (StateUnavailableException e) {
+                    GatewayServer.LOG.log(System.Logger.Level.ERROR, "request " + exchange.requestId()
+                            + ": the usage log cannot be read: " + e.getMessage());
+                    exchange.reply(ErrorReply.unavailable("The usage log cannot be read now; the gateway's log says"
+                            + " why (request " + exchange.requestId() + ")."), false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            exchange.reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
+                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false);
+        }
+    }
+
+    /**
+     * {@code POST /v1/usage/reset?key=NAME} or {@code ?route=NAME} (an admin's): starts the current period of that
+     * key's or route's budget again at zero, in the state store, so every instance sharing it admits the next request.
+     * Answers the budget as it now stands.
+     */
+    private void reset(Exchange exchange) {
+        Map<String, String> p = UsageReport.parameters(exchange.query());
+        String key = p.get("key");
+        String route = p.get("route");
+        if (p.size() != 1 || (key == null) == (route == null) || (key != null ? key : route).isEmpty()) {
+            exchange.reply(ErrorReply.invalidRequest(null, "Name one budget to reset: POST /v1/usage/reset?key=NAME"
+                    + " or ?route=NAME."), false);
+            return;
+        }
+        Budget budget = null;
+        if (key != null) {
+            for (KeyAccount a : server.accounts()) {
+                if (a.name().equals(key)) {
+                    budget = a.budget();
+                }
+            }
+        } else if (server.switchboard().routeNames().contains(route)) {
+            budget = server.switchboard().route(route).budget().orElse(null);
+        }
+        String what = key != null ? "key '" + key + "'" : "route '" + route + "'";
+        if (budget == null) {
+            exchange.reply(ErrorReply.notFound("There is no budget for " + what + " (a budget is set in its"
+                    + " configuration block: budget { amount, period })."), false);
+            return;
+        }
+        Budget reset = budget;
+        try {
+            reset.reset();
+        } catch (StateUnavailableException e) {
+            exchange.reply(ErrorReply.unavailable("The state backend cannot be reached; nothing was reset."), false);
+            return;
+        }
+        GatewayServer.LOG.log(System.Logger.Level.INFO, "request " + exchange.requestId() + ": the budget of " + what
+                + " was reset");
+        exchange.reply(200, Exchange.JSON, JsonBodies.json(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "usage.reset");
+            g.writeStringField(key != null ? "key" : "route", key != null ? key : route);
+            g.writeFieldName("budget");
+            g.writeStartObject();
+            g.writeFieldName("amount_usd");
+            g.writeNumber(plain(reset.limit().amount()));
+            g.writeFieldName("spent_usd");
+            g.writeNumber(plain(reset.spent()));
+            g.writeStringField("resets_at", reset.resetsAt().toString());
+            g.writeEndObject();
+            g.writeEndObject();
+        }), false, Exchange.NO_HEADERS);
+    }
+
+    /**
      * {@code GET /v1/usage}: the Switchboard's ledger since it started, as totals overall and per provider, per
      * {@code provider/model}, per route and per access key, and the state of every budget (routes' and keys').
      * Money is a plain decimal number of US dollars; {@code unpriced_requests} counts answers whose cost is unknown,
@@ -144,17 +259,28 @@ final class InfoEndpoints {
      * and per provider, model and route) and its own budget; {@code key} names it. No other key, no route budget.
      */
     private byte[] usageOf(AccessKey key) {
-        UsageSnapshot u = server.switchboard().ledger().snapshotOfKey(key.name());
-        KeyAccount account = server.account(key);
+        return usageOf(key.name());
+    }
+
+    /** {@link #usageOf(AccessKey)} by name: also what an admin reads with {@code GET /v1/usage?key=NAME}. */
+    private byte[] usageOf(String name) {
+        UsageSnapshot u = server.switchboard().ledger().snapshotOfKey(name);
+        KeyAccount account = null;
+        for (KeyAccount a : server.accounts()) {
+            if (a.name().equals(name)) {
+                account = a;
+            }
+        }
+        KeyAccount own = account;
         return JsonBodies.json(g -> {
             g.writeStartObject();
             g.writeStringField("object", "usage");
-            g.writeStringField("key", key.name());
+            g.writeStringField("key", name);
             writeLedger(g, u);
             g.writeObjectFieldStart("budgets");
             g.writeObjectFieldStart("keys");
-            if (account != null && account.budget() != null) {
-                writeBudget(g, key.name(), account.budget());
+            if (own != null && own.budget() != null) {
+                writeBudget(g, name, own.budget());
             }
             g.writeEndObject();
             g.writeEndObject();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -410,6 +411,12 @@ public class MemoryStateStore implements StateStore {
     @Override
     public UsageSnapshot usageOfKey(String key) {
         return usage.snapshotOfKey(key);
+    }
+
+    /** The journal's, when it keeps one (the embedded backend's does). */
+    @Override
+    public Optional<UsageLog> usageLog() {
+        return journal instanceof UsageLog log ? Optional.of(log) : Optional.empty();
     }
 
     @Override

@@ -17,4 +17,12 @@ public interface StateBackend {
      * @throws StateUnavailableException when the store cannot be opened now, one line naming where and why
      */
     StateStore open(StateSettings settings);
+
+    /**
+     * A read-only view of the usage log this backend keeps with {@code settings}, usable while another process
+     * writes it ({@code switchboard usage} beside a running gateway); empty when it keeps none.
+     */
+    default java.util.Optional<UsageLog> usageLog(StateSettings settings) {
+        return java.util.Optional.empty();
+    }
 }

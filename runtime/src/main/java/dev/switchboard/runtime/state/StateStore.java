@@ -6,6 +6,7 @@ import dev.switchboard.runtime.UsageSnapshot;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The state Switchboard keeps between calls, behind one interface so that it can live in this process
@@ -113,6 +114,11 @@ public interface StateStore extends AutoCloseable {
 
     /** The totals of the calls made with key {@code key} alone. */
     UsageSnapshot usageOfKey(String key);
+
+    /** The record of every call, when the backend keeps one ({@code embedded} does; {@code memory} does not). */
+    default Optional<UsageLog> usageLog() {
+        return Optional.empty();
+    }
 
     /** Releases what the store holds (files, connections). */
     @Override

@@ -4,7 +4,9 @@ import dev.switchboard.runtime.state.MemoryStateStore;
 import dev.switchboard.runtime.state.StateBackend;
 import dev.switchboard.runtime.state.StateSettings;
 import dev.switchboard.runtime.state.StateStore;
+import dev.switchboard.runtime.state.UsageLog;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code switchboard.state.backend = embedded}: the state in this process's memory, every change written to
@@ -27,6 +29,12 @@ public final class EmbeddedStateBackend implements StateBackend {
         Path dir = settings.dataDir().orElseThrow(() -> new IllegalArgumentException(
                 "switchboard.state.data-dir is not set; name a directory for the state files"));
         return open(dir);
+    }
+
+    /** The usage log in the data dir, read-only: usable while a gateway writes it. */
+    @Override
+    public Optional<UsageLog> usageLog(StateSettings settings) {
+        return settings.dataDir().map(dir -> new SqliteUsageLog(dir.resolve(DATABASE)));
     }
 
     /** Opens (creating when missing) the store in {@code dir}, restored from what it holds. */

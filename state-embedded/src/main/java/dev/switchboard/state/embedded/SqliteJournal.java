@@ -8,6 +8,9 @@ import dev.switchboard.runtime.state.MemoryStateStore;
 import dev.switchboard.runtime.state.StateChange;
 import dev.switchboard.runtime.state.StateJournal;
 import dev.switchboard.runtime.state.StateUnavailableException;
+import dev.switchboard.runtime.state.UsageLog;
+import dev.switchboard.runtime.state.UsageQuery;
+import dev.switchboard.runtime.state.UsageRow;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.channels.FileChannel;
@@ -41,10 +44,11 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Tables: {@code budget_spend} (each budget's current window and spending), {@code bucket} (each rate-limit
  * bucket pair and hold), {@code cooldown} (each route target's failures and open-until), {@code usage_totals} (the
- * ledger's totals per provider, model, route and key, exact decimal cost) and {@code usage_log} (one row per call).
+ * ledger's totals per provider, model, route and key, exact decimal cost) and {@code usage_log} (one row per call,
+ * {@code at_ms} in epoch milliseconds), which {@link #query} reads.
  * Holds of calls in flight are not written: those calls die with the process, and their holds with them.
  */
-public final class SqliteJournal implements StateJournal {
+public final class SqliteJournal implements StateJournal, UsageLog {
 
     private static final System.Logger LOG = System.getLogger(SqliteJournal.class.getName());
     private static final int SCHEMA_VERSION = 1;
@@ -60,6 +64,7 @@ public final class SqliteJournal implements StateJournal {
     private final FileLock lock;
     private final Connection connection;
     private final Map<UsageGroup, UsageTotals> totals = new HashMap<>();
+    private final SqliteUsageLog log;
 
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition queued = queueLock.newCondition();
@@ -81,6 +86,13 @@ public final class SqliteJournal implements StateJournal {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.connection = connection;
+        this.log = new SqliteUsageLog(file);
+    }
+
+    /** Reads the calls written so far (on a connection of its own, beside the writer). */
+    @Override
+    public List<UsageRow> query(UsageQuery query) {
+        return log.query(query);
     }
 
     /**
@@ -148,11 +160,11 @@ public final class SqliteJournal implements StateJournal {
                     + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
                     + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
                     + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
                     + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
                     + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
                     + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS usage_log_at ON usage_log (at)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS usage_log_at ON usage_log (at_ms)");
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
             connection.commit();
         } finally {
@@ -346,7 +358,7 @@ public final class SqliteJournal implements StateJournal {
             cooldown = c.prepareStatement("INSERT INTO cooldown (target, failures, open_until, last_failure)"
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET failures = excluded.failures,"
                     + " open_until = excluded.open_until, last_failure = excluded.last_failure");
-            usage = c.prepareStatement("INSERT INTO usage_log (at, provider, model, route, key_name, input_tokens,"
+            usage = c.prepareStatement("INSERT INTO usage_log (at_ms, provider, model, route, key_name, input_tokens,"
                     + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             usageTotals = c.prepareStatement("INSERT INTO usage_totals (provider, model, route, key_name, requests,"
                     + " input_tokens, output_tokens, cached_input_tokens, cost_usd, unpriced_requests, estimated_requests)"
@@ -384,7 +396,7 @@ public final class SqliteJournal implements StateJournal {
         }
 
         private void record(UsageRecord r) throws SQLException {
-            usage.setString(1, r.at().toString());
+            usage.setLong(1, r.at().toEpochMilli());
             usage.setString(2, r.provider());
             usage.setString(3, r.model());
             usage.setString(4, r.route());

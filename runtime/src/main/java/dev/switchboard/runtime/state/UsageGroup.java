@@ -1,0 +1,26 @@
+package dev.switchboard.runtime.state;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a {@link UsageQuery} groups the usage log by: {@code group-by=key,route,provider,model,day}. */
+public enum UsageGroup {
+    KEY, ROUTE, PROVIDER, MODEL,
+    /** The UTC day the call ended on, {@code 2026-12-05}. */
+    DAY;
+
+    /** The name in {@code group-by} and in the answer's fields. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The group named {@code label} ({@code key}, {@code day}...), if there is one. */
+    public static Optional<UsageGroup> of(String label) {
+        for (UsageGroup g : values()) {
+            if (g.label().equals(label)) {
+                return Optional.of(g);
+            }
+        }
+        return Optional.empty();
+    }
+}
