@@ -1,0 +1,111 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.LlmProvider;
+import dev.switchboard.api.RateLimits;
+import dev.switchboard.http.HttpTransport;
+import dev.switchboard.http.Json;
+import dev.switchboard.openai.BasicOpenAiAdapter;
+import dev.switchboard.openai.OpenAiWire;
+import dev.switchboard.provider.openai.OpenAiProviderFactory;
+import dev.switchboard.spi.ProviderContext;
+import dev.switchboard.spi.ProviderSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
+/**
+ * Bytes allocated per call on the calling thread, exactly (the JVM's per-thread counter), for the steps of a
+ * non-streamed provider call against the loopback {@link LocalOpenAiServer}: unlike a time, this figure does not
+ * depend on the machine's load, so a change to the call path can be judged by it on a busy machine. The server's own
+ * thread is not counted. Run with the shaded jar on the class path:
+ *
+ * <pre>java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.AllocationPerCall</pre>
+ */
+public final class AllocationPerCall {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int WARM_UP = 20_000;
+    private static final int MEASURED = 5_000;
+
+    @FunctionalInterface
+    private interface Call {
+        Object run() throws Exception;
+    }
+
+    /** Keeps each result reachable so that the JIT cannot drop the work. */
+    private static volatile Object sink;
+
+    private AllocationPerCall() {}
+
+    public static void main(String[] args) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        try (LocalOpenAiServer server = new LocalOpenAiServer(10);
+             HttpTransport transport = HttpTransport.create();
+             CloseableHttpClient bare = HttpClients.custom()
+                     .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().build()).build()) {
+            ProviderSettings settings = ProviderSettings.builder("openai", "openai").baseUrl(server.baseUrl())
+                    .apiKey("bench-key-not-real").model("gpt-4o-mini").build();
+            LlmProvider provider = new OpenAiProviderFactory().create(settings, ProviderContext.of(transport));
+            OpenAiWire.Dialect dialect = new BasicOpenAiAdapter(settings, server.baseUrl());
+            ChatRequest request = ChatRequest.builder().system("You are a helpful assistant.").user("Hello!").build();
+            byte[] requestBytes = requestBody(request);
+            byte[] answer = server.completionBody();
+            String url = server.baseUrl() + "/chat/completions";
+
+            System.out.println("bytes allocated per call on the calling thread (" + MEASURED + " calls after "
+                    + WARM_UP + " to warm up)");
+            long bareCall = measure("bare HttpClient 5 POST + Jackson tree of the answer", () -> {
+                HttpPost post = new HttpPost(url);
+                post.setHeader("Authorization", "Bearer bench-key-not-real");
+                post.setEntity(new ByteArrayEntity(requestBytes, ContentType.APPLICATION_JSON));
+                return bare.execute(post, response -> {
+                    try (InputStream body = response.getEntity().getContent()) {
+                        return mapper.readTree(body);
+                    }
+                });
+            });
+            long chat = measure("provider chat() (answer read into a ChatResponse)", () -> provider.chat(request));
+            measure("  of which: writing the request body (into a new buffer)", () -> requestBody(request));
+            measure("  of which: the answer's JSON tree", () -> Json.read(new ByteArrayInputStream(answer)));
+            JsonNode tree = Json.read(new ByteArrayInputStream(answer));
+            measure("  of which: the tree read into a ChatResponse",
+                    () -> OpenAiWire.readChatResponse(tree, "openai", "gpt-4o-mini", dialect, RateLimits.NONE));
+            System.out.printf("%nchat() allocates %.2fx the bare call's bytes%n", (double) chat / bareCall);
+            provider.close();
+        }
+    }
+
+    private static byte[] requestBody(ChatRequest request) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var g = Json.writer(out)) {
+            OpenAiWire.writeChatRequest(g, request, "gpt-4o-mini", false, OpenAiWire.RequestOptions.OPENAI);
+        }
+        return out.toByteArray();
+    }
+
+    private static long measure(String what, Call call) throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            sink = call.run();
+        }
+        long thread = Thread.currentThread().getId();
+        long before = THREADS.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < MEASURED; i++) {
+            sink = call.run();
+        }
+        long perCall = (THREADS.getThreadAllocatedBytes(thread) - before) / MEASURED;
+        System.out.printf("%8d  %s%n", perCall, what);
+        return perCall;
+    }
+}
