@@ -7,6 +7,8 @@
  */
 module dev.switchboard.runtime {
     requires transitive dev.switchboard.api;
+    // Switchboard.Builder.config(Config) takes a Typesafe Config: a user of the runtime reads it too.
+    requires transitive typesafe.config;
     requires java.logging;
     requires static org.jspecify; // nullness annotations, compile time only
 

@@ -88,10 +88,6 @@ class HttpProviderClientTest {
         return URI.create(WM.baseUrl() + path);
     }
 
-    private static long millisSince(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
     /** Checked right away: once a call has failed or a stream is closed, its connection must be back already. */
     private void assertNoConnectionLeased() {
         assertThat(transport.leasedConnections()).isZero();
@@ -291,14 +287,11 @@ class HttpProviderClientTest {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
 
         // when
-        long start = System.nanoTime();
         LlmException e = catchThrowableOfType(LlmException.class, () -> client(timeouts).postJson(wm("/slow"), Map.of(), HELLO));
-        long took = millisSince(start);
 
-        // then
+        // then: the first-byte timeout fired, not the total or the idle one (the message names which)
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains("first-byte timeout").contains(WM.baseUrl());
-        assertThat(took).isLessThan(1500);
         assertNoConnectionLeased();
     }
 
@@ -307,12 +300,10 @@ class HttpProviderClientTest {
         WM.stubFor(post("/slow").willReturn(okJson("{}").withFixedDelay(3000)));
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(300));
 
-        long start = System.nanoTime();
         LlmException e = catchThrowableOfType(LlmException.class, () -> client(timeouts).postJson(wm("/slow"), Map.of(), HELLO));
 
         assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
-        assertThat(e.getMessage()).contains("total timeout");
-        assertThat(millisSince(start)).isLessThan(1500);
+        assertThat(e.getMessage()).contains("total timeout").doesNotContain("first-byte");
         assertNoConnectionLeased();
     }
 
@@ -355,16 +346,13 @@ class HttpProviderClientTest {
             assertThat(sse.data()).isEqualTo("{\"n\":1}");
 
             // when
-            long start = System.nanoTime();
             IOException cut = catchThrowableOfType(IOException.class, sse::next);
-            long took = millisSince(start);
             LlmException e = response.failure(cut);
             response.close();
 
-            // then
+            // then: the idle timeout ended it, not the 2 s first-byte or the 20 s total timeout
             assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
             assertThat(e.getMessage()).isEqualTo("test-provider: stream stopped: no data for 300 ms (idle timeout)");
-            assertThat(took).as("well before the 2 s first-byte timeout").isLessThan(1500);
             assertNoConnectionLeased();
         }
     }
@@ -381,7 +369,6 @@ class HttpProviderClientTest {
             return false;
         })) {
             Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(500));
-            long start = System.nanoTime();
             try (StreamingResponse response = client(timeouts).openPost(URI.create(server.baseUrl() + "/s"), Map.of(), HELLO, "text/event-stream")) {
 
                 // when
@@ -391,7 +378,6 @@ class HttpProviderClientTest {
                 // then
                 assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT);
                 assertThat(e.getMessage()).contains("total timeout of 500 ms");
-                assertThat(millisSince(start)).isBetween(400L, 2500L);
             }
             assertNoConnectionLeased();
         }
@@ -423,12 +409,10 @@ class HttpProviderClientTest {
             assertThat(firstEventRead.await(5, TimeUnit.SECONDS)).isTrue();
 
             // when
-            long start = System.nanoTime();
             response.close();
-            Object outcome = reader.get(2, TimeUnit.SECONDS);
+            Object outcome = reader.get(30, TimeUnit.SECONDS); // a bound for a broken build, not a figure
 
-            // then: the blocked read ended (failed or saw the end) promptly, and the failure says who closed it
-            assertThat(millisSince(start)).isLessThan(2000);
+            // then: the blocked read ended (failed or saw the end), and the failure says who closed it
             assertThat(response.isClosed()).isTrue();
             if (outcome instanceof IOException io) {
                 LlmException e = response.failure(io);
@@ -577,11 +561,9 @@ class HttpProviderClientTest {
             assertThat(sse.next()).isTrue();
 
             // when
-            long start = System.nanoTime();
             r.close();
 
-            // then
-            assertThat(millisSince(start)).isLessThan(1000);
+            // then: the connection is not drained to the stream's end (it never ends) but dropped
             assertNoConnectionLeased();
         }
     }

@@ -15,6 +15,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.runtime.Sleeper;
 import dev.switchboard.testkit.Fixtures;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,19 +123,21 @@ class FaultToleranceTest {
     @Test
     void aStallMidStreamCountsAsAFailureAfterTheIdleTimeoutAndIsResumed() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean stallOver = new AtomicBoolean();
         primaryScripted(c -> {
             c.sseHead();
             c.event(chunk("Hel"));
-            release.await(10, TimeUnit.SECONDS); // silent: the provider's idle timeout (400 ms) must end it
+            release.await(30, TimeUnit.SECONDS); // silent: the provider's idle timeout (400 ms) must end it
+            stallOver.set(true);
         }, "");
         backupStreams();
-        long start = System.nanoTime();
 
         List<ChatCompletionChunk> chunks = streamAll("default");
 
+        // then: resumed on backup while primary was still silent (not after it gave up, nor at a later timeout)
+        assertThat(stallOver).isFalse();
         release.countDown();
         assertThat(text(chunks)).startsWith("HelI'm unable");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test
@@ -186,18 +191,21 @@ class FaultToleranceTest {
 
     @Test
     void a429WithALongRetryAfterMovesOnToTheNextTargetAtOnce() {
-        h = GatewayHarness.start();
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        h = GatewayHarness.start("", java.time.Clock.systemUTC(), d -> {
+            waits.add(d);
+            Sleeper.SYSTEM.sleep(d);
+        });
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withStatus(429).withHeader("retry-after", "20")
                 .withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.load("fixtures/openai/errors/429-rate-limit-exceeded.json"))));
         h.upstream.stubFor(post(BACKUP_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
-        long start = System.nanoTime();
 
         ChatCompletion c = h.client().chat().completions().create(ask("default"));
 
+        // then: backup answered, and nothing waited out the 20 s Retry-After (no wait of the route came near it)
         assertThat(c.id()).isEqualTo("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
-        // Waiting out the Retry-After takes 20 s; half of it tells "moved on" from "waited" even on a loaded machine.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(waits).allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
         h.upstream.verify(1, postRequestedFor(urlEqualTo(PRIMARY_CHAT)));
     }
 
@@ -238,49 +246,43 @@ class FaultToleranceTest {
     }
 
     @Test
-    void aClientThatDisconnectsWhileTheUpstreamThinksCancelsItWithinASecond() throws Exception {
+    void aClientThatDisconnectsWhileTheUpstreamThinksCancelsIt() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
         primaryScripted(c -> {
-            if (c.awaitPeerClose(10_000)) { // never answers; waits for the gateway to give up
-                raw.record(System.nanoTime());
+            if (c.awaitPeerClose(60_000)) { // never answers; waits for the gateway to give up
                 closed.countDown();
             }
-        }, "providers.primary.timeouts { first-byte = 30s, idle = 30s }");
+        }, "providers.primary.timeouts { first-byte = 60s, idle = 60s }");
 
-        long left;
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), h.gateway.port())) {
             send(client, "{\"model\":\"primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             assertThat(raw.awaitRequest(5000)).isTrue();
-            left = System.nanoTime();
         }
 
-        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(raw.peerClosedNanos().get(0) - left)).isLessThan(Duration.ofSeconds(1));
+        // then: the upstream call is aborted because the client left (its own timeouts are a minute away)
+        assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
         awaitIdle();
     }
 
     @Test
-    void aClientThatDisconnectsMidStreamCancelsTheUpstreamWithinASecond() throws Exception {
+    void aClientThatDisconnectsMidStreamCancelsTheUpstream() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
         primaryScripted(c -> {
             c.sseHead();
             c.event(chunk("Hel"));
-            if (c.awaitPeerClose(10_000)) {
-                raw.record(System.nanoTime());
+            if (c.awaitPeerClose(60_000)) {
                 closed.countDown();
             }
-        }, "providers.primary.timeouts { first-byte = 30s, idle = 30s }");
+        }, "providers.primary.timeouts { first-byte = 60s, idle = 60s }");
 
-        long left;
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), h.gateway.port())) {
             send(client, "{\"model\":\"primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             String seen = readUntil(client.getInputStream(), "\"content\":\"Hel\"");
             assertThat(seen).startsWith("HTTP/1.1 200").contains("text/event-stream");
-            left = System.nanoTime();
         }
 
-        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(raw.peerClosedNanos().get(0) - left)).isLessThan(Duration.ofSeconds(1));
+        // then: the upstream stream is aborted because the client left (its own timeouts are a minute away)
+        assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
         awaitIdle();
     }
 

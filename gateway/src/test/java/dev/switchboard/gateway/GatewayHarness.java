@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.switchboard.runtime.Sleeper;
 import dev.switchboard.runtime.Switchboard;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,11 @@ final class GatewayHarness implements AutoCloseable {
 
     /** As {@link #start(String)}, with the Switchboard (its limiters, budgets and ledger) on {@code clock}. */
     static GatewayHarness start(String extra, java.time.Clock clock) {
+        return start(extra, clock, Sleeper.SYSTEM);
+    }
+
+    /** As {@link #start(String, java.time.Clock)}, with the routes' waits (retry back-off) going to {@code sleeper}. */
+    static GatewayHarness start(String extra, java.time.Clock clock, Sleeper sleeper) {
         WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .containerThreads(64));
         upstream.start();
@@ -71,7 +77,7 @@ final class GatewayHarness implements AutoCloseable {
                 "}");
         Switchboard sb = null;
         try {
-            sb = Switchboard.builder().config(hocon).env(Map.of()).clock(clock).build();
+            sb = Switchboard.builder().config(hocon).env(Map.of()).clock(clock).sleeper(sleeper).build();
             Gateway gateway = Gateway.start(sb);
             return new GatewayHarness(upstream, sb, gateway);
         } catch (RuntimeException e) {

@@ -160,12 +160,11 @@ class GatewayLifecycleTest {
             while (h.gateway.requestsInFlight() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            long start = System.nanoTime();
 
             h.gateway.shutdown(Duration.ofMillis(300));
 
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-            // Its answer had not started: it gets a 503 saying the gateway is shutting down, not a cut connection.
+            // Its answer had not started (the upstream holds it 10 s): once the grace period is over it gets a 503
+            // saying the gateway is shutting down, not a cut connection and not the upstream's late answer.
             assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(503);
             long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             while (h.switchboard.leasedConnections() > 0 && System.nanoTime() < settle) {

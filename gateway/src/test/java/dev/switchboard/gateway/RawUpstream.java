@@ -8,8 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,7 +82,6 @@ final class RawUpstream implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final AtomicInteger requests = new AtomicInteger();
-    private final List<Long> peerClosedNanos = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstRequest = new CountDownLatch(1);
     private volatile Script script;
     private volatile boolean closed;
@@ -107,15 +104,6 @@ final class RawUpstream implements AutoCloseable {
 
     boolean awaitRequest(long millis) throws InterruptedException {
         return firstRequest.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** When each connection whose script waited for it saw its peer close, in {@link System#nanoTime()}. */
-    List<Long> peerClosedNanos() {
-        return peerClosedNanos;
-    }
-
-    void record(long nanos) {
-        peerClosedNanos.add(nanos);
     }
 
     private void accept() {

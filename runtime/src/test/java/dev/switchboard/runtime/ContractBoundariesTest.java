@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.switchboard.spi.ProviderFactory;
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -85,6 +86,51 @@ class ContractBoundariesTest {
                 .containsExactlyInAnyOrder(
                         TreeSample.class.getName() + ".tree returns: " + JsonNode.class.getName(),
                         TreeSample.class.getName() + ".object parameter: " + ObjectNode.class.getName());
+    }
+
+    @Test
+    void theApiModuleHandsOnlyJacksonToTheModulesThatReadIt() throws IOException {
+        ModuleDescriptor api;
+        try (var in = Files.newInputStream(compiledApiModuleInfo())) {
+            api = ModuleDescriptor.read(in);
+        }
+
+        assertThat(api.name()).isEqualTo("dev.switchboard.api");
+        assertThat(transitiveLibraries(api)).containsExactly("com.fasterxml.jackson.databind");
+    }
+
+    @Test
+    void aLibraryHandedOnTransitivelyIsFound() {
+        ModuleDescriptor leaky = ModuleDescriptor.newModule("sample.leaky")
+                .requires(Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE), "typesafe.config")
+                .requires("org.apache.httpcomponents.core5.httpcore5")
+                .requires(Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE), "java.logging")
+                .build();
+
+        assertThat(transitiveLibraries(leaky)).containsExactly("typesafe.config");
+    }
+
+    /** The non-JDK modules a module passes on to every module that reads it ({@code requires transitive}). */
+    static List<String> transitiveLibraries(ModuleDescriptor module) {
+        return module.requires().stream()
+                .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                .map(ModuleDescriptor.Requires::name)
+                .filter(name -> !name.startsWith("java.") && !name.startsWith("jdk."))
+                .sorted()
+                .toList();
+    }
+
+    private static Path compiledApiModuleInfo() throws IOException {
+        Path location = locationOf(ProviderFactory.class);
+        if (Files.isDirectory(location)) {
+            return location.resolve("module-info.class");
+        }
+        Path copy = Files.createTempFile("api-module-info", ".class");
+        copy.toFile().deleteOnExit();
+        try (JarFile jar = new JarFile(location.toFile()); var in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
     }
 
     private static List<String> exportedPackages() throws IOException {
