@@ -236,8 +236,15 @@ final class ChatCall {
         }
     }
 
-    /** The gateway's headers: who answered, after how many tries, and the gateway's own share of the time. */
     private Header[] headers(String provider, List<Attempt> attempts) {
+        return headers(exchange, upstreamNanos, provider, attempts);
+    }
+
+    /**
+     * The gateway's headers: who answered, after how many tries, and the gateway's own share of the time (all of the
+     * exchange's time but the {@code upstreamNanos} spent waiting for the route).
+     */
+    static Header[] headers(Exchange exchange, long upstreamNanos, String provider, List<Attempt> attempts) {
         long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
         return new Header[] {
                 new BasicHeader(PROVIDER_HEADER, provider),

@@ -37,7 +37,7 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** What a request asks for. */
     enum Endpoint {
-        CHAT("chat"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
+        CHAT("chat"), RESPONSES("responses"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
         METRICS("metrics"), USAGE("usage"), USAGE_RESET("usage_reset"), OTHER("other");
 
         final String label;
@@ -188,10 +188,11 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         access = (AccessKeys.Allowed) decision;
         key = access.key();
-        boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.EMBEDDINGS || endpoint == Endpoint.USAGE_RESET;
+        boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.RESPONSES || endpoint == Endpoint.EMBEDDINGS
+                || endpoint == Endpoint.USAGE_RESET;
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
-                    + " POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
+                    + " POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
                     + " /health, /ready,"
                     + " /metrics."),
                     entityDetails != null);
@@ -274,6 +275,9 @@ final class Exchange implements AsyncServerExchangeHandler {
             case "/v1/chat/completions":
             case "/chat/completions":
                 return Endpoint.CHAT;
+            case "/v1/responses":
+            case "/responses":
+                return Endpoint.RESPONSES;
             case "/v1/embeddings":
             case "/embeddings":
                 return Endpoint.EMBEDDINGS;
@@ -384,6 +388,8 @@ final class Exchange implements AsyncServerExchangeHandler {
             }
             if (endpoint == Endpoint.CHAT) {
                 new ChatCall(server, this).serve();
+            } else if (endpoint == Endpoint.RESPONSES) {
+                new ResponsesCall(server, this).serve();
             } else {
                 new EmbeddingsCall(server, this).serve();
             }

@@ -19,6 +19,7 @@ final class JsonBodies {
         void write(JsonGenerator g) throws IOException;
     }
 
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -29,18 +30,33 @@ final class JsonBodies {
 
     /** A JSON document. */
     static byte[] json(Writer w) {
-        return write(w, false);
+        return write(w, null);
     }
 
     /** One SSE event: {@code data: <json>\n\n}. */
     static byte[] event(Writer w) {
-        return write(w, true);
+        return write(w, "");
     }
 
-    private static byte[] write(Writer w, boolean event) {
+    /**
+     * One SSE event with a name: {@code event: <name>\ndata: <json>\n\n}, as APIs whose events are typed send them
+     * (OpenAI's Responses API, Anthropic's Messages API).
+     */
+    static byte[] namedEvent(String name, Writer w) {
+        return write(w, name);
+    }
+
+    /** {@code name}: null for a bare JSON document, empty for an unnamed event. */
+    private static byte[] write(Writer w, String name) {
+        boolean event = name != null;
         ByteArrayBuilder out = BUFFERS.get();
         out.reset();
         try {
+            if (event && !name.isEmpty()) {
+                out.write(EVENT);
+                out.write(name.getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
             if (event) {
                 out.write(DATA);
             }

@@ -348,7 +348,7 @@ final class OpenAiServerCodec {
         return requiredString(node, field, null);
     }
 
-    private static String requiredString(JsonNode node, String field, String at) {
+    static String requiredString(JsonNode node, String field, String at) {
         String path = at == null ? field : at + "." + field;
         JsonNode v = node == null ? null : node.get(field);
         if (v == null || v.isNull()) {
@@ -360,7 +360,7 @@ final class OpenAiServerCodec {
         return v.asText();
     }
 
-    private static Double number(JsonNode body, String field) {
+    static Double number(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -371,7 +371,7 @@ final class OpenAiServerCodec {
         return v.asDouble();
     }
 
-    private static Integer integer(JsonNode body, String field) {
+    static Integer integer(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return null;
