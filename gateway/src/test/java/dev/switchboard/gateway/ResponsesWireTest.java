@@ -117,6 +117,50 @@ class ResponsesWireTest {
     }
 
     @Test
+    void translatesAConversationOfItemsIntoChatMessages() throws Exception {
+        h.upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/primary/v1/chat/completions")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        Fixtures.load("fixtures/openai/chat-completion.json"))));
+
+        GatewayHarness.Reply r = post("{\"model\":\"default\",\"input\":["
+                + "{\"role\":\"developer\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What is this?\"},"
+                + "{\"type\":\"input_image\",\"image_url\":\"https://example.com/a.png\",\"detail\":\"low\"}]},"
+                + "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]},"
+                + "{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\",\"status\":\"completed\","
+                + "\"content\":[{\"type\":\"output_text\",\"text\":\"Let me look it up.\",\"annotations\":[]}]},"
+                + "{\"type\":\"function_call\",\"call_id\":\"call_9\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":1}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"call_9\",\"output\":\"a boardwalk\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"lookup\",\"parameters\":{\"type\":\"object\"}}],"
+                + "\"tool_choice\":{\"type\":\"function\",\"name\":\"lookup\"},\"top_p\":0.5,"
+                + "\"text\":{\"format\":{\"type\":\"json_object\"}},\"metadata\":{\"team\":\"a\"}}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode response = Json.parse(r.body(), "response");
+        assertThat(response.path("object").asText()).isEqualTo("response");
+        assertThat(response.path("metadata").path("team").asText()).isEqualTo("a");
+        assertThat(response.path("top_p").asDouble()).isEqualTo(0.5);
+        assertThat(response.path("tool_choice").path("name").asText()).isEqualTo("lookup");
+        JsonNode sent = Json.parse(h.upstream.getAllServeEvents().get(0).getRequest().getBodyAsString(), "sent");
+        JsonNode messages = sent.path("messages");
+        assertThat(messages).hasSize(4);
+        assertThat(messages.path(0).path("role").asText()).isEqualTo("system");
+        assertThat(messages.path(0).path("content").asText()).isEqualTo("Be brief.");
+        assertThat(messages.path(1).path("content").path(1).path("image_url").path("url").asText())
+                .isEqualTo("https://example.com/a.png");
+        assertThat(messages.path(1).path("content").path(1).path("image_url").path("detail").asText()).isEqualTo("low");
+        assertThat(messages.path(2).path("role").asText()).isEqualTo("assistant");
+        assertThat(messages.path(2).path("content").asText()).isEqualTo("Let me look it up.");
+        assertThat(messages.path(2).path("tool_calls").path(0).path("function").path("arguments").asText())
+                .isEqualTo("{\"q\":1}");
+        assertThat(messages.path(3).path("tool_call_id").asText()).isEqualTo("call_9");
+        assertThat(sent.path("tool_choice").path("function").path("name").asText()).isEqualTo("lookup");
+        assertThat(sent.path("top_p").asDouble()).isEqualTo(0.5);
+        assertThat(sent.path("response_format").path("type").asText()).isEqualTo("json_object");
+        assertThat(sent.has("metadata")).isFalse(); // echoed to the client, never sent upstream
+    }
+
+    @Test
     void refusesMalformedRequestsNamingTheField() throws Exception {
         String[][] cases = {
                 {"{\"model\":\"default\",\"input\":", "could not parse the JSON body"},
