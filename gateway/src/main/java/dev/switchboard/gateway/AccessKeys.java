@@ -7,14 +7,16 @@ import java.util.Set;
 /**
  * Who may call which endpoint: the one place the gateway decides it. The rules:
  * <ul>
- *   <li>{@code GET /health} always answers, without a key (load balancers probe it);</li>
+ *   <li>{@code GET /health} always answers, without a key (load balancers probe it), and so do the dashboard's
+ *       page and assets under {@code /ui} (they hold no data; the page asks for a key before it reads any);</li>
  *   <li>with no keys configured, everything answers without a key, in full;</li>
  *   <li>an endpoint listed in {@code switchboard.gateway.open-endpoints} ({@code ready}, {@code metrics},
  *       {@code usage}) answers without a key, in full, whatever key is sent;</li>
  *   <li>otherwise the request must carry {@code Authorization: Bearer <a configured key>} (401 without);</li>
  *   <li>{@code GET /metrics} then needs an admin key (403 {@code permission_denied} for a plain one), and
  *       {@code GET /v1/usage} shows a plain key only its own usage, an admin key everybody's;</li>
- *   <li>{@code POST /v1/usage/reset} needs an admin key (403 for a plain one); it cannot be opened.</li>
+ *   <li>{@code POST /v1/usage/reset} and the dashboard's data under {@code /ui/api/} need an admin key (403 for a
+ *       plain one); they cannot be opened.</li>
  * </ul>
  * Thread-safe.
  */
@@ -73,7 +75,8 @@ final class AccessKeys {
 
     /** Whether a request for {@code endpoint} with this {@code Authorization} header may go on, and as whom. */
     Decision decide(Exchange.Endpoint endpoint, String authorization) {
-        if (endpoint == Exchange.Endpoint.HEALTH || !required() || open.contains(endpoint)) {
+        if (endpoint == Exchange.Endpoint.HEALTH || endpoint == Exchange.Endpoint.UI || !required()
+                || open.contains(endpoint)) {
             return ANYONE;
         }
         AccessKey key = match(authorization);
@@ -87,6 +90,11 @@ final class AccessKeys {
         }
         if (endpoint == Exchange.Endpoint.USAGE_RESET && !key.admin()) {
             return new Refused(ErrorReply.permissionDenied("The key '" + key.name() + "' may not reset spending:"
+                    + " only an admin key may (admin = true in its switchboard.gateway.keys block, or listed in"
+                    + " switchboard.gateway.admin-keys)."));
+        }
+        if (endpoint == Exchange.Endpoint.UI_DATA && !key.admin()) {
+            return new Refused(ErrorReply.permissionDenied("The key '" + key.name() + "' may not open the dashboard:"
                     + " only an admin key may (admin = true in its switchboard.gateway.keys block, or listed in"
                     + " switchboard.gateway.admin-keys)."));
         }

@@ -129,7 +129,7 @@ final class ChatCall {
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
         exchange.reply(200, Exchange.JSON, body, false, withCost(headers(response.provider(), response.attempts()),
                 response.cost()));
-        server.metrics().attempts(target.label(), response.attempts());
+        exchange.attempted(target.label(), response.attempts());
     }
 
     private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
@@ -225,12 +225,12 @@ final class ChatCall {
             if (ticket != null) {
                 ticket.used(usage);
             }
-            server.metrics().attempts(target.label(), stream.attempts());
+            exchange.attempted(target.label(), stream.attempts());
         }
     }
 
     private void failed(ModelResolver.Resolved target, LlmException e) {
-        server.metrics().attempts(target.label(), e.attempts());
+        exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
             exchange.reply(ErrorReply.of(e), false);
         }

@@ -61,7 +61,7 @@ final class EmbeddingsCall {
         try {
             response = target.route().embed(request);
         } catch (LlmException e) {
-            server.metrics().attempts(target.label(), e.attempts());
+            exchange.attempted(target.label(), e.attempts());
             if (!exchange.gone()) {
                 exchange.reply(ErrorReply.of(e), false);
             }
@@ -79,6 +79,6 @@ final class EmbeddingsCall {
                 new BasicHeader(ChatCall.PROVIDER_HEADER, response.provider()),
                 new BasicHeader(ChatCall.ATTEMPTS_HEADER, Integer.toString(ChatCall.tries(response.attempts()))),
                 new BasicHeader(ChatCall.OVERHEAD_HEADER, ChatCall.millis(overhead))}, response.cost()));
-        server.metrics().attempts(target.label(), response.attempts());
+        exchange.attempted(target.label(), response.attempts());
     }
 }

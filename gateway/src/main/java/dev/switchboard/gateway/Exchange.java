@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.http.CancelScope;
 import java.io.IOException;
@@ -38,7 +39,12 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** What a request asks for. */
     enum Endpoint {
         CHAT("chat"), RESPONSES("responses"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
-        METRICS("metrics"), USAGE("usage"), USAGE_RESET("usage_reset"), OTHER("other");
+        METRICS("metrics"), USAGE("usage"), USAGE_RESET("usage_reset"),
+        /** The dashboard's page and its assets under {@code /ui} (no data: they load without a key). */
+        UI("ui"),
+        /** The dashboard's JSON under {@code /ui/api/} (admin keys only). */
+        UI_DATA("ui_data"),
+        OTHER("other");
 
         final String label;
 
@@ -122,6 +128,10 @@ final class Exchange implements AsyncServerExchangeHandler {
     private AccessKeys.Allowed access;
     volatile String provider = "-";
     volatile int status;
+    /** The route's attempt trail once the call is over; empty for what calls no provider. */
+    volatile List<Attempt> trail = List.of();
+    /** When a streamed answer's head (with its first content) went out; 0 when none did. */
+    volatile long firstContentNanos;
 
     Exchange(GatewayServer server, boolean expectsContinue) {
         this.server = server;
@@ -194,7 +204,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
                     + " POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
                     + " /health, /ready,"
-                    + " /metrics."),
+                    + " /metrics, /ui."),
                     entityDetails != null);
             return;
         }
@@ -205,6 +215,10 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (endpoint == Endpoint.USAGE_RESET && entityDetails != null) {
             reply(ErrorReply.invalidRequest(null, "POST /v1/usage/reset takes no body: name what to reset in the"
                     + " query, ?key=NAME or ?route=NAME."), true);
+            return;
+        }
+        if (endpoint == Endpoint.UI || endpoint == Endpoint.UI_DATA) {
+            server.dashboard().answer(this, endpoint, path);
             return;
         }
         if (!post || endpoint == Endpoint.USAGE_RESET) {
@@ -297,6 +311,9 @@ final class Exchange implements AsyncServerExchangeHandler {
             case "/usage/reset":
                 return Endpoint.USAGE_RESET;
             default:
+                if (path.equals("/ui") || path.startsWith("/ui/")) {
+                    return path.startsWith("/ui/api/") ? Endpoint.UI_DATA : Endpoint.UI;
+                }
                 return Endpoint.OTHER;
         }
     }
@@ -468,6 +485,12 @@ final class Exchange implements AsyncServerExchangeHandler {
         return gone;
     }
 
+    /** The route's trail for this call is final: counted in the metrics and kept for the dashboard. */
+    void attempted(String route, List<Attempt> attempts) {
+        trail = attempts;
+        server.metrics().attempts(route, attempts);
+    }
+
     /** The stream the worker is sending, so a disconnect can close it. */
     void streaming(ChatStream s) {
         stream = s;
@@ -530,6 +553,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             return;
         }
         streamStarted = true;
+        firstContentNanos = System.nanoTime();
         status = 200;
         BasicHttpResponse response = new BasicHttpResponse(200);
         for (Header h : headers) {
@@ -650,8 +674,10 @@ final class Exchange implements AsyncServerExchangeHandler {
             }
             finished = true;
         }
-        server.metrics().finished(endpoint.label, label, provider, gone && status == 0 ? 499 : status,
-                System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        int sent = gone && status == 0 ? 499 : status;
+        server.metrics().finished(endpoint.label, label, provider, sent, nanos);
+        server.dashboard().finished(this, sent, nanos);
         server.exchangeEnded(this);
     }
 }

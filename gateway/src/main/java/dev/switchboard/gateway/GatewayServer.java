@@ -51,6 +51,7 @@ final class GatewayServer {
     private final ConnectionGuard guard;
     private final java.util.concurrent.atomic.LongAdder exchangeFailures = new java.util.concurrent.atomic.LongAdder();
     private final InfoEndpoints info;
+    private final DashboardEndpoints dashboard;
     private final ThreadPoolExecutor workers;
     private final HttpAsyncServer reactor;
     private final InetSocketAddress address;
@@ -75,6 +76,7 @@ final class GatewayServer {
         this.accounts = Collections.unmodifiableMap(byKey);
         this.resolver = new ModelResolver(switchboard);
         this.info = new InfoEndpoints(this);
+        this.dashboard = new DashboardEndpoints(this);
         this.stopMetering = switchboard.ledger().listen(metrics::recorded);
         this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new WorkerThreads());
@@ -160,6 +162,7 @@ final class GatewayServer {
     ModelResolver resolver() { return resolver; }
     Metrics metrics() { return metrics; }
     InfoEndpoints info() { return info; }
+    DashboardEndpoints dashboard() { return dashboard; }
     ExecutorService workers() { return workers; }
     InetSocketAddress address() { return address; }
     boolean draining() { return draining; }

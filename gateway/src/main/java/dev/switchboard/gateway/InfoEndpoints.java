@@ -351,7 +351,7 @@ final class InfoEndpoints {
         g.writeEndObject();
     }
 
-    private static String providerState(String name, Map<String, String> missing, Map<String, ProviderManager> routes,
+    static String providerState(String name, Map<String, String> missing, Map<String, ProviderManager> routes,
                                         ProviderManager direct) {
         if (missing.containsKey(name)) {
             return "key missing";
@@ -380,7 +380,7 @@ final class InfoEndpoints {
     }
 
     /** The provider of a target label ({@code provider} or {@code provider/model}). */
-    private static String providerOf(String label, Map<String, ProviderManager> providers) {
+    static String providerOf(String label, Map<String, ProviderManager> providers) {
         if (providers.containsKey(label)) {
             return label;
         }

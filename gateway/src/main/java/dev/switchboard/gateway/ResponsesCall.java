@@ -97,7 +97,7 @@ final class ResponsesCall {
                 ResponseObject.items(response), response.finishReason(), usage, null));
         exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(
                 ChatCall.headers(exchange, upstreamNanos, response.provider(), response.attempts()), response.cost()));
-        server.metrics().attempts(target.label(), response.attempts());
+        exchange.attempted(target.label(), response.attempts());
     }
 
     private void stream(ResponsesRequestReader.Call call, ModelResolver.Resolved target, ChatRequest request,
@@ -174,7 +174,7 @@ final class ResponsesCall {
             if (ticket != null) {
                 ticket.used(usage);
             }
-            server.metrics().attempts(target.label(), stream.attempts());
+            exchange.attempted(target.label(), stream.attempts());
         }
     }
 
@@ -199,7 +199,7 @@ final class ResponsesCall {
     }
 
     private void failed(ModelResolver.Resolved target, LlmException e) {
-        server.metrics().attempts(target.label(), e.attempts());
+        exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
             exchange.reply(ErrorReply.of(e), false);
         }

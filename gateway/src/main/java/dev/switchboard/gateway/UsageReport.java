@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code GET /v1/usage?from=&to=&group-by=&key=}: the usage log's calls in {@code [from, to)}, added up per group.
  * {@code from} and {@code to} are instants ({@code 2026-12-05T10:00:00Z}) or UTC days ({@code 2026-12-05}, its
  * midnight); {@code group-by} is a comma-separated list of {@code key}, {@code route}, {@code provider},
- * {@code model}, {@code day}; {@code key} keeps one key's calls. A plain key always sees its own calls only (a
+ * {@code model}, {@code day}, {@code hour}; {@code key} keeps one key's calls. A plain key always sees its own calls only (a
  * {@code key} naming another is refused); an admin key may read any. Each problem is one 400 naming the parameter.
  */
 final class UsageReport {
@@ -95,7 +95,7 @@ final class UsageReport {
         if (!groups.isBlank()) {
             for (String label : groups.split(",")) {
                 UsageGroup g = UsageGroup.of(label.strip()).orElseThrow(() -> new BadParameter("group-by",
-                        "group-by takes key, route, provider, model and day, comma-separated; '" + label.strip()
+                        "group-by takes key, route, provider, model, day and hour, comma-separated; '" + label.strip()
                                 + "' is none of them."));
                 if (groupBy.contains(g)) {
                     throw new BadParameter("group-by", "group-by names '" + g.label() + "' twice.");

@@ -3,11 +3,13 @@ package dev.switchboard.runtime.state;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a {@link UsageQuery} groups the usage log by: {@code group-by=key,route,provider,model,day}. */
+/** What a {@link UsageQuery} groups the usage log by: {@code group-by=key,route,provider,model,day,hour}. */
 public enum UsageGroup {
     KEY, ROUTE, PROVIDER, MODEL,
     /** The UTC day the call ended on, {@code 2026-12-05}. */
-    DAY;
+    DAY,
+    /** The UTC hour the call ended in, as the instant it starts: {@code 2026-12-05T10:00:00Z}. */
+    HOUR;
 
     /** The name in {@code group-by} and in the answer's fields. */
     public String label() {

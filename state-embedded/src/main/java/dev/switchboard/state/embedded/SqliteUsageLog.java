@@ -94,6 +94,7 @@ public final class SqliteUsageLog implements UsageLog {
                 case PROVIDER -> call.provider();
                 case MODEL -> call.model().isEmpty() ? call.provider() : call.provider() + "/" + call.model();
                 case DAY -> call.at().atOffset(ZoneOffset.UTC).toLocalDate().toString();
+                case HOUR -> call.at().truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
             });
         }
         return values;

@@ -1,0 +1,286 @@
+package dev.switchboard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.testkit.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser: Debian's headless Chromium driven through Debian's chromedriver (nothing is
+ * downloaded), against a gateway whose providers are stubbed on loopback. Signing in with an admin key and being
+ * refused with a plain one; a provider turning to "cooling down" on the Overview after its upstream fails; the
+ * Spend chart showing the cost of calls just made; the Requests page showing a fallback's attempt trail; and no
+ * configured secret in any JSON the page read or any HTML it rendered. Each test saves a screenshot under target/.
+ */
+@Timeout(120)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static final String ADMIN_KEY = "admin-key-not-real";
+    private static final String TEAM_KEY = "team-a-key-not-real";
+    private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";
+    private static final String BACKUP_CHAT = "/backup/v1/chat/completions";
+    /** gpt-4o-2024-08-06, 1117 input and 46 output tokens: $0.0032525 a call. */
+    private static final String ANSWER = "fixtures/openai/chat-completion.json";
+    private static final String KEYS = "gateway.keys = ["
+            + " { key = \"" + ADMIN_KEY + "\", name = ops, admin = true },"
+            + " { key = \"" + TEAM_KEY + "\", name = team-a, budget { amount = 1.00, period = 1d } } ]";
+
+    private static WebDriver browser;
+    private static Path profile;
+
+    @TempDir
+    Path data;
+
+    private GatewayHarness h;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "dashboard browser tests skipped: they drive Debian's Chromium, and " + CHROMIUM + " or " + CHROMEDRIVER
+                        + " is missing (apt-get install chromium chromium-driver)");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString()); // never Selenium Manager's download
+        profile = Files.createTempDirectory("dashboard-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @AfterEach
+    void stopGateway() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private void start() {
+        h = GatewayHarness.start(KEYS + "\n"
+                + "state { backend = embedded, data-dir = \"" + data.toString().replace("\\", "/") + "\" }\n"
+                // one failure cools a target down, for long enough that the page surely shows it
+                + "route-defaults.cooldown { failure-threshold = 1, duration = 10m }");
+    }
+
+    /** The primary fails with a 500 whose message echoes the provider's key; the backup answers. */
+    private void primaryFails() {
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"internal error for key " + GatewayHarness.KEY
+                        + "\",\"type\":\"server_error\"}}")));
+        h.upstream.stubFor(post(BACKUP_CHAT).willReturn(okJson(Fixtures.load(ANSWER))));
+    }
+
+    private ChatCompletion ask() {
+        OpenAIClient client = h.client(TEAM_KEY);
+        return client.chat().completions().create(ChatCompletionCreateParams.builder().model("default")
+                .addUserMessage("What's the weather in Paris?").build());
+    }
+
+    private void signIn(String key) {
+        browser.get(url("/ui"));
+        WebElement field = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("key")));
+        field.clear();
+        field.sendKeys(key);
+        browser.findElement(By.id("login-button")).click();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + h.gateway.port() + path;
+    }
+
+    private static WebDriverWait waitFor() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path out = Path.of("target", "dashboard-" + name + ".png");
+        Files.createDirectories(out.getParent());
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), out,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    @Test
+    void signsInWithAnAdminKeyAndRefusesAPlainOne() throws IOException {
+        start();
+
+        signIn(TEAM_KEY);
+        WebElement error = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+        waitFor().until(d -> !error.getText().isEmpty());
+        screenshot("login-refused");
+
+        assertThat(error.getText()).contains("not an admin key");
+        assertThat(browser.findElement(By.id("overview")).isDisplayed()).isFalse();
+        assertThat(js("return sessionStorage.length")).isEqualTo(0L);
+
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#providers tr[data-provider=primary]")));
+        screenshot("overview");
+
+        assertThat(browser.findElement(By.cssSelector("#providers tr[data-provider=primary] .state")).getText())
+                .isEqualTo("ok");
+        // the key is kept for this tab only: not in the address, not in a cookie
+        assertThat(js("return sessionStorage.getItem('switchboard.admin-key')")).isEqualTo(ADMIN_KEY);
+        assertThat(js("return document.cookie")).isEqualTo("");
+        assertThat(browser.getCurrentUrl()).doesNotContain(ADMIN_KEY);
+        assertThat(h.http("GET", "/ui", null).header("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'"));
+    }
+
+    @Test
+    void theOverviewShowsAProviderCoolingDownAfterItsUpstreamFails() throws IOException {
+        start();
+        primaryFails();
+        signIn(ADMIN_KEY);
+        By primaryState = By.cssSelector("#providers tr[data-provider=primary] .state");
+        waitFor().until(ExpectedConditions.textToBe(primaryState, "ok"));
+
+        assertThat(ask().choices()).isNotEmpty(); // answered by the backup
+
+        waitFor().until(ExpectedConditions.textToBe(primaryState, "cooling down"));
+        screenshot("overview-cooling-down");
+
+        WebElement row = browser.findElement(By.cssSelector("#providers tr[data-provider=primary]"));
+        assertThat(row.findElement(By.className("why")).getText()).startsWith("server:");
+        assertThat(row.getText()).contains("UTC"); // until when
+        assertThat(browser.findElement(By.cssSelector("#providers tr[data-provider=backup] .state")).getText())
+                .isEqualTo("ok");
+        WebElement route = browser.findElement(By.cssSelector("#routes tr[data-route=default]"));
+        assertThat(route.getText()).contains("primary cooling down", "backup ok");
+    }
+
+    @Test
+    void theSpendChartShowsTheCostOfRequestsJustMade() throws IOException {
+        start();
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load(ANSWER))));
+        ask();
+        ask();
+
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-spend"))).click();
+        waitFor().until(d -> d.findElements(By.cssSelector("#spend-chart rect.bar")).size() > 0);
+        screenshot("spend");
+
+        List<WebElement> bars = browser.findElements(By.cssSelector("#spend-chart rect.bar"));
+        assertThat(bars).singleElement().satisfies(bar -> {
+            assertThat(bar.getAttribute("data-cost-usd")).isEqualTo("0.006505");
+            assertThat(bar.findElement(By.tagName("title")).getAttribute("textContent"))
+                    .contains("$0.006505", "2 requests");
+        });
+        assertThat(browser.findElement(By.id("spend-total")).getText()).contains("$0.006505", "2 requests");
+        String budget = browser.findElement(By.cssSelector("#budgets tbody")).getText();
+        assertThat(budget).contains("key team-a", "$1", "$0.993495");
+    }
+
+    @Test
+    void theRequestsPageShowsAFallbacksAttemptTrail() throws IOException {
+        start();
+        primaryFails();
+        ask();
+
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-requests"))).click();
+        By trail = By.cssSelector("#requests-table tbody tr ol.trail li");
+        waitFor().until(d -> d.findElements(trail).size() >= 2);
+        screenshot("requests");
+
+        List<String> steps = new ArrayList<>();
+        for (WebElement li : browser.findElements(trail)) {
+            steps.add(li.getText());
+        }
+        // the primary's 500 (a slow first try may also have timed out before it), then the backup's answer
+        assertThat(steps.subList(0, steps.size() - 1)).allMatch(s -> s.startsWith("primary failed"))
+                .anyMatch(s -> s.contains("(server: HTTP 500"));
+        assertThat(steps.get(steps.size() - 1)).startsWith("backup answered");
+        WebElement row = browser.findElement(By.cssSelector("#requests-table tbody tr"));
+        assertThat(row.getText()).contains("team-a", "200");
+        assertThat(row.getText()).doesNotContain("Paris"); // no prompt text without capture-content
+    }
+
+    @Test
+    void noConfiguredSecretReachesThePage() throws IOException {
+        start();
+        primaryFails();
+        ask();
+        signIn(ADMIN_KEY);
+        Set<String> html = new LinkedHashSet<>();
+        for (String page : List.of("overview", "spend", "requests")) {
+            waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-" + page))).click();
+            waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id(page)));
+            waitFor().until(d -> !d.findElements(By.cssSelector("#" + page + " tbody tr")).isEmpty());
+            html.add(browser.getPageSource());
+        }
+        screenshot("secrets-checked");
+        @SuppressWarnings("unchecked")
+        List<String> fetched = (List<String>) js("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.initiatorType === 'fetch').map(e => e.name)");
+
+        assertThat(fetched).anyMatch(u -> u.contains("/ui/api/overview")).anyMatch(u -> u.contains("/ui/api/requests"))
+                .anyMatch(u -> u.contains("/v1/usage?"));
+        List<String> secrets = List.of(GatewayHarness.KEY, ADMIN_KEY, TEAM_KEY);
+        for (String u : new LinkedHashSet<>(fetched)) {
+            String path = u.substring(u.indexOf('/', "http://".length()));
+            GatewayHarness.Reply reply = h.http("GET", path, null, "Authorization", "Bearer " + ADMIN_KEY);
+            assertThat(reply.statusCode()).as(path).isEqualTo(200);
+            assertThat(reply.body()).as(path).doesNotContain(secrets);
+        }
+        for (String source : html) {
+            assertThat(source).doesNotContain(secrets);
+        }
+        // the failure behind the fallback is shown, with the provider's key masked
+        assertThat(String.join("\n", html)).contains("internal error for key");
+    }
+}

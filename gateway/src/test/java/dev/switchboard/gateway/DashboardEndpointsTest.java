@@ -1,0 +1,125 @@
+package dev.switchboard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.http.Json;
+import dev.switchboard.testkit.Fixtures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard over plain HTTP (its browser tests are in {@link DashboardBrowserTest}): the page loads without a
+ * key under a strict Content-Security-Policy, its JSON needs an admin key, and the JSON holds what the pages show:
+ * a provider cooling down with the failure behind it, route figures, and a fallback's attempt trail.
+ */
+@Timeout(30)
+class DashboardEndpointsTest {
+
+    private static final String ADMIN = "Bearer admin-key-not-real";
+    private static final String TEAM_A = "Bearer team-a-key-not-real";
+    private static final String ASK = "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+    private GatewayHarness h;
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private void start() {
+        h = GatewayHarness.start("gateway.keys = [ { key = \"admin-key-not-real\", name = ops, admin = true },"
+                + " { key = \"team-a-key-not-real\", name = team-a } ]\n"
+                + "route-defaults.cooldown { failure-threshold = 1, duration = 10m }\n"
+                + "route-defaults.retry.max-retries = 0");
+    }
+
+    private static JsonNode named(JsonNode list, String name) {
+        for (JsonNode n : list) {
+            if (n.path("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no '" + name + "' in " + list);
+    }
+
+    /**
+     * The recent calls once the one made is among them (or after 5 s, for the assertions to report): a call is
+     * recorded when its connection has released it, which may be just after its client has the whole answer.
+     */
+    private JsonNode recorded() throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        JsonNode requests = Json.read(h.http("GET", "/ui/api/requests", null, "Authorization", ADMIN).body());
+        while (requests.path("data").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            requests = Json.read(h.http("GET", "/ui/api/requests", null, "Authorization", ADMIN).body());
+        }
+        return requests;
+    }
+
+    @Test
+    void thePageLoadsWithoutAKeyUnderAStrictPolicyAndItsDataNeedsAnAdminKey() throws Exception {
+        start();
+
+        GatewayHarness.Reply page = h.http("GET", "/ui", null);
+        GatewayHarness.Reply script = h.http("GET", "/ui/app.js", null);
+        GatewayHarness.Reply anonymous = h.http("GET", "/ui/api/overview", null);
+        GatewayHarness.Reply plain = h.http("GET", "/ui/api/overview", null, "Authorization", TEAM_A);
+        GatewayHarness.Reply admin = h.http("GET", "/ui/api/overview", null, "Authorization", ADMIN);
+        GatewayHarness.Reply missing = h.http("GET", "/ui/nothing.js", null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.header("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.header("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"));
+        assertThat(page.body()).contains("<script src=\"/ui/app.js\" defer>").doesNotContain("<script>");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.header("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(plain.statusCode()).isEqualTo(403);
+        assertThat(Json.read(plain.body()).at("/error/message").asText()).contains("only an admin key");
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.header("Cache-Control")).hasValue("no-store");
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theOverviewAndRequestsShowACooldownItsCauseAndTheFallbacksTrail() throws Exception {
+        start();
+        h.upstream.stubFor(post("/primary/v1/chat/completions").willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}")));
+        h.upstream.stubFor(post("/backup/v1/chat/completions")
+                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+
+        GatewayHarness.Reply answer = h.http("POST", "/v1/chat/completions", ASK, "Authorization", TEAM_A);
+        JsonNode requests = recorded();
+        JsonNode overview = Json.read(h.http("GET", "/ui/api/overview", null, "Authorization", ADMIN).body());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode primary = named(overview.path("providers"), "primary");
+        assertThat(primary.path("state").asText()).isEqualTo("cooling down");
+        assertThat(primary.path("until").asText()).isNotEmpty();
+        assertThat(primary.at("/last_failure/kind").asText()).isIn("server", "overloaded");
+        JsonNode route = named(overview.path("routes"), "default");
+        assertThat(route.at("/targets/0/state").asText()).isEqualTo("cooling down");
+        assertThat(route.at("/last_5m/requests").asLong()).isEqualTo(1);
+        assertThat(route.at("/last_5m/error_rate").asDouble()).isZero();
+        assertThat(route.at("/last_60m/latency_p95_ms").isNumber()).isTrue();
+        JsonNode call = requests.at("/data/0");
+        assertThat(call.path("key").asText()).isEqualTo("team-a");
+        assertThat(call.path("provider").asText()).isEqualTo("backup");
+        assertThat(call.path("status").asInt()).isEqualTo(200);
+        assertThat(call.at("/attempts/0/provider").asText()).isEqualTo("primary");
+        assertThat(call.at("/attempts/0/outcome").asText()).isEqualTo("failed");
+        assertThat(call.at("/attempts/1/provider").asText()).isEqualTo("backup");
+        assertThat(call.at("/attempts/1/outcome").asText()).isEqualTo("answered");
+        assertThat(requests.toString()).doesNotContain("\"Hi\"");
+    }
+}
