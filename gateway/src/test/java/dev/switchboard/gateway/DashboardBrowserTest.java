@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -178,6 +179,29 @@ class DashboardBrowserTest {
         assertThat(browser.getCurrentUrl()).doesNotContain(ADMIN_KEY);
         assertThat(h.http("GET", "/ui", null).header("Content-Security-Policy")).hasValueSatisfying(csp ->
                 assertThat(csp).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'"));
+    }
+
+    @Test
+    void everyPageFitsAPhonesWidth() throws IOException {
+        start();
+        primaryFails();
+        ask();
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#providers tr[data-provider=primary]")));
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            for (String page : List.of("overview", "spend", "requests")) {
+                browser.findElement(By.id("nav-" + page)).click();
+                waitFor().until(d -> !d.findElements(By.cssSelector("#" + page + " tbody tr")).isEmpty());
+                screenshot("phone-" + page);
+
+                // wide tables scroll inside their own box; the page itself never scrolls sideways
+                assertThat((Long) js("return document.documentElement.scrollWidth"))
+                        .as(page).isLessThanOrEqualTo((Long) js("return document.documentElement.clientWidth"));
+            }
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
     }
 
     @Test
