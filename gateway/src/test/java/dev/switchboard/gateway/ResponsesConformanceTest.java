@@ -238,6 +238,28 @@ class ResponsesConformanceTest {
     }
 
     @Test
+    void streamsAnthropicThinkingAsAReasoningItemBeforeTheCall() {
+        sseFrom(CLAUDE, "anthropic/stream-thinking-tool-use.sse");
+        List<ResponseStreamEvent> events = new ArrayList<>();
+
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("claude").input("What's the weather in Paris?").addTool(weatherTool()).build())) {
+            s.stream().forEach(events::add);
+        }
+
+        String reasoning = events.stream().filter(ResponseStreamEvent::isReasoningTextDelta)
+                .map(e -> e.asReasoningTextDelta().delta()).collect(Collectors.joining());
+        assertThat(reasoning).startsWith("The user wants to know the current weather in Paris.")
+                .endsWith("The function requires a location parameter.");
+        Response done = events.get(events.size() - 1).asCompleted().response();
+        assertThat(done.output().get(0).isReasoning()).isTrue();
+        assertThat(done.output().get(0).asReasoning().content().orElseThrow()).singleElement()
+                .satisfies(c -> assertThat(c.text()).isEqualTo(reasoning));
+        assertThat(done.output()).anySatisfy(item -> assertThat(item.isFunctionCall()).isTrue());
+        assertThat(events).noneSatisfy(e -> assertThat(e.toString()).contains("BDaL4VrbR2Oj0hO4")); // the signed block stays out
+    }
+
+    @Test
     void asksForJsonSchemaOutputThroughTextFormat() {
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(fixture("openai/chat-completion.json"))));
         ResponseFormatTextJsonSchemaConfig format = ResponseFormatTextJsonSchemaConfig.builder().name("weather")
@@ -321,6 +343,27 @@ class ResponsesConformanceTest {
         assertThat(outputText(acc.response())).startsWith("I'm unable to provide real-time updates");
         assertThat(modelOf(acc.response())).isEqualTo("gpt-4o-2024-08-06");
         h.upstream.verify(postRequestedFor(urlEqualTo(CLAUDE)));
+    }
+
+    @Test
+    void aStreamThatBreaksMidwayOnAnthropicIsResumedByOpenAiInOneResponse() {
+        sseFrom(CLAUDE, "anthropic/stream-overloaded-error.sse"); // "Hello", then overloaded_error
+        sseFrom(PRIMARY_CHAT, "openai/chat-stream-text.sse");
+        List<ResponseStreamEvent> events = new ArrayList<>();
+
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("mixed").input("Say hello, then tell me the weather.").build())) {
+            s.stream().forEach(events::add);
+        }
+
+        assertThat(events.get(events.size() - 1).isCompleted()).isTrue();
+        assertThat(events).noneSatisfy(e -> assertThat(e.isError() || e.isFailed()).isTrue());
+        assertThat(events).filteredOn(ResponseStreamEvent::isOutputItemAdded).hasSize(1); // one message, not two
+        String text = outputText(events.get(events.size() - 1).asCompleted().response());
+        assertThat(text).startsWith("HelloI'm unable to provide real-time updates");
+        h.upstream.verify(postRequestedFor(urlEqualTo(PRIMARY_CHAT))
+                .withRequestBody(matchingJsonPath("$.messages[-1:].role", equalTo("assistant")))
+                .withRequestBody(matchingJsonPath("$.messages[-1:].content", equalTo("Hello"))));
     }
 
     @Test
