@@ -12,6 +12,7 @@ import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.gateway.OpenAiServerCodec.ChunkHeader;
+import dev.switchboard.gateway.ui.ContentExcerpt;
 import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.metering.TokenEstimate;
 import java.io.IOException;
@@ -63,6 +64,9 @@ final class ChatCall {
         exchange.label = target.label();
         ChatRequest request = target.model() == null ? call.request()
                 : call.request().toBuilder().model(target.model()).build();
+        if (server.dashboard().capturesContent()) {
+            exchange.prompt = ContentExcerpt.prompt(request);
+        }
         KeyAccount.Ticket ticket;
         try {
             ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
@@ -121,6 +125,9 @@ final class ChatCall {
             upstreamNanos = System.nanoTime() - t0;
         }
         exchange.provider = response.provider();
+        if (exchange.prompt != null) {
+            exchange.answer = ContentExcerpt.cut(response.text());
+        }
         if (ticket != null) {
             ticket.used(response.usage());
         }
@@ -150,6 +157,7 @@ final class ChatCall {
         String model = null;
         ChunkHeader header = null;
         Usage usage = Usage.NONE;
+        StringBuilder answer = exchange.prompt != null ? new StringBuilder() : null; // capture-content only
         boolean first = true;
         try (stream) {
             while (true) {
@@ -189,6 +197,9 @@ final class ChatCall {
                     usage = u.usage();
                     continue;
                 }
+                if (answer != null && event instanceof ChatEvent.TextDelta t) {
+                    ContentExcerpt.append(answer, t.text());
+                }
                 if (event instanceof ChatEvent.ReasoningBlockEnd) {
                     continue; // a chat.completion.chunk has no place for a signed reasoning block
                 }
@@ -217,6 +228,9 @@ final class ChatCall {
             exchange.endStream(JsonBodies.DONE);
         } finally {
             server.metrics().streamClosed();
+            if (answer != null) {
+                exchange.answer = ContentExcerpt.cut(answer);
+            }
             // Tokens and cost reach the metrics from the ledger, which records the stream once when it ends, also
             // when its client left (this thread may see the end before the closing thread has recorded it).
             if (exchange.gone()) {

@@ -61,9 +61,22 @@ final class DashboardEndpoints {
     private final RecentCalls recent = new RecentCalls(RECENT_CALLS);
     private final RouteWindows windows = new RouteWindows();
     private final ProviderEvents events = new ProviderEvents();
+    private final boolean captureContent;
+
+    static final String CAPTURE_CONTENT = "switchboard.telemetry.capture-content";
 
     DashboardEndpoints(GatewayServer server) {
         this.server = server;
+        com.typesafe.config.Config config = server.switchboard().config();
+        this.captureContent = config.hasPath(CAPTURE_CONTENT) && config.getBoolean(CAPTURE_CONTENT);
+    }
+
+    /**
+     * Whether the Requests page may show calls' text: the same setting that lets telemetry record it (declared by
+     * the OpenTelemetry module; absent, nothing is kept).
+     */
+    boolean capturesContent() {
+        return captureContent;
     }
 
     /** Keeps a finished call (not the gateway's own endpoints) for the pages. Never throws. */
@@ -76,7 +89,8 @@ final class DashboardEndpoints {
             long first = exchange.firstContentNanos == 0 ? -1 : exchange.firstContentNanos - exchange.startNanos();
             AccessKey key = exchange.key;
             CallRecord call = new CallRecord(exchange.requestId(), at, exchange.endpoint().label, exchange.label,
-                    key == null ? null : key.name(), exchange.provider, status, nanos, first, exchange.trail);
+                    key == null ? null : key.name(), exchange.provider, status, nanos, first, exchange.trail,
+                    exchange.prompt, exchange.answer);
             recent.add(call);
             windows.add(call.route(), at.toEpochMilli(), nanos, first, call.failed());
             events.saw(at, call.trail());
@@ -294,6 +308,12 @@ final class DashboardEndpoints {
                 g.writeBooleanField("stream", c.streamed());
                 if (c.streamed()) {
                     g.writeNumberField("first_content_ms", round(c.firstContentNanos() / 1e6));
+                }
+                if (c.prompt() != null) {
+                    g.writeStringField("prompt", c.prompt());
+                }
+                if (c.answer() != null) {
+                    g.writeStringField("answer", c.answer());
                 }
                 g.writeArrayFieldStart("attempts");
                 for (Attempt a : c.trail()) {

@@ -130,6 +130,9 @@ final class Exchange implements AsyncServerExchangeHandler {
     volatile int status;
     /** The route's attempt trail once the call is over; empty for what calls no provider. */
     volatile List<Attempt> trail = List.of();
+    /** The last user message and the answer, cut; kept only with switchboard.telemetry.capture-content = true. */
+    volatile String prompt;
+    volatile String answer;
     /** When a streamed answer's head (with its first content) went out; 0 when none did. */
     volatile long firstContentNanos;
 

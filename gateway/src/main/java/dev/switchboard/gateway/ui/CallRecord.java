@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One finished call as the dashboard's Requests page lists it: when, which endpoint and route, which key (by name,
- * never the key), who answered, the status sent, how long it took and its attempt trail. No prompt or answer text.
+ * never the key), who answered, the status sent, how long it took and its attempt trail; its text only when the
+ * configuration asks for it.
  *
  * @param id            the gateway's request id
  * @param at            when it finished, on the Switchboard's clock
@@ -20,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param latencyNanos  the whole time the gateway spent on it
  * @param firstContentNanos time until a streamed answer's first content went out; -1 when not streamed
  * @param trail         the route's attempt trail
+ * @param prompt        the last user message, cut; null unless {@code switchboard.telemetry.capture-content} is on
+ * @param answer        the answer's text, cut; null unless {@code switchboard.telemetry.capture-content} is on
  */
 public record CallRecord(String id, Instant at, String endpoint, String route, @Nullable String key, String provider,
-                         int status, long latencyNanos, long firstContentNanos, List<Attempt> trail) {
+                         int status, long latencyNanos, long firstContentNanos, List<Attempt> trail,
+                         @Nullable String prompt, @Nullable String answer) {
 
     public CallRecord {
         Objects.requireNonNull(id, "id");

@@ -359,6 +359,13 @@ function requests(r) {
       list.appendChild(li);
     }
     td.appendChild(c.attempts.length ? list : el('span', '–'));
+    if (c.prompt !== undefined) { // only with switchboard.telemetry.capture-content = true
+      const text = el('details', null, 'content');
+      text.appendChild(el('summary', 'Prompt and answer'));
+      text.appendChild(el('p', 'Prompt: ' + c.prompt, 'prompt'));
+      text.appendChild(el('p', 'Answer: ' + (c.answer || ''), 'answer'));
+      td.appendChild(text);
+    }
     tr.appendChild(td);
     return tr;
   }));
