@@ -14,6 +14,9 @@ import dev.switchboard.runtime.routing.OpenedStream;
 import dev.switchboard.runtime.routing.ResumePrefix;
 import dev.switchboard.runtime.routing.RouteChatStream;
 import dev.switchboard.runtime.routing.StreamResumer;
+import dev.switchboard.runtime.routing.RouteStrategy;
+import dev.switchboard.runtime.routing.TargetGroup;
+import dev.switchboard.runtime.routing.TargetStats;
 import dev.switchboard.api.AllTargetsFailedException;
 import dev.switchboard.api.AllTargetsFailedException.TargetFailure;
 import dev.switchboard.api.Attempt;
@@ -57,6 +60,11 @@ import org.jspecify.annotations.Nullable;
  *       {@link RetryPolicy#maxRetries()} times, waiting a random time in {@code [0, min(maxDelay, initialDelay *
  *       multiplier^n)]} before retry {@code n} (full jitter), or exactly the provider's retry hint. A hint longer than
  *       {@code maxDelay} is not waited for: the route moves on to the next target.</li>
+ *   <li><b>Target groups.</b> An element of the chain may be a {@link TargetGroup}: one member answers each request,
+ *       picked by its {@link RouteStrategy} (weights, fewest calls in flight, lowest time to first token) with the
+ *       route's random source. A member skipped without a request (cooling down, over its rate limit, lacking a
+ *       capability) gives way to another member; a member that was asked and failed hands the request to the next
+ *       element of the chain, as a single target does. The statistics ({@link #targetStats()}) are this process's.</li>
  *   <li><b>Fallback.</b> When a target's tries end in a fallback-worthy failure (authentication, quota, unknown
  *       model, context length, content filter, unsupported feature, or a retryable failure that outlasted its
  *       retries) the next target is tried. A caller error ({@code INVALID_REQUEST}) stops the route at once with a
@@ -101,7 +109,9 @@ public final class ProviderManager implements LlmProvider {
     }
 
     private final String name;
+    private final List<TargetGroup> elements;
     private final List<Target> targets;
+    private final Map<Target, TargetStats> stats;
     private final RetryPolicy retry;
     private final CooldownPolicy cooldown;
     private final Clock clock;
@@ -115,7 +125,14 @@ public final class ProviderManager implements LlmProvider {
 
     private ProviderManager(Builder b) {
         this.name = b.name;
-        this.targets = List.copyOf(b.targets);
+        this.elements = List.copyOf(b.elements);
+        Set<Target> all = new LinkedHashSet<>();
+        for (TargetGroup g : elements) {
+            for (TargetGroup.Member m : g.members()) {
+                all.add(m.target());
+            }
+        }
+        this.targets = List.copyOf(all);
         this.retry = b.retry;
         this.cooldown = b.cooldown;
         this.clock = b.clock;
@@ -131,7 +148,18 @@ public final class ProviderManager implements LlmProvider {
                     b.stateName + ":" + k.label()));
         }
         this.breakers = Collections.unmodifiableMap(byTarget);
-        this.chain = new FallbackChain(name, targets, breakers, retry, new Backoff(retry, b.random), clock, b.sleeper);
+        Map<Target, TargetStats> statsByTarget = new LinkedHashMap<>();
+        for (Target t : targets) {
+            statsByTarget.put(t, new TargetStats());
+        }
+        this.stats = Collections.unmodifiableMap(statsByTarget);
+        this.chain = new FallbackChain(name, elements, breakers, stats, b.random, retry, new Backoff(retry, b.random),
+                clock, b.sleeper);
+    }
+
+    /** A builder whose chain starts empty: add single targets ({@link Builder#fallback}) and groups. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public static Builder builder(LlmProvider primary) {
@@ -142,8 +170,19 @@ public final class ProviderManager implements LlmProvider {
         return new Builder().fallback(primary, model);
     }
 
+    /** Every distinct target of the route, group members included, in the order written. */
     public List<Target> targets() {
         return targets;
+    }
+
+    /** The route's chain as written: single targets and target groups, in order. */
+    public List<TargetGroup> elements() {
+        return elements;
+    }
+
+    /** What the route knows about each of its {@link #targets()} (calls in flight, time to first token). */
+    public Map<Target, TargetStats> targetStats() {
+        return stats;
     }
 
     /**
@@ -165,11 +204,20 @@ public final class ProviderManager implements LlmProvider {
                 .streamFailover(failover);
         b.budget = budget; // the same route, the same spending
         Set<Target> added = new LinkedHashSet<>();
-        for (Target t : targets) {
-            Target overridden = new Target(t.provider(), model);
-            if (added.add(overridden)) {
-                b.targets.add(overridden);
+        for (TargetGroup g : elements) {
+            if (!g.isGroup()) {
+                Target overridden = new Target(g.members().get(0).target().provider(), model);
+                if (added.add(overridden)) {
+                    b.elements.add(TargetGroup.single(overridden));
+                }
+                continue;
             }
+            Map<Target, TargetGroup.Member> members = new LinkedHashMap<>();
+            for (TargetGroup.Member m : g.members()) {
+                members.putIfAbsent(new Target(m.target().provider(), model),
+                        new TargetGroup.Member(new Target(m.target().provider(), model), m.weight()));
+            }
+            b.elements.add(TargetGroup.of(g.strategy(), List.copyOf(members.values())));
         }
         return b.build();
     }
@@ -229,7 +277,7 @@ public final class ProviderManager implements LlmProvider {
         FallbackChain.Outcome<ChatResponse> o;
         try (UsageScope s = UsageScope.route(name)) {
             o = chain.run(new FallbackChain.Operation<>("chat", request.model().orElse(null),
-                    CapabilityCheck.forChat(request, false), t -> t.provider().chat(forTarget(request, t))));
+                    CapabilityCheck.forChat(request, false), t -> counted(t, () -> t.provider().chat(forTarget(request, t)))));
         }
         return o.value().toBuilder().attempts(o.attempts()).build();
     }
@@ -243,7 +291,7 @@ public final class ProviderManager implements LlmProvider {
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
         checkBudget();
-        FallbackChain.Operation<OpenedStream> op = streamOperation(request);
+        FallbackChain.Operation<OpenedStream> op = streamOperation(request, stats);
         FallbackChain.Outcome<OpenedStream> o;
         try (UsageScope s = UsageScope.route(name)) {
             o = chain.run(op);
@@ -251,9 +299,23 @@ public final class ProviderManager implements LlmProvider {
         return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), new Resumer(request, o));
     }
 
-    private static FallbackChain.Operation<OpenedStream> streamOperation(ChatRequest request) {
+    /** Opens streams; each counts as a call in flight of its target until it is closed, drained or fails. */
+    private static FallbackChain.Operation<OpenedStream> streamOperation(ChatRequest request,
+            Map<Target, TargetStats> stats) {
         return new FallbackChain.Operation<>("stream", request.model().orElse(null),
-                CapabilityCheck.forChat(request, true), t -> OpenedStream.open(t.provider(), forTarget(request, t)));
+                CapabilityCheck.forChat(request, true),
+                t -> OpenedStream.open(t.provider(), forTarget(request, t), stats.get(t)));
+    }
+
+    /** A call of {@code target}, counted in flight while it runs. */
+    private <T> T counted(Target target, java.util.function.Supplier<T> call) {
+        TargetStats s = stats.get(target);
+        s.enter();
+        try {
+            return call.get();
+        } finally {
+            s.exit();
+        }
     }
 
     /** What this route's streams do when the answering target fails mid-answer. */
@@ -275,7 +337,7 @@ public final class ProviderManager implements LlmProvider {
         try (UsageScope s = UsageScope.route(name)) {
             o = chain.run(new FallbackChain.Operation<>(
                     "embeddings", request.model(), Set.of(Capability.EMBEDDINGS),
-                    t -> t.provider().embed(t.model() == null ? request : request.withModel(t.model()))));
+                    t -> counted(t, () -> t.provider().embed(t.model() == null ? request : request.withModel(t.model())))));
         }
         return o.value().toBuilder().attempts(o.attempts()).build();
     }
@@ -333,8 +395,8 @@ public final class ProviderManager implements LlmProvider {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("route ").append(name).append(" [");
-        for (int i = 0; i < targets.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(targets.get(i).label());
+        for (int i = 0; i < elements.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(elements.get(i).label());
         }
         return sb.append(']').toString();
     }
@@ -353,6 +415,7 @@ public final class ProviderManager implements LlmProvider {
     private final class Resumer implements StreamResumer {
         private final ChatRequest request;
         private int index;
+        private Target answering;
         private String model;
         private Instant since;
 
@@ -363,6 +426,7 @@ public final class ProviderManager implements LlmProvider {
 
         private void moveTo(FallbackChain.Outcome<?> o) {
             this.index = o.index();
+            this.answering = o.target();
             this.model = o.target().model() != null ? o.target().model() : request.model().orElse(null);
             this.since = clock.instant();
         }
@@ -372,12 +436,12 @@ public final class ProviderManager implements LlmProvider {
             if (CancelScope.currentIsCancelled()) {
                 return null; // the caller left: nobody to continue for, and the target is not to blame
             }
-            Target failed = targets.get(index);
+            Target failed = answering;
             Attempt broke = Attempt.failed(failed.provider().name(), model, since(since),
                     Attempt.Outcome.FAILED_MID_STREAM, failure.kind(), "mid-stream: " + Failures.describe(failure));
             chain.failedMidStream(failed, failure);
             String why = failover == StreamFailover.FAIL ? "stream-failover = fail"
-                    : index + 1 >= targets.size() ? "no target left"
+                    : index + 1 >= elements.size() ? "no target left"
                     : !failure.kind().isFallbackWorthy() ? "the request was rejected"
                     : delivered.isFinished() ? "the answer had finished"
                     : !delivered.toResponse(failed.provider().name(), model, null, List.of()).toolCalls().isEmpty()
@@ -388,12 +452,12 @@ public final class ProviderManager implements LlmProvider {
                 return null;
             }
             LOG.log(Level.INFO, () -> "route " + name + ": " + failed.label() + " failed mid-stream (" + failure.kind()
-                    + ": " + Failures.describe(failure) + "); resuming with " + targets.get(index + 1).label());
+                    + ": " + Failures.describe(failure) + "); resuming with " + elements.get(index + 1).label());
             String prefix = ResumePrefix.of(delivered, resumePrefixChars);
             ChatRequest continued = request.toBuilder().addMessage(Message.assistant(prefix)).build();
             FallbackChain.Outcome<OpenedStream> o;
             try (UsageScope s = UsageScope.route(name)) {
-                o = chain.run(streamOperation(continued), index + 1);
+                o = chain.run(streamOperation(continued, stats), index + 1);
             } catch (AllTargetsFailedException e) {
                 List<Attempt> trail = new ArrayList<>(e.attempts().size() + 1);
                 trail.add(broke);
@@ -421,7 +485,7 @@ public final class ProviderManager implements LlmProvider {
     /** Builds a {@link ProviderManager}. Not thread-safe. */
     public static final class Builder {
         private String name = "route";
-        private final List<Target> targets = new ArrayList<>();
+        private final List<TargetGroup> elements = new ArrayList<>();
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private CooldownPolicy cooldown = CooldownPolicy.DEFAULT;
         private Clock clock = Clock.systemUTC();
@@ -436,8 +500,16 @@ public final class ProviderManager implements LlmProvider {
         private Builder() {}
 
         public Builder name(String name) { this.name = Objects.requireNonNull(name, "name"); return this; }
-        public Builder fallback(LlmProvider provider) { targets.add(new Target(provider, null)); return this; }
-        public Builder fallback(LlmProvider provider, String model) { targets.add(new Target(provider, model)); return this; }
+        public Builder fallback(LlmProvider provider) { elements.add(TargetGroup.single(new Target(provider, null))); return this; }
+        public Builder fallback(LlmProvider provider, String model) { elements.add(TargetGroup.single(new Target(provider, model))); return this; }
+        /**
+         * Adds a target group as the next element: one member answers each request, picked by {@code strategy}
+         * with the route's {@link #random random} source; a member skipped without a request gives way to another.
+         */
+        public Builder group(RouteStrategy strategy, List<TargetGroup.Member> members) {
+            elements.add(TargetGroup.of(strategy, members));
+            return this;
+        }
         public Builder retry(RetryPolicy retry) { this.retry = Objects.requireNonNull(retry, "retry"); return this; }
         public Builder cooldown(CooldownPolicy cooldown) { this.cooldown = Objects.requireNonNull(cooldown, "cooldown"); return this; }
         /** The clock of cooldowns and attempt latencies. */
@@ -476,13 +548,13 @@ public final class ProviderManager implements LlmProvider {
         }
 
         /**
-         * The source of backoff jitter: uniform values in [0, 1], called from any thread that calls the route, so it
+         * The source of backoff jitter and of the target groups' picks: uniform values in [0, 1], called from any thread that calls the route, so it
          * must be thread-safe. Defaults to {@link ThreadLocalRandom}.
          */
         public Builder random(DoubleSupplier random) { this.random = Objects.requireNonNull(random, "random"); return this; }
 
         public ProviderManager build() {
-            if (targets.isEmpty()) {
+            if (elements.isEmpty()) {
                 throw new IllegalArgumentException("a route needs at least one target");
             }
             if (state == null) {

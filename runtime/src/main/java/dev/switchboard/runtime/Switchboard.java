@@ -29,6 +29,9 @@ import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.SecretRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import dev.switchboard.runtime.routing.TargetGroup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -365,6 +368,7 @@ public final class Switchboard implements AutoCloseable {
         private SwitchboardConfigLoader.Input input = new SwitchboardConfigLoader.NoInput();
         private Map<String, String> env = System.getenv();
         private Clock clock = Clock.systemUTC();
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private ClassLoader classLoader;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private Path pluginsDirectory;
@@ -430,6 +434,15 @@ public final class Switchboard implements AutoCloseable {
         /** The environment variables {@code ${?VAR}} and {@code api-key-env} read; the process's by default. */
         public Builder env(Map<String, String> env) {
             this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+            return this;
+        }
+
+        /**
+         * The routes' source of uniform values in [0, 1] (backoff jitter, target groups' picks); thread-safe.
+         * {@link ThreadLocalRandom} unless set; tests pass a seeded or scripted one.
+         */
+        public Builder random(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
@@ -700,11 +713,18 @@ public final class Switchboard implements AutoCloseable {
 
         private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger,
                                       StateStore store) {
-            RouteConfig.Target first = r.targets().get(0);
-            ProviderManager.Builder b = ProviderManager.builder(target(r.name(), providers.get(first.provider())),
-                    first.model());
-            for (RouteConfig.Target t : r.targets().subList(1, r.targets().size())) {
-                b.fallback(target(r.name(), providers.get(t.provider())), t.model());
+            ProviderManager.Builder b = ProviderManager.builder();
+            for (RouteConfig.Element e : r.targets()) {
+                if (e instanceof RouteConfig.Target t) {
+                    b.fallback(target(r.name(), providers.get(t.provider())), t.model());
+                } else if (e instanceof RouteConfig.Group g) {
+                    List<TargetGroup.Member> members = new ArrayList<>(g.members().size());
+                    for (RouteConfig.Member m : g.members()) {
+                        members.add(new TargetGroup.Member(new ProviderManager.Target(
+                                target(r.name(), providers.get(m.target().provider())), m.target().model()), m.weight()));
+                    }
+                    b.group(g.strategy(), members);
+                }
             }
             r.budget().ifPresent(limit -> {
                 Budget budget = new Budget("route " + r.name(), limit, clock, store, "route:" + r.name());
@@ -712,7 +732,7 @@ public final class Switchboard implements AutoCloseable {
                 b.budget(budget);
             });
             return b.name(r.name()).state(store, "route:" + r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
-                    .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
+                    .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).random(random).build();
         }
 
         private LlmProvider target(String route, LlmProvider provider) {
@@ -724,7 +744,7 @@ public final class Switchboard implements AutoCloseable {
             return ProviderManager.builder(target(provider.name(), provider)).name(provider.name())
                     .state(store, "provider:" + provider.name()).retry(defaults.retry())
                     .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
-                    .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).build();
+                    .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).random(random).build();
         }
     }
 }

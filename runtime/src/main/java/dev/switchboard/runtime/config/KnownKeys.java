@@ -28,6 +28,8 @@ final class KnownKeys {
     /** {@code budget} is known so that a budget there gets its own message (it belongs to one route). */
     static final Set<String> ROUTE_DEFAULTS = Set.of("retry", "cooldown", "stream-failover", "budget",
             "resume-prefix-chars");
+    static final Set<String> TARGET_GROUP = Set.of("strategy", "targets");
+    static final Set<String> GROUP_MEMBER = Set.of("target", "weight");
     static final Set<String> RETRY = Set.of("max-retries", "initial-delay", "max-delay", "multiplier");
     static final Set<String> COOLDOWN = Set.of("failure-threshold", "duration");
     static final Set<String> HTTP = Set.of("max-connections", "max-connections-per-route");

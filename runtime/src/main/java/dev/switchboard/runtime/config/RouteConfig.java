@@ -4,6 +4,7 @@ import dev.switchboard.runtime.CooldownPolicy;
 import dev.switchboard.runtime.RetryPolicy;
 import dev.switchboard.runtime.StreamFailover;
 import dev.switchboard.runtime.metering.BudgetLimit;
+import dev.switchboard.runtime.routing.RouteStrategy;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Set;
  * One checked route block: its targets in order, its retry and cooldown policies, its stream failover (with the most
  * delivered text a resume request repeats) and its budget.
  */
-public record RouteConfig(String name, List<Target> targets, RetryPolicy retry, CooldownPolicy cooldown,
+public record RouteConfig(String name, List<Element> targets, RetryPolicy retry, CooldownPolicy cooldown,
                    StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget) {
 
     public RouteConfig {
@@ -28,8 +29,29 @@ public record RouteConfig(String name, List<Target> targets, RetryPolicy retry, 
         }
     }
 
+    /** An element of {@code targets}: a single {@link Target} or a {@link Group}. */
+    public sealed interface Element permits Target, Group {}
+
+    /**
+     * A target group: {@code { strategy = weighted | least-busy | latency, targets = [ { target = "azure-eu",
+     * weight = 3 }, "azure-us" ] }}, one member answering each request.
+     */
+    public record Group(RouteStrategy strategy, List<Member> members) implements Element {
+        public Group {
+            Objects.requireNonNull(strategy, "strategy");
+            members = List.copyOf(members);
+        }
+    }
+
+    /** A member of a group and its weight (1 unless set). */
+    public record Member(Target target, int weight) {
+        public Member {
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
     /** A target: a configured provider and, optionally, the model to ask it for ({@code null} for its default). */
-    public record Target(String provider, String model) {
+    public record Target(String provider, String model) implements Element {
 
         public Target {
             Objects.requireNonNull(provider, "provider");

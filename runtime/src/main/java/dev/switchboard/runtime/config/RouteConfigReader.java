@@ -5,6 +5,7 @@ import dev.switchboard.runtime.RetryPolicy;
 import dev.switchboard.runtime.StreamFailover;
 import dev.switchboard.runtime.metering.BudgetLimit;
 import dev.switchboard.runtime.routing.ResumePrefix;
+import dev.switchboard.runtime.routing.RouteStrategy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
@@ -73,7 +74,7 @@ final class RouteConfigReader {
         ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);
         checkKnownKeys(own, KnownKeys.ROUTE);
         ConfigFields fields = new ConfigFields(block.toConfig().withFallback(defaults), path, block.origin(), problems);
-        List<RouteConfig.Target> targets = targets(fields);
+        List<RouteConfig.Element> targets = targets(fields);
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
         StreamFailover failover = streamFailover(fields);
@@ -134,8 +135,8 @@ final class RouteConfigReader {
         }
     }
 
-    private List<RouteConfig.Target> targets(ConfigFields fields) {
-        List<RouteConfig.Target> targets = new ArrayList<>();
+    private List<RouteConfig.Element> targets(ConfigFields fields) {
+        List<RouteConfig.Element> targets = new ArrayList<>();
         Optional<ConfigList> list = fields.list("targets");
         if (list.isEmpty()) {
             if (!fields.written("targets")) {
@@ -153,18 +154,115 @@ final class RouteConfigReader {
             if (ConfigFields.isUnresolved(element)) {
                 continue;
             }
-            if (element.valueType() != ConfigValueType.STRING) {
-                problems.add(element.origin(), fields.path("targets"), "target " + (i + 1) + " must be a string"
-                        + " \"provider\" or \"provider/model\", not " + ConfigFields.kind(element));
+            if (element.valueType() == ConfigValueType.OBJECT) {
+                group(fields.entry("targets", i, (ConfigObject) element)).ifPresent(targets::add);
                 continue;
             }
-            try {
-                targets.add(RouteConfig.Target.parse((String) element.unwrapped(), providers));
-            } catch (IllegalArgumentException e) {
-                problems.add(element.origin(), fields.path("targets"), e.getMessage());
+            if (element.valueType() != ConfigValueType.STRING) {
+                problems.add(element.origin(), fields.path("targets"), "target " + (i + 1) + " must be a string"
+                        + " \"provider\" or \"provider/model\", or a group " + GROUP_EXAMPLE + ", not "
+                        + ConfigFields.kind(element));
+                continue;
             }
+            parse(element, fields.path("targets")).ifPresent(targets::add);
         }
         return targets;
+    }
+
+    private static final String GROUP_EXAMPLE = "{ strategy = weighted, targets = [ { target = \"azure-eu\","
+            + " weight = 3 }, \"azure-us\" ] }";
+
+    private Optional<RouteConfig.Target> parse(ConfigValue element, String path) {
+        try {
+            return Optional.of(RouteConfig.Target.parse((String) element.unwrapped(), providers));
+        } catch (IllegalArgumentException e) {
+            problems.add(element.origin(), path, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A target group: a strategy and its members, each a target string or {@code { target, weight }}. */
+    private Optional<RouteConfig.Group> group(ConfigFields group) {
+        int before = problems.count();
+        group.onlyKnownKeys(KnownKeys.TARGET_GROUP, "a group is " + GROUP_EXAMPLE);
+        Optional<RouteStrategy> strategy = Optional.empty();
+        Optional<String> name = group.string("strategy");
+        if (name.isEmpty()) {
+            if (!group.written("strategy")) {
+                problems.add(group.origin(), group.path("strategy"), "missing; a group picks its member by strategy ="
+                        + " weighted | least-busy | latency");
+            }
+        } else {
+            try {
+                strategy = Optional.of(RouteStrategy.parse(name.get()));
+            } catch (IllegalArgumentException e) {
+                problems.add(group.value("strategy").orElseThrow().origin(), group.path("strategy"), e.getMessage());
+            }
+        }
+        List<RouteConfig.Member> members = new ArrayList<>();
+        Optional<ConfigList> list = group.list("targets");
+        if (list.isEmpty() && !group.written("targets")) {
+            problems.add(group.origin(), group.path("targets"), "missing; list the group's members, e.g. targets = ["
+                    + " { target = \"azure-eu\", weight = 3 }, \"azure-us\" ]");
+        } else if (list.isPresent() && list.get().isEmpty()) {
+            problems.add(list.get().origin(), group.path("targets"), "is empty; list at least one member");
+        }
+        Set<RouteConfig.Target> seen = new java.util.HashSet<>();
+        for (int i = 0; list.isPresent() && i < list.get().size(); i++) {
+            ConfigValue element = list.get().get(i);
+            if (ConfigFields.isUnresolved(element)) {
+                continue;
+            }
+            Optional<RouteConfig.Member> member = member(group, i, element, strategy.orElse(null));
+            if (member.isPresent() && !seen.add(member.get().target())) {
+                problems.add(element.origin(), group.path("targets"), "member '" + member.get().target().label()
+                        + "' is listed twice; give it one entry (with a weight, for strategy = weighted)");
+                continue;
+            }
+            member.ifPresent(members::add);
+        }
+        if (problems.count() > before || strategy.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RouteConfig.Group(strategy.get(), members));
+    }
+
+    private Optional<RouteConfig.Member> member(ConfigFields group, int i, ConfigValue element, RouteStrategy strategy) {
+        if (element.valueType() == ConfigValueType.STRING) {
+            return parse(element, group.path("targets")).map(t -> new RouteConfig.Member(t, 1));
+        }
+        if (element.valueType() != ConfigValueType.OBJECT) {
+            problems.add(element.origin(), group.path("targets"), "member " + (i + 1) + " must be a string"
+                    + " \"provider\" or \"provider/model\", or { target = \"provider\", weight = 3 }, not "
+                    + ConfigFields.kind(element));
+            return Optional.empty();
+        }
+        ConfigFields entry = group.entry("targets", i, (ConfigObject) element);
+        if (((ConfigObject) element).containsKey("strategy")) {
+            problems.add(element.origin(), entry.path(), "groups do not nest; list the members of one group");
+            return Optional.empty();
+        }
+        entry.onlyKnownKeys(KnownKeys.GROUP_MEMBER, null);
+        Optional<RouteConfig.Target> target = Optional.empty();
+        if (!entry.written("target")) {
+            problems.add(element.origin(), entry.path("target"), "missing; name the provider, e.g. target = \"azure-eu\"");
+        } else {
+            target = entry.value("target").flatMap(v -> {
+                if (v.valueType() != ConfigValueType.STRING) {
+                    entry.wrongType("target", v, "a string \"provider\" or \"provider/model\"");
+                    return Optional.empty();
+                }
+                return parse(v, entry.path("target"));
+            });
+        }
+        Optional<Integer> weight = entry.integer("weight", 1);
+        if (weight.isPresent() && strategy != null && strategy != RouteStrategy.WEIGHTED) {
+            problems.add(entry.value("weight").orElseThrow().origin(), entry.path("weight"), "only strategy = weighted"
+                    + " uses weights; this group's strategy is " + strategy.configName());
+            return Optional.empty();
+        }
+        int w = weight.orElse(1);
+        return target.map(t -> new RouteConfig.Member(t, w));
     }
 
     private RetryPolicy retry(ConfigFields retry) {

@@ -26,11 +26,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
- * The one call pipeline of a route, shared by chat, stream and embeddings: targets in order, skipping those that
- * cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
+ * The one call pipeline of a route, shared by chat, stream and embeddings: its elements in order (a single target, or
+ * a {@link TargetGroup} that picks one member per request and lets the next member stand in for one skipped without
+ * a request), skipping targets that cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
  * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
  * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
  * chain moves straight on, and the trail records a {@code RATE_LIMIT} skip ({@link Attempt.Outcome#SKIPPED_LOCAL_LIMIT}). A budget that
@@ -63,6 +65,11 @@ public final class FallbackChain {
             return target.model() != null ? target.model() : requestedModel;
         }
 
+        /** Whether the time of a successful try is a time to first token (chat and streams, not embeddings). */
+        boolean measuresFirstToken() {
+            return !"embeddings".equals(what);
+        }
+
         boolean supports(Target target) {
             return CapabilityCheck.missing(target.provider(), required).isEmpty();
         }
@@ -83,18 +90,29 @@ public final class FallbackChain {
     private record TargetResult<T>(T value, LlmException failure) {}
 
     private final String route;
-    private final List<Target> targets;
+    private final List<TargetGroup> elements;
     private final Map<Target, CircuitBreaker> breakers;
+    private final Map<Target, TargetStats> stats;
+    private final DoubleSupplier random;
     private final RetryPolicy retry;
     private final Backoff backoff;
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public FallbackChain(String route, List<Target> targets, Map<Target, CircuitBreaker> breakers, RetryPolicy retry,
-            Backoff backoff, Clock clock, Sleeper sleeper) {
+    /**
+     * @param elements the chain: single targets and groups
+     * @param breakers the cooldown of every target, members included
+     * @param stats    the statistics of every target, members included, that groups pick by
+     * @param random   uniform values in [0, 1] for the groups' picks; thread-safe
+     */
+    public FallbackChain(String route, List<TargetGroup> elements, Map<Target, CircuitBreaker> breakers,
+            Map<Target, TargetStats> stats, DoubleSupplier random, RetryPolicy retry, Backoff backoff, Clock clock,
+            Sleeper sleeper) {
         this.route = route;
-        this.targets = targets;
+        this.elements = List.copyOf(elements);
         this.breakers = breakers;
+        this.stats = stats;
+        this.random = random;
         this.retry = retry;
         this.backoff = backoff;
         this.clock = clock;
@@ -119,62 +137,85 @@ public final class FallbackChain {
      */
     public <T> Outcome<T> run(Operation<T> op, int from) {
         List<Attempt> trail = new ArrayList<>();
-        List<TargetFailure> failures = new ArrayList<>(targets.size());
-        for (int i = from; i < targets.size(); i++) {
-            Target target = targets.get(i);
-            String provider = target.provider().name();
-            String model = op.model(target);
-            if (!op.supports(target)) {
-                LlmException skip = op.refusal(target);
-                trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, skip.kind(),
-                        Failures.describe(skip)));
-                failures.add(new TargetFailure(target.label(), skip));
-                continue;
-            }
-            CircuitBreaker breaker = breakers.get(target);
-            CircuitBreaker.Permit permit = breaker.tryAcquire();
-            if (permit == CircuitBreaker.Permit.REJECTED) {
-                LlmException skip = coolingDown(target, breaker);
-                trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_COOLDOWN, skip.kind(),
-                        Failures.describe(skip)));
-                failures.add(new TargetFailure(target.label(), skip));
-                LOG.log(Level.DEBUG, () -> "route " + route + ": " + Failures.describe(skip) + ": " + target.label());
-                continue;
-            }
-            boolean settled = false;
-            try {
-                if (CancelScope.currentIsCancelled()) {
-                    throw LlmException.builder(ErrorKind.CONNECTION, route)
-                            .message("cancelled by the caller before calling " + target.label()).attempts(trail).build();
+        List<TargetFailure> failures = new ArrayList<>(elements.size());
+        for (int i = from; i < elements.size(); i++) {
+            TargetGroup element = elements.get(i);
+            List<Target> order = element.order(random, stats);
+            for (int m = 0; m < order.size(); m++) {
+                Target target = order.get(m);
+                String nextElement = i + 1 < elements.size() ? elements.get(i + 1).label() : null;
+                String nextMember = m + 1 < order.size() ? order.get(m + 1).label() : nextElement;
+                Step<T> step = attempt(target, op, trail, failures, nextMember, nextElement);
+                if (step.value() != null) {
+                    return new Outcome<>(step.value(), target, i, List.copyOf(trail));
                 }
-                TargetResult<T> result = tryTarget(target, op, model, trail);
-                if (result.failure() == null) {
-                    breaker.succeeded(permit);
-                    settled = true;
-                    return new Outcome<>(result.value(), target, i, List.copyOf(trail));
-                }
-                LlmException failure = result.failure();
-                if (!failure.kind().isFallbackWorthy()) {
-                    breaker.released(permit);
-                    settled = true;
-                    throw new RequestRejectedException(failure, trail);
-                }
-                boolean opened = false;
-                if (saysNothingAboutHealth(failure.kind()) || failure instanceof LocalRateLimitException) {
-                    breaker.released(permit);
-                } else {
-                    opened = breaker.failed(permit, failure.kind());
-                }
-                settled = true;
-                failures.add(new TargetFailure(target.label(), failure));
-                logFailure(target, failure, opened, breaker, i + 1 < targets.size() ? targets.get(i + 1) : null);
-            } finally {
-                if (!settled) {
-                    breaker.released(permit);
+                if (!step.skipped()) {
+                    break; // the member was asked and failed: the group had its chance, the chain moves on
                 }
             }
         }
         throw new AllTargetsFailedException(route, trail, failures);
+    }
+
+    /** What became of one target: its answer, or a skip without a request (a group's next member stands in), or a failure. */
+    private record Step<T>(T value, boolean skipped) {}
+
+    /** {@code nextMember}: who stands in for a skip; {@code nextElement}: who takes over after a failure. */
+    private <T> Step<T> attempt(Target target, Operation<T> op, List<Attempt> trail, List<TargetFailure> failures,
+            String nextMember, String nextElement) {
+        String provider = target.provider().name();
+        String model = op.model(target);
+        if (!op.supports(target)) {
+            LlmException skip = op.refusal(target);
+            trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_UNSUPPORTED, skip.kind(),
+                    Failures.describe(skip)));
+            failures.add(new TargetFailure(target.label(), skip));
+            return new Step<>(null, true);
+        }
+        CircuitBreaker breaker = breakers.get(target);
+        CircuitBreaker.Permit permit = breaker.tryAcquire();
+        if (permit == CircuitBreaker.Permit.REJECTED) {
+            LlmException skip = coolingDown(target, breaker);
+            trail.add(Attempt.failed(provider, model, Duration.ZERO, Attempt.Outcome.SKIPPED_COOLDOWN, skip.kind(),
+                    Failures.describe(skip)));
+            failures.add(new TargetFailure(target.label(), skip));
+            LOG.log(Level.DEBUG, () -> "route " + route + ": " + Failures.describe(skip) + ": " + target.label());
+            return new Step<>(null, true);
+        }
+        boolean settled = false;
+        try {
+            if (CancelScope.currentIsCancelled()) {
+                throw LlmException.builder(ErrorKind.CONNECTION, route)
+                        .message("cancelled by the caller before calling " + target.label()).attempts(trail).build();
+            }
+            TargetResult<T> result = tryTarget(target, op, model, trail);
+            if (result.failure() == null) {
+                breaker.succeeded(permit);
+                settled = true;
+                return new Step<>(result.value(), false);
+            }
+            LlmException failure = result.failure();
+            if (!failure.kind().isFallbackWorthy()) {
+                breaker.released(permit);
+                settled = true;
+                throw new RequestRejectedException(failure, trail);
+            }
+            boolean opened = false;
+            boolean nothingSent = failure instanceof LocalRateLimitException;
+            if (saysNothingAboutHealth(failure.kind()) || nothingSent) {
+                breaker.released(permit);
+            } else {
+                opened = breaker.failed(permit, failure.kind());
+            }
+            settled = true;
+            failures.add(new TargetFailure(target.label(), failure));
+            logFailure(target, failure, opened, breaker, nothingSent ? nextMember : nextElement);
+            return new Step<>(null, nothingSent);
+        } finally {
+            if (!settled) {
+                breaker.released(permit);
+            }
+        }
     }
 
     /**
@@ -193,9 +234,9 @@ public final class FallbackChain {
         }
     }
 
-    /** The number of targets. */
+    /** The number of elements of the chain (a group counts once). */
     public int size() {
-        return targets.size();
+        return elements.size();
     }
 
     /**
@@ -215,7 +256,11 @@ public final class FallbackChain {
             LlmException failure;
             try {
                 T value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
-                trail.add(Attempt.answered(provider, model, since(start)));
+                Duration took = since(start);
+                trail.add(Attempt.answered(provider, model, took));
+                if (op.measuresFirstToken()) {
+                    stats.get(target).recordLatency(took);
+                }
                 return new TargetResult<>(value, null);
             } catch (BudgetExceededException e) {
                 throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
@@ -307,7 +352,7 @@ public final class FallbackChain {
         return b.build();
     }
 
-    private void logFailure(Target target, LlmException failure, boolean opened, CircuitBreaker breaker, Target next) {
+    private void logFailure(Target target, LlmException failure, boolean opened, CircuitBreaker breaker, String next) {
         if (opened) {
             TargetState s = breaker.state();
             LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
@@ -317,7 +362,7 @@ public final class FallbackChain {
             // A local rate limit is routine (that is what it is for): not worth a line per request at INFO.
             Level level = failure instanceof LocalRateLimitException ? Level.DEBUG : Level.INFO;
             LOG.log(level, () -> "route " + route + ": " + target.label() + " failed (" + failure.kind() + ": "
-                    + Failures.describe(failure) + "); falling back to " + next.label());
+                    + Failures.describe(failure) + "); falling back to " + next);
         }
     }
 

@@ -25,7 +25,26 @@ public record OpenedStream(ChatStream live, List<ChatEvent> buffered, boolean en
 
     /** Opens {@code provider}'s stream and pulls it up to the first content; closes it if that fails. */
     public static OpenedStream open(LlmProvider provider, ChatRequest request) {
-        ChatStream stream = Objects.requireNonNull(provider.stream(request), "stream() returned null");
+        return pull(Objects.requireNonNull(provider.stream(request), "stream() returned null"), provider);
+    }
+
+    /**
+     * {@link #open(LlmProvider, ChatRequest)}, the stream counted in flight of the target in {@code stats} from the
+     * request on until it ends.
+     */
+    public static OpenedStream open(LlmProvider provider, ChatRequest request, TargetStats stats) {
+        stats.enter();
+        ChatStream stream;
+        try {
+            stream = Objects.requireNonNull(provider.stream(request), "stream() returned null");
+        } catch (RuntimeException | Error e) {
+            stats.exit();
+            throw e;
+        }
+        return pull(new CountedStream(stream, stats), provider); // it ends the count when the stream ends
+    }
+
+    private static OpenedStream pull(ChatStream stream, LlmProvider provider) {
         List<ChatEvent> buffered = new ArrayList<>(4);
         try {
             while (stream.hasNext()) {

@@ -138,7 +138,8 @@ public final class RouteChatStream extends AbstractChatStream {
             close();
         }
         ChatStream current = live;
-        Cost cost = current instanceof MeteredStream m ? m.cost() : Cost.UNKNOWN;
+        ChatStream target = current instanceof CountedStream c ? c.counted() : current;
+        Cost cost = target instanceof MeteredStream m ? m.cost() : Cost.UNKNOWN;
         return accumulated().toResponse(answering, model, rateLimits(), attempts).toBuilder().cost(cost).build();
     }
 
