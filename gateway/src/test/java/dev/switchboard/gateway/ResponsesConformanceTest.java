@@ -260,6 +260,31 @@ class ResponsesConformanceTest {
     }
 
     @Test
+    void aLengthStopIsAnIncompleteResponseStreamedOrNot() {
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(fixture("openai/chat-completion.json")
+                .replace("\"finish_reason\": \"stop\"", "\"finish_reason\": \"length\""))));
+        ResponseCreateParams ask = ResponseCreateParams.builder().model("primary").input("Hi").maxOutputTokens(46)
+                .build();
+
+        Response whole = client.responses().create(ask);
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withBody(fixture("openai/chat-stream-text.sse").replace("\"finish_reason\":\"stop\"",
+                        "\"finish_reason\":\"length\""))));
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ask)) {
+            s.stream().forEach(events::add);
+        }
+
+        assertThat(whole.status()).hasValue(ResponseStatus.INCOMPLETE);
+        assertThat(whole.incompleteDetails().flatMap(d -> d.reason()).orElseThrow().asString())
+                .isEqualTo("max_output_tokens");
+        assertThat(outputText(whole)).startsWith("The image shows a wooden boardwalk");
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isIncomplete()).isTrue();
+        assertThat(last.asIncomplete().response().status()).hasValue(ResponseStatus.INCOMPLETE);
+    }
+
+    @Test
     void asksForJsonSchemaOutputThroughTextFormat() {
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(fixture("openai/chat-completion.json"))));
         ResponseFormatTextJsonSchemaConfig format = ResponseFormatTextJsonSchemaConfig.builder().name("weather")
