@@ -44,12 +44,18 @@ final class Exchange implements AsyncServerExchangeHandler {
         UI("ui"),
         /** The dashboard's JSON under {@code /ui/api/} (admin keys only). */
         UI_DATA("ui_data"),
+        MESSAGES("messages"), MESSAGES_COUNT_TOKENS("messages_count_tokens"),
         OTHER("other");
 
         final String label;
 
         Endpoint(String label) {
             this.label = label;
+        }
+
+        /** Whether this endpoint is Anthropic's Messages API, whose errors have Anthropic's shape. */
+        boolean anthropic() {
+            return this == MESSAGES || this == MESSAGES_COUNT_TOKENS;
         }
     }
 
@@ -194,7 +200,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.tooLarge(server.config().maxBody()), true);
             return;
         }
-        AccessKeys.Decision decision = server.keys().decide(endpoint, header(HttpHeaders.AUTHORIZATION));
+        AccessKeys.Decision decision = server.keys().decide(endpoint, authorization());
         if (decision instanceof AccessKeys.Refused refused) {
             reply(refused.reply(), entityDetails != null);
             return;
@@ -202,10 +208,10 @@ final class Exchange implements AsyncServerExchangeHandler {
         access = (AccessKeys.Allowed) decision;
         key = access.key();
         boolean post = endpoint == Endpoint.CHAT || endpoint == Endpoint.RESPONSES || endpoint == Endpoint.EMBEDDINGS
-                || endpoint == Endpoint.USAGE_RESET;
+                || endpoint == Endpoint.USAGE_RESET || endpoint.anthropic();
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
-                    + " POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
+                    + " POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
                     + " /health, /ready,"
                     + " /metrics, /ui."),
                     entityDetails != null);
@@ -313,6 +319,10 @@ final class Exchange implements AsyncServerExchangeHandler {
             case "/v1/usage/reset":
             case "/usage/reset":
                 return Endpoint.USAGE_RESET;
+            case "/v1/messages":
+                return Endpoint.MESSAGES;
+            case "/v1/messages/count_tokens":
+                return Endpoint.MESSAGES_COUNT_TOKENS;
             default:
                 if (path.equals("/ui") || path.startsWith("/ui/")) {
                     return path.startsWith("/ui/api/") ? Endpoint.UI_DATA : Endpoint.UI;
@@ -327,6 +337,18 @@ final class Exchange implements AsyncServerExchangeHandler {
         int q = path.indexOf('?');
         return q < 0 ? "" : path.substring(q + 1);
     }
+
+    /**
+     * The gateway key as an {@code Authorization} value: the header itself, or else Anthropic's {@code x-api-key}
+     * (what Anthropic SDKs send) as a bearer token.
+     */
+    private String authorization() {
+        String authorization = header(HttpHeaders.AUTHORIZATION);
+        String apiKey = authorization == null ? header(API_KEY_HEADER) : null;
+        return apiKey == null ? authorization : "Bearer " + apiKey;
+    }
+
+    static final String API_KEY_HEADER = "x-api-key";
 
     String header(String name) {
         Header h = request.getFirstHeader(name);
@@ -410,6 +432,8 @@ final class Exchange implements AsyncServerExchangeHandler {
                 new ChatCall(server, this).serve();
             } else if (endpoint == Endpoint.RESPONSES) {
                 new ResponsesCall(server, this).serve();
+            } else if (endpoint.anthropic()) {
+                new MessagesCall(server, this).serve();
             } else {
                 new EmbeddingsCall(server, this).serve();
             }
@@ -439,7 +463,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             if (!responded) {
                 reply(ErrorReply.internal(id), true);
             } else if (streamStarted) {
-                outbox.end(ErrorReply.internal(id).event());
+                outbox.end(errorEvent(ErrorReply.internal(id)));
                 cancelUpstream();
             }
         } catch (RuntimeException | Error again) {
@@ -463,7 +487,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (!responded) {
             reply(ending, true);
         } else if (streamStarted) {
-            outbox.end(ending.event());
+            outbox.end(errorEvent(ending));
         }
         cancelUpstream();
     }
@@ -506,6 +530,9 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** A whole JSON error answer. */
     void reply(ErrorReply e, boolean close) {
+        if (endpoint.anthropic()) {
+            e = MessagesWriter.forMessages(e);
+        }
         List<Header> headers = new java.util.ArrayList<>(2);
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
@@ -514,8 +541,14 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (e.noRetry()) {
             headers.add(new BasicHeader(SHOULD_RETRY, "false")); // OpenAI's SDKs then do not retry on their own
         }
-        reply(e.status(), JSON, e.body(), close, headers.toArray(NO_HEADERS));
+        reply(e.status(), JSON, endpoint.anthropic() ? MessagesWriter.errorBody(e) : e.body(), close,
+                headers.toArray(NO_HEADERS));
         server.metrics().error(endpoint.label, label, e.kind());
+    }
+
+    /** An error event ending a started stream, in the shape of the endpoint's API. */
+    byte[] errorEvent(ErrorReply e) {
+        return endpoint.anthropic() ? MessagesWriter.errorEvent(MessagesWriter.forMessages(e)) : e.event();
     }
 
     static final Header[] NO_HEADERS = new Header[0];

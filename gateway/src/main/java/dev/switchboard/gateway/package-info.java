@@ -2,7 +2,7 @@
  * An OpenAI-compatible HTTP server over a {@link dev.switchboard.runtime.Switchboard}'s routes and providers, so any
  * OpenAI client in any language can use them. {@link dev.switchboard.gateway.Gateway#start} embeds it in an
  * application; the {@code switchboard serve} command runs it. It serves chat completions (streamed and not),
- * embeddings, the model list, health, readiness, usage and Prometheus metrics, with access keys and bounded client
+ * Anthropic's Messages API ({@code POST /v1/messages}), embeddings, the model list, health, readiness, usage and Prometheus metrics, with access keys and bounded client
  * limits.
  *
  * <p>Nothing in this package is null unless marked {@code @Nullable}: an absent value is an {@code Optional} (or an
