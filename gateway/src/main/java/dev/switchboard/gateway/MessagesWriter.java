@@ -9,7 +9,6 @@ import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -23,9 +22,6 @@ final class MessagesWriter {
     /** Anthropic's own stop reasons: an Anthropic upstream's raw reason is passed on as it was. */
     private static final Set<String> STOP_REASONS = Set.of("end_turn", "max_tokens", "stop_sequence", "tool_use",
             "pause_turn", "refusal");
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private MessagesWriter() {}
 
@@ -149,20 +145,7 @@ final class MessagesWriter {
 
     /** One named SSE event: {@code event: <name>\ndata: <json>\n\n}. */
     static byte[] event(String name, JsonBodies.Writer w) {
-        byte[] json = JsonBodies.json(w);
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[EVENT.length + n.length + DATA.length + json.length + END.length];
-        int at = 0;
-        System.arraycopy(EVENT, 0, out, at, EVENT.length);
-        at += EVENT.length;
-        System.arraycopy(n, 0, out, at, n.length);
-        at += n.length;
-        System.arraycopy(DATA, 0, out, at, DATA.length);
-        at += DATA.length;
-        System.arraycopy(json, 0, out, at, json.length);
-        at += json.length;
-        System.arraycopy(END, 0, out, at, END.length);
-        return out;
+        return JsonBodies.namedEvent(name, w);
     }
 
     // ---------------------------------------------------------------- errors
