@@ -91,9 +91,10 @@ final class DashboardEndpoints {
             CallRecord call = new CallRecord(exchange.requestId(), at, exchange.endpoint().label, exchange.label,
                     key == null ? null : key.name(), exchange.provider, status, nanos, first, exchange.trail,
                     exchange.prompt, exchange.answer);
-            recent.add(call);
+            // The ring last: once a call is listed, the figures and the provider's last failure include it too.
             windows.add(call.route(), at.toEpochMilli(), nanos, first, call.failed());
             events.saw(at, call.trail());
+            recent.add(call);
         } catch (RuntimeException e) {
             FailureLine.log(System.Logger.Level.WARNING, "the dashboard could not keep request "
                     + exchange.requestId(), e);
@@ -162,7 +163,8 @@ final class DashboardEndpoints {
                 ProviderManager route = routes.get(name);
                 if (route != null) {
                     for (TargetState t : route.targetStates()) {
-                        writeTarget(g, t, missing.containsKey(InfoEndpoints.providerOf(t.label(), providers)));
+                        boolean keyMissing = missing.containsKey(InfoEndpoints.providerOf(t.label(), providers));
+                        InfoEndpoints.writeTarget(g, t, keyMissing ? "key missing" : InfoEndpoints.describe(t));
                     }
                 }
                 g.writeEndArray();
@@ -244,21 +246,6 @@ final class DashboardEndpoints {
         } catch (RuntimeException e) {
             return null; // a state backend that cannot be reached: the page shows what it can
         }
-    }
-
-    private static void writeTarget(JsonGenerator g, TargetState t, boolean keyMissing) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("target", t.label());
-        g.writeStringField("state", keyMissing ? "key missing" : switch (t.state()) {
-            case OPEN -> "cooling down";
-            case HALF_OPEN -> "probing";
-            case CLOSED -> "ok";
-        });
-        if (t.state() == CircuitState.OPEN && t.openUntil() != null) {
-            g.writeStringField("until", t.openUntil().toString());
-        }
-        g.writeNumberField("consecutive_failures", t.consecutiveFailures());
-        g.writeEndObject();
     }
 
     private static void writeFigures(JsonGenerator g, String field, RouteWindows.Figures f) throws IOException {

@@ -340,7 +340,7 @@ final class InfoEndpoints {
         return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
     }
 
-    private static void writeTarget(JsonGenerator g, TargetState t, String state) throws IOException {
+    static void writeTarget(JsonGenerator g, TargetState t, String state) throws IOException {
         g.writeStartObject();
         g.writeStringField("target", t.label());
         g.writeStringField("state", state);
@@ -371,7 +371,7 @@ final class InfoEndpoints {
         return "ok";
     }
 
-    private static String describe(TargetState t) {
+    static String describe(TargetState t) {
         return switch (t.state()) {
             case OPEN -> "cooling down";
             case HALF_OPEN -> "probing";
