@@ -139,6 +139,13 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** The last user message and the answer, cut; kept only with switchboard.telemetry.capture-content = true. */
     volatile String prompt;
     volatile String answer;
+    /**
+     * What the dashboard waits for before it keeps this call: the exchange's end, and the worker's, when one served
+     * it (a worker sets the trail after the answer's last bytes may have been sent).
+     */
+    private final java.util.concurrent.atomic.AtomicInteger dashboardParts = new java.util.concurrent.atomic.AtomicInteger(1);
+    private volatile int sentStatus;
+    private volatile long tookNanos;
     /** When a streamed answer's head (with its first content) went out; 0 when none did. */
     volatile long firstContentNanos;
 
@@ -412,8 +419,10 @@ final class Exchange implements AsyncServerExchangeHandler {
             return;
         }
         try {
+            dashboardParts.incrementAndGet(); // the worker's trail, too
             server.workers().execute(this::serve);
         } catch (RejectedExecutionException e) {
+            dashboardPartDone();
             reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
                     + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false);
         }
@@ -442,6 +451,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         } catch (RuntimeException | Error e) {
             failedInside(e);
         } finally {
+            dashboardPartDone();
             scope = null;
             stream = null;
         }
@@ -510,6 +520,12 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     boolean gone() {
         return gone;
+    }
+
+    private void dashboardPartDone() {
+        if (dashboardParts.decrementAndGet() == 0) {
+            server.dashboard().finished(this, sentStatus, tookNanos);
+        }
     }
 
     /** The route's trail for this call is final: counted in the metrics and kept for the dashboard. */
@@ -713,7 +729,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         long nanos = System.nanoTime() - startNanos;
         int sent = gone && status == 0 ? 499 : status;
         server.metrics().finished(endpoint.label, label, provider, sent, nanos);
-        server.dashboard().finished(this, sent, nanos);
+        sentStatus = sent;
+        tookNanos = nanos;
+        dashboardPartDone();
         server.exchangeEnded(this);
     }
 }
