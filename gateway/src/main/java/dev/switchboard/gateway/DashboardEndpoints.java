@@ -51,10 +51,11 @@ final class DashboardEndpoints {
             new BasicHeader("X-Content-Type-Options", "nosniff"),
             new BasicHeader("Cache-Control", "no-store")};
 
-    /** Endpoints that call no provider: not listed as calls. */
+    /** Endpoints that call no provider (count_tokens estimates locally): not listed as calls. */
     private static final Set<Exchange.Endpoint> NOT_CALLS = EnumSet.of(Exchange.Endpoint.HEALTH,
             Exchange.Endpoint.READY, Exchange.Endpoint.METRICS, Exchange.Endpoint.USAGE, Exchange.Endpoint.USAGE_RESET,
-            Exchange.Endpoint.MODELS, Exchange.Endpoint.UI, Exchange.Endpoint.UI_DATA, Exchange.Endpoint.OTHER);
+            Exchange.Endpoint.MODELS, Exchange.Endpoint.MESSAGES_COUNT_TOKENS, Exchange.Endpoint.UI,
+            Exchange.Endpoint.UI_DATA, Exchange.Endpoint.OTHER);
 
     private final GatewayServer server;
     private final DashboardAssets assets = new DashboardAssets();

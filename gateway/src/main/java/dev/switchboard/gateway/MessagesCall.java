@@ -119,7 +119,7 @@ final class MessagesCall {
         byte[] body = JsonBodies.json(g -> MessagesWriter.writeMessage(g, response, id, model, call.thinking()));
         exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(headers(response.provider(),
                 response.attempts()), response.cost()));
-        server.metrics().attempts(target.label(), response.attempts());
+        exchange.attempted(target.label(), response.attempts());
     }
 
     private void stream(MessagesRequestReader.Call call, ModelResolver.Resolved target, ChatRequest request,
@@ -194,7 +194,7 @@ final class MessagesCall {
             if (ticket != null) {
                 ticket.used(out.usage());
             }
-            server.metrics().attempts(target.label(), stream.attempts());
+            exchange.attempted(target.label(), stream.attempts());
         }
     }
 
@@ -207,7 +207,7 @@ final class MessagesCall {
     }
 
     private void failed(ModelResolver.Resolved target, LlmException e) {
-        server.metrics().attempts(target.label(), e.attempts());
+        exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
             exchange.reply(ErrorReply.of(e), false);
         }
