@@ -38,6 +38,8 @@ final class ChatCall {
     private final GatewayServer server;
     private final Exchange exchange;
     private long upstreamNanos;
+    /** The request's key in its route's response cache; null when the route does not cache it. */
+    private String cacheKey;
 
     ChatCall(GatewayServer server, Exchange exchange) {
         this.server = server;
@@ -74,9 +76,18 @@ final class ChatCall {
             exchange.reply(r.reply(), false);
             return;
         }
+        String route = target.route().name();
+        cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(), json);
+        ResponseCache.Entry cached = null;
+        if (cacheKey != null) {
+            cached = bypassesCache(exchange.header("cache-control")) ? null : server.cache().get(route, cacheKey);
+            server.metrics().cache(route, cached != null);
+        }
         try {
             if (call.stream()) {
-                stream(call, target, request, ticket);
+                stream(call, target, request, ticket, cached);
+            } else if (cached != null) {
+                replay(call, target, cached.response(), ticket);
             } else {
                 complete(call, target, request, ticket);
             }
@@ -134,17 +145,63 @@ final class ChatCall {
         String id = response.id().isEmpty() ? newId() : response.id();
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
-        exchange.reply(200, Exchange.JSON, body, false, withCost(headers(response.provider(), response.attempts()),
-                response.cost()));
+        if (cacheKey != null) { // kept before the client has the answer, so its next request finds it
+            server.cache().put(target.route().name(), cacheKey, new ResponseCache.Entry(response, List.of(),
+                    response.provider()));
+        }
+        exchange.reply(200, Exchange.JSON, body, false, cacheMiss(withCost(headers(response.provider(),
+                response.attempts()), response.cost())));
         exchange.attempted(target.label(), response.attempts());
     }
 
+    /** Whether a client's {@code Cache-Control} asks for a fresh answer ({@code no-cache} or {@code no-store}). */
+    static boolean bypassesCache(String cacheControl) {
+        if (cacheControl == null) {
+            return false;
+        }
+        String v = cacheControl.toLowerCase(java.util.Locale.ROOT);
+        return v.contains("no-cache") || v.contains("no-store");
+    }
+
+    /** A cached answer to a call that is not streamed: costs nothing, asks no provider. */
+    private void replay(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatResponse response,
+                        KeyAccount.Ticket ticket) {
+        exchange.provider = response.provider();
+        if (ticket != null) {
+            ticket.used(Usage.NONE);
+        }
+        String id = response.id().isEmpty() ? newId() : response.id();
+        String model = response.model().isEmpty() ? call.model() : response.model();
+        byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
+        exchange.reply(200, Exchange.JSON, body, false, withCache(withCost(headers(response.provider(), List.of()),
+                Cost.ZERO), "hit"));
+    }
+
+    /** {@code headers} and the cache header, when the route caches. */
+    static Header[] withCache(Header[] headers, String result) {
+        Header[] all = java.util.Arrays.copyOf(headers, headers.length + 1);
+        for (int i = 0; i < headers.length && result.equals("hit"); i++) {
+            if (headers[i].getName().equals(ATTEMPTS_HEADER)) {
+                all[i] = new BasicHeader(ATTEMPTS_HEADER, "0"); // no provider was asked
+            }
+        }
+        all[headers.length] = new BasicHeader(ResponseCache.HEADER, result);
+        return all;
+    }
+
+    private Header[] cacheMiss(Header[] headers) {
+        return cacheKey == null ? headers : withCache(headers, "miss");
+    }
+
     private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
-                        KeyAccount.Ticket ticket) throws Outbox.ClientGone {
+                        KeyAccount.Ticket ticket, ResponseCache.Entry cached) throws Outbox.ClientGone {
         ChatStream stream;
         long t0 = System.nanoTime();
+        List<ChatEvent> recorded = cacheKey != null && cached == null ? new java.util.ArrayList<>() : null;
         try {
-            stream = target.route().stream(request);
+            stream = cached != null ? new ResponseCache.Replay(cached.events(), cached.provider(),
+                    request.model().orElse(null))
+                    : target.route().stream(request);
         } catch (LlmException e) {
             upstreamNanos = System.nanoTime() - t0;
             failed(target, e);
@@ -188,6 +245,9 @@ final class ChatCall {
                         upstreamNanos += System.nanoTime() - pull;
                     }
                 }
+                if (recorded != null) {
+                    recorded.add(event);
+                }
                 if (event instanceof ChatEvent.Started s) {
                     id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
                     model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
@@ -207,7 +267,7 @@ final class ChatCall {
                     header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
                             call.includeUsage());
                     exchange.provider = stream.provider();
-                    exchange.startStream(headers(stream.provider(), stream.attempts()));
+                    exchange.startStream(streamHeaders(stream, cached != null));
                 }
                 ChunkHeader h = header;
                 boolean isFirst = first;
@@ -218,7 +278,12 @@ final class ChatCall {
                 header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
                         call.includeUsage());
                 exchange.provider = stream.provider();
-                exchange.startStream(headers(stream.provider(), stream.attempts()));
+                exchange.startStream(streamHeaders(stream, cached != null));
+            }
+            if (recorded != null) { // the whole answer, as it came: a hit replays these events (kept before the
+                // client has the end, so its next request finds it)
+                server.cache().put(target.route().name(), cacheKey, new ResponseCache.Entry(null, recorded,
+                        stream.provider()));
             }
             if (call.includeUsage()) {
                 ChunkHeader h = header;
@@ -237,10 +302,15 @@ final class ChatCall {
                 server.metrics().abandoned(target.label(), stream.provider());
             }
             if (ticket != null) {
-                ticket.used(usage);
+                ticket.used(cached != null ? Usage.NONE : usage); // a hit costs the key nothing
             }
             exchange.attempted(target.label(), stream.attempts());
         }
+    }
+
+    private Header[] streamHeaders(ChatStream stream, boolean hit) {
+        Header[] h = headers(stream.provider(), stream.attempts());
+        return hit ? withCache(h, "hit") : cacheMiss(h);
     }
 
     private void failed(ModelResolver.Resolved target, LlmException e) {

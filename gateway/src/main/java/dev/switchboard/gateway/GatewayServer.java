@@ -45,6 +45,7 @@ final class GatewayServer {
     private final AccessKeys keys;
     private final Map<AccessKey, KeyAccount> accounts;
     private final ModelResolver resolver;
+    private final ResponseCache cache;
     private final Metrics metrics = new Metrics();
     /** Stops feeding {@link #metrics} from the ledger's records. */
     private final Runnable stopMetering;
@@ -75,6 +76,7 @@ final class GatewayServer {
         }
         this.accounts = Collections.unmodifiableMap(byKey);
         this.resolver = new ModelResolver(switchboard);
+        this.cache = new ResponseCache(switchboard);
         this.info = new InfoEndpoints(this);
         this.dashboard = new DashboardEndpoints(this);
         this.stopMetering = switchboard.ledger().listen(metrics::recorded);
@@ -160,6 +162,7 @@ final class GatewayServer {
     KeyAccount account(AccessKey key) { return key == null ? null : accounts.get(key); }
     java.util.Collection<KeyAccount> accounts() { return accounts.values(); }
     ModelResolver resolver() { return resolver; }
+    ResponseCache cache() { return cache; }
     Metrics metrics() { return metrics; }
     InfoEndpoints info() { return info; }
     DashboardEndpoints dashboard() { return dashboard; }

@@ -37,6 +37,7 @@ final class Metrics {
     private final ConcurrentHashMap<String, LongAdder> cooldownSkips = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> rateLimitSkips = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> abandonedStreams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> cacheLookups = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> estimatedUsage = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DoubleAdder> cost = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
@@ -123,6 +124,11 @@ final class Metrics {
     }
 
     /** A streamed answer whose client left before its end. */
+    /** A lookup in a route's response cache: {@code hit} or {@code miss} (a bypass counts as a miss). */
+    void cache(String route, boolean hit) {
+        add(cacheLookups, labels("route", route, "result", hit ? "hit" : "miss"));
+    }
+
     void abandoned(String route, String provider) {
         add(abandonedStreams, labels("route", route, "provider", provider));
     }
@@ -246,6 +252,8 @@ final class Metrics {
                 + " provider's rate limit (configured, or reported by the provider) had no room.", rateLimitSkips);
         counter(out, "switchboard_gateway_abandoned_streams_total", "Streamed answers whose client left before their"
                 + " end; each is still recorded in the usage and budgets.", abandonedStreams);
+        counter(out, "switchboard_gateway_cache_lookups_total", "Lookups in the routes' response caches, by route and"
+                + " result (hit, miss).", cacheLookups);
         counter(out, "switchboard_gateway_estimated_usage_total", "Calls recorded with tokens Switchboard estimated"
                 + " because the provider reported none (streams abandoned or cut before their usage report).", estimatedUsage);
         out.append("# HELP switchboard_gateway_cost_usd_total Known cost of the answers, in US dollars, by route and provider.\n");

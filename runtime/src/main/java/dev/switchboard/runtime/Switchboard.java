@@ -213,6 +213,15 @@ public final class Switchboard implements AutoCloseable {
         return config.resolved().withOnlyPath(SwitchboardConfigLoader.ROOT);
     }
 
+    /**
+     * The response cache settings of route {@code name} ({@code routes.<name>.cache} over {@code switchboard.cache});
+     * empty when the route does not cache or there is no such route. The gateway keeps the cache.
+     */
+    public Optional<RouteConfig.CacheSettings> routeCache(String name) {
+        RouteConfig r = config.routes().get(name);
+        return r == null ? Optional.empty() : r.cache();
+    }
+
     /** The route {@code switchboard.default-route} names. */
     public ProviderManager defaultRoute() {
         return route(config.defaultRoute());

@@ -189,7 +189,7 @@ class SwitchboardConfigValidationTest {
                         "  providers.recording {}",
                         "  route.default { targets = [ \"recording\" ] }",
                         "}"},
-                        3, "switchboard.route", "unknown key; did you mean 'routes'? (known keys: default-route, http"),
+                        3, "switchboard.route", "unknown key; did you mean 'routes'? (known keys: cache, default-route, http"),
                 Arguments.of("substitution that cannot be resolved", new String[] {
                         "switchboard.providers.recording {",
                         "  api-key = ${SWITCHBOARD_TEST_UNSET_VARIABLE}",

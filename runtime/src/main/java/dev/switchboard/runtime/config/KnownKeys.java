@@ -24,7 +24,8 @@ final class KnownKeys {
             "default-output-tokens", "max-response-bytes", "max-line-bytes", "max-stream-bytes");
 
     static final Set<String> ROUTE = Set.of("targets", "retry", "cooldown", "stream-failover", "budget",
-            "resume-prefix-chars");
+            "resume-prefix-chars", "cache");
+    static final Set<String> CACHE = Set.of("ttl", "max-entries", "allow-sampling");
     /** {@code budget} is known so that a budget there gets its own message (it belongs to one route). */
     static final Set<String> ROUTE_DEFAULTS = Set.of("retry", "cooldown", "stream-failover", "budget",
             "resume-prefix-chars");

@@ -15,9 +15,18 @@ import java.util.Set;
  * delivered text a resume request repeats) and its budget.
  */
 public record RouteConfig(String name, List<Element> targets, RetryPolicy retry, CooldownPolicy cooldown,
-                   StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget) {
+                   StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget,
+                   Optional<CacheSettings> cache) {
+
+    /** {@code routes.<name>.cache} over {@code switchboard.cache}: how long and how many answers a route keeps. */
+    public record CacheSettings(java.time.Duration ttl, long maxEntries, boolean allowSampling) {
+        public CacheSettings {
+            Objects.requireNonNull(ttl, "ttl");
+        }
+    }
 
     public RouteConfig {
+        Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(name, "name");
         targets = List.copyOf(targets);

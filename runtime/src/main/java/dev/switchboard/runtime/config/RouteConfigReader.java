@@ -48,6 +48,7 @@ final class RouteConfigReader {
             return routes;
         }
         Config defaults = root.block("route-defaults").map(ConfigFields::config).orElse(ConfigFactory.empty());
+        root.block("cache").ifPresent(c -> c.onlyKnownKeys(KnownKeys.CACHE, null));
         for (Map.Entry<String, ConfigValue> e : new TreeMap<>(blocks.get()).entrySet()) {
             read(e.getKey(), e.getValue(), defaults).ifPresent(r -> routes.put(r.name(), r));
         }
@@ -80,10 +81,11 @@ final class RouteConfigReader {
         StreamFailover failover = streamFailover(fields);
         int resumePrefixChars = resumePrefixChars(fields);
         Optional<BudgetLimit> budget = own.block("budget").flatMap(BudgetConfigReader::read);
+        Optional<RouteConfig.CacheSettings> cache = own.block("cache").map(this::cache);
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover, resumePrefixChars, budget));
+        return Optional.of(new RouteConfig(name, targets, retry, cooldown, failover, resumePrefixChars, budget, cache));
     }
 
     /**
@@ -94,7 +96,7 @@ final class RouteConfigReader {
         Optional<ConfigFields> block = root.block("route-defaults");
         if (block.isEmpty()) {
             return new RouteConfig("route-defaults", List.of(), RetryPolicy.DEFAULT, CooldownPolicy.DEFAULT,
-                    StreamFailover.RESUME, ResumePrefix.DEFAULT_CHARS, Optional.empty());
+                    StreamFailover.RESUME, ResumePrefix.DEFAULT_CHARS, Optional.empty(), Optional.empty());
         }
         ConfigFields fields = block.get();
         checkKnownKeys(fields, KnownKeys.ROUTE_DEFAULTS);
@@ -103,7 +105,7 @@ final class RouteConfigReader {
         RetryPolicy retry = fields.block("retry").map(this::retry).orElse(RetryPolicy.DEFAULT);
         CooldownPolicy cooldown = fields.block("cooldown").map(this::cooldown).orElse(CooldownPolicy.DEFAULT);
         return new RouteConfig("route-defaults", List.of(), retry, cooldown, streamFailover(fields),
-                resumePrefixChars(fields), Optional.empty());
+                resumePrefixChars(fields), Optional.empty(), Optional.empty());
     }
 
     /** {@code resume-prefix-chars}: at least 1 (a resume without the delivered text would start the answer over). */
@@ -118,6 +120,7 @@ final class RouteConfigReader {
     private static void checkKnownKeys(ConfigFields own, Set<String> known) {
         own.onlyKnownKeys(known, null);
         own.block("retry").ifPresent(r -> r.onlyKnownKeys(KnownKeys.RETRY, null));
+
         own.block("cooldown").ifPresent(c -> c.onlyKnownKeys(KnownKeys.COOLDOWN, null));
     }
 
@@ -263,6 +266,16 @@ final class RouteConfigReader {
         }
         int w = weight.orElse(1);
         return target.map(t -> new RouteConfig.Member(t, w));
+    }
+
+    /** A route's cache block, each key not set there taken from {@code switchboard.cache}. */
+    private RouteConfig.CacheSettings cache(ConfigFields own) {
+        own.onlyKnownKeys(KnownKeys.CACHE, null);
+        ConfigFields defaults = root.block("cache").orElse(own);
+        Duration ttl = own.duration("ttl", false).or(() -> defaults.duration("ttl", false)).orElse(Duration.ofMinutes(10));
+        long maxEntries = own.longInteger("max-entries", 1).or(() -> defaults.longInteger("max-entries", 1)).orElse(10_000L);
+        boolean sampling = own.bool("allow-sampling").or(() -> defaults.bool("allow-sampling")).orElse(false);
+        return new RouteConfig.CacheSettings(ttl, maxEntries, sampling);
     }
 
     private RetryPolicy retry(ConfigFields retry) {

@@ -1,0 +1,194 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.api.ChatEvent;
+import dev.switchboard.api.ChatResponse;
+import dev.switchboard.api.FinishReason;
+import dev.switchboard.runtime.Switchboard;
+import dev.switchboard.runtime.config.RouteConfig;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The exact-match response cache of the routes that have {@code routes.<name>.cache}: one Caffeine cache per route
+ * (size-bounded, entries expiring {@code ttl} after they were written on the Switchboard's clock). A request's key is
+ * the route, the model it resolved to, the access key (so one key's answers never reach another), whether it is
+ * streamed, and the canonical form of its body: fields sorted at every level, numbers compared by value, and the
+ * fields that do not change the answer ({@code stream}, {@code stream_options}, {@code user}) or that state a
+ * default ({@code n = 1}, {@code top_p = 1}, zero penalties, {@code parallel_tool_calls = true}) left out.
+ * Thread-safe.
+ */
+final class ResponseCache {
+
+    static final String HEADER = "x-switchboard-cache";
+
+    /** Fields that do not change the answer. */
+    private static final Set<String> IGNORED = Set.of("stream", "stream_options", "user");
+    /** Fields whose value, when it is this one, is what leaving them out means. */
+    private static final Map<String, BigDecimal> NUMERIC_DEFAULTS = Map.of("n", BigDecimal.ONE, "top_p",
+            BigDecimal.ONE, "presence_penalty", BigDecimal.ZERO, "frequency_penalty", BigDecimal.ZERO);
+
+    /** A cached answer: the response of a call that was not streamed, or the events of a stream. */
+    record Entry(@Nullable ChatResponse response, List<ChatEvent> events, String provider) {
+        Entry {
+            events = List.copyOf(events);
+        }
+    }
+
+    private final Map<String, Cache<String, Entry>> byRoute = new HashMap<>();
+    private final Map<String, RouteConfig.CacheSettings> settings = new HashMap<>();
+
+    ResponseCache(Switchboard switchboard) {
+        Clock clock = switchboard.clock();
+        for (String route : switchboard.routeNames()) {
+            switchboard.routeCache(route).ifPresent(s -> {
+                settings.put(route, s);
+                byRoute.put(route, Caffeine.newBuilder().maximumSize(s.maxEntries()).expireAfterWrite(s.ttl())
+                        .ticker(() -> nanos(clock.instant())).build());
+            });
+        }
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /**
+     * The key of a request to {@code route}, or null when the route does not cache or the request asks for a sampled
+     * answer (a temperature above 0, or none: providers then sample) and the route does not allow sampling.
+     */
+    @Nullable String key(String route, @Nullable String model, @Nullable AccessKey accessKey, boolean stream,
+                         JsonNode body) {
+        RouteConfig.CacheSettings s = settings.get(route);
+        if (s == null) {
+            return null;
+        }
+        if (!s.allowSampling()) {
+            JsonNode t = body.get("temperature");
+            if (t == null || !t.isNumber() || t.decimalValue().signum() != 0) {
+                return null;
+            }
+        }
+        StringBuilder canonical = new StringBuilder(256).append(route).append('\0').append(model).append('\0')
+                .append(accessKey == null ? "" : accessKey.name()).append('\0').append(stream ? 's' : 'c').append('\0');
+        canonical(body, true, canonical);
+        return sha256(canonical.toString());
+    }
+
+    @Nullable Entry get(String route, String key) {
+        Cache<String, Entry> c = byRoute.get(route);
+        return c == null ? null : c.getIfPresent(key);
+    }
+
+    /** Keeps an answer, unless it is one never to repeat: a refusal (content filter) or a cut-off stream. */
+    void put(String route, String key, Entry entry) {
+        Cache<String, Entry> c = byRoute.get(route);
+        if (c == null || !worthKeeping(entry)) {
+            return;
+        }
+        c.put(key, entry);
+    }
+
+    private static boolean worthKeeping(Entry e) {
+        if (e.response() != null) {
+            return e.response().finishReason() != FinishReason.CONTENT_FILTER;
+        }
+        FinishReason reason = null;
+        for (ChatEvent event : e.events()) {
+            if (event instanceof ChatEvent.Finished f) {
+                reason = f.reason();
+            }
+        }
+        return reason != null && reason != FinishReason.CONTENT_FILTER;
+    }
+
+    /** Writes {@code node} with sorted fields and numbers by value; at the top level, without the ignored fields. */
+    private static void canonical(JsonNode node, boolean top, StringBuilder out) {
+        if (node.isObject()) {
+            Map<String, JsonNode> fields = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isNull() || top && (IGNORED.contains(f.getKey()) || isDefault(f.getKey(), f.getValue()))) {
+                    continue;
+                }
+                fields.put(f.getKey(), f.getValue());
+            }
+            out.append('{');
+            for (Map.Entry<String, JsonNode> f : fields.entrySet()) {
+                out.append(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(f.getKey()))
+                        .append(':');
+                canonical(f.getValue(), false, out);
+                out.append(',');
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (JsonNode e : node) {
+                canonical(e, false, out);
+                out.append(',');
+            }
+            out.append(']');
+        } else if (node.isNumber()) {
+            out.append(node.decimalValue().stripTrailingZeros().toPlainString());
+        } else {
+            out.append(node.toString());
+        }
+    }
+
+    private static boolean isDefault(String field, JsonNode value) {
+        BigDecimal d = NUMERIC_DEFAULTS.get(field);
+        if (d != null && value.isNumber()) {
+            return value.decimalValue().compareTo(d) == 0;
+        }
+        return field.equals("parallel_tool_calls") && value.isBoolean() && value.booleanValue();
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder(64);
+            for (byte b : digest) {
+                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** A stream replaying cached events. */
+    static final class Replay extends dev.switchboard.spi.AbstractChatStream {
+        private final Iterator<ChatEvent> events;
+
+        Replay(List<ChatEvent> events, String provider, @Nullable String model) {
+            super(provider, model);
+            this.events = new ArrayList<>(events).iterator();
+        }
+
+        @Override
+        protected boolean fetch() {
+            if (!events.hasNext()) {
+                return false;
+            }
+            emit(events.next());
+            return true;
+        }
+
+        @Override
+        protected void release(boolean completed) {}
+    }
+}

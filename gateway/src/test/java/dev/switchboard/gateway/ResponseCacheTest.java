@@ -1,0 +1,201 @@
+package dev.switchboard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.testkit.Fixtures;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The routes' response cache through the gateway, driven by the official OpenAI SDK and plain HTTP. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ResponseCacheTest {
+
+    private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";
+    private static final String ROUTES = String.join("\n",
+            "routes.cached { targets = [ primary ], cache { ttl = 10m, max-entries = 100 } }",
+            "routes.sampling { targets = [ primary ], cache.allow-sampling = true }");
+
+    private final MovableClock clock = new MovableClock();
+    private GatewayHarness h;
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private GatewayHarness start(String extra) {
+        h = GatewayHarness.start(ROUTES + "\n" + extra, clock);
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+        return h;
+    }
+
+    private int upstreamCalls() {
+        return h.upstream.findAll(postRequestedFor(urlEqualTo(PRIMARY_CHAT))).size();
+    }
+
+    private static String body(String route, String rest) {
+        return "{\"model\":\"" + route + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Describe the image.\"}]"
+                + rest + "}";
+    }
+
+    private GatewayHarness.Reply chat(String body, String... headers) throws Exception {
+        return h.http("POST", "/v1/chat/completions", body, headers);
+    }
+
+    @Test
+    void aRepeatedRequestIsAnsweredFromTheCacheWithoutAskingTheProvider() throws Exception {
+        start("");
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("cached").temperature(0.0)
+                .addUserMessage("Describe the image.").build();
+
+        ChatCompletion first = h.client().chat().completions().create(params);
+        ChatCompletion second = h.client().chat().completions().create(params);
+        GatewayHarness.Reply third = chat(body("cached", ",\"temperature\":0"));
+
+        assertThat(second.choices().get(0).message().content()).isEqualTo(first.choices().get(0).message().content());
+        assertThat(upstreamCalls()).isEqualTo(1);
+        assertThat(third.header(ResponseCache.HEADER)).contains("hit");
+        assertThat(third.header(ChatCall.COST_HEADER)).contains("0");
+        assertThat(third.header(ChatCall.ATTEMPTS_HEADER)).contains("0");
+        assertThat(h.metricsContaining(List.of("switchboard_gateway_cache_lookups_total{route=\"cached\",result=\"hit\"} 2")))
+                .contains("switchboard_gateway_cache_lookups_total{route=\"cached\",result=\"hit\"} 2",
+                        "switchboard_gateway_cache_lookups_total{route=\"cached\",result=\"miss\"} 1");
+    }
+
+    @Test
+    void theKeyIgnoresFieldOrderAndStatedDefaults() throws Exception {
+        start("");
+        GatewayHarness.Reply miss = chat(body("cached", ",\"temperature\":0"));
+        GatewayHarness.Reply hit = chat("{\"temperature\":0.0,\"n\":1,\"top_p\":1.0,\"stream\":false,\"user\":\"u-1\","
+                + "\"messages\":[{\"content\":\"Describe the image.\",\"role\":\"user\"}],\"model\":\"cached\"}");
+        GatewayHarness.Reply other = chat(body("cached", ",\"temperature\":0,\"max_tokens\":5"));
+
+        assertThat(miss.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(hit.header(ResponseCache.HEADER)).contains("hit");
+        assertThat(hit.body()).isEqualTo(miss.body());
+        assertThat(other.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void answersExpireAfterTheirTtl() throws Exception {
+        start("");
+        chat(body("cached", ",\"temperature\":0"));
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(chat(body("cached", ",\"temperature\":0")).header(ResponseCache.HEADER)).contains("hit");
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(chat(body("cached", ",\"temperature\":0")).header(ResponseCache.HEADER)).contains("miss");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aStreamedHitReplaysTheSameEvents() throws Exception {
+        start("");
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withBody(Fixtures.load("fixtures/openai/chat-stream-text.sse"))));
+        String stream = body("cached", ",\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+
+        GatewayHarness.Reply miss = chat(stream);
+        int asked = upstreamCalls(); // a loaded machine may have retried the first stream past its first-byte timeout
+        GatewayHarness.Reply hit = chat(stream);
+
+        assertThat(miss.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(hit.header(ResponseCache.HEADER)).contains("hit");
+        // the same chunks (the gateway stamps each answer with its own created time)
+        assertThat(withoutCreated(hit.body())).isEqualTo(withoutCreated(miss.body())).contains("data: [DONE]")
+                .contains("\"usage\":{\"prompt_tokens\":14");
+        assertThat(upstreamCalls()).isEqualTo(asked);
+    }
+
+    @Test
+    void cacheControlNoCacheAsksTheProviderAgain() throws Exception {
+        start("");
+        chat(body("cached", ",\"temperature\":0"));
+
+        GatewayHarness.Reply bypass = chat(body("cached", ",\"temperature\":0"), "Cache-Control", "no-cache");
+
+        assertThat(bypass.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void sampledAnswersAreNotCachedUnlessTheRouteAllowsIt() throws Exception {
+        start("");
+        chat(body("cached", ",\"temperature\":0.7"));
+        GatewayHarness.Reply sampled = chat(body("cached", ",\"temperature\":0.7"));
+        chat(body("cached", ""));
+        chat(body("cached", "")); // no temperature: the provider samples
+        assertThat(sampled.header(ResponseCache.HEADER)).isEmpty();
+        assertThat(upstreamCalls()).isEqualTo(4);
+
+        chat(body("sampling", ",\"temperature\":0.7"));
+        assertThat(chat(body("sampling", ",\"temperature\":0.7")).header(ResponseCache.HEADER)).contains("hit");
+        assertThat(upstreamCalls()).isEqualTo(5);
+    }
+
+    @Test
+    void errorsAreNotCached() throws Exception {
+        start("");
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withStatus(400).withHeader("Content-Type",
+                "application/json").withBody("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}")));
+        assertThat(chat(body("cached", ",\"temperature\":0")).statusCode()).isEqualTo(400);
+
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+        GatewayHarness.Reply after = chat(body("cached", ",\"temperature\":0"));
+
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void oneKeysAnswersNeverReachAnotherKey() throws Exception {
+        start("gateway.keys = [ { key = \"team-a-key-not-real\", name = \"team-a\" },"
+                + " { key = \"team-b-key-not-real\", name = \"team-b\" } ]");
+        String request = body("cached", ",\"temperature\":0");
+
+        chat(request, "Authorization", "Bearer team-a-key-not-real");
+        GatewayHarness.Reply b = chat(request, "Authorization", "Bearer team-b-key-not-real");
+        GatewayHarness.Reply a = chat(request, "Authorization", "Bearer team-a-key-not-real");
+
+        assertThat(b.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(a.header(ResponseCache.HEADER)).contains("hit");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    private static String withoutCreated(String body) {
+        return body.replaceAll("\"created\":\\d+", "");
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-05T10:00:00Z"));
+
+        void advance(Duration d) {
+            now.updateAndGet(t -> t.plus(d));
+        }
+
+        @Override public Instant instant() { return now.get(); }
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+    }
+}
