@@ -15,6 +15,7 @@ module dev.switchboard.runtime {
     exports dev.switchboard.runtime;
     exports dev.switchboard.runtime.config to dev.switchboard.gateway, dev.switchboard.cli;
     exports dev.switchboard.runtime.metering to dev.switchboard.gateway, dev.switchboard.cli;
+    exports dev.switchboard.runtime.routing to dev.switchboard.gateway, dev.switchboard.cli; // target groups and their stats, for `switchboard routes`
     exports dev.switchboard.runtime.state; // the state SPI: backends in their own modules implement it
 
 

@@ -40,7 +40,7 @@ class CommandLineTest {
 
         // then
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, chat, embed, models, config or serve "
+        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, routes, chat, embed, models, config or serve "
                 + "(see 'switchboard --help')\n");
     }
 
@@ -62,7 +62,7 @@ class CommandLineTest {
 
         // then
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("switchboard: unknown command 'frobnicate'; the commands are providers, chat,"
+        assertThat(r.err()).isEqualTo("switchboard: unknown command 'frobnicate'; the commands are providers, routes, chat,"
                 + " embed, models, config, serve (see 'switchboard --help')\n");
     }
 

@@ -1,0 +1,139 @@
+package dev.switchboard.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.runtime.ProviderManager;
+import dev.switchboard.runtime.Switchboard;
+import dev.switchboard.runtime.TargetState;
+import dev.switchboard.runtime.routing.TargetGroup;
+import dev.switchboard.runtime.routing.TargetStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code switchboard routes}: each route's chain as configured (single targets and groups with their strategy and
+ * weights) and what is known of each member now. It reads the configuration and its state backend, so cooldowns
+ * kept there (the embedded backend of the distribution, or a shared one) are shown as the gateways see them; the
+ * in-flight counts and latencies that groups pick by are kept inside each gateway process and start empty here.
+ */
+@Command(name = "routes",
+        description = {"Show each route's strategy and members (target groups with their weights), each member's "
+                + "cooldown state from the configured state backend, and the calls in flight and time to first token "
+                + "known to this process."})
+final class RoutesCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private SwitchboardCommand root;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--json", description = "Print {\"routes\":[{\"name\",\"elements\":[{\"strategy\",\"members\":[...]}]}]} instead.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        try (Switchboard sb = root.open()) {
+            if (json) {
+                JsonOutput.write(root.out(), true, j -> json(j.generator(), sb));
+            } else {
+                text(root.out(), sb);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Map<String, TargetState> states(ProviderManager route) {
+        Map<String, TargetState> byLabel = new HashMap<>();
+        for (TargetState s : route.targetStates()) {
+            byLabel.put(s.label(), s);
+        }
+        return byLabel;
+    }
+
+    private static String state(TargetState s) {
+        if (s == null) {
+            return "-";
+        }
+        return switch (s.state()) {
+            case CLOSED -> "ok";
+            case OPEN -> "cooling down until " + s.openUntil();
+            default -> "probing";
+        };
+    }
+
+    private static String latency(TargetStats stats) {
+        return stats.samples() == 0 ? "-" : stats.latency().toMillis() + " ms";
+    }
+
+    private void text(PrintWriter out, Switchboard sb) {
+        if (sb.routeNames().isEmpty()) {
+            out.println("No routes configured: add a block switchboard.routes.<name> { targets = [...] }");
+        }
+        for (String name : sb.routeNames()) {
+            ProviderManager route = sb.route(name);
+            Map<String, TargetState> states = states(route);
+            out.println(name + (name.equals(sb.defaultRouteName()) ? " (default)" : "") + ":");
+            Table table = new Table("#", "STRATEGY", "MEMBER", "WEIGHT", "STATE", "IN FLIGHT", "FIRST TOKEN");
+            int i = 1;
+            for (TargetGroup g : route.elements()) {
+                for (TargetGroup.Member m : g.members()) {
+                    TargetStats stats = route.targetStats().get(m.target());
+                    table.row(Integer.toString(i), g.isGroup() ? g.strategy().configName() : "single",
+                            m.target().label(), g.isGroup() ? Integer.toString(m.weight()) : "-",
+                            state(states.get(m.target().label())), Integer.toString(stats.inFlight()), latency(stats));
+                }
+                i++;
+            }
+            table.print(out, "  ");
+        }
+        out.println("In flight and first token are this process's; a gateway keeps its own.");
+        out.flush();
+    }
+
+    private static void json(JsonGenerator g, Switchboard sb) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("routes");
+        for (String name : sb.routeNames()) {
+            ProviderManager route = sb.route(name);
+            Map<String, TargetState> states = states(route);
+            g.writeStartObject();
+            g.writeStringField("name", name);
+            g.writeBooleanField("default", name.equals(sb.defaultRouteName()));
+            g.writeArrayFieldStart("elements");
+            for (TargetGroup e : route.elements()) {
+                g.writeStartObject();
+                g.writeStringField("strategy", e.isGroup() ? e.strategy().configName() : "single");
+                g.writeArrayFieldStart("members");
+                for (TargetGroup.Member m : e.members()) {
+                    TargetStats stats = route.targetStats().get(m.target());
+                    TargetState s = states.get(m.target().label());
+                    g.writeStartObject();
+                    g.writeStringField("target", m.target().label());
+                    g.writeNumberField("weight", m.weight());
+                    g.writeStringField("state", s == null ? "unknown" : s.state().name().toLowerCase(java.util.Locale.ROOT));
+                    if (s != null && s.openUntil() != null) {
+                        g.writeStringField("openUntil", s.openUntil().toString());
+                    }
+                    g.writeNumberField("inFlight", stats.inFlight());
+                    if (stats.samples() > 0) {
+                        g.writeNumberField("firstTokenMs", stats.latency().toMillis());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code switchboard routes}: strategies, members, weights and what is known of each member. */
+class RoutesCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private CliHarness cli;
+
+    @BeforeEach
+    void writeConfig() {
+        cli = new CliHarness(dir);
+        cli.file("switchboard.conf",
+                "switchboard {",
+                "  providers {",
+                "    azure-eu { type = openai, base-url = \"http://127.0.0.1:9/eu\", api-key = not-a-real-key }",
+                "    azure-us { type = openai, base-url = \"http://127.0.0.1:9/us\", api-key = not-a-real-key }",
+                "    openai { type = openai, base-url = \"http://127.0.0.1:9/openai\", api-key = not-a-real-key }",
+                "  }",
+                "  routes.default.targets = [",
+                "    { strategy = weighted, targets = [ { target = azure-eu, weight = 3 }, azure-us ] }",
+                "    \"openai/gpt-4o-mini\"",
+                "  ]",
+                "}");
+    }
+
+    @Test
+    void showsEachRoutesStrategyMembersAndWeights() {
+        CliHarness.Result r = cli.run("routes");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("default (default):")
+                .containsPattern("1\\s+weighted\\s+azure-eu\\s+3\\s+ok\\s+0\\s+-")
+                .containsPattern("1\\s+weighted\\s+azure-us\\s+1\\s+ok\\s+0\\s+-")
+                .containsPattern("2\\s+single\\s+openai/gpt-4o-mini\\s+-\\s+ok\\s+0\\s+-");
+    }
+
+    @Test
+    void printsTheSameAsJson() {
+        CliHarness.Result r = cli.run("routes", "--json");
+
+        assertThat(r.exitCode()).isZero();
+        JsonNode elements = r.json().path("routes").get(0).path("elements");
+        assertThat(elements.get(0).path("strategy").asText()).isEqualTo("weighted");
+        assertThat(elements.get(0).path("members").get(0).path("target").asText()).isEqualTo("azure-eu");
+        assertThat(elements.get(0).path("members").get(0).path("weight").asInt()).isEqualTo(3);
+        assertThat(elements.get(0).path("members").get(0).path("state").asText()).isEqualTo("closed");
+        assertThat(elements.get(1).path("strategy").asText()).isEqualTo("single");
+    }
+}
