@@ -98,9 +98,11 @@ record ErrorReply(int status, String type, String code, String param, String mes
     }
 
     /**
-     * A route's failure: the provider rejected the request (400 with its message), or every target failed (429 when
-     * all were rate limits, 503 when all were rate limits or overloads, else 502), the message naming each provider
-     * tried and why.
+     * A route's failure: the provider rejected the request (400 with its message); no target can serve the operation
+     * (every failure {@code UNSUPPORTED}, e.g. embeddings from chat-only providers: 400 {@code unsupported}, the
+     * caller's mistake, not to be retried); or every target failed: 429 when every failure was a rate limit, 503
+     * when every failure was a rate limit or an overload, else 502, whatever the last target's failure was. The
+     * message names each provider tried and why.
      */
     static ErrorReply of(LlmException e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT);
@@ -111,11 +113,29 @@ record ErrorReply(int status, String type, String code, String param, String mes
             return new ErrorReply(400, "invalid_request_error", e.code().orElse(null), null, oneLine(e.getMessage()),
                     null, kind);
         }
-        if (e instanceof AllTargetsFailedException && e.kind() == ErrorKind.RATE_LIMIT) {
+        boolean allUnsupported = e.kind() == ErrorKind.UNSUPPORTED;
+        boolean allRateLimits = e.kind() == ErrorKind.RATE_LIMIT;
+        boolean allBusy = allRateLimits || e.kind() == ErrorKind.OVERLOADED;
+        if (e instanceof AllTargetsFailedException all) {
+            allUnsupported = allRateLimits = allBusy = true;
+            for (AllTargetsFailedException.TargetFailure f : all.failures()) {
+                ErrorKind k = f.error().kind();
+                allUnsupported &= k == ErrorKind.UNSUPPORTED;
+                allRateLimits &= k == ErrorKind.RATE_LIMIT;
+                allBusy &= k == ErrorKind.RATE_LIMIT || k == ErrorKind.OVERLOADED;
+            }
+        } else if (!allUnsupported) {
+            allRateLimits = allBusy = false; // one provider's own failure: a route of one target answers as below
+        }
+        if (allUnsupported) {
+            return new ErrorReply(400, "invalid_request_error", "unsupported", null, oneLine(e.getMessage()), null,
+                    kind);
+        }
+        if (allRateLimits) {
             return new ErrorReply(429, "rate_limit_error", "rate_limit_exceeded", null, oneLine(e.getMessage()),
                     e.retryAfter().orElse(null), kind);
         }
-        if (e instanceof AllTargetsFailedException && e.kind() == ErrorKind.OVERLOADED) {
+        if (allBusy) {
             return new ErrorReply(503, "server_error", "overloaded", null, oneLine(e.getMessage()),
                     e.retryAfter().orElse(null), kind);
         }
