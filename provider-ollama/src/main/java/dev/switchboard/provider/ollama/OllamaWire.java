@@ -199,10 +199,17 @@ final class OllamaWire {
         return Usage.of(body.path("prompt_eval_count").asLong(0), body.path("eval_count").asLong(0));
     }
 
-    /** A tool call's id: Ollama's own when it sends one, else one made from its position. */
+    /**
+     * A tool call's id: Ollama's own when it sends one, else a random one. Ids made from the call's position
+     * ({@code call_0}) would repeat in every answer, so a conversation's tool results could not tell their calls apart.
+     */
     static String toolCallId(JsonNode call, int index) {
         String id = Json.text(call, "id");
-        return id != null && !id.isEmpty() ? id : "call_" + index;
+        if (id != null && !id.isEmpty()) {
+            return id;
+        }
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "call_" + Long.toUnsignedString(r.nextLong(), 36) + Long.toUnsignedString(r.nextLong(), 36);
     }
 
     /** Arguments as JSON text, whether Ollama sent an object or (some versions) a string. */

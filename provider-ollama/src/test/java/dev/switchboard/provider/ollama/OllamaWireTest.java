@@ -231,6 +231,20 @@ class OllamaWireTest {
     }
 
     @Test
+    void toolCallsWithoutAnIdGetOnesThatDoNotRepeatAcrossAnswers() {
+        // Ollama's /api/chat tool calls carry no id (docs/api.md); ids made from the position were call_0 every time
+        server.stubFor(post(urlPathEqualTo(CHAT)).willReturn(okJson(fixture("chat-tool-calls.json"))));
+        OllamaProvider provider = provider();
+        ChatRequest ask = ChatRequest.builder().user("What is the weather today in Paris?").addTool(WEATHER).build();
+
+        String first = provider.chat(ask).toolCalls().get(0).id();
+        String second = provider.chat(ask).toolCalls().get(0).id();
+
+        assertThat(first).startsWith("call_").hasSizeGreaterThan(12);
+        assertThat(second).startsWith("call_").isNotEqualTo(first);
+    }
+
+    @Test
     void toolChoiceNoneSendsNoTools() {
         // Ollama's /api/chat (docs/api.md, openapi.yaml) has tools but no tool_choice: "none" is kept by not offering them
         answerWith("chat.json");
