@@ -316,8 +316,25 @@ final class ChatCall {
     private void failed(ModelResolver.Resolved target, LlmException e) {
         exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false);
+            exchange.reply(ErrorReply.of(e), false, failureHeaders(e));
         }
+    }
+
+    /**
+     * A route failure's gateway headers, as a success has them: the last provider tried (the route's name when none
+     * was) and the tries made (targets skipped untried not counted).
+     */
+    static Header[] failureHeaders(LlmException e) {
+        String provider = e.provider();
+        int tried = 0;
+        for (Attempt a : e.attempts()) {
+            if (!a.outcome().isSkip()) {
+                tried++;
+                provider = a.provider();
+            }
+        }
+        return new Header[] {new BasicHeader(PROVIDER_HEADER, provider),
+                new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tried))};
     }
 
     private Header[] headers(String provider, List<Attempt> attempts) {

@@ -63,7 +63,7 @@ final class EmbeddingsCall {
         } catch (LlmException e) {
             exchange.attempted(target.label(), e.attempts());
             if (!exchange.gone()) {
-                exchange.reply(ErrorReply.of(e), false);
+                exchange.reply(ErrorReply.of(e), false, ChatCall.failureHeaders(e));
             }
             return;
         }

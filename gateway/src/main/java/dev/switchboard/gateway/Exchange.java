@@ -546,10 +546,15 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** A whole JSON error answer. */
     void reply(ErrorReply e, boolean close) {
+        reply(e, close, NO_HEADERS);
+    }
+
+    /** A whole JSON error answer with {@code extra} headers (a route failure's provider and tries). */
+    void reply(ErrorReply e, boolean close, Header[] extra) {
         if (endpoint.anthropic()) {
             e = MessagesWriter.forMessages(e);
         }
-        List<Header> headers = new java.util.ArrayList<>(2);
+        List<Header> headers = new java.util.ArrayList<>(List.of(extra));
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
             headers.add(new BasicHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));

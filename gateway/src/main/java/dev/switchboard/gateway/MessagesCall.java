@@ -209,7 +209,7 @@ final class MessagesCall {
     private void failed(ModelResolver.Resolved target, LlmException e) {
         exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false);
+            exchange.reply(ErrorReply.of(e), false, ChatCall.failureHeaders(e));
         }
     }
 

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testkit.Fixtures;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +74,24 @@ class FinalStatusTest {
     }
 
     @Test
+    void aFailedRouteSaysWhoWasTriedLastAndHowManyTries() throws Exception {
+        h = GatewayHarness.start();
+        fail("primary", SERVER);
+        fail("backup", SERVER);
+
+        GatewayHarness.Reply chat = h.http("POST", "/v1/chat/completions",
+                "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        GatewayHarness.Reply messages = h.http("POST", "/v1/messages",
+                "{\"model\":\"default\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        for (GatewayHarness.Reply r : List.of(chat, messages)) {
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(r.header("x-switchboard-provider")).hasValue("backup");
+            assertThat(r.header("x-switchboard-attempts")).hasValue("4"); // each target and its one retry
+        }
+    }
+
+    @Test
     void embeddingsFromAChatOnlyProviderAreTheCallersMistake() throws Exception {
         h = GatewayHarness.start("providers.claude { type = anthropic, base-url = \"{upstream}/anthropic/v1\","
                 + " api-key = \"not-real\" }\nroutes.chat-only.targets = [ claude ]");
@@ -84,6 +103,7 @@ class FinalStatusTest {
         assertThat(direct.body()).contains("\"code\":\"unsupported\"").contains("claude");
         assertThat(route.statusCode()).isEqualTo(400);
         assertThat(route.body()).contains("\"code\":\"unsupported\"");
+        assertThat(route.header("x-switchboard-attempts")).hasValue("0"); // skipped untried: nothing was sent
         assertThat(h.upstream.getAllServeEvents()).isEmpty();
     }
 }
