@@ -21,4 +21,5 @@ module dev.switchboard.runtime {
 
     uses dev.switchboard.spi.ProviderFactory;
     uses dev.switchboard.runtime.state.StateBackend;
+    uses dev.switchboard.runtime.state.UsageLogBackend;
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
                 + "distribution's conf/switchboard.conf, always over the defaults of every installed jar.",
                 "Exit codes: 0 done, 1 a provider or route failed, 2 wrong usage or configuration."},
         subcommands = {ProvidersCommand.class, RoutesCommand.class, ChatCommand.class, EmbedCommand.class, ModelsCommand.class,
-                ConfigCommand.class, ServeCommand.class})
+                ConfigCommand.class, ServeCommand.class, UsageCommand.class})
 final class SwitchboardCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "The config file to read.")
@@ -40,7 +40,7 @@ final class SwitchboardCommand implements Callable<Integer> {
     /** Without a command: say which there are. */
     @Override
     public Integer call() {
-        throw new UsageException("name a command: providers, routes, chat, embed, models, config or serve (see 'switchboard --help')");
+        throw new UsageException("name a command: providers, routes, chat, embed, models, config, serve or usage (see 'switchboard --help')");
     }
 
     boolean verbose() {

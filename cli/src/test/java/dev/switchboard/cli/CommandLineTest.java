@@ -40,7 +40,7 @@ class CommandLineTest {
 
         // then
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, routes, chat, embed, models, config or serve "
+        assertThat(r.err()).isEqualTo("switchboard: name a command: providers, routes, chat, embed, models, config, serve or usage "
                 + "(see 'switchboard --help')\n");
     }
 

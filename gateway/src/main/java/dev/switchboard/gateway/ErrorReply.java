@@ -102,12 +102,16 @@ record ErrorReply(int status, String type, String code, String param, String mes
      * (every failure {@code UNSUPPORTED}, e.g. embeddings from chat-only providers: 400 {@code unsupported}, the
      * caller's mistake, not to be retried); or every target failed: 429 when every failure was a rate limit, 503
      * when every failure was a rate limit or an overload, else 502, whatever the last target's failure was. The
-     * message names each provider tried and why.
+     * message names each provider tried and why. 503 {@code state_unavailable} when the state backend was unreachable
+     * and {@code switchboard.state.on-failure = deny}.
      */
     static ErrorReply of(LlmException e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT);
         if (e instanceof BudgetExceededException b) {
             return budgetExceeded(b);
+        }
+        if (e.code().filter("state_unavailable"::equals).isPresent()) { // switchboard.state.on-failure = deny
+            return new ErrorReply(503, "server_error", "state_unavailable", null, oneLine(e.getMessage()), null, kind);
         }
         if (e instanceof RequestRejectedException || !e.kind().isFallbackWorthy()) {
             return new ErrorReply(400, "invalid_request_error", e.code().orElse(null), null, oneLine(e.getMessage()),

@@ -44,7 +44,7 @@ final class InfoEndpoints {
             case HEALTH -> exchange.reply(200, Exchange.JSON, health(), false, Exchange.NO_HEADERS);
             case MODELS -> exchange.reply(200, Exchange.JSON, models, false, Exchange.NO_HEADERS);
             case METRICS -> exchange.reply(200, PROMETHEUS,
-                    server.metrics().render(() -> server.resolver().all()).getBytes(StandardCharsets.UTF_8), false,
+                    server.metrics().render(() -> server.resolver().all(), server.switchboard().state()).getBytes(StandardCharsets.UTF_8), false,
                     Exchange.NO_HEADERS);
             case READY -> ready(exchange);
             case USAGE -> usage(exchange, access);
@@ -138,7 +138,7 @@ final class InfoEndpoints {
         if (log.isEmpty()) {
             exchange.reply(ErrorReply.invalidRequest(null, "Usage queries (from, to, group-by, key) read the usage"
                     + " log, which this gateway's state backend (" + state.backend() + ") does not keep; run it with"
-                    + " switchboard.state.backend = embedded."), false);
+                    + " switchboard.state.backend = embedded, or set switchboard.usage-log.jdbc-url."), false);
             return;
         }
         UsageQuery query;

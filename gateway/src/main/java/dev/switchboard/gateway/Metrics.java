@@ -239,6 +239,12 @@ final class Metrics {
 
     /** The exposition text; {@code routes} supplies the cooldown state of each route's targets at scrape time. */
     String render(Supplier<Map<String, ProviderManager>> routes) {
+        return render(routes, null);
+    }
+
+    /** As {@link #render(Supplier)}, with the state backend's outage counters when {@code state} guards one. */
+    String render(Supplier<Map<String, ProviderManager>> routes,
+                  dev.switchboard.runtime.state.@org.jspecify.annotations.Nullable StateStore state) {
         StringBuilder out = new StringBuilder(4096);
         counter(out, "switchboard_gateway_requests_total", "Requests answered, by endpoint, route, provider and status.", requests);
         counter(out, "switchboard_gateway_errors_total", "Requests that failed, by endpoint, route and error kind.", errors);
@@ -280,6 +286,21 @@ final class Metrics {
         }
         gauge(out, "switchboard_gateway_requests_in_flight", "Requests being served now.", inFlight.get());
         gauge(out, "switchboard_gateway_open_streams", "Streamed answers being sent now.", openStreams.get());
+        if (state instanceof dev.switchboard.runtime.state.FailurePolicyStore guarded) {
+            String backend = "{" + labels("backend", guarded.backend()) + "} ";
+            out.append("# HELP switchboard_state_outages_total Times the state backend became unreachable"
+                    + " (switchboard.state.on-failure decided the calls meanwhile).\n");
+            out.append("# TYPE switchboard_state_outages_total counter\n");
+            out.append("switchboard_state_outages_total").append(backend).append(guarded.outages()).append('\n');
+            out.append("# HELP switchboard_state_failed_operations_total State operations that found the backend"
+                    + " unreachable.\n");
+            out.append("# TYPE switchboard_state_failed_operations_total counter\n");
+            out.append("switchboard_state_failed_operations_total").append(backend).append(guarded.failedOperations())
+                    .append('\n');
+            out.append("# HELP switchboard_state_unavailable Whether the state backend is unreachable now (1) or not (0).\n");
+            out.append("# TYPE switchboard_state_unavailable gauge\n");
+            out.append("switchboard_state_unavailable").append(backend).append(guarded.unavailable() ? 1 : 0).append('\n');
+        }
         out.append("# HELP switchboard_target_cooling_down Whether a route's target is cooling down (1) or not (0).\n");
         out.append("# TYPE switchboard_target_cooling_down gauge\n");
         for (Map.Entry<String, ProviderManager> r : routes.get().entrySet()) {

@@ -543,6 +543,24 @@ public final class Switchboard implements AutoCloseable {
          * @throws SwitchboardConfigException listing every problem found, nothing having been created
          * @throws ProviderDiscoveryException when a provider type is installed twice
          */
+        /**
+         * The usage log the configured state backend keeps ({@code embedded}: its {@code usage_log}), opened read-only
+         * without opening the state store, so that it can be read while a gateway uses the store
+         * ({@code switchboard usage}), or the one {@code switchboard.usage-log.jdbc-url} names; empty when there is none
+         * ({@code memory} or {@code redis} without it).
+         *
+         * @throws SwitchboardConfigException as {@link #build()} does
+         */
+        public Optional<dev.switchboard.runtime.state.UsageLog> usageLog() {
+            ProviderRegistry registry = registry();
+            ConfigProblems problems = new ConfigProblems();
+            Optional<SwitchboardConfig> config = read(registry, problems);
+            if (config.isEmpty()) {
+                throw new SwitchboardConfigException(problems.lines());
+            }
+            return StateStores.usageLog(config.get().state(), clock, loader());
+        }
+
         public Switchboard build() {
             ProviderRegistry registry = registry();
             ConfigProblems problems = new ConfigProblems();

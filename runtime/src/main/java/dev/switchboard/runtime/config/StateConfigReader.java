@@ -60,7 +60,17 @@ final class StateConfigReader {
                         + " backend, e.g. redis { uri = \"redis://localhost:6379\" }");
             }
         }
-        Optional<String> jdbcUrl = Optional.empty(); // switchboard.usage-log is still to come
+        Optional<String> jdbcUrl = Optional.empty();
+        Optional<ConfigFields> usageLog = root.block("usage-log");
+        if (usageLog.isPresent()) {
+            usageLog.get().onlyKnownKeys(Set.of("jdbc-url"), null);
+            jdbcUrl = usageLog.get().string("jdbc-url").filter(u -> !u.isBlank());
+            if (jdbcUrl.isPresent() && !jdbcUrl.get().startsWith("jdbc:")) {
+                usageLog.get().problems().add(usageLog.get().value("jdbc-url").map(ConfigValue::origin)
+                        .orElse(usageLog.get().origin()), usageLog.get().path("jdbc-url"), "must be a JDBC URL such"
+                        + " as jdbc:postgresql://db.internal:5432/switchboard");
+            }
+        }
         return new StateSettings(backend, dataDir, redisUri, prefix, onFailure, jdbcUrl, Clock.systemUTC());
     }
 }

@@ -240,7 +240,9 @@ public class MemoryStateStore implements StateStore {
             if (limits.limitsTokens()) {
                 b.tokens -= tokens;
             }
-            sequence = journal.append(b.change(bucket));
+            // Without limits a take changes nothing worth keeping (only a hold could refuse, and holds are written
+            // when set): most providers have no limits, and their calls need not wait for the disk.
+            sequence = limits.limitsRequests() || limits.limitsTokens() ? journal.append(b.change(bucket)) : -1;
         }
         durable(sequence);
         return BucketDecision.GRANTED;
@@ -393,14 +395,18 @@ public class MemoryStateStore implements StateStore {
 
     // ------------------------------------------------------------------------------------------- ledger
 
+    /**
+     * Counts the call at once and queues its record for the journal without waiting for it to be written: a usage
+     * record decides no later call (budgets and limits are settled by their own, awaited, changes), so the request
+     * need not wait for the disk. The journal's queue is bounded, so a disk slower than the traffic slows the
+     * callers down instead of filling the memory; a kill loses at most the records queued since the last commit.
+     */
     @Override
     public void recordUsage(UsageRecord record) {
-        long sequence;
         synchronized (usage) {
             usage.add(record);
-            sequence = journal.append(new StateChange.UsageRecorded(record));
+            journal.append(new StateChange.UsageRecorded(record));
         }
-        durable(sequence);
     }
 
     @Override

@@ -3,7 +3,8 @@ package dev.switchboard.runtime.state;
 /**
  * A state backend other than {@code memory}, found with {@link java.util.ServiceLoader} (register it in
  * {@code META-INF/services/dev.switchboard.runtime.state.StateBackend} and {@code module-info.java}), chosen by
- * {@code switchboard.state.backend}. Switchboard ships {@code embedded} (module {@code switchboard-state-embedded}).
+ * {@code switchboard.state.backend}. Switchboard ships {@code embedded} (module {@code switchboard-state-embedded})
+ * and {@code redis} (module {@code switchboard-state-redis}).
  */
 public interface StateBackend {
 

@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * {@code switchboard.state.backend = embedded}: the state in this process's memory, every change written to
- * {@code <data-dir>/switchboard.db} (SQLite) before the call that made it returns, and read back at start. One process
+ * {@code <data-dir>/switchboard.db} (SQLite) and read back at start; a change that decides later calls (spending, a
+ * bucket take, a cooldown) before the call that made it returns, a call's usage record within the writer's linger
+ * (20 ms) without the call waiting. One process
  * at a time may use a data dir (a second one is refused, naming the directory); several instances share state
  * through the {@code redis} backend instead.
  */

@@ -54,6 +54,17 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private static final int SCHEMA_VERSION = 1;
     /** The most changes one transaction takes, so a burst cannot make one commit arbitrarily long. */
     private static final int MAX_BATCH = 4096;
+    /**
+     * The most changes queued and not yet written: an appender waits beyond it (back-pressure), so the usage records
+     * the store does not wait for can never pile up in memory faster than the disk takes them.
+     */
+    static final int MAX_PENDING = 2 * MAX_BATCH;
+    /**
+     * How long the writer lets changes nobody waits for (usage records) gather before it commits them: many calls'
+     * records then share one transaction instead of costing one commit each. A change somebody waits for (a budget's
+     * spending, a bucket take) is written at once, with everything queued before it.
+     */
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     private record Queued(long sequence, StateChange change) {}
 
@@ -64,6 +75,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private final FileLock lock;
     private final Connection connection;
     private final Map<UsageGroup, UsageTotals> totals = new HashMap<>();
+    /** The groups whose totals changed since they were last written (kept across a failed write); writer only. */
+    private final java.util.Set<UsageGroup> changedTotals = new java.util.LinkedHashSet<>();
     private final SqliteUsageLog log;
 
     private final ReentrantLock queueLock = new ReentrantLock();
@@ -73,6 +86,10 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private List<Queued> pending = new ArrayList<>();
     private long lastSequence;
     private long durableSequence;
+    /** The highest sequence a caller waits for; above {@link #durableSequence}, the writer commits without lingering. */
+    private long awaitedSequence;
+    /** When the oldest change still pending was queued ({@link System#nanoTime}). */
+    private long oldestPendingNanos;
     private boolean closing;
 
     private final AtomicLong failedWrites = new AtomicLong();
@@ -89,9 +106,20 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         this.log = new SqliteUsageLog(file);
     }
 
-    /** Reads the calls written so far (on a connection of its own, beside the writer). */
+    /**
+     * Reads the calls recorded so far (on a connection of its own, beside the writer), once every change queued
+     * before this question is written, so a caller reads its own calls even though recording does not wait.
+     */
     @Override
     public List<UsageRow> query(UsageQuery query) {
+        long queuedBefore;
+        queueLock.lock();
+        try {
+            queuedBefore = lastSequence;
+        } finally {
+            queueLock.unlock();
+        }
+        awaitDurable(queuedBefore);
         return log.query(query);
     }
 
@@ -223,9 +251,26 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             if (closing) {
                 throw new StateUnavailableException(file.toAbsolutePath() + " is closed", null);
             }
+            boolean interrupted = false;
+            while (pending.size() >= MAX_PENDING && !closing) {
+                try {
+                    written.await();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the change must still be queued, in order
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             long sequence = ++lastSequence;
+            if (pending.isEmpty()) {
+                oldestPendingNanos = System.nanoTime();
+                queued.signal(); // the writer starts lingering; later appends need not wake it
+            }
             pending.add(new Queued(sequence, change));
-            queued.signal();
+            if (pending.size() == MAX_BATCH) {
+                queued.signal();
+            }
             return sequence;
         } finally {
             queueLock.unlock();
@@ -237,6 +282,10 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         queueLock.lock();
         try {
             boolean interrupted = false;
+            if (sequence > durableSequence && sequence > awaitedSequence) {
+                awaitedSequence = sequence;
+                queued.signal(); // somebody waits: the writer stops lingering
+            }
             while (durableSequence < sequence) {
                 try {
                     written.await();
@@ -262,11 +311,23 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             List<Queued> batch;
             queueLock.lock();
             try {
-                while (pending.isEmpty() && !closing) {
-                    queued.awaitUninterruptibly();
-                }
-                if (pending.isEmpty()) {
-                    return;
+                while (true) {
+                    if (pending.isEmpty()) {
+                        if (closing) {
+                            return;
+                        }
+                        queued.awaitUninterruptibly();
+                        continue;
+                    }
+                    long left = LINGER_NANOS - (System.nanoTime() - oldestPendingNanos);
+                    if (closing || awaitedSequence > durableSequence || pending.size() >= MAX_BATCH || left <= 0) {
+                        break;
+                    }
+                    try {
+                        queued.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        // nobody interrupts the writer; lingering is only an optimisation anyway
+                    }
                 }
                 if (pending.size() <= MAX_BATCH) {
                     batch = pending;
@@ -274,6 +335,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 } else {
                     batch = new ArrayList<>(pending.subList(0, MAX_BATCH));
                     pending = new ArrayList<>(pending.subList(MAX_BATCH, pending.size()));
+                    oldestPendingNanos = System.nanoTime();
                 }
             } finally {
                 queueLock.unlock();
@@ -302,6 +364,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             for (Queued q : batch) {
                 writes.apply(q.change());
             }
+            writes.writeTotals();
             connection.commit();
             if (failing) {
                 failing = false;
@@ -409,8 +472,19 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             usage.setInt(10, r.estimated() ? 1 : 0);
             usage.executeUpdate();
             UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
-            UsageTotals t = totals.getOrDefault(g, UsageTotals.ZERO).plus(r);
-            totals.put(g, t);
+            totals.put(g, totals.getOrDefault(g, UsageTotals.ZERO).plus(r));
+            changedTotals.add(g);
+        }
+
+        /** Writes each group's totals a batch changed, once per batch however many of its calls it holds. */
+        void writeTotals() throws SQLException {
+            for (UsageGroup g : changedTotals) {
+                writeTotals(g, totals.get(g));
+            }
+            changedTotals.clear();
+        }
+
+        private void writeTotals(UsageGroup g, UsageTotals t) throws SQLException {
             usageTotals.setString(1, g.provider());
             usageTotals.setString(2, g.model());
             usageTotals.setString(3, g.route());

@@ -3,12 +3,11 @@ package dev.switchboard.state.embedded;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.UsageRecord;
-import dev.switchboard.runtime.UsageTotals;
 import dev.switchboard.runtime.state.StateUnavailableException;
-import dev.switchboard.runtime.state.UsageGroup;
 import dev.switchboard.runtime.state.UsageLog;
 import dev.switchboard.runtime.state.UsageQuery;
 import dev.switchboard.runtime.state.UsageRow;
+import dev.switchboard.runtime.state.UsageRowsBuilder;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -51,7 +45,7 @@ public final class SqliteUsageLog implements UsageLog {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(5000);
-        Map<List<String>, UsageTotals> groups = new TreeMap<>(SqliteUsageLog::compare);
+        UsageRowsBuilder rows = new UsageRowsBuilder(query);
         try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
              PreparedStatement s = c.prepareStatement(sql.toString())) {
             s.setLong(1, query.from().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE));
@@ -67,46 +61,13 @@ public final class SqliteUsageLog implements UsageLog {
                             Usage.builder().inputTokens(r.getLong(6)).outputTokens(r.getLong(7))
                                     .cachedInputTokens(r.getLong(8)).build(),
                             cost == null ? Cost.UNKNOWN : Cost.usd(new BigDecimal(cost)), r.getInt(10) != 0);
-                    groups.merge(key(call, query.groupBy()), UsageTotals.ZERO.plus(call), UsageTotals::plus);
+                    rows.add(call);
                 }
             }
         } catch (SQLException e) {
             throw new StateUnavailableException("cannot read the usage log " + file.toAbsolutePath() + ": "
                     + e.getMessage(), e);
         }
-        List<UsageRow> rows = new ArrayList<>(groups.size());
-        groups.forEach((values, totals) -> {
-            Map<UsageGroup, String> ordered = new LinkedHashMap<>();
-            for (int i = 0; i < values.size(); i++) {
-                ordered.put(query.groupBy().get(i), values.get(i));
-            }
-            rows.add(new UsageRow(ordered, totals));
-        });
-        return rows;
-    }
-
-    private static List<String> key(UsageRecord call, List<UsageGroup> groupBy) {
-        List<String> values = new ArrayList<>(groupBy.size());
-        for (UsageGroup g : groupBy) {
-            values.add(switch (g) {
-                case KEY -> call.key();
-                case ROUTE -> call.route();
-                case PROVIDER -> call.provider();
-                case MODEL -> call.model().isEmpty() ? call.provider() : call.provider() + "/" + call.model();
-                case DAY -> call.at().atOffset(ZoneOffset.UTC).toLocalDate().toString();
-                case HOUR -> call.at().truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
-            });
-        }
-        return values;
-    }
-
-    private static int compare(List<String> a, List<String> b) {
-        for (int i = 0; i < a.size(); i++) {
-            int c = a.get(i).compareTo(b.get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
+        return rows.rows();
     }
 }
