@@ -63,7 +63,7 @@ class CommandLineTest {
         // then
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("switchboard: unknown command 'frobnicate'; the commands are providers, routes, chat,"
-                + " embed, models, config, serve (see 'switchboard --help')\n");
+                + " embed, models, config, serve, usage (see 'switchboard --help')\n");
     }
 
     @Test
