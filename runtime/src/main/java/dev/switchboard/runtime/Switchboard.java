@@ -720,6 +720,13 @@ public final class Switchboard implements AutoCloseable {
             } catch (RuntimeException e) {
                 problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
                         + ") failed to create it: " + e.getClass().getName() + ": " + secrets.mask(String.valueOf(e.getMessage())));
+            } catch (NoClassDefFoundError e) {
+                // Typically a plugin compiled against a library the host uses (it came with switchboard-api) but did
+                // not bundle it: plugins see only the contract and Jackson from the host.
+                String missing = String.valueOf(e.getMessage()).replace('/', '.');
+                problems.add(p.origin(), path, "provider type " + p.type().type() + " (" + p.type().source()
+                        + ") could not load class " + missing + "; bundle the library that has it with the plugin"
+                        + " (the host shares only the contract's packages and Jackson)");
             }
             return Optional.empty();
         }

@@ -269,6 +269,24 @@ class SwitchboardConfigValidationTest {
     }
 
     @Test
+    void reportsAFactoryMissingAClassAsAProblemNamingTheClassAndWhatToDo() {
+        // given: a factory that uses a library it did not bring (it compiled against the host's copy)
+        Path file = TestPlugins.config(dir,
+                "switchboard.providers.eu {",
+                "  type = rejecting",
+                "  missing-library = true",
+                "}");
+
+        // when / then: one problem at the block, not an Error escaping with its stack trace
+        assertThatThrownBy(() -> builder(file).build())
+                .isInstanceOfSatisfying(SwitchboardConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString()
+                        .startsWith(file + ":1: switchboard.providers.eu: provider type rejecting (")
+                        .contains("could not load class com.example.unbundled.Library")
+                        .contains("bundle the library that has it"));
+    }
+
+    @Test
     void reportsAProviderOptionOfTheWrongTypeAtItsOwnLine() {
         // given: the rejecting factory reads careless as a boolean
         Path file = TestPlugins.config(dir,

@@ -7,7 +7,8 @@ import dev.switchboard.spi.ProviderSettings;
 
 /**
  * Provider type {@code rejecting}: refuses every block, as a factory does with a provider-specific key it cannot
- * accept. With {@code careless = true} its message carelessly includes the key.
+ * accept. With {@code careless = true} its message carelessly includes the key. With {@code missing-library = true}
+ * it fails as a plugin does that uses a library it did not bundle: with a {@link NoClassDefFoundError}.
  */
 public final class RejectingFactory implements ProviderFactory {
 
@@ -18,11 +19,14 @@ public final class RejectingFactory implements ProviderFactory {
 
     @Override
     public java.util.Set<String> settingKeys() {
-        return java.util.Set.of("region", "careless");
+        return java.util.Set.of("region", "careless", "missing-library");
     }
 
     @Override
     public LlmProvider create(ProviderSettings settings, ProviderContext context) {
+        if (settings.options().bool("missing-library").orElse(false)) {
+            throw new NoClassDefFoundError("com/example/unbundled/Library");
+        }
         String region = settings.options().string("region").orElse("none");
         String leak = settings.options().bool("careless").orElse(false)
                 ? " (key " + settings.apiKey().map(k -> k.reveal()).orElse("none") + ")" : "";
