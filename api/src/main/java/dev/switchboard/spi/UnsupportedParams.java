@@ -1,7 +1,9 @@
 package dev.switchboard.spi;
 
 import dev.switchboard.api.LlmException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,5 +54,44 @@ public enum UnsupportedParams {
             throw LlmException.unsupported(provider, what + "; set " + KEY + " = drop to leave such fields out");
         }
         LOG.log(System.Logger.Level.DEBUG, "{0}: dropping {1}", provider, what);
+    }
+
+    /**
+     * The provider parameters to send to an API that is not OpenAI's. Each of {@link #OPENAI_ONLY_FIELDS} among
+     * {@code parameters} is sent under the name {@code equivalents} maps it to (the provider's own field, or the same
+     * name where the provider takes it as is), unless the caller also gave that field itself; one with no equivalent
+     * is handled by this rule: left out with a debug log, or refused. Every other parameter passes as given, in order.
+     *
+     * @param api         what the provider speaks, for the log and the error, e.g. {@code "Cohere's v2 chat API"}
+     * @param equivalents OpenAI field name to the provider's field name, for the fields the provider can take
+     * @throws LlmException of kind UNSUPPORTED when this is {@link #REJECT} and a field has no equivalent
+     */
+    public Map<String, Object> screenOpenAiFields(String provider, String api, Map<String, Object> parameters,
+                                                  Map<String, String> equivalents) {
+        boolean any = false;
+        for (String name : parameters.keySet()) {
+            any |= OPENAI_ONLY_FIELDS.contains(name) && !name.equals(equivalents.get(name));
+        }
+        if (!any) {
+            return parameters; // the common case: nothing to rename or leave out
+        }
+        Map<String, Object> sent = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> p : parameters.entrySet()) {
+            String name = p.getKey();
+            if (!OPENAI_ONLY_FIELDS.contains(name)) {
+                sent.put(name, p.getValue());
+                continue;
+            }
+            String equivalent = equivalents.get(name);
+            if (equivalent == null) {
+                unsupported(provider, name + " (" + api + " has no such field)");
+            } else if (equivalent.equals(name) || !parameters.containsKey(equivalent)) {
+                sent.put(equivalent, p.getValue());
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: dropping {1}: the request sets {2} itself", provider, name,
+                        equivalent);
+            }
+        }
+        return sent;
     }
 }

@@ -70,15 +70,17 @@ final class CohereProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
-        JsonNode body = http.postJson(chatUri, Map.of(), g -> CohereWire.writeChat(g, request, model, false)).body();
+        Map<String, Object> params = CohereWire.parameters(name(), request, cohere);
+        JsonNode body = http.postJson(chatUri, Map.of(), g -> CohereWire.writeChat(g, request, params, model, false)).body();
         return CohereWire.readChatResponse(body, name(), model);
     }
 
     @Override
     public ChatStream stream(ChatRequest request) {
         String model = chatModel(request);
+        Map<String, Object> params = CohereWire.parameters(name(), request, cohere);
         return new CohereChatStream(name(), model,
-                http.openPost(chatUri, Map.of(), g -> CohereWire.writeChat(g, request, model, true), "text/event-stream"));
+                http.openPost(chatUri, Map.of(), g -> CohereWire.writeChat(g, request, params, model, true), "text/event-stream"));
     }
 
     /** v2 {@code /embed} with float vectors and the configured {@code input_type}. */

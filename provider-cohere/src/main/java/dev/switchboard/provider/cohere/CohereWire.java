@@ -35,6 +35,10 @@ final class CohereWire {
     private static final Set<String> RESERVED = Set.of("model", "messages", "stream", "tools", "tool_choice",
             "response_format", "strict_tools");
 
+    /** OpenAI-only fields v2 chat defines itself, under the same names. */
+    private static final Map<String, String> OPENAI_EQUIVALENTS = Map.of("frequency_penalty", "frequency_penalty",
+            "presence_penalty", "presence_penalty", "logprobs", "logprobs");
+
     private CohereWire() {}
 
     /** The first provider parameter that names a field written here, if any. */
@@ -47,7 +51,19 @@ final class CohereWire {
         return null;
     }
 
-    static void writeChat(JsonWriter g, ChatRequest r, String model, boolean stream) throws IOException {
+    /**
+     * The provider parameters sent: of the OpenAI-only fields a gateway client sent, v2 chat takes
+     * {@code frequency_penalty}, {@code presence_penalty} and {@code logprobs} under the same names (the API judges
+     * the values: its penalties run from 0 to 1); the others go to {@link CohereSettings#unsupportedParams()}.
+     */
+    static Map<String, Object> parameters(String provider, ChatRequest r, CohereSettings settings) {
+        return settings.unsupportedParams().screenOpenAiFields(provider, "Cohere's v2 chat API", r.providerParameters(),
+                OPENAI_EQUIVALENTS);
+    }
+
+    /** Writes the body with {@code params}, the provider parameters {@link #parameters} chose. */
+    static void writeChat(JsonWriter g, ChatRequest r, Map<String, Object> params, String model, boolean stream)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeArrayFieldStart("messages");
@@ -89,7 +105,7 @@ final class CohereWire {
         if (r.seed().isPresent()) {
             g.writeNumberField("seed", r.seed().getAsLong());
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             g.writeFieldName(p.getKey());
             g.writeValue(p.getValue());
         }

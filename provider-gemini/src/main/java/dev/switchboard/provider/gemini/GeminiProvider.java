@@ -74,8 +74,9 @@ final class GeminiProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
+        Map<String, Object> params = GeminiWire.parameters(name(), request, gemini);
         JsonNode body = http.postJson(uri(modelPath(model) + ":generateContent"), Map.of(),
-                g -> GeminiWire.writeGenerateContent(g, name(), request, gemini)).body();
+                g -> GeminiWire.writeGenerateContent(g, name(), request, params, gemini)).body();
         ChatAccumulator answer = new ChatAccumulator();
         GeminiDecoder decoder = new GeminiDecoder(name());
         decoder.accept(body, answer::accept);
@@ -86,9 +87,10 @@ final class GeminiProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         String model = chatModel(request);
+        Map<String, Object> params = GeminiWire.parameters(name(), request, gemini);
         return new GeminiChatStream(name(), model,
                 http.openPost(uri(modelPath(model) + ":streamGenerateContent?alt=sse"), Map.of(),
-                        g -> GeminiWire.writeGenerateContent(g, name(), request, gemini), "text/event-stream"),
+                        g -> GeminiWire.writeGenerateContent(g, name(), request, params, gemini), "text/event-stream"),
                 GeminiErrorMapper.INSTANCE);
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.provider.gemini;
 import dev.switchboard.http.Urls;
 import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.UnsupportedParams;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,8 +13,10 @@ import java.util.Optional;
  * @param baseUrl           the API root, without a trailing slash
  * @param schemaFormat      how JSON Schemas (tool parameters, response schemas) are sent
  * @param embeddingTaskType the {@code taskType} of embedding requests, e.g. {@code RETRIEVAL_DOCUMENT}; empty: none
+ * @param unsupportedParams what to do with an OpenAI-only field the API has no equivalent for
  */
-record GeminiSettings(String baseUrl, SchemaFormat schemaFormat, Optional<String> embeddingTaskType) {
+record GeminiSettings(String baseUrl, SchemaFormat schemaFormat, Optional<String> embeddingTaskType,
+                      UnsupportedParams unsupportedParams) {
 
     static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
@@ -38,6 +41,7 @@ record GeminiSettings(String baseUrl, SchemaFormat schemaFormat, Optional<String
             }
         }
         Optional<String> taskType = c.string("embedding-task-type").filter(t -> !t.isBlank()).map(String::strip);
-        return new GeminiSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), format, taskType);
+        return new GeminiSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), format, taskType,
+                UnsupportedParams.of(s));
     }
 }

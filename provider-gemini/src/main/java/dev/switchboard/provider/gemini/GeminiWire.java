@@ -49,6 +49,11 @@ final class GeminiWire {
     private static final Set<String> GENERATION_CONFIG_NAMES = Set.of("topK", "candidateCount", "presencePenalty",
             "frequencyPenalty", "responseLogprobs", "logprobs", "thinkingConfig", "responseModalities",
             "mediaResolution", "speechConfig", "enableEnhancedCivicAnswers");
+    /** OpenAI-only fields Gemini has its own name for (same meaning, the API judges the range). */
+    private static final Map<String, String> OPENAI_EQUIVALENTS = Map.of("frequency_penalty", "frequencyPenalty",
+            "presence_penalty", "presencePenalty");
+    private static final Map<String, String> OPENAI_EQUIVALENTS_AND_LOGPROBS = Map.of("frequency_penalty",
+            "frequencyPenalty", "presence_penalty", "presencePenalty", "logprobs", "logprobs");
     /** Top-level fields this class writes itself. */
     private static final Set<String> RESERVED = Set.of("contents", "systemInstruction", "tools", "toolConfig",
             "generationConfig", "model");
@@ -65,8 +70,25 @@ final class GeminiWire {
         return null;
     }
 
-    static void writeGenerateContent(JsonWriter g, String provider, ChatRequest r, GeminiSettings settings)
-            throws IOException {
+    /**
+     * The provider parameters sent: OpenAI's penalties become {@code generationConfig}'s, a number {@code logprobs} is
+     * Gemini's own (how many top candidates), OpenAI's boolean one and the other OpenAI-only fields a gateway client
+     * sent have no equivalent here and go to {@link GeminiSettings#unsupportedParams()}.
+     */
+    static Map<String, Object> parameters(String provider, ChatRequest r, GeminiSettings settings) {
+        Map<String, Object> params = r.providerParameters();
+        Map<String, String> equivalents = isNumber(params.get("logprobs")) ? OPENAI_EQUIVALENTS_AND_LOGPROBS
+                : OPENAI_EQUIVALENTS;
+        return settings.unsupportedParams().screenOpenAiFields(provider, "the Gemini API", params, equivalents);
+    }
+
+    private static boolean isNumber(Object value) {
+        return value instanceof Number || value instanceof JsonNode n && n.isNumber();
+    }
+
+    /** Writes the body with {@code params}, the provider parameters {@link #parameters} chose. */
+    static void writeGenerateContent(JsonWriter g, String provider, ChatRequest r, Map<String, Object> params,
+                                     GeminiSettings settings) throws IOException {
         g.writeStartObject();
         writeContents(g, provider, r.messages());
         writeSystemInstruction(g, r.messages());
@@ -76,8 +98,8 @@ final class GeminiWire {
                 writeToolConfig(g, r.toolChoice().get());
             }
         }
-        writeGenerationConfig(g, provider, r, settings);
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        writeGenerationConfig(g, provider, r, params, settings);
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             if (!GENERATION_CONFIG_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
                 g.writeValue(p.getValue());
@@ -324,7 +346,8 @@ final class GeminiWire {
         g.writeEndObject();
     }
 
-    private static void writeGenerationConfig(JsonWriter g, String provider, ChatRequest r, GeminiSettings settings)
+    private static void writeGenerationConfig(JsonWriter g, String provider, ChatRequest r, Map<String, Object> params,
+                                              GeminiSettings settings)
             throws IOException {
         g.writeObjectFieldStart("generationConfig");
         if (r.temperature().isPresent()) {
@@ -365,7 +388,7 @@ final class GeminiWire {
                 }
             }
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             if (GENERATION_CONFIG_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
                 g.writeValue(p.getValue());

@@ -74,8 +74,9 @@ final class OllamaProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = model(request);
+        Map<String, Object> params = OllamaWire.parameters(name(), request, ollama);
         JsonNode body = call(() -> http.postJson(chatUri, Map.of(),
-                g -> OllamaWire.writeChat(g, name(), request, model, false, ollama)).body());
+                g -> OllamaWire.writeChat(g, name(), request, params, model, false, ollama)).body());
         JsonNode error = body.get("error");
         if (error != null && !error.isNull()) {
             throw StandardErrorMapper.INSTANCE.mapStreamError(name(), error);
@@ -103,8 +104,9 @@ final class OllamaProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         String model = model(request);
+        Map<String, Object> params = OllamaWire.parameters(name(), request, ollama);
         return call(() -> new OllamaChatStream(name(), model, http.openPost(chatUri, Map.of(),
-                g -> OllamaWire.writeChat(g, name(), request, model, true, ollama), "application/x-ndjson"),
+                g -> OllamaWire.writeChat(g, name(), request, params, model, true, ollama), "application/x-ndjson"),
                 StandardErrorMapper.INSTANCE));
     }
 

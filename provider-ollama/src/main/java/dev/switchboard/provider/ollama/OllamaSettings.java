@@ -3,11 +3,16 @@ package dev.switchboard.provider.ollama;
 import dev.switchboard.http.Urls;
 import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.UnsupportedParams;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** The Ollama-specific keys of a provider block: {@code keep-alive} and {@code num-ctx}. */
-record OllamaSettings(String baseUrl, Optional<String> keepAlive, OptionalInt numCtx) {
+/**
+ * The Ollama-specific keys of a provider block: {@code keep-alive}, {@code num-ctx} and {@code unsupported-params}
+ * (what to do with an OpenAI-only field the chat API has no equivalent for).
+ */
+record OllamaSettings(String baseUrl, Optional<String> keepAlive, OptionalInt numCtx,
+                      UnsupportedParams unsupportedParams) {
 
     static final String DEFAULT_BASE_URL = "http://localhost:11434";
 
@@ -23,6 +28,7 @@ record OllamaSettings(String baseUrl, Optional<String> keepAlive, OptionalInt nu
             numCtx = OptionalInt.of(n);
         }
         Optional<String> keepAlive = c.string("keep-alive");
-        return new OllamaSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), keepAlive, numCtx);
+        return new OllamaSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), keepAlive, numCtx,
+                UnsupportedParams.of(s));
     }
 }

@@ -26,15 +26,29 @@ final class OllamaWire {
             "repeat_last_n", "presence_penalty", "frequency_penalty", "num_ctx", "num_batch", "num_gpu", "num_thread",
             "mirostat", "mirostat_tau", "mirostat_eta", "tfs_z", "num_keep", "penalize_newline", "use_mmap");
 
+    /** OpenAI-only fields the chat API takes under the same names: the penalties as options, the log probabilities. */
+    private static final Map<String, String> OPENAI_EQUIVALENTS = Map.of("frequency_penalty", "frequency_penalty",
+            "presence_penalty", "presence_penalty", "logprobs", "logprobs", "top_logprobs", "top_logprobs");
+
     private OllamaWire() {}
+
+    /**
+     * The provider parameters sent, {@code params} of {@link #writeChat}: of the OpenAI-only fields a gateway client
+     * sent, {@code /api/chat} takes the penalties (as model options) and {@code logprobs} / {@code top_logprobs}; the
+     * others go to {@link OllamaSettings#unsupportedParams()}.
+     */
+    static Map<String, Object> parameters(String provider, ChatRequest r, OllamaSettings settings) {
+        return settings.unsupportedParams().screenOpenAiFields(provider, "Ollama's chat API", r.providerParameters(),
+                OPENAI_EQUIVALENTS);
+    }
 
     /**
      * Writes an {@code /api/chat} body. Ollama has no {@code tool_choice}: "none" is kept by offering no tools, and a
      * choice that would force a call ("required" or a named tool) cannot be kept, so it is refused as unsupported
      * before anything is sent (a fallback chain then tries a provider that can).
      */
-    static void writeChat(JsonWriter g, String provider, ChatRequest r, String model, boolean stream,
-                          OllamaSettings settings) throws IOException {
+    static void writeChat(JsonWriter g, String provider, ChatRequest r, Map<String, Object> params, String model,
+                          boolean stream, OllamaSettings settings) throws IOException {
         requireKeepableToolChoice(provider, r);
         g.writeStartObject();
         g.writeStringField("model", model);
@@ -71,8 +85,8 @@ final class OllamaWire {
         if (settings.keepAlive().isPresent()) {
             g.writeStringField("keep_alive", settings.keepAlive().get());
         }
-        writeOptions(g, r, settings);
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        writeOptions(g, r, params, settings);
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             if (!OPTION_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
                 g.writeValue(p.getValue());
@@ -81,7 +95,8 @@ final class OllamaWire {
         g.writeEndObject();
     }
 
-    private static void writeOptions(JsonWriter g, ChatRequest r, OllamaSettings settings) throws IOException {
+    private static void writeOptions(JsonWriter g, ChatRequest r, Map<String, Object> params, OllamaSettings settings)
+            throws IOException {
         g.writeObjectFieldStart("options");
         if (r.temperature().isPresent()) {
             g.writeNumberField("temperature", r.temperature().getAsDouble());
@@ -102,11 +117,11 @@ final class OllamaWire {
         if (r.maxOutputTokens().isPresent()) {
             g.writeNumberField("num_predict", r.maxOutputTokens().getAsInt());
         }
-        boolean numCtxGiven = r.providerParameters().containsKey("num_ctx");
+        boolean numCtxGiven = params.containsKey("num_ctx");
         if (settings.numCtx().isPresent() && !numCtxGiven) {
             g.writeNumberField("num_ctx", settings.numCtx().getAsInt());
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             if (OPTION_NAMES.contains(p.getKey())) {
                 g.writeFieldName(p.getKey());
                 g.writeValue(p.getValue());

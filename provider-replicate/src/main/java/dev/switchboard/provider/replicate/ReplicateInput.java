@@ -37,7 +37,23 @@ final class ReplicateInput {
 
     private static final Set<String> RESERVED = Set.of("prompt", "system_prompt");
 
+    /**
+     * OpenAI-only fields a language model's input takes under the same names: the Llama 3 models of Replicate's
+     * language-models collection define {@code frequency_penalty} and {@code presence_penalty} inputs.
+     */
+    private static final Map<String, String> OPENAI_EQUIVALENTS = Map.of("frequency_penalty", "frequency_penalty",
+            "presence_penalty", "presence_penalty");
+
     private ReplicateInput() {}
+
+    /**
+     * The provider parameters that go into {@code input}: the OpenAI-only fields a gateway client sent other than the
+     * penalties have no input to go to and are handled by {@link ReplicateSettings#unsupportedParams()}.
+     */
+    static Map<String, Object> parameters(String provider, ChatRequest r, ReplicateSettings settings) {
+        return settings.unsupportedParams().screenOpenAiFields(provider, "a Replicate prediction's input",
+                r.providerParameters(), OPENAI_EQUIVALENTS);
+    }
 
     /** Refuses, before sending, what a prediction cannot carry. */
     static void check(String provider, ChatRequest r) {
@@ -73,19 +89,20 @@ final class ReplicateInput {
      * The create body: {@code version} when the reference names one, and {@code input}. Never {@code stream}, which
      * Replicate's OpenAPI marks deprecated: a model that can stream always gets {@code urls.stream}.
      */
-    static void writeCreate(JsonWriter g, ChatRequest r, ModelRef model, ReplicateSettings settings)
-            throws IOException {
+    static void writeCreate(JsonWriter g, ChatRequest r, Map<String, Object> params, ModelRef model,
+                            ReplicateSettings settings) throws IOException {
         g.writeStartObject();
         if (model.version().isPresent()) {
             g.writeStringField("version", model.version().get());
         }
         g.writeObjectFieldStart("input");
-        writeInput(g, r, settings);
+        writeInput(g, r, params, settings);
         g.writeEndObject();
         g.writeEndObject();
     }
 
-    private static void writeInput(JsonWriter g, ChatRequest r, ReplicateSettings settings) throws IOException {
+    private static void writeInput(JsonWriter g, ChatRequest r, Map<String, Object> params, ReplicateSettings settings)
+            throws IOException {
         if (settings.promptFormat() == ReplicateSettings.PromptFormat.LLAMA3) {
             g.writeStringField("prompt", llama3(r.messages()));
             g.writeStringField("prompt_template", "{prompt}");
@@ -111,7 +128,7 @@ final class ReplicateInput {
         if (!r.stop().isEmpty()) {
             g.writeStringField("stop_sequences", String.join(",", r.stop()));
         }
-        for (Map.Entry<String, Object> p : r.providerParameters().entrySet()) {
+        for (Map.Entry<String, Object> p : params.entrySet()) {
             g.writeFieldName(p.getKey());
             g.writeValue(p.getValue());
         }

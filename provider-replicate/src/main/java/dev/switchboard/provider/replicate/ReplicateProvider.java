@@ -78,9 +78,10 @@ final class ReplicateProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         ModelRef model = model(request);
+        Map<String, Object> params = ReplicateInput.parameters(name(), request, replicate);
         Instant deadline = clock.instant().plus(settings.timeouts().total());
         Map<String, String> headers = replicate.preferWait().map(w -> Map.of("Prefer", w)).orElse(Map.of());
-        JsonNode prediction = api.create(model, headers, g -> ReplicateInput.writeCreate(g, request, model, replicate));
+        JsonNode prediction = api.create(model, headers, g -> ReplicateInput.writeCreate(g, request, params, model, replicate));
         prediction = awaitEnd(prediction, deadline);
         String id = Predictions.id(prediction);
         switch (Predictions.status(prediction)) {
@@ -135,7 +136,8 @@ final class ReplicateProvider implements LlmProvider {
     @Override
     public ChatStream stream(ChatRequest request) {
         ModelRef model = model(request);
-        JsonNode prediction = api.create(model, Map.of(), g -> ReplicateInput.writeCreate(g, request, model, replicate));
+        Map<String, Object> params = ReplicateInput.parameters(name(), request, replicate);
+        JsonNode prediction = api.create(model, Map.of(), g -> ReplicateInput.writeCreate(g, request, params, model, replicate));
         String id = Predictions.id(prediction);
         String streamUrl = Json.text(prediction.path("urls"), "stream");
         if (streamUrl == null || streamUrl.isBlank()) {

@@ -3,6 +3,7 @@ package dev.switchboard.provider.replicate;
 import dev.switchboard.http.Urls;
 import dev.switchboard.spi.ProviderOptions;
 import dev.switchboard.spi.ProviderSettings;
+import dev.switchboard.spi.UnsupportedParams;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,9 +21,10 @@ import java.util.regex.Pattern;
  * @param maxTokensField   the input field that takes the output token limit ({@code max_tokens}, or
  *                         {@code max_new_tokens} for older models)
  * @param modelsCollection the collection whose models {@code listModels()} names
+ * @param unsupportedParams what to do with an OpenAI-only field a prediction's input has no equivalent for
  */
 record ReplicateSettings(String baseUrl, Optional<String> preferWait, Duration pollInterval, PromptFormat promptFormat,
-                         String maxTokensField, String modelsCollection) {
+                         String maxTokensField, String modelsCollection, UnsupportedParams unsupportedParams) {
 
     static final String DEFAULT_BASE_URL = "https://api.replicate.com/v1";
     private static final Pattern WAIT = Pattern.compile("wait(?:=(\\d+))?");
@@ -66,6 +68,7 @@ record ReplicateSettings(String baseUrl, Optional<String> preferWait, Duration p
         String maxTokens = c.string("max-tokens-field").map(String::strip).orElse("max_tokens");
         String collection = c.string("models-collection").map(String::strip).orElse("language-models");
         return new ReplicateSettings(Urls.trimTrailingSlash(s.baseUrl().orElse(DEFAULT_BASE_URL)), preferWait, poll, format,
-                maxTokens.isEmpty() ? "max_tokens" : maxTokens, collection.isEmpty() ? "language-models" : collection);
+                maxTokens.isEmpty() ? "max_tokens" : maxTokens, collection.isEmpty() ? "language-models" : collection,
+                UnsupportedParams.of(s));
     }
 }
