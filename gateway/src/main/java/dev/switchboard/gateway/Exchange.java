@@ -38,7 +38,10 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     /** What a request asks for. */
     enum Endpoint {
-        CHAT("chat"), RESPONSES("responses"), EMBEDDINGS("embeddings"), MODELS("models"), HEALTH("health"), READY("ready"),
+        CHAT("chat"), RESPONSES("responses"), EMBEDDINGS("embeddings"), MODELS("models"),
+        /** {@code GET /v1/models/{id}}: one entry of the model list. */
+        MODEL("model"),
+        HEALTH("health"), READY("ready"),
         METRICS("metrics"), USAGE("usage"), USAGE_RESET("usage_reset"),
         /** The dashboard's page and its assets under {@code /ui} (no data: they load without a key). */
         UI("ui"),
@@ -218,7 +221,7 @@ final class Exchange implements AsyncServerExchangeHandler {
                 || endpoint == Endpoint.USAGE_RESET || endpoint.anthropic();
         if (endpoint == Endpoint.OTHER) {
             reply(ErrorReply.notFound("Unknown request URL: " + method + " " + path + ". This gateway serves"
-                    + " POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/embeddings, GET /v1/models, GET /v1/usage, POST /v1/usage/reset,"
+                    + " POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/embeddings, GET /v1/models, GET /v1/models/{id}, GET /v1/usage, POST /v1/usage/reset,"
                     + " /health, /ready,"
                     + " /metrics, /ui."),
                     entityDetails != null);
@@ -331,11 +334,21 @@ final class Exchange implements AsyncServerExchangeHandler {
             case "/v1/messages/count_tokens":
                 return Endpoint.MESSAGES_COUNT_TOKENS;
             default:
+                if (path.startsWith("/v1/models/") || path.startsWith("/models/")) {
+                    return Endpoint.MODEL;
+                }
                 if (path.equals("/ui") || path.startsWith("/ui/")) {
                     return path.startsWith("/ui/api/") ? Endpoint.UI_DATA : Endpoint.UI;
                 }
                 return Endpoint.OTHER;
         }
+    }
+
+    /** The request target's path, without its query string (still percent-encoded). */
+    String path() {
+        String path = request.getPath();
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
     }
 
     /** The request target's query string, without the '?'; empty when there is none. */

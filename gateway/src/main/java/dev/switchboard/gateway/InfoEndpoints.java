@@ -43,6 +43,7 @@ final class InfoEndpoints {
         switch (endpoint) {
             case HEALTH -> exchange.reply(200, Exchange.JSON, health(), false, Exchange.NO_HEADERS);
             case MODELS -> exchange.reply(200, Exchange.JSON, models, false, Exchange.NO_HEADERS);
+            case MODEL -> model(exchange);
             case METRICS -> exchange.reply(200, PROMETHEUS,
                     server.metrics().render(() -> server.resolver().all(), server.switchboard().state()).getBytes(StandardCharsets.UTF_8), false,
                     Exchange.NO_HEADERS);
@@ -50,6 +51,35 @@ final class InfoEndpoints {
             case USAGE -> usage(exchange, access);
             case USAGE_RESET -> reset(exchange);
             default -> throw new IllegalArgumentException(endpoint.name());
+        }
+    }
+
+    /**
+     * {@code GET /v1/models/{id}}: the entry of the model list with that id (a route, a provider, or a provider's
+     * default model as {@code provider/model}, whose slash may come percent-encoded as SDKs send it), in OpenAI's
+     * model object; otherwise 404 {@code model_not_found}, as OpenAI answers. It answers exactly what the list
+     * holds, to whoever may read the list.
+     */
+    private void model(Exchange exchange) {
+        String path = exchange.path();
+        String id = pathSegment(path.substring(path.indexOf("/models/") + "/models/".length()));
+        for (OpenAiServerCodec.ModelEntry entry : server.resolver().listing()) {
+            if (entry.id().equals(id)) {
+                exchange.reply(200, Exchange.JSON, JsonBodies.json(g -> OpenAiServerCodec.writeModel(g, entry, 0)),
+                        false, Exchange.NO_HEADERS);
+                return;
+            }
+        }
+        exchange.reply(ErrorReply.unknownModel("The model '" + id + "' does not exist on this gateway; GET /v1/models"
+                + " lists those it serves."), false);
+    }
+
+    /** A path's percent-encoded text decoded; '+' stays a plus in a path. A malformed escape is kept as written. */
+    private static String pathSegment(String encoded) {
+        try {
+            return java.net.URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return encoded;
         }
     }
 

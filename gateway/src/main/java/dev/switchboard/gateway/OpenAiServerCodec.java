@@ -603,14 +603,19 @@ final class OpenAiServerCodec {
         g.writeStringField("object", "list");
         g.writeArrayFieldStart("data");
         for (ModelEntry m : models) {
-            g.writeStartObject();
-            g.writeStringField("id", m.id());
-            g.writeStringField("object", "model");
-            g.writeNumberField("created", created);
-            g.writeStringField("owned_by", m.ownedBy());
-            g.writeEndObject();
+            writeModel(g, m, created);
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Writes one model object, as {@code GET /v1/models/{id}} answers it and the list holds it. */
+    static void writeModel(JsonGenerator g, ModelEntry m, long created) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", m.id());
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", created);
+        g.writeStringField("owned_by", m.ownedBy());
         g.writeEndObject();
     }
 
