@@ -64,9 +64,11 @@ final class GatewayHarness implements AutoCloseable {
                 "switchboard {",
                 "  providers {",
                 "    primary { type = openai, base-url = \"" + base + "/primary/v1\", api-key = \"" + KEY + "\", model = \"gpt-4o-mini\",",
-                "              embedding-model = \"text-embedding-3-small\", timeouts { first-byte = 2s, idle = 400ms } }",
+                "              embedding-model = \"text-embedding-3-small\", timeouts { first-byte = 2s, idle = 5s } }",
                 "    backup { type = openai, base-url = \"" + base + "/backup/v1\", api-key = \"" + KEY + "\", model = \"gpt-4o\",",
-                "             timeouts { first-byte = 2s, idle = 5s } }", // no test stalls backup; a loaded machine may pause it
+                "             timeouts { first-byte = 2s, idle = 5s } }",
+                // Tests that stall a stream set their own timeouts; these are long enough that a loaded machine
+                // pausing a healthy stub between two writes is not taken for a stalled upstream (and retried).
                 "    local { type = ollama, base-url = \"" + base + "/ollama\", model = \"llama3.2\" }",
                 "  }",
                 "  routes.default.targets = [ primary, backup ]",

@@ -42,12 +42,18 @@ final class RawUpstream implements AutoCloseable {
             write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
         }
 
-        /** One SSE event as its own HTTP chunk. */
+        /**
+         * One SSE event as its own HTTP chunk, sent with a single write: the gateway can forward an event as soon as
+         * its data is in, so a client reacting to it (leaving, say) can have the gateway reset this connection before
+         * a separate write of the chunk's trailing CRLF, which would then fail and end the script early.
+         */
         void event(String data) throws IOException {
             byte[] b = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(b);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream(b.length + 16);
+            chunk.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunk.write(b);
+            chunk.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk.toByteArray());
             out.flush();
         }
 
