@@ -41,7 +41,8 @@ final class ConfigCommand implements Callable<Integer> {
      * {@code config check}: every problem, one line each ({@code file:line: key: what to fix}), exit 2; or OK, exit 0.
      * It runs what {@code serve} runs before binding ({@link ServeSetup}): the runtime's checks, the gateway block's,
      * and the creation of the providers (without calling them), so the factories' own checks run too (Azure's
-     * {@code endpoint}, for one).
+     * {@code endpoint}, for one). The state backend is read, not taken: whether another process holds the data dir
+     * is for {@code serve} to say.
      */
     @Command(name = "check",
             description = {"Validate the configuration: print each problem as file:line: key: what to fix, and "
@@ -60,7 +61,8 @@ final class ConfigCommand implements Callable<Integer> {
             SwitchboardCommand root = config.root;
             PrintWriter out = root.out();
             List<String> problems;
-            try (Switchboard sb = ServeSetup.open(root).switchboard()) {
+            // The state as a snapshot: a check runs beside the gateway whose next configuration it checks.
+            try (Switchboard sb = ServeSetup.open(root, true).switchboard()) {
                 out.println(config.where() + ": OK, " + count(sb.providerNames().size(), "provider") + ", "
                         + count(sb.routeNames().size(), "route"));
                 for (Map.Entry<String, String> missing : sb.missingKeys().entrySet()) {

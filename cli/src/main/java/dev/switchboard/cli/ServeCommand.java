@@ -75,10 +75,21 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "switchboard-shutdown"));
         root.err().println(Errors.PREFIX + "gateway listening on " + gateway.baseUrl() + " (routes: "
-                + String.join(", ", sb.routeNames()) + "; default " + sb.defaultRouteName() + ")");
+                + String.join(", ", sb.routeNames()) + "; default route: " + sb.defaultRouteName() + "); dashboard "
+                + gateway.baseUrl().resolve("/ui") + "; state: " + stateLine(sb));
         root.err().flush();
         gateway.awaitTermination();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** Where budgets, limits and usage live, so that an operator sees which data dir a restart will find them in. */
+    private static String stateLine(Switchboard sb) {
+        String backend = sb.state().backend();
+        String key = "switchboard.state.data-dir";
+        if (backend.equals("embedded") && sb.config().hasPath(key)) {
+            return "embedded in " + java.nio.file.Path.of(sb.config().getString(key)).toAbsolutePath().normalize();
+        }
+        return backend.equals("memory") ? "memory (not kept across restarts)" : backend;
     }
 }

@@ -20,7 +20,17 @@ record ServeSetup(Switchboard switchboard, GatewayConfig gateway) {
      * @throws dev.switchboard.runtime.ProviderDiscoveryException when a provider type is installed twice
      */
     static ServeSetup open(SwitchboardCommand root) {
-        Switchboard sb = root.builder().section(GatewayConfig::check).requireRoute().build();
+        return open(root, false);
+    }
+
+    /**
+     * As {@link #open(SwitchboardCommand)}; with {@code stateSnapshot}, the state backend is read as a snapshot (see
+     * {@link Switchboard.Builder#stateSnapshot()}), so that {@code config check} works beside the running gateway
+     * whose next configuration it checks.
+     */
+    static ServeSetup open(SwitchboardCommand root, boolean stateSnapshot) {
+        Switchboard.Builder b = root.builder().section(GatewayConfig::check).requireRoute();
+        Switchboard sb = (stateSnapshot ? b.stateSnapshot() : b).build();
         try {
             return new ServeSetup(sb, GatewayConfig.from(sb.config()));
         } catch (RuntimeException e) {

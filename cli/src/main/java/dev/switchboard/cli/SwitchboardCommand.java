@@ -89,8 +89,12 @@ final class SwitchboardCommand implements Callable<Integer> {
         return b;
     }
 
-    /** The configured Switchboard; the caller closes it. */
+    /**
+     * The configured Switchboard for a one-off command; the caller closes it. Its state is a snapshot of the
+     * configured backend ({@link Switchboard.Builder#stateSnapshot()}): the command sees the budgets and cooldowns a
+     * gateway keeps in the same data dir, and runs beside that gateway instead of being refused its data dir.
+     */
     Switchboard open() {
-        return builder().build();
+        return builder().stateSnapshot().build();
     }
 }

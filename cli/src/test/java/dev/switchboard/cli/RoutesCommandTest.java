@@ -3,7 +3,13 @@ package dev.switchboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ErrorKind;
+import dev.switchboard.runtime.state.CooldownPermit;
+import dev.switchboard.runtime.state.StateStore;
+import dev.switchboard.state.embedded.EmbeddedStateBackend;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,5 +61,27 @@ class RoutesCommandTest {
         assertThat(elements.get(0).path("members").get(0).path("weight").asInt()).isEqualTo(3);
         assertThat(elements.get(0).path("members").get(0).path("state").asText()).isEqualTo("closed");
         assertThat(elements.get(1).path("strategy").asText()).isEqualTo("single");
+    }
+
+    @Test
+    void besideAGatewayHoldingTheDataDirItShowsThatGatewaysCooldownsAndConfigCheckPasses() {
+        Path data = dir.resolve("data");
+        cli.file("state.conf", "include \"switchboard.conf\"",
+                "switchboard.state { backend = embedded, data-dir = \"" + data.toString().replace("\\", "/") + "\" }");
+        try (StateStore gateway = EmbeddedStateBackend.open(data)) {
+            // given: the running gateway saw azure-us fail and cools it down for an hour
+            gateway.cooldownFailed("route:default:azure-us", CooldownPermit.CALL, ErrorKind.SERVER, 1,
+                    Duration.ofHours(1), Instant.now());
+
+            // when: the one-off commands run beside it with the same data dir
+            CliHarness.Result routes = cli.run("--config", "state.conf", "routes");
+            CliHarness.Result check = cli.run("--config", "state.conf", "config", "check");
+
+            // then: neither is refused the data dir, and routes shows the gateway's cooldown
+            assertThat(routes.exitCode()).as(routes.err()).isZero();
+            assertThat(routes.out()).containsPattern("azure-us\\s+1\\s+cooling down until")
+                    .containsPattern("azure-eu\\s+3\\s+ok");
+            assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+        }
     }
 }

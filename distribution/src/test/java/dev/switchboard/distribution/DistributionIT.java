@@ -172,7 +172,9 @@ class DistributionIT {
             java.io.BufferedReader err = new java.io.BufferedReader(
                     new java.io.InputStreamReader(serve.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8));
             String listening = err.readLine();
-            assertThat(listening).as("first line on standard error").startsWith("switchboard: gateway listening on http://127.0.0.1:");
+            assertThat(listening).as("first line on standard error").startsWith("switchboard: gateway listening on http://127.0.0.1:")
+                    .as("where the dashboard is and where the state is kept (the launcher's default data dir)")
+                    .containsPattern("; default route: default\\); dashboard http://127\\.0\\.0\\.1:\\d+/ui; state: embedded in \\S+/data$");
             String baseUrl = listening.replaceFirst(".*listening on (\\S+).*", "$1");
 
             // when an OpenAI-style client streams a chat through the default route

@@ -92,8 +92,8 @@ final class AccessKeysReader {
         k.onlyKnownKeys(BLOCK_KEYS, null);
         Optional<String> text = k.string("key").map(String::strip);
         if (!k.written("key")) {
-            problems.add(k.origin(), k.path("key"), "missing or unset; set it, e.g. key = ${?TEAM_A_KEY}, and make sure"
-                    + " the variable it reads is set (an unset variable leaves the key out)");
+            problems.add(k.origin(), k.path("key"), "missing or unset: write key = \"...\", or set the variable it"
+                    + " reads (an unset ${?VARIABLE} leaves the key out)");
         } else if (text.isPresent() && text.get().isEmpty()) {
             problems.add(k.value("key").map(ConfigValue::origin).orElse(k.origin()), k.path("key"),
                     "is empty; set the variable it reads, or remove the entry");

@@ -242,8 +242,8 @@ class CostsAndLimitsTest {
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { name = team-a } ]")))
                 .isInstanceOf(SwitchboardConfigException.class)
-                .hasMessage("String:1: switchboard.gateway.keys[0].key: missing or unset; set it, e.g. key = ${?TEAM_A_KEY},"
-                        + " and make sure the variable it reads is set (an unset variable leaves the key out)");
+                .hasMessage("String:1: switchboard.gateway.keys[0].key: missing or unset: write key = \"...\", or set the"
+                        + " variable it reads (an unset ${?VARIABLE} leaves the key out)");
         assertThatThrownBy(() -> GatewayConfig.from(ConfigFactory.parseString(
                 "switchboard.gateway.keys = [ { key = a-key-not-real-one, name = x }, { key = b-key-not-real-two, name = x } ]")))
                 .hasMessage("String:1: switchboard.gateway.keys[1]: is named 'x' like keys[0]; give each key its own name");

@@ -29,12 +29,15 @@ final class StateStores {
      * {@code switchboard.usage-log.jdbc-url} names when set; a store on another server guarded by
      * {@code switchboard.state.on-failure}.
      *
+     * With {@code snapshot}, the backend's {@link StateBackend#openSnapshot snapshot} (a one-off command beside a
+     * running instance).
+     *
      * @throws SwitchboardConfigException one line naming the key, when the backend is not installed or cannot open
      */
-    static StateStore open(StateSettings configured, Clock clock, ClassLoader loader) {
+    static StateStore open(StateSettings configured, Clock clock, ClassLoader loader, boolean snapshot) {
         StateSettings settings = new StateSettings(configured.backend(), configured.dataDir(), configured.redisUri(),
                 configured.redisKeyPrefix(), configured.onFailure(), configured.usageLogJdbcUrl(), clock);
-        StateStore store = openBackend(settings, loader);
+        StateStore store = openBackend(settings, loader, snapshot);
         if (settings.usageLogJdbcUrl().isPresent()) {
             try {
                 store = new SeparateUsageLogStore(store, openUsageLog(settings.usageLogJdbcUrl().get(), clock, loader));
@@ -46,7 +49,7 @@ final class StateStores {
         return settings.backend().equals("memory") ? store : new FailurePolicyStore(store, settings.onFailure());
     }
 
-    private static StateStore openBackend(StateSettings settings, ClassLoader loader) {
+    private static StateStore openBackend(StateSettings settings, ClassLoader loader, boolean snapshot) {
         if (settings.backend().equals("memory")) {
             return new MemoryStateStore();
         }
@@ -55,8 +58,9 @@ final class StateStores {
             installed.add(backend.name());
             if (backend.name().equals(settings.backend())) {
                 try {
-                    StateStore store = backend.open(settings);
-                    LOG.log(System.Logger.Level.INFO, "state backend {0} opened", settings.backend());
+                    StateStore store = snapshot ? backend.openSnapshot(settings) : backend.open(settings);
+                    LOG.log(System.Logger.Level.INFO, snapshot ? "state backend {0} read" : "state backend {0} opened",
+                            settings.backend());
                     return store;
                 } catch (IllegalArgumentException | StateUnavailableException e) {
                     throw new SwitchboardConfigException(List.of(KEY + " = " + settings.backend() + ": "

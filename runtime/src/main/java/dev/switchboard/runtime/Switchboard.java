@@ -390,6 +390,7 @@ public final class Switchboard implements AutoCloseable {
         private SecretRegistry secrets = SecretRegistry.global();
         private TargetDecorator targetDecorator = TargetDecorator.NONE;
         private StateStore state;
+        private boolean stateSnapshot;
 
         private Builder() {}
 
@@ -409,6 +410,16 @@ public final class Switchboard implements AutoCloseable {
          */
         public Builder state(StateStore state) {
             this.state = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /**
+         * Reads the configured state backend as a snapshot instead of opening it (see {@link
+         * dev.switchboard.runtime.state.StateBackend#openSnapshot}): for a short-lived command beside a running
+         * instance, which must see its budgets and cooldowns without taking a data dir that instance holds.
+         */
+        public Builder stateSnapshot() {
+            this.stateSnapshot = true;
             return this;
         }
 
@@ -650,7 +661,7 @@ public final class Switchboard implements AutoCloseable {
 
         private Switchboard create(ProviderRegistry registry, SwitchboardConfig config) {
             boolean ownsState = state == null;
-            StateStore store = ownsState ? StateStores.open(config.state(), clock, loader()) : state;
+            StateStore store = ownsState ? StateStores.open(config.state(), clock, loader(), stateSnapshot) : state;
             HttpTransport transport;
             try {
                 transport = HttpTransport.create(config.maxConnections(), config.maxConnectionsPerRoute());

@@ -33,6 +33,18 @@ public final class EmbeddedStateBackend implements StateBackend {
         return open(dir);
     }
 
+    /**
+     * What the data dir holds now, copied into this process's memory without its lock (a one-off command beside a
+     * running gateway): its budgets' spending, limits and cooldowns count, and what this process changes is not
+     * written back. Nothing is created when the data dir has no database yet.
+     */
+    @Override
+    public StateStore openSnapshot(StateSettings settings) {
+        Path dir = settings.dataDir().orElseThrow(() -> new IllegalArgumentException(
+                "switchboard.state.data-dir is not set; name a directory for the state files"));
+        return SqliteJournal.snapshot(dir.resolve(DATABASE));
+    }
+
     /** The usage log in the data dir, read-only: usable while a gateway writes it. */
     @Override
     public Optional<UsageLog> usageLog(StateSettings settings) {

@@ -143,7 +143,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             }
             if (lock == null) {
                 throw new StateUnavailableException(dir + " is in use by another Switchboard process; one process"
-                        + " at a time may use a data dir (share state between instances with backend = redis)", null);
+                        + " at a time may use a data dir: give this one its own (switchboard.state.data-dir, or"
+                        + " SWITCHBOARD_DATA_DIR for the switchboard launcher), or share state between instances"
+                        + " with backend = redis", null);
             }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -202,6 +204,42 @@ public final class SqliteJournal implements StateJournal, UsageLog {
 
     /** Puts every entry the database holds back into {@code store}; before {@link #start()}. */
     void restoreInto(MemoryStateStore store) {
+        restore(connection, file, store, totals);
+    }
+
+    /**
+     * What the database {@code file} holds now, in a store of this process's memory that writes nothing back: read on
+     * a read-only connection without the directory's lock, so it works beside a process that uses the data dir. An
+     * absent database gives an empty store (and creates nothing).
+     */
+    static MemoryStateStore snapshot(Path file) {
+        MemoryStateStore store = new MemoryStateStore("embedded (snapshot)", StateJournal.NONE);
+        if (!Files.exists(file)) {
+            return store;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            int version;
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                version = r.next() ? r.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StateUnavailableException(file.toAbsolutePath() + " was written by a newer Switchboard"
+                        + " (schema " + version + ", this one reads up to " + SCHEMA_VERSION + ")", null);
+            }
+            if (version > 0) {
+                restore(c, file, store, new HashMap<>());
+            }
+            return store;
+        } catch (SQLException e) {
+            throw new StateUnavailableException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restore(Connection connection, Path file, MemoryStateStore store,
+                                Map<UsageGroup, UsageTotals> totals) {
         try (Statement s = connection.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT budget, window, spent_usd FROM budget_spend")) {
                 while (r.next()) {

@@ -88,6 +88,44 @@ class EmbeddedStateStoreTest {
     }
 
     @Test
+    void aSnapshotReadsWhatARunningProcessHoldsWithoutTakingTheDataDirOrWritingBack() {
+        EmbeddedStateBackend backend = new EmbeddedStateBackend();
+        try (StateStore gateway = EmbeddedStateBackend.open(dir)) {
+            gateway.addBudgetSpend("key:team-a", 7, new BigDecimal("0.75"));
+            assertThat(gateway.cooldownFailed("route:default:openai", CooldownPermit.CALL, ErrorKind.SERVER, 1,
+                    Duration.ofSeconds(30), T0)).isTrue();
+
+            // when: a one-off command beside the running gateway reads the state
+            try (StateStore snapshot = backend.openSnapshot(settings(dir))) {
+                // then: it sees the gateway's spending and cooldown, and what it changes stays with it
+                assertThat(snapshot.budget("key:team-a", 7).spent()).isEqualByComparingTo("0.75");
+                assertThat(snapshot.acquireCooldown("route:default:openai", T0.plusSeconds(1)))
+                        .isEqualTo(CooldownPermit.REJECTED);
+                snapshot.addBudgetSpend("key:team-a", 7, new BigDecimal("100"));
+            }
+            assertThat(gateway.budget("key:team-a", 7).spent()).isEqualByComparingTo("0.75");
+        }
+        try (StateStore reopened = EmbeddedStateBackend.open(dir)) {
+            assertThat(reopened.budget("key:team-a", 7).spent()).isEqualByComparingTo("0.75");
+        }
+    }
+
+    @Test
+    void aSnapshotOfADataDirWithoutADatabaseIsEmptyAndCreatesNothing() {
+        Path absent = dir.resolve("never-served");
+        try (StateStore snapshot = new EmbeddedStateBackend().openSnapshot(settings(absent))) {
+            assertThat(snapshot.budget("key:team-a", 7).spent()).isZero();
+        }
+        assertThat(absent).doesNotExist();
+    }
+
+    private static dev.switchboard.runtime.state.StateSettings settings(Path dataDir) {
+        return new dev.switchboard.runtime.state.StateSettings("embedded", java.util.Optional.of(dataDir),
+                java.util.Optional.empty(), "switchboard:", dev.switchboard.runtime.state.OnFailure.ALLOW,
+                java.util.Optional.empty(), java.time.Clock.systemUTC());
+    }
+
+    @Test
     void aDatabaseOfANewerSchemaIsRefused() throws Exception {
         EmbeddedStateBackend.open(dir).close();
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
