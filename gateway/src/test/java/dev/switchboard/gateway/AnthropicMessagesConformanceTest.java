@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
  * Anthropic-shaped upstreams: messages, streaming, tools and tool results, count_tokens, and errors mapped to the
  * SDK's exception types.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class AnthropicMessagesConformanceTest {
 
     private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * key under a strict Content-Security-Policy, its JSON needs an admin key, and the JSON holds what the pages show:
  * a provider cooling down with the failure behind it, route figures, and a fallback's attempt trail.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class DashboardEndpointsTest {
 
     private static final String ADMIN = "Bearer admin-key-not-real";

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * otherwise; and an operation no target can serve (embeddings from chat-only providers) is the caller's 400
  * {@code unsupported}.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class FinalStatusTest {
 
     private static final String RATE_LIMIT = "429:fixtures/openai/errors/429-rate-limit-exceeded.json";

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * test holds none of them), the upstream connection is dropped rather than drained, and the client gets the next
  * target's answer, a resumed stream, or a final error event and the end of the stream, as the route says.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class MisbehavingUpstreamTest {
 
     private static final String BACKUP_CHAT = "/backup/v1/chat/completions";

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * A thinking answer streamed through the OpenAI surface: the reasoning text leaves as {@code reasoning_content},
  * while the signed block (which OpenAI's chunks have no place for) adds no chunk of its own.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class ReasoningStreamTest {
 
     private GatewayHarness h;

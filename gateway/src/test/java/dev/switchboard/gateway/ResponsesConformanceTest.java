@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * validation on, so every object the gateway writes must have the shape the SDK's types require), over OpenAI- and
  * Anthropic-dialect upstreams, streamed and not, with tools, JSON Schema output, errors and failover.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class ResponsesConformanceTest {
 
     private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code POST /v1/responses} under the gateway's keys: the same authentication, per-key limits, usage accounting and
  * metrics as chat, seen through the official SDK's Responses API.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class ResponsesKeysTest {
 
     private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * fails after it started, and the 400s and 413 for malformed, stateful and oversized requests, none of which reaches
  * an upstream.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class ResponsesWireTest {
 
     private GatewayHarness h;

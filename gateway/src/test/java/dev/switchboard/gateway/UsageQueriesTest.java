@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code GET /v1/usage?from&to&group-by&key} over the embedded backend's usage log, an admin reading any key, and
  * {@code POST /v1/usage/reset} reopening a spent budget; each bad parameter one 400 naming it.
  */
-@Timeout(30)
+@Timeout(60) // a guard against hangs, not a speed check
 class UsageQueriesTest {
 
     private static final String PRIMARY_CHAT = "/primary/v1/chat/completions";
