@@ -201,7 +201,7 @@ final class ResponsesCall {
     private void failed(ModelResolver.Resolved target, LlmException e) {
         exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false);
+            exchange.reply(ErrorReply.of(e), false, ChatCall.failureHeaders(e));
         }
     }
 }
