@@ -31,11 +31,16 @@ public final class Attempt {
         /** Not tried: Switchboard's own rate limit for the target's provider had no room. Nothing was sent. */
         SKIPPED_LOCAL_LIMIT,
         /** Not tried: the target's provider lacks what the call needs (e.g. embeddings). Nothing was sent. */
-        SKIPPED_UNSUPPORTED;
+        SKIPPED_UNSUPPORTED,
+        /**
+         * Answered from a response cache: what the target answered to the same request earlier was given again.
+         * Nothing was sent and the step cost nothing.
+         */
+        CACHED;
 
-        /** Whether the target answered ({@link #ANSWERED} or {@link #RESUMED}). */
+        /** Whether the target answered ({@link #ANSWERED}, {@link #RESUMED} or, earlier, {@link #CACHED}). */
         public boolean isSuccess() {
-            return this == ANSWERED || this == RESUMED;
+            return this == ANSWERED || this == RESUMED || this == CACHED;
         }
 
         /** Whether the target was given up without sending it anything. */
@@ -73,7 +78,7 @@ public final class Attempt {
     /**
      * A step that did not answer.
      *
-     * @param outcome anything but {@link Outcome#ANSWERED} and {@link Outcome#RESUMED}
+     * @param outcome anything but {@link Outcome#ANSWERED}, {@link Outcome#RESUMED} and {@link Outcome#CACHED}
      * @param kind    the failure's kind (for a skip, the kind of the failure the skip stands for)
      * @param error   its one-line, redacted description
      */
@@ -152,8 +157,8 @@ public final class Attempt {
     }
 
     /**
-     * Builds an {@link Attempt}. The error kind is required for every outcome but {@link Outcome#ANSWERED} and
-     * {@link Outcome#RESUMED}, and refused for those two. Not thread-safe.
+     * Builds an {@link Attempt}. The error kind is required for every outcome but {@link Outcome#ANSWERED},
+     * {@link Outcome#RESUMED} and {@link Outcome#CACHED}, and refused for those. Not thread-safe.
      */
     public static final class Builder {
         private final String provider;

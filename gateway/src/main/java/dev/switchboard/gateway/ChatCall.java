@@ -13,6 +13,7 @@ import dev.switchboard.api.Usage;
 import dev.switchboard.http.Json;
 import dev.switchboard.gateway.OpenAiServerCodec.ChunkHeader;
 import dev.switchboard.gateway.ui.ContentExcerpt;
+import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.metering.TokenEstimate;
 import java.io.IOException;
@@ -87,7 +88,7 @@ final class ChatCall {
             if (call.stream()) {
                 stream(call, target, request, ticket, cached);
             } else if (cached != null) {
-                replay(call, target, cached.response(), ticket);
+                replay(call, target, request, cached, ticket);
             } else {
                 complete(call, target, request, ticket);
             }
@@ -164,8 +165,9 @@ final class ChatCall {
     }
 
     /** A cached answer to a call that is not streamed: costs nothing, asks no provider. */
-    private void replay(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatResponse response,
-                        KeyAccount.Ticket ticket) {
+    private void replay(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
+                        ResponseCache.Entry cached, KeyAccount.Ticket ticket) {
+        ChatResponse response = cached.response();
         exchange.provider = response.provider();
         if (ticket != null) {
             ticket.used(Usage.NONE);
@@ -173,8 +175,23 @@ final class ChatCall {
         String id = response.id().isEmpty() ? newId() : response.id();
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
+        hit(target, request, cached); // counted before the client has it, as an answer from a provider is
         exchange.reply(200, Exchange.JSON, body, false, withCache(withCost(headers(response.provider(), List.of()),
                 Cost.ZERO), "hit"));
+    }
+
+    /**
+     * Marks an answer given from the cache: its trail is one {@link Attempt.Outcome#CACHED} step of the provider that
+     * first answered, and the ledger counts it as a request of {@link UsageRecord#CACHE} at zero cost (under its
+     * route and key, so {@code /v1/usage}, {@code /metrics} and the usage log show the hit).
+     */
+    private void hit(ModelResolver.Resolved target, ChatRequest request, ResponseCache.Entry cached) {
+        exchange.attempted(target.label(), List.of(Attempt.builder(cached.provider(), Attempt.Outcome.CACHED)
+                .model(request.model().orElse(null)).build()));
+        String answered = cached.model();
+        server.switchboard().ledger().record(UsageRecord.cacheHit(server.switchboard().clock().instant(),
+                answered != null ? answered : request.model().orElse(""), target.route().name(),
+                exchange.key == null ? "" : exchange.key.name()));
     }
 
     /** {@code headers} and the cache header, when the route caches. */
@@ -216,6 +233,7 @@ final class ChatCall {
         Usage usage = Usage.NONE;
         StringBuilder answer = exchange.prompt != null ? new StringBuilder() : null; // capture-content only
         boolean first = true;
+        boolean hitMarked = false;
         try (stream) {
             while (true) {
                 ChatEvent event;
@@ -290,6 +308,10 @@ final class ChatCall {
                 Usage u = usage;
                 exchange.send(JsonBodies.event(g -> OpenAiServerCodec.writeUsageChunk(g, h, u)));
             }
+            if (cached != null) {
+                hit(target, request, cached);
+                hitMarked = true;
+            }
             exchange.endStream(JsonBodies.DONE);
         } finally {
             server.metrics().streamClosed();
@@ -304,7 +326,11 @@ final class ChatCall {
             if (ticket != null) {
                 ticket.used(cached != null ? Usage.NONE : usage); // a hit costs the key nothing
             }
-            exchange.attempted(target.label(), stream.attempts());
+            if (cached == null) {
+                exchange.attempted(target.label(), stream.attempts());
+            } else if (!hitMarked) { // the client left during the replay
+                hit(target, request, cached);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.config.RouteConfig;
+import dev.switchboard.runtime.state.ResponseStore;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,13 +20,17 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The exact-match response cache of the routes that have {@code routes.<name>.cache}: one Caffeine cache per route
- * (size-bounded, entries expiring {@code ttl} after they were written on the Switchboard's clock). A request's key is
+ * (size-bounded, entries expiring {@code ttl} after they were written on the Switchboard's clock), or, with
+ * {@code switchboard.cache.backend = redis}, the state's Redis server, which every gateway on it shares (entries
+ * expiring on the server's clock, each at most {@code max-entry-bytes}). A request's key is
  * the route, the model it resolved to, the access key (so one key's answers never reach another), whether it is
  * streamed, and the canonical form of its body: fields sorted at every level, numbers compared by value, and the
  * fields that do not change the answer ({@code stream}, {@code stream_options}, {@code user}) or that state a
@@ -47,9 +52,29 @@ final class ResponseCache {
         Entry {
             events = List.copyOf(events);
         }
+
+        /** The model the provider said answered, or null when it said none. */
+        @Nullable String model() {
+            if (response != null) {
+                return response.model().isEmpty() ? null : response.model();
+            }
+            for (ChatEvent e : events) {
+                if (e instanceof ChatEvent.Started s && s.model() != null && !s.model().isEmpty()) {
+                    return s.model();
+                }
+            }
+            return null;
+        }
     }
 
-    private final Map<String, Cache<String, Entry>> byRoute = new HashMap<>();
+    /** Where one route's answers are kept. */
+    private interface Store {
+        @Nullable Entry get(String key);
+
+        void put(String key, Entry entry);
+    }
+
+    private final Map<String, Store> byRoute = new HashMap<>();
     private final Map<String, RouteConfig.CacheSettings> settings = new HashMap<>();
 
     ResponseCache(Switchboard switchboard) {
@@ -57,9 +82,83 @@ final class ResponseCache {
         for (String route : switchboard.routeNames()) {
             switchboard.routeCache(route).ifPresent(s -> {
                 settings.put(route, s);
-                byRoute.put(route, Caffeine.newBuilder().maximumSize(s.maxEntries()).expireAfterWrite(s.ttl())
-                        .ticker(() -> nanos(clock.instant())).build());
+                byRoute.put(route, s.shared() ? new SharedStore(switchboard.state().responses().orElseThrow(() ->
+                        new IllegalStateException("switchboard.cache.backend = redis, but the state backend ("
+                                + switchboard.state().backend() + ") keeps no shared answers; set"
+                                + " switchboard.state.backend = redis")), s)
+                        : new MemoryStore(Caffeine.newBuilder().maximumSize(s.maxEntries()).expireAfterWrite(s.ttl())
+                                .ticker(() -> nanos(clock.instant())).build()));
             });
+        }
+    }
+
+    /** In this process (Caffeine): entries as they are, bounded in number, expiring on the Switchboard's clock. */
+    private record MemoryStore(Cache<String, Entry> cache) implements Store {
+        @Override
+        public @Nullable Entry get(String key) {
+            return cache.getIfPresent(key);
+        }
+
+        @Override
+        public void put(String key, Entry entry) {
+            cache.put(key, entry);
+        }
+    }
+
+    /**
+     * In the state's shared store (Redis), as text ({@link CachedAnswerCodec}) expiring on the server's clock; an entry
+     * larger than {@code max-entry-bytes} is not kept. A store that cannot be reached is a miss (logged once per
+     * outage): the cache saves money, it must not fail a call that a provider can answer.
+     */
+    private static final class SharedStore implements Store {
+        private final ResponseStore store;
+        private final RouteConfig.CacheSettings settings;
+        private final AtomicBoolean failing = new AtomicBoolean();
+
+        SharedStore(ResponseStore store, RouteConfig.CacheSettings settings) {
+            this.store = store;
+            this.settings = settings;
+        }
+
+        @Override
+        public @Nullable Entry get(String key) {
+            try {
+                Optional<String> text = store.get(key);
+                reachable();
+                return text.isEmpty() ? null : CachedAnswerCodec.decode(text.get());
+            } catch (RuntimeException e) {
+                unreachable(e);
+                return null;
+            }
+        }
+
+        @Override
+        public void put(String key, Entry entry) {
+            String text = CachedAnswerCodec.encode(entry);
+            // UTF-8 takes at least one byte a char: a text this short in chars is short enough in bytes too
+            if (text.length() > settings.maxEntryBytes()
+                    || text.getBytes(StandardCharsets.UTF_8).length > settings.maxEntryBytes()) {
+                return;
+            }
+            try {
+                store.put(key, text, settings.ttl());
+                reachable();
+            } catch (RuntimeException e) {
+                unreachable(e);
+            }
+        }
+
+        private void reachable() {
+            if (failing.compareAndSet(true, false)) {
+                GatewayServer.LOG.log(System.Logger.Level.INFO, "the shared response cache is reachable again");
+            }
+        }
+
+        private void unreachable(RuntimeException e) {
+            if (failing.compareAndSet(false, true)) {
+                GatewayServer.LOG.log(System.Logger.Level.WARNING, "the shared response cache cannot be reached;"
+                        + " requests go to the providers until it is back: " + e.getMessage());
+            }
         }
     }
 
@@ -90,13 +189,13 @@ final class ResponseCache {
     }
 
     @Nullable Entry get(String route, String key) {
-        Cache<String, Entry> c = byRoute.get(route);
-        return c == null ? null : c.getIfPresent(key);
+        Store c = byRoute.get(route);
+        return c == null ? null : c.get(key);
     }
 
     /** Keeps an answer, unless it is one never to repeat: a refusal (content filter) or a cut-off stream. */
     void put(String route, String key, Entry entry) {
-        Cache<String, Entry> c = byRoute.get(route);
+        Store c = byRoute.get(route);
         if (c == null || !worthKeeping(entry)) {
             return;
         }

@@ -7,8 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.http.Json;
 import dev.switchboard.testkit.Fixtures;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +83,39 @@ class ResponseCacheTest {
     }
 
     @Test
+    void aHitIsCountedAtZeroCostInTheLedgerAndMarkedInTheTrail() throws Exception {
+        start("");
+        chat(body("cached", ",\"temperature\":0"));
+        chat(body("cached", ",\"temperature\":0"));
+
+        JsonNode usage = Json.read(h.http("GET", "/v1/usage", null).body());
+        assertThat(usage.at("/providers/primary/requests").asLong()).isEqualTo(1);
+        assertThat(usage.at("/providers/cache/requests").asLong()).isEqualTo(1);
+        assertThat(usage.at("/providers/cache/cost_usd").decimalValue()).isZero();
+        assertThat(usage.at("/providers/cache/total_tokens").asLong()).isZero();
+        assertThat(usage.at("/routes/cached/requests").asLong()).isEqualTo(2);
+        assertThat(usage.at("/routes/cached/cost_usd").decimalValue())
+                .isEqualTo(usage.at("/providers/primary/cost_usd").decimalValue());
+        JsonNode hit = recentCalls(2).at("/data/0"); // the latest first
+        assertThat(hit.at("/attempts/0/provider").asText()).isEqualTo("primary");
+        assertThat(hit.at("/attempts/0/outcome").asText()).isEqualTo("cached");
+        assertThat(hit.at("/attempts").size()).isEqualTo(1);
+        assertThat(h.metricsContaining(List.of("provider=\"cache\"")))
+                .contains("switchboard_gateway_cost_usd_total{route=\"cached\",provider=\"cache\"} 0.0");
+    }
+
+    /** The dashboard's recent calls once {@code n} are listed (a call is listed just after its client is answered). */
+    private JsonNode recentCalls(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode calls = Json.read(h.http("GET", "/ui/api/requests", null).body());
+        while (calls.path("data").size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            calls = Json.read(h.http("GET", "/ui/api/requests", null).body());
+        }
+        return calls;
+    }
+
+    @Test
     void theKeyIgnoresFieldOrderAndStatedDefaults() throws Exception {
         start("");
         GatewayHarness.Reply miss = chat(body("cached", ",\"temperature\":0"));
@@ -124,6 +159,9 @@ class ResponseCacheTest {
         assertThat(withoutCreated(hit.body())).isEqualTo(withoutCreated(miss.body())).contains("data: [DONE]")
                 .contains("\"usage\":{\"prompt_tokens\":14");
         assertThat(upstreamCalls()).isEqualTo(asked);
+        assertThat(Json.read(h.http("GET", "/v1/usage", null).body()).at("/providers/cache/requests").asLong())
+                .isEqualTo(1);
+        assertThat(recentCalls(2).at("/data/0/attempts/0/outcome").asText()).isEqualTo("cached");
     }
 
     @Test

@@ -22,6 +22,18 @@ import java.util.Objects;
 public record UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost,
                           boolean estimated) {
 
+    /**
+     * The provider name a response-cache hit is recorded under: a hit asks no provider, costs nothing and has no
+     * tokens, so it shows in the totals as a request of this "provider" (and of its route and key) at zero cost. No
+     * configured provider may take this name.
+     */
+    public static final String CACHE = "cache";
+
+    /** A call answered from a response cache with what {@code model} had answered earlier: zero tokens, zero cost. */
+    public static UsageRecord cacheHit(Instant at, String model, String route, String key) {
+        return new UsageRecord(at, CACHE, model, route, key, Usage.NONE, Cost.ZERO, false);
+    }
+
     /** A record whose tokens are all the provider's own counts. */
     public UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost) {
         this(at, provider, model, route, key, usage, cost, false);

@@ -200,7 +200,12 @@ class SwitchboardConfigValidationTest {
                         "switchboard.providers {",
                         "  \"team/a\" { type = recording }",
                         "}"},
-                        2, "switchboard.providers.\"team/a\"", "a provider name cannot contain '/'"));
+                        2, "switchboard.providers.\"team/a\"", "a provider name cannot contain '/'"),
+                Arguments.of("provider named as the ledger counts cache hits", new String[] {
+                        "switchboard.providers {",
+                        "  cache { type = recording }",
+                        "}"},
+                        2, "switchboard.providers.cache", "the name 'cache' is reserved"));
     }
 
     @ParameterizedTest(name = "{0}")

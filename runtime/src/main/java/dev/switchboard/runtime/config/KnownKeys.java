@@ -26,6 +26,9 @@ final class KnownKeys {
     static final Set<String> ROUTE = Set.of("targets", "retry", "cooldown", "stream-failover", "budget",
             "resume-prefix-chars", "cache");
     static final Set<String> CACHE = Set.of("ttl", "max-entries", "allow-sampling");
+    /** {@code switchboard.cache}: a route's keys as defaults, and where every route's cache lives. */
+    static final Set<String> CACHE_DEFAULTS = Set.of("ttl", "max-entries", "allow-sampling", "backend",
+            "max-entry-bytes");
     /** {@code budget} is known so that a budget there gets its own message (it belongs to one route). */
     static final Set<String> ROUTE_DEFAULTS = Set.of("retry", "cooldown", "stream-failover", "budget",
             "resume-prefix-chars");

@@ -1,6 +1,7 @@
 package dev.switchboard.runtime.config;
 
 import dev.switchboard.runtime.DiscoveredType;
+import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.plugins.ProviderRegistry;
 import com.typesafe.config.Config;
@@ -76,6 +77,10 @@ final class ProviderConfigReader {
         if (name.contains("/")) {
             problems.add(value.origin(), path, "a provider name cannot contain '/', which separates provider and"
                     + " model in route targets; rename the block");
+        }
+        if (name.equals(UsageRecord.CACHE)) {
+            problems.add(value.origin(), path, "the name '" + name + "' is reserved: the usage ledger counts"
+                    + " response-cache hits under it; rename the block");
         }
         ConfigObject block = (ConfigObject) value;
         ConfigFields own = new ConfigFields(block.toConfig(), path, block.origin(), problems);

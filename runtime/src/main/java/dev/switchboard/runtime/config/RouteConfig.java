@@ -18,10 +18,31 @@ public record RouteConfig(String name, List<Element> targets, RetryPolicy retry,
                    StreamFailover streamFailover, int resumePrefixChars, Optional<BudgetLimit> budget,
                    Optional<CacheSettings> cache) {
 
-    /** {@code routes.<name>.cache} over {@code switchboard.cache}: how long and how many answers a route keeps. */
-    public record CacheSettings(java.time.Duration ttl, long maxEntries, boolean allowSampling) {
+    /**
+     * {@code routes.<name>.cache} over {@code switchboard.cache}: how long and how many answers a route keeps, and
+     * where ({@code switchboard.cache.backend}: {@code memory} in this process, {@code redis} in the state's Redis
+     * server, shared; there an answer larger than {@code maxEntryBytes} is not kept).
+     */
+    public record CacheSettings(java.time.Duration ttl, long maxEntries, boolean allowSampling, String backend,
+                                long maxEntryBytes) {
+        /** The backend that keeps answers in this process. */
+        public static final String MEMORY = "memory";
+        /** The backend that keeps answers in the state's Redis server, for every instance. */
+        public static final String REDIS = "redis";
+
         public CacheSettings {
             Objects.requireNonNull(ttl, "ttl");
+            Objects.requireNonNull(backend, "backend");
+        }
+
+        /** In memory, entries of any size. */
+        public CacheSettings(java.time.Duration ttl, long maxEntries, boolean allowSampling) {
+            this(ttl, maxEntries, allowSampling, MEMORY, 1 << 20);
+        }
+
+        /** Whether the answers live where every instance on the same state store sees them. */
+        public boolean shared() {
+            return backend.equals(REDIS);
         }
     }
 

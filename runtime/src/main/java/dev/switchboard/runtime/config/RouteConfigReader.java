@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
@@ -33,6 +34,10 @@ final class RouteConfigReader {
     private final ConfigFields root;
     private final Set<String> providers;
     private final ConfigProblems problems;
+    /** {@code switchboard.cache.backend}, read once for every route. */
+    private String cacheBackend = RouteConfig.CacheSettings.MEMORY;
+    /** {@code switchboard.cache.max-entry-bytes}, read once for every route. */
+    private long cacheMaxEntryBytes = 1L << 20;
 
     /** {@code providers}: every configured provider name, valid or not. */
     RouteConfigReader(ConfigFields root, Set<String> providers) {
@@ -43,12 +48,14 @@ final class RouteConfigReader {
 
     Map<String, RouteConfig> read() {
         Map<String, RouteConfig> routes = new LinkedHashMap<>();
+        root.block("cache").ifPresent(c -> c.onlyKnownKeys(KnownKeys.CACHE_DEFAULTS, null));
+        cacheBackend = cacheBackend();
+        cacheMaxEntryBytes = root.block("cache").flatMap(d -> d.bytes("max-entry-bytes", 1024)).orElse(1L << 20);
         Optional<ConfigObject> blocks = root.object("routes");
         if (blocks.isEmpty()) {
             return routes;
         }
         Config defaults = root.block("route-defaults").map(ConfigFields::config).orElse(ConfigFactory.empty());
-        root.block("cache").ifPresent(c -> c.onlyKnownKeys(KnownKeys.CACHE, null));
         for (Map.Entry<String, ConfigValue> e : new TreeMap<>(blocks.get()).entrySet()) {
             read(e.getKey(), e.getValue(), defaults).ifPresent(r -> routes.put(r.name(), r));
         }
@@ -268,6 +275,30 @@ final class RouteConfigReader {
         return target.map(t -> new RouteConfig.Member(t, w));
     }
 
+    /**
+     * {@code switchboard.cache.backend}: {@code memory} (the default) or {@code redis}, which keeps the answers in the
+     * state's Redis server and so needs {@code switchboard.state.backend = redis}.
+     */
+    private String cacheBackend() {
+        Optional<ConfigFields> block = root.block("cache");
+        String backend = block.flatMap(b -> b.nonBlankString("backend")).orElse(RouteConfig.CacheSettings.MEMORY);
+        if (block.isEmpty()) {
+            return backend;
+        }
+        ConfigFields c = block.get();
+        ConfigOrigin origin = c.value("backend").map(ConfigValue::origin).orElse(c.origin());
+        if (!backend.equals(RouteConfig.CacheSettings.MEMORY) && !backend.equals(RouteConfig.CacheSettings.REDIS)) {
+            problems.add(origin, c.path("backend"), "must be memory or redis, was '" + backend + "'");
+            return RouteConfig.CacheSettings.MEMORY;
+        }
+        String state = root.block("state").flatMap(s -> s.nonBlankString("backend")).orElse("memory");
+        if (backend.equals(RouteConfig.CacheSettings.REDIS) && !state.equals("redis")) {
+            problems.add(origin, c.path("backend"), "redis needs switchboard.state.backend = redis (the cache uses"
+                    + " the state's Redis server and key prefix), but the state backend is " + state);
+        }
+        return backend;
+    }
+
     /** A route's cache block, each key not set there taken from {@code switchboard.cache}. */
     private RouteConfig.CacheSettings cache(ConfigFields own) {
         own.onlyKnownKeys(KnownKeys.CACHE, null);
@@ -275,7 +306,7 @@ final class RouteConfigReader {
         Duration ttl = own.duration("ttl", false).or(() -> defaults.duration("ttl", false)).orElse(Duration.ofMinutes(10));
         long maxEntries = own.longInteger("max-entries", 1).or(() -> defaults.longInteger("max-entries", 1)).orElse(10_000L);
         boolean sampling = own.bool("allow-sampling").or(() -> defaults.bool("allow-sampling")).orElse(false);
-        return new RouteConfig.CacheSettings(ttl, maxEntries, sampling);
+        return new RouteConfig.CacheSettings(ttl, maxEntries, sampling, cacheBackend, cacheMaxEntryBytes);
     }
 
     private RetryPolicy retry(ConfigFields retry) {

@@ -169,6 +169,11 @@ public final class FailurePolicyStore implements StateStore {
     }
 
     @Override
+    public Optional<ResponseStore> responses() {
+        return delegate.responses(); // a cache that cannot be reached is a miss, whatever on-failure says
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

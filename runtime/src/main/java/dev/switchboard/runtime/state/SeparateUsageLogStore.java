@@ -133,6 +133,11 @@ public final class SeparateUsageLogStore implements StateStore {
     }
 
     @Override
+    public Optional<ResponseStore> responses() {
+        return store.responses();
+    }
+
+    @Override
     public void close() {
         try {
             log.close();

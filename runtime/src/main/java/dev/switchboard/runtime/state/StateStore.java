@@ -120,6 +120,14 @@ public interface StateStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Where a response cache shared by every instance on this store keeps its answers, when the backend has such a
+     * place ({@code redis} does; {@code memory} and {@code embedded} do not: their instances do not share).
+     */
+    default Optional<ResponseStore> responses() {
+        return Optional.empty();
+    }
+
     /** Releases what the store holds (files, connections). */
     @Override
     void close();

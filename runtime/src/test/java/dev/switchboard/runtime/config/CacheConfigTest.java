@@ -44,6 +44,45 @@ class CacheConfigTest {
                 .anySatisfy(l -> assertThat(l).contains(":4:", "switchboard.routes.default.cache.max-entries"));
     }
 
+    @Test
+    void theRedisBackendSharesTheStatesServerAndBoundsEachEntry() {
+        ConfigProblems problems = new ConfigProblems();
+        SwitchboardConfig config = read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  state { backend = redis, redis.uri = \"redis://127.0.0.1:6379\" }",
+                "  cache { backend = redis, max-entry-bytes = 64KiB }",
+                "  routes.default.targets = [ openai ]",
+                "  routes.eval { targets = [ openai ], cache {} }",
+                "}"), problems).orElseThrow(() -> new AssertionError(problems.lines()));
+
+        RouteConfig.CacheSettings eval = config.routes().get("eval").cache().orElseThrow();
+        assertThat(eval.backend()).isEqualTo("redis");
+        assertThat(eval.shared()).isTrue();
+        assertThat(eval.maxEntryBytes()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void theRedisBackendNeedsTheRedisStateBackendAndIsNotSetPerRoute() {
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  cache { backend = redis }",
+                "  routes.default { targets = [ openai ], cache { backend = memory } }",
+                "}"), problems)).isEmpty();
+        ConfigProblems unknown = new ConfigProblems();
+        read(String.join("\n", "switchboard {", "  providers.openai {}", "  cache.backend = disk", "}"), unknown);
+
+        assertThat(problems.lines()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains(":3:", "switchboard.cache.backend",
+                        "redis needs switchboard.state.backend = redis", "the state backend is memory"))
+                .anySatisfy(l -> assertThat(l).contains(":4:", "switchboard.routes.default.cache.backend",
+                        "unknown key"));
+        assertThat(unknown.lines()).singleElement().asString().contains(":3:", "switchboard.cache.backend",
+                "must be memory or redis, was 'disk'");
+    }
+
     private static Optional<SwitchboardConfig> read(String hocon, ConfigProblems problems) {
         ClassLoader loader = CacheConfigTest.class.getClassLoader();
         SwitchboardConfigLoader.Loaded loaded = SwitchboardConfigLoader.load(new SwitchboardConfigLoader.TextInput(hocon),

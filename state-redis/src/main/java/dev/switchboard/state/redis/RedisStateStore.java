@@ -11,6 +11,7 @@ import dev.switchboard.runtime.state.BudgetDecision;
 import dev.switchboard.runtime.state.BudgetView;
 import dev.switchboard.runtime.state.CooldownPermit;
 import dev.switchboard.runtime.state.CooldownView;
+import dev.switchboard.runtime.state.ResponseStore;
 import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.runtime.state.StateUnavailableException;
 import io.lettuce.core.ClientOptions;
@@ -19,6 +20,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -35,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,7 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * by every instance at its next request. Nothing is cached here; each call asks the server.
  *
  * <p>Keys, under the prefix: {@code budget:<name>} and {@code budget-holds:<name>} (hashes), {@code bucket:<name>},
- * {@code cooldown:<target>}, {@code usage} (every call's totals) and {@code usage-key:<key>} (a key's own). Holds of
+ * {@code cooldown:<target>}, {@code usage} (every call's totals), {@code usage-key:<key>} (a key's own) and
+ * {@code cache:<key>} (the response cache's answers, with {@code switchboard.cache.backend = redis}). Holds of
  * calls in flight expire after {@link #HOLD_TTL} on the server's clock, so those of an instance that died are given
  * back; so does a probe's claim on a target. When the server cannot be reached every method throws
  * {@link StateUnavailableException} at once (commands are not queued while disconnected) and the client reconnects
@@ -295,6 +299,30 @@ public final class RedisStateStore implements StateStore {
             resources.shutdown();
         }
     }
+
+    // ------------------------------------------------------------------------------------------- response cache
+
+    /**
+     * The response cache's answers, as plain strings under {@code <prefix>cache:<key>} with the entry's time to live
+     * set by the server ({@code SET ... PX}), so every instance on this server finds what another kept and Redis
+     * forgets it on time, whichever instance wrote it.
+     */
+    @Override
+    public Optional<ResponseStore> responses() {
+        return Optional.of(responses);
+    }
+
+    private final ResponseStore responses = new ResponseStore() {
+        @Override
+        public Optional<String> get(String key) {
+            return Optional.ofNullable(call(() -> redis.get(key("cache:", key))));
+        }
+
+        @Override
+        public void put(String key, String value, Duration ttl) {
+            call(() -> redis.set(key("cache:", key), value, SetArgs.Builder.px(Math.max(1, ttl.toMillis()))));
+        }
+    };
 
     // ------------------------------------------------------------------------------------------- plumbing
 
