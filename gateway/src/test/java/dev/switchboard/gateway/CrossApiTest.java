@@ -81,7 +81,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that breaks is the start of the documented text stream followed by the documented server error, as OpenAI sends an
  * error inside a stream.
  */
-@Timeout(60)
+@Timeout(180) // a hang guard, not a speed check: the first case loads both SDKs on a machine that may be busy
 class CrossApiTest {
 
     private static final String OPENAI = "/primary/v1/chat/completions";
