@@ -454,7 +454,9 @@ public final class ProviderManager implements LlmProvider {
             LOG.log(Level.INFO, () -> "route " + name + ": " + failed.label() + " failed mid-stream (" + failure.kind()
                     + ": " + Failures.describe(failure) + "); resuming with " + elements.get(index + 1).label());
             String prefix = ResumePrefix.of(delivered, resumePrefixChars);
-            ChatRequest continued = request.toBuilder().addMessage(Message.assistant(prefix)).build();
+            // Only whitespace delivered: no prefix to continue (an empty assistant message is refused by most APIs).
+            ChatRequest continued = prefix.isEmpty() ? request
+                    : request.toBuilder().addMessage(Message.assistant(prefix)).build();
             FallbackChain.Outcome<OpenedStream> o;
             try (UsageScope s = UsageScope.route(name)) {
                 o = chain.run(streamOperation(continued, stats), index + 1);
@@ -474,7 +476,7 @@ public final class ProviderManager implements LlmProvider {
             // The try that took over continues the broken answer: it resumed rather than answered.
             int last = trail.size() - 1;
             trail.set(last, trail.get(last).toBuilder().outcome(Attempt.Outcome.RESUMED).build());
-            return new Continuation(o.value(), trail);
+            return new Continuation(o.value(), trail, ResumePrefix.endsInWhitespace(delivered));
         }
     }
 

@@ -40,6 +40,8 @@ public final class RouteChatStream extends AbstractChatStream {
     private String answering;
     private boolean liveEnded;
     private boolean resumed;
+    /** The caller has whitespace the resume prefix left out: drop the continuation's until its first other text. */
+    private boolean skipLeadingSpace;
 
     /**
      * @param opened   the answering target's stream, pulled up to its first content event
@@ -59,9 +61,10 @@ public final class RouteChatStream extends AbstractChatStream {
 
     @Override
     protected boolean fetch() {
-        if (!replay.isEmpty()) {
-            emit(replay.poll());
-            return true;
+        while (!replay.isEmpty()) {
+            if (emitContinued(replay.poll())) {
+                return true;
+            }
         }
         if (liveEnded) {
             return false;
@@ -73,8 +76,9 @@ public final class RouteChatStream extends AbstractChatStream {
                 if (resumed && event instanceof ChatEvent.Started) {
                     continue; // the caller already has the answer's id and model
                 }
-                emit(event);
-                return true;
+                if (emitContinued(event)) {
+                    return true;
+                }
             }
             liveEnded = true;
             return false;
@@ -88,9 +92,31 @@ public final class RouteChatStream extends AbstractChatStream {
                 throw failure;
             }
             attempts.addAll(next.attempts());
+            skipLeadingSpace = next.skipLeadingSpace();
             switchTo(next.opened(), current, failure);
             return true;
         }
+    }
+
+    /** Emits {@code event} unless it is only leading whitespace to skip; false when nothing was emitted. */
+    private boolean emitContinued(ChatEvent event) {
+        if (skipLeadingSpace) {
+            if (event instanceof ChatEvent.TextDelta t) {
+                String text = t.text().stripLeading();
+                if (text.isEmpty()) {
+                    return false;
+                }
+                skipLeadingSpace = false;
+                emit(text.length() == t.text().length() ? event : new ChatEvent.TextDelta(text));
+                return true;
+            }
+            if (!(event instanceof ChatEvent.UsageReport) && !(event instanceof ChatEvent.ReasoningDelta)
+                    && !(event instanceof ChatEvent.ReasoningBlockEnd)) {
+                skipLeadingSpace = false; // a tool call or the end: nothing to join
+            }
+        }
+        emit(event);
+        return true;
     }
 
     private void switchTo(OpenedStream next, ChatStream failed, LlmException failure) {

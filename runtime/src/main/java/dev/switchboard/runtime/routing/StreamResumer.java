@@ -21,13 +21,20 @@ public interface StreamResumer {
     /**
      * A stream that continues the answer, and the tries it took (the failed stream's own entry first).
      *
-     * @param opened   the continuing target's stream, pulled up to its first content event
-     * @param attempts what to add to the route stream's trail
+     * @param opened           the continuing target's stream, pulled up to its first content event
+     * @param attempts         what to add to the route stream's trail
+     * @param skipLeadingSpace whether the caller already has whitespace the resume request left out (see
+     *                         {@link ResumePrefix}): the continuation's leading whitespace is then dropped, so the
+     *                         text reads as one answer instead of repeating the break
      */
-    record Continuation(OpenedStream opened, List<Attempt> attempts) {
+    record Continuation(OpenedStream opened, List<Attempt> attempts, boolean skipLeadingSpace) {
         public Continuation {
             Objects.requireNonNull(opened, "opened");
             attempts = List.copyOf(attempts);
+        }
+
+        public Continuation(OpenedStream opened, List<Attempt> attempts) {
+            this(opened, attempts, false);
         }
     }
 

@@ -40,4 +40,13 @@ class ResumePrefixTest {
         assertThatThrownBy(() -> ResumePrefix.of(delivered("x"), 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("resume-prefix-chars must be at least 1, was 0");
     }
+
+    @Test
+    void leavesOutTrailingWhitespaceWhichAnthropicRefusesInAFinalAssistantMessage() {
+        ChatAccumulator delivered = delivered("It is", " sunny \n");
+
+        assertThat(ResumePrefix.of(delivered, 100)).isEqualTo("It is sunny");
+        assertThat(ResumePrefix.endsInWhitespace(delivered)).isTrue();
+        assertThat(ResumePrefix.endsInWhitespace(delivered("It is sunny"))).isFalse();
+    }
 }
