@@ -65,9 +65,10 @@ public final class StreamingResponse implements AutoCloseable {
         if (closed.get()) {
             return LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider).message("stream closed by the caller").build();
         }
+        // Said in the caller's words: the message reaches clients (a gateway's error event); the I/O library's
+        // exception and its text stay in the cause, for the logs.
         return LlmException.builder(ErrorKind.STREAM_INTERRUPTED, provider)
-                .message("connection lost mid-stream (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")
+                .message("the upstream connection closed mid-stream")
                 .cause(e)
                 .build();
     }

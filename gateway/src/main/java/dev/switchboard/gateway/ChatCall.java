@@ -255,8 +255,8 @@ final class ChatCall {
                     server.metrics().error(exchange.endpoint().label, target.label(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
                     GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
                             + target.label() + "): the stream failed after it started; ended with an error event: "
-                            + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " from " + e.provider());
-                    exchange.endStream(ErrorReply.of(e).event());
+                            + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " from " + e.provider() + ChatCall.notResumed(stream));
+                    exchange.endStream(ErrorReply.midStream(e, exchange.requestId()).event());
                     return;
                 } finally {
                     if (header == null) {
@@ -334,6 +334,12 @@ final class ChatCall {
         }
     }
 
+    /** "; not resumed: why" for a route's stream that gave up on resuming (a tool call had started, ...), else "". */
+    static String notResumed(ChatStream stream) {
+        return stream instanceof dev.switchboard.runtime.routing.RouteChatStream r
+                ? r.notResumedBecause().map(why -> "; not resumed: " + why).orElse("") : "";
+    }
+
     private Header[] streamHeaders(ChatStream stream, boolean hit) {
         Header[] h = headers(stream.provider(), stream.attempts());
         return hit ? withCache(h, "hit") : cacheMiss(h);
@@ -347,17 +353,21 @@ final class ChatCall {
     }
 
     /**
-     * A route failure's gateway headers, as a success has them: the last provider tried (the route's name when none
-     * was) and the tries made (targets skipped untried not counted).
+     * A route failure's gateway headers, as a success has them: the last provider tried and the tries made (targets
+     * skipped untried not counted). When no provider was tried (every target skipped, a budget refused the call)
+     * there is no provider to name: only {@code x-switchboard-attempts: 0}.
      */
     static Header[] failureHeaders(LlmException e) {
-        String provider = e.provider();
+        String provider = null;
         int tried = 0;
         for (Attempt a : e.attempts()) {
             if (!a.outcome().isSkip()) {
                 tried++;
                 provider = a.provider();
             }
+        }
+        if (provider == null) {
+            return new Header[] {new BasicHeader(ATTEMPTS_HEADER, "0")};
         }
         return new Header[] {new BasicHeader(PROVIDER_HEADER, provider),
                 new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tried))};

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.api.AllTargetsFailedException;
+import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.runtime.BudgetExceededException;
@@ -43,12 +44,16 @@ record ErrorReply(int status, String type, String code, String param, String mes
                 + " this gateway accepts (" + limit + " bytes; switchboard.gateway.max-body).", null, "request_too_large");
     }
 
+    /** How a client sends the gateway key, as the 401 says it; the Messages API names its own header too. */
+    static final String BEARER_HINT = "'Authorization: Bearer <key>'";
+    static final String MESSAGES_KEY_HINT = "'x-api-key: <key>' (or " + BEARER_HINT + ")";
+
     static ErrorReply unauthorized(boolean presented) {
         return new ErrorReply(401, "invalid_request_error", "invalid_api_key", null, presented
-                ? "Incorrect API key provided. Send one of the gateway's keys (switchboard.gateway.keys) as"
-                        + " 'Authorization: Bearer <key>'."
-                : "You didn't provide an API key. Send one of the gateway's keys (switchboard.gateway.keys) as"
-                        + " 'Authorization: Bearer <key>'.", null, "unauthorized");
+                ? "Incorrect API key provided. Send one of the gateway's keys (switchboard.gateway.keys) as "
+                        + BEARER_HINT + "."
+                : "You didn't provide an API key. Send one of the gateway's keys (switchboard.gateway.keys) as "
+                        + BEARER_HINT + ".", null, "unauthorized");
     }
 
     /** A valid key asking for what its role does not allow (a plain key and {@code /metrics}). */
@@ -101,7 +106,9 @@ record ErrorReply(int status, String type, String code, String param, String mes
      * A route's failure: the provider rejected the request (400 with its message); no target can serve the operation
      * (every failure {@code UNSUPPORTED}, e.g. embeddings from chat-only providers: 400 {@code unsupported}, the
      * caller's mistake, not to be retried); or every target failed: 429 when every failure was a rate limit, 503
-     * when every failure was a rate limit or an overload, else 502, whatever the last target's failure was. The
+     * when every failure was a rate limit, an overload or a skip for a cooldown or the gateway's own rate limit, else
+     * 502, whatever the last target's failure was; 429 and 503 carry Retry-After, the earliest time a target is
+     * available again (the smallest hint among the failures, a cooldown's or local limit's time left included). The
      * message names each provider tried and why. 503 {@code state_unavailable} when the state backend was unreachable
      * and {@code switchboard.state.on-failure = deny}.
      */
@@ -120,13 +127,26 @@ record ErrorReply(int status, String type, String code, String param, String mes
         boolean allUnsupported = e.kind() == ErrorKind.UNSUPPORTED;
         boolean allRateLimits = e.kind() == ErrorKind.RATE_LIMIT;
         boolean allBusy = allRateLimits || e.kind() == ErrorKind.OVERLOADED;
+        Duration retryAfter = e.retryAfter().orElse(null);
         if (e instanceof AllTargetsFailedException all) {
             allUnsupported = allRateLimits = allBusy = true;
+            java.util.Map<String, Attempt.Outcome> lastOutcome = new java.util.HashMap<>();
+            for (Attempt a : all.attempts()) {
+                lastOutcome.put(a.provider(), a.outcome());
+            }
             for (AllTargetsFailedException.TargetFailure f : all.failures()) {
                 ErrorKind k = f.error().kind();
+                Attempt.Outcome last = lastOutcome.get(providerOf(f.target()));
+                // A target skipped for its cooldown or the gateway's own rate limit is busy for a while, whatever
+                // failure opened its cooldown: the route may work again once it is back.
+                boolean waiting = last == Attempt.Outcome.SKIPPED_COOLDOWN || last == Attempt.Outcome.SKIPPED_LOCAL_LIMIT;
                 allUnsupported &= k == ErrorKind.UNSUPPORTED;
                 allRateLimits &= k == ErrorKind.RATE_LIMIT;
-                allBusy &= k == ErrorKind.RATE_LIMIT || k == ErrorKind.OVERLOADED;
+                allBusy &= waiting || k == ErrorKind.RATE_LIMIT || k == ErrorKind.OVERLOADED;
+                Duration hint = f.error().retryAfter().orElse(null);
+                if (hint != null && (retryAfter == null || hint.compareTo(retryAfter) < 0)) {
+                    retryAfter = hint; // the earliest time a target is available again
+                }
             }
         } else if (!allUnsupported) {
             allRateLimits = allBusy = false; // one provider's own failure: a route of one target answers as below
@@ -137,13 +157,22 @@ record ErrorReply(int status, String type, String code, String param, String mes
         }
         if (allRateLimits) {
             return new ErrorReply(429, "rate_limit_error", "rate_limit_exceeded", null, oneLine(e.getMessage()),
-                    e.retryAfter().orElse(null), kind);
+                    retryAfter, kind);
         }
         if (allBusy) {
-            return new ErrorReply(503, "server_error", "overloaded", null, oneLine(e.getMessage()),
-                    e.retryAfter().orElse(null), kind);
+            return new ErrorReply(503, "server_error", "overloaded", null, oneLine(e.getMessage()), retryAfter, kind);
         }
         return new ErrorReply(502, "server_error", "upstream_failed", null, oneLine(e.getMessage()), null, kind);
+    }
+
+    /**
+     * A stream's failure after its head went out: as {@link #of(LlmException)}, with the request id the gateway's
+     * log line names, so a client can report what the operator can find.
+     */
+    static ErrorReply midStream(LlmException e, String requestId) {
+        ErrorReply r = of(e);
+        return new ErrorReply(r.status, r.type, r.code, r.param, r.message + " (request id " + requestId + ")",
+                r.retryAfter, r.kind);
     }
 
     /** The error body. */
@@ -154,6 +183,12 @@ record ErrorReply(int status, String type, String code, String param, String mes
     /** The error as an SSE event, for a stream that fails after it started. */
     byte[] event() {
         return JsonBodies.event(g -> OpenAiServerCodec.writeError(g, message, type, param, code));
+    }
+
+    /** The provider of a target label ({@code provider} or {@code provider/model}). */
+    private static String providerOf(String target) {
+        int slash = target.indexOf('/');
+        return slash < 0 ? target : target.substring(0, slash);
     }
 
     private static String oneLine(String s) {

@@ -545,6 +545,32 @@ final class Exchange implements AsyncServerExchangeHandler {
     void attempted(String route, List<Attempt> attempts) {
         trail = attempts;
         server.metrics().attempts(route, attempts);
+        logResumes(route, attempts);
+    }
+
+    /**
+     * One INFO line per resumed stream, with the request id: its headers went out naming the first provider, so the
+     * log (and the attempt trail the dashboard shows) is where the switch is seen.
+     */
+    private void logResumes(String route, List<Attempt> attempts) {
+        for (int i = 1; i < attempts.size(); i++) {
+            Attempt resumed = attempts.get(i);
+            if (resumed.outcome() != Attempt.Outcome.RESUMED) {
+                continue;
+            }
+            Attempt broke = null;
+            for (int j = i - 1; j >= 0 && broke == null; j--) {
+                if (attempts.get(j).outcome() == Attempt.Outcome.FAILED_MID_STREAM) {
+                    broke = attempts.get(j);
+                }
+            }
+            if (broke != null) {
+                String kind = broke.errorKind().map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).orElse("failure");
+                GatewayServer.LOG.log(System.Logger.Level.INFO, "request " + requestId() + " (" + route + "): the"
+                        + " stream was resumed: " + broke.provider() + " failed mid-stream (" + kind + "), "
+                        + resumed.provider() + " continued the answer (the headers name " + broke.provider() + ")");
+            }
+        }
     }
 
     /** The stream the worker is sending, so a disconnect can close it. */
@@ -586,6 +612,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     }
 
     static final Header[] NO_HEADERS = new Header[0];
+    /** The id of every answer, as the gateway's log lines and the dashboard's Requests page name the call. */
+    static final String REQUEST_ID_HEADER = "x-request-id";
     static final String SHOULD_RETRY = "x-should-retry";
 
     /** Claims the answer for one writer: the reactor, a worker and the timer may each try to answer. */
@@ -604,6 +632,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         status = code;
         BasicHttpResponse response = new BasicHttpResponse(code);
+        response.addHeader(REQUEST_ID_HEADER, requestId());
         for (Header h : headers) {
             response.addHeader(h);
         }
@@ -626,6 +655,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         firstContentNanos = System.nanoTime();
         status = 200;
         BasicHttpResponse response = new BasicHttpResponse(200);
+        response.addHeader(REQUEST_ID_HEADER, requestId());
         for (Header h : headers) {
             response.addHeader(h);
         }

@@ -161,8 +161,8 @@ final class MessagesCall {
                     server.metrics().error(exchange.endpoint().label, target.label(), kind);
                     GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
                             + target.label() + "): the stream failed after it started; ended with an error event: "
-                            + kind + " from " + e.provider());
-                    exchange.endStream(exchange.errorEvent(ErrorReply.of(e)));
+                            + kind + " from " + e.provider() + ChatCall.notResumed(stream));
+                    exchange.endStream(exchange.errorEvent(ErrorReply.midStream(e, exchange.requestId())));
                     return;
                 } finally {
                     if (!started) {

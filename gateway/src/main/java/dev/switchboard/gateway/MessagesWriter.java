@@ -171,6 +171,10 @@ final class MessagesWriter {
      * {@code OverloadedException}); every other status stays.
      */
     static ErrorReply forMessages(ErrorReply e) {
+        if (e.status() == 401 && "invalid_api_key".equals(e.code())) { // Anthropic's SDKs send the key as x-api-key
+            return new ErrorReply(401, e.type(), e.code(), e.param(),
+                    e.message().replace(ErrorReply.BEARER_HINT, ErrorReply.MESSAGES_KEY_HINT), null, e.kind());
+        }
         if (e.status() == 503 && "overloaded".equals(e.code())) {
             return new ErrorReply(529, e.type(), e.code(), e.param(), e.message(), e.retryAfter(), e.kind());
         }

@@ -138,8 +138,8 @@ final class ResponsesCall {
                     server.metrics().error(exchange.endpoint().label, target.label(), kind);
                     GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
                             + target.label() + "): the stream failed after it started; ended with response.failed: "
-                            + kind + " from " + e.provider());
-                    exchange.endStream(events.fail(ErrorReply.of(e)));
+                            + kind + " from " + e.provider() + ChatCall.notResumed(stream));
+                    exchange.endStream(events.fail(ErrorReply.midStream(e, exchange.requestId())));
                     return;
                 } finally {
                     if (events == null) {

@@ -183,7 +183,7 @@ class FaultToleranceTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"content\":\"Hel\"").contains("data: {\"error\":{\"message\":")
-                .contains("connection lost mid-stream").doesNotContain("[DONE]");
+                .contains("the upstream connection closed mid-stream").doesNotContain("[DONE]");
         assertThat(t).isNotNull();
         assertThat(text(seen)).isEqualTo("Hel");
         h.upstream.verify(0, postRequestedFor(urlEqualTo(BACKUP_CHAT)));

@@ -418,10 +418,16 @@ public final class ProviderManager implements LlmProvider {
         private Target answering;
         private String model;
         private Instant since;
+        private String notResumed;
 
         Resumer(ChatRequest request, FallbackChain.Outcome<OpenedStream> opened) {
             this.request = request;
             moveTo(opened);
+        }
+
+        @Override
+        public java.util.Optional<String> notResumedBecause() {
+            return java.util.Optional.ofNullable(notResumed);
         }
 
         private void moveTo(FallbackChain.Outcome<?> o) {
@@ -447,6 +453,7 @@ public final class ProviderManager implements LlmProvider {
                     : !delivered.toResponse(failed.provider().name(), model, null, List.of()).toolCalls().isEmpty()
                             ? "a tool call had started" : null;
             if (why != null) {
+                notResumed = why; // the gateway's line for the request says it, with the request id
                 LOG.log(Level.DEBUG, () -> "route " + name + ": " + failed.label() + " failed mid-stream ("
                         + Failures.describe(failure) + "); not resuming: " + why);
                 return null;

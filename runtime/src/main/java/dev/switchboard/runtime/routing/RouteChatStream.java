@@ -169,6 +169,11 @@ public final class RouteChatStream extends AbstractChatStream {
         return accumulated().toResponse(answering, model, rateLimits(), attempts).toBuilder().cost(cost).build();
     }
 
+    /** Why a failure of this stream was not resumed, when it was not (to explain the failure the caller sees). */
+    public java.util.Optional<String> notResumedBecause() {
+        return resumer.notResumedBecause();
+    }
+
     /** The provider answering now. */
     @Override
     public String provider() {

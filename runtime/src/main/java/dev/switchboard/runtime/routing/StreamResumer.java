@@ -46,4 +46,9 @@ public interface StreamResumer {
      *                      the mid-stream failure and the tries that followed
      */
     Continuation resume(LlmException failure, ChatAccumulator delivered);
+
+    /** Why the last {@link #resume} gave up without trying (e.g. "a tool call had started"); empty otherwise. */
+    default java.util.Optional<String> notResumedBecause() {
+        return java.util.Optional.empty();
+    }
 }
