@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * when none was asked, Retry-After when the route waits for its targets to come back, the request id the logs use,
  * and no Java class names in a stream's error event.
  */
-@Timeout(30)
+@Timeout(60)
 class ErrorAnswersTest {
 
     private static final String SERVER = "fixtures/openai/errors/500-server-error.json";

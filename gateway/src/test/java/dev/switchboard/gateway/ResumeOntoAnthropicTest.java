@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * end with trailing whitespace"); the stub here refuses it the same way, so the resume request must carry the
  * delivered text without its trailing whitespace, and the client's concatenated text must still read right.
  */
-@Timeout(30)
+@Timeout(60)
 class ResumeOntoAnthropicTest {
 
     private static final String CLAUDE_MESSAGES = "/anthropic/v1/messages";
