@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.http.CancelScope;
+import dev.switchboard.runtime.InboundContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -444,7 +445,9 @@ final class Exchange implements AsyncServerExchangeHandler {
     // ---------------------------------------------------------------- worker
 
     private void serve() {
-        try (CancelScope s = CancelScope.open()) {
+        // The caller's context (its trace, with the OpenTelemetry module) is current while its route calls run.
+        try (CancelScope s = CancelScope.open();
+             InboundContext.Scope caller = server.switchboard().inboundContext().enter(this::header)) {
             scope = s;
             if (gone) {
                 s.cancel();

@@ -56,6 +56,11 @@ final class GatewayHarness implements AutoCloseable {
 
     /** As {@link #start(String, java.time.Clock)}, with the routes' waits (retry back-off) going to {@code sleeper}. */
     static GatewayHarness start(String extra, java.time.Clock clock, Sleeper sleeper) {
+        return start(extra, b -> b.clock(clock).sleeper(sleeper).build());
+    }
+
+    /** As {@link #start(String)}, with the Switchboard built by {@code build} from the configured builder. */
+    static GatewayHarness start(String extra, java.util.function.Function<Switchboard.Builder, Switchboard> build) {
         WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
                 .containerThreads(64));
         upstream.start();
@@ -79,7 +84,7 @@ final class GatewayHarness implements AutoCloseable {
                 "}");
         Switchboard sb = null;
         try {
-            sb = Switchboard.builder().config(hocon).env(Map.of()).clock(clock).sleeper(sleeper).build();
+            sb = build.apply(Switchboard.builder().config(hocon).env(Map.of()));
             Gateway gateway = Gateway.start(sb);
             return new GatewayHarness(upstream, sb, gateway);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.switchboard.opentelemetry;
 
 import dev.switchboard.api.LlmProvider;
+import dev.switchboard.runtime.InboundContext;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.TargetDecorator;
@@ -12,6 +13,7 @@ import io.opentelemetry.api.trace.Tracer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * OpenTelemetry spans and metrics of Switchboard calls, after the GenAI semantic conventions (version 1.41.0),
@@ -45,6 +47,7 @@ public final class SwitchboardTelemetry {
     static final String INSTRUMENTATION_NAME = "dev.switchboard";
 
     private final Tracer tracer;
+    private final InboundContext inboundContext;
     private final DoubleHistogram duration;
     private final LongHistogram tokens;
     private final Boolean captureContentSet;
@@ -52,6 +55,7 @@ public final class SwitchboardTelemetry {
 
     private SwitchboardTelemetry(OpenTelemetry openTelemetry, Boolean captureContent) {
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
+        this.inboundContext = new TraceContextEntry(openTelemetry);
         Meter meter = openTelemetry.getMeter(INSTRUMENTATION_NAME);
         this.duration = meter.histogramBuilder(GenAi.OPERATION_DURATION).setUnit("s")
                 .setDescription("GenAI operation duration.")
@@ -73,13 +77,19 @@ public final class SwitchboardTelemetry {
     }
 
     /**
-     * Builds {@code switchboard} with {@link #targetDecorator()} installed, then reads {@code switchboard.telemetry}
+     * Builds {@code switchboard} with {@link #targetDecorator()} and {@link #inboundContext()} installed, then reads {@code switchboard.telemetry}
      * from its configuration (unless content capture was set on the builder).
      *
      * @throws dev.switchboard.runtime.SwitchboardConfigException for a bad {@code switchboard.telemetry} block, too
      */
     public Switchboard build(Switchboard.Builder switchboard) {
-        Switchboard sb = switchboard.targetDecorator(targetDecorator()).build();
+        Map<String, String> defaultModels = new ConcurrentHashMap<>();
+        Switchboard sb = switchboard.targetDecorator(targetDecorator(defaultModels)).inboundContext(inboundContext)
+                .build();
+        // A request that names no model goes to the provider's own: the tries' spans name it too (chat gpt-4o-mini).
+        for (String provider : sb.providerNames()) {
+            sb.defaultModel(provider).ifPresent(model -> defaultModels.put(provider, model));
+        }
         if (captureContentSet == null) {
             try {
                 captureContent = TelemetrySettings.read(sb.config()).captureContent();
@@ -93,7 +103,22 @@ public final class SwitchboardTelemetry {
 
     /** Wraps each route target so that every try is a span and a measurement; see the class comment. */
     public TargetDecorator targetDecorator() {
-        return (route, provider) -> new TracedProvider(this, TracedProvider.Level.ATTEMPT, route, provider, Map.of());
+        return targetDecorator(Map.of());
+    }
+
+    /** {@code defaultModels}: each provider's configured chat model by provider name, for requests naming none. */
+    private TargetDecorator targetDecorator(Map<String, String> defaultModels) {
+        return (route, provider) -> new TracedProvider(this, TracedProvider.Level.ATTEMPT, route, provider,
+                Map.of(), defaultModels);
+    }
+
+    /**
+     * Continues a gateway caller's trace: the {@code traceparent} and {@code tracestate} of a request (read by the
+     * OpenTelemetry instance's propagators, or the W3C trace context when it has none) make the spans of the route's
+     * tries children of the caller's span. {@link #build} installs it.
+     */
+    public InboundContext inboundContext() {
+        return inboundContext;
     }
 
     /** {@code route} with a parent span per call; pass calls through the returned provider. */
@@ -103,7 +128,7 @@ public final class SwitchboardTelemetry {
         for (ProviderManager.Target t : route.targets()) {
             types.put(t.provider().name(), t.provider().type());
         }
-        return new TracedProvider(this, TracedProvider.Level.ROUTE, route.name(), route, types);
+        return new TracedProvider(this, TracedProvider.Level.ROUTE, route.name(), route, types, Map.of());
     }
 
     /** Whether prompts and answers are recorded on spans. */

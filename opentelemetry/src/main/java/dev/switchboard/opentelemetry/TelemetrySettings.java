@@ -1,6 +1,7 @@
 package dev.switchboard.opentelemetry;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.switchboard.runtime.SwitchboardConfigException;
@@ -36,10 +37,13 @@ record TelemetrySettings(boolean captureContent) {
             String path = BLOCK + "." + e.getKey();
             if (!KNOWN.contains(e.getKey())) {
                 problems.add(where(e.getValue()) + path + ": unknown key (known keys: " + CAPTURE_CONTENT + ")");
-            } else if (e.getValue().valueType() != ConfigValueType.BOOLEAN) {
-                problems.add(where(e.getValue()) + path + ": must be true or false, was " + e.getValue().render());
             } else {
-                capture = (Boolean) e.getValue().unwrapped();
+                try {
+                    // as Typesafe Config reads booleans: also the strings of a properties file ("true", "yes", "on")
+                    capture = config.getBoolean(path);
+                } catch (ConfigException ex) {
+                    problems.add(where(e.getValue()) + path + ": must be true or false, was " + e.getValue().render());
+                }
             }
         }
         if (!problems.isEmpty()) {

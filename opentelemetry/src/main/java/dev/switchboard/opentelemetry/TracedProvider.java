@@ -39,14 +39,20 @@ final class TracedProvider implements LlmProvider {
     private final LlmProvider delegate;
     /** For a route: the type of each target's provider, by name, to name the provider that answered. */
     private final Map<String, String> targetTypes;
+    /**
+     * For a try: each provider's configured chat model by name (filled once the Switchboard is built, so read at
+     * each call), the model a request naming none is sent to.
+     */
+    private final Map<String, String> defaultModels;
 
     TracedProvider(SwitchboardTelemetry telemetry, Level level, String route, LlmProvider delegate,
-                   Map<String, String> targetTypes) {
+                   Map<String, String> targetTypes, Map<String, String> defaultModels) {
         this.telemetry = telemetry;
         this.level = level;
         this.route = route;
         this.delegate = delegate;
         this.targetTypes = Map.copyOf(targetTypes);
+        this.defaultModels = defaultModels;
     }
 
     @Override public String name() { return delegate.name(); }
@@ -57,7 +63,7 @@ final class TracedProvider implements LlmProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        Call call = start(GenAi.CHAT, request.model().orElse(null), chatAttributes(request, false), request);
+        Call call = start(GenAi.CHAT, requestModel(request), chatAttributes(request, false), request);
         ChatResponse response;
         try (Scope ignored = call.span().makeCurrent()) {
             response = delegate.chat(request);
@@ -71,7 +77,7 @@ final class TracedProvider implements LlmProvider {
 
     @Override
     public ChatStream stream(ChatRequest request) {
-        Call call = start(GenAi.CHAT, request.model().orElse(null), chatAttributes(request, true), request);
+        Call call = start(GenAi.CHAT, requestModel(request), chatAttributes(request, true), request);
         ChatStream stream;
         try (Scope ignored = call.span().makeCurrent()) {
             stream = delegate.stream(request);
@@ -107,6 +113,10 @@ final class TracedProvider implements LlmProvider {
     @Override
     public String toString() {
         return "traced " + delegate;
+    }
+
+    private String requestModel(ChatRequest request) {
+        return request.model().orElseGet(() -> defaultModels.get(delegate.name()));
     }
 
     private static Attributes chatAttributes(ChatRequest request, boolean stream) {

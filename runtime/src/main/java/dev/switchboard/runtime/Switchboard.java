@@ -72,6 +72,7 @@ public final class Switchboard implements AutoCloseable {
     private final PriceTable prices;
     private final Clock clock;
     private final SecretRegistry secrets;
+    private final InboundContext inboundContext;
     private final StateStore state;
     private final boolean ownsState;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -80,8 +81,9 @@ public final class Switchboard implements AutoCloseable {
                         HttpTransport transport, Map<String, LlmProvider> providers,
                         Map<String, ProviderManager> routes, Map<String, ProviderManager> providerRoutes,
                         UsageLedger ledger, PriceTable prices, Clock clock, SecretRegistry secrets, StateStore state,
-                        boolean ownsState) {
+                        boolean ownsState, InboundContext inboundContext) {
         this.registry = registry;
+        this.inboundContext = inboundContext;
         this.state = state;
         this.ownsState = ownsState;
         this.secrets = secrets;
@@ -272,6 +274,15 @@ public final class Switchboard implements AutoCloseable {
         return secrets;
     }
 
+    /**
+     * What a server in front of this Switchboard enters around the route calls it makes for a request, so the
+     * caller's context (its trace) reaches whatever observes them; {@link InboundContext#NONE} unless the builder was
+     * given one.
+     */
+    public InboundContext inboundContext() {
+        return inboundContext;
+    }
+
     /** The clock the providers, routes, limiters and budgets use. */
     public Clock clock() {
         return clock;
@@ -389,6 +400,7 @@ public final class Switchboard implements AutoCloseable {
         private boolean requireRoute;
         private SecretRegistry secrets = SecretRegistry.global();
         private TargetDecorator targetDecorator = TargetDecorator.NONE;
+        private InboundContext inboundContext = InboundContext.NONE;
         private StateStore state;
         private boolean stateSnapshot;
 
@@ -400,6 +412,15 @@ public final class Switchboard implements AutoCloseable {
          */
         public Builder targetDecorator(TargetDecorator decorator) {
             this.targetDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /**
+         * What a server in front of the Switchboard (the gateway) enters around the route calls it makes for a
+         * request (see {@link InboundContext}); {@link InboundContext#NONE} by default.
+         */
+        public Builder inboundContext(InboundContext context) {
+            this.inboundContext = Objects.requireNonNull(context, "context");
             return this;
         }
 
@@ -693,7 +714,7 @@ public final class Switchboard implements AutoCloseable {
                     providerRoutes.put(p.name(), providerRoute(p, config.routeDefaults(), store));
                 }
                 Switchboard sb = new Switchboard(registry, config, env, transport, providers, routes, providerRoutes,
-                        ledger, prices, clock, secrets, store, ownsState);
+                        ledger, prices, clock, secrets, store, ownsState, inboundContext);
                 sb.missingKeys.forEach((name, hint) -> LOG.log(System.Logger.Level.INFO,
                         "provider {0} has no API key; {1}", name, hint));
                 return sb;

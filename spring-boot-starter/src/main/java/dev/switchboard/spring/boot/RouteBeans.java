@@ -14,8 +14,8 @@ import org.springframework.core.env.Environment;
 /**
  * Registers one {@link LlmProvider} bean per configured route, named {@code switchboardRoute.<name>} and qualified
  * {@code @Qualifier("<name>")}; the route {@code switchboard.default-route} names is the primary one, so a plain
- * {@code LlmProvider} injection point gets it. Each bean is the Switchboard's route (closed with the Switchboard, not
- * on its own).
+ * {@code LlmProvider} injection point gets it. Each bean is the Switchboard's route (traced when telemetry is on;
+ * closed with the Switchboard, not on its own).
  */
 final class RouteBeans implements BeanDefinitionRegistryPostProcessor {
 
@@ -34,7 +34,9 @@ final class RouteBeans implements BeanDefinitionRegistryPostProcessor {
         String primary = config.defaultRoute();
         for (String route : config.routeNames()) {
             RootBeanDefinition bean = new RootBeanDefinition(LlmProvider.class,
-                    () -> factory.getBean(Switchboard.class).route(route));
+                    () -> factory.getBeanProvider(SwitchboardAssembly.class)
+                            .getIfAvailable(() -> SwitchboardAssembly.PLAIN)
+                            .route(factory.getBean(Switchboard.class).route(route)));
             bean.addQualifier(new AutowireCandidateQualifier(Qualifier.class, route));
             bean.setPrimary(route.equals(primary));
             bean.setDestroyMethodName(""); // the Switchboard closes its routes

@@ -1,9 +1,13 @@
 package dev.switchboard.spring.boot;
 
+import dev.switchboard.opentelemetry.SwitchboardTelemetry;
 import dev.switchboard.runtime.Switchboard;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -15,10 +19,15 @@ import org.springframework.core.env.Environment;
  * Builds one {@link Switchboard} from Spring's environment (see {@link SpringEnvironmentConfig}) and exposes it, one
  * {@link dev.switchboard.api.LlmProvider} bean per configured route (qualified by the route's name; the default
  * route's is primary), a health indicator named {@code switchboard} when Spring Boot Actuator is present and
- * Micrometer meters when Micrometer is. The Switchboard is closed with the context. {@code switchboard.enabled =
+ * Micrometer meters when Micrometer is. With {@code switchboard-opentelemetry} on the class path and an
+ * {@link OpenTelemetry} bean, calls are traced and measured after the GenAI conventions (a {@link
+ * SwitchboardTelemetry} bean; each route bean a parent span per call). The Switchboard is closed with the context. {@code switchboard.enabled =
  * false} turns it all off.
  */
-@AutoConfiguration
+// After Spring Boot's own OpenTelemetry auto-configuration (3.5 and 4.0 names), so its OpenTelemetry bean is seen.
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
+        "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"})
 @ConditionalOnProperty(name = "switchboard.enabled", havingValue = "true", matchIfMissing = true)
 public class SwitchboardAutoConfiguration {
 
@@ -30,8 +39,25 @@ public class SwitchboardAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    Switchboard switchboard(Environment environment) {
-        return SpringEnvironmentConfig.of(environment).builder().build();
+    Switchboard switchboard(Environment environment, ObjectProvider<SwitchboardAssembly> assembly) {
+        return assembly.getIfAvailable(() -> SwitchboardAssembly.PLAIN)
+                .build(SpringEnvironmentConfig.of(environment).builder());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({SwitchboardTelemetry.class, OpenTelemetry.class})
+    @ConditionalOnBean(OpenTelemetry.class)
+    static class Telemetry {
+        @Bean
+        @ConditionalOnMissingBean
+        SwitchboardTelemetry switchboardTelemetry(OpenTelemetry openTelemetry) {
+            return SwitchboardTelemetry.create(openTelemetry);
+        }
+
+        @Bean
+        SwitchboardAssembly switchboardTelemetryAssembly(SwitchboardTelemetry telemetry) {
+            return new TelemetryAssembly(telemetry);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -6,16 +6,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.LlmProvider;
+import dev.switchboard.opentelemetry.SwitchboardTelemetry;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.testkit.Fixtures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +41,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -164,5 +180,60 @@ class SwitchboardAutoConfigurationTest {
     void switchboardEnabledFalseTurnsItOff() {
         runner().withPropertyValues("switchboard.enabled=false").run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(Switchboard.class).doesNotHaveBean(LlmProvider.class));
+    }
+
+    @Test
+    void withAnOpenTelemetryBeanARouteCallIsAParentSpanWithAChildPerTry() {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        InMemoryMetricReader metrics = InMemoryMetricReader.create();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+                .build();
+        // The context closes the SDK bean, and a closed in-memory exporter forgets its spans: read them before.
+        runner().withBean(OpenTelemetry.class, () -> otel).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(SwitchboardTelemetry.class);
+
+            ChatResponse r = context.getBean(LlmProvider.class).chat(ChatRequest.of("Hello!"));
+
+            assertThat(r.provider()).isEqualTo("backup");
+            assertThat(context.getBean(SwitchboardMeters.class)).isNotNull(); // Micrometer's meters as before
+            List<SpanData> ended = spans.getFinishedSpanItems();
+            SpanData call = ended.stream().filter(s -> s.getKind() == SpanKind.INTERNAL).findFirst()
+                    .orElseThrow(() -> new AssertionError("no route span in " + ended));
+            assertThat(call.getName()).isEqualTo("chat");
+            assertThat(call.getAttributes().get(AttributeKey.stringKey("switchboard.attempts")))
+                    .isEqualTo("primary:failed,backup:answered");
+            assertThat(ended.stream().filter(s -> s.getKind() == SpanKind.CLIENT))
+                    .extracting(SpanData::getName, s -> s.getParentSpanId(), s -> s.getStatus().getStatusCode())
+                    .containsExactly(
+                            tuple("chat gpt-4o-mini", call.getSpanId(), StatusCode.ERROR),
+                            tuple("chat gpt-4o", call.getSpanId(), StatusCode.UNSET));
+            assertThat(metrics.collectAllMetrics()).extracting(MetricData::getName)
+                    .contains("gen_ai.client.operation.duration", "gen_ai.client.token.usage");
+        });
+    }
+
+    @Test
+    void withoutAnOpenTelemetryBeanOrWithoutTheModuleNothingIsTraced() {
+        runner().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SwitchboardTelemetry.class)
+                .hasSingleBean(Switchboard.class));
+        runner().withClassLoader(new FilteredClassLoader(SwitchboardTelemetry.class))
+                .withBean(OpenTelemetry.class, OpenTelemetry::noop)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(Switchboard.class);
+                    assertThat(context.getBeanNamesForType(SwitchboardTelemetry.class)).isEmpty();
+                    assertThat(context.getBean(LlmProvider.class).chat(ChatRequest.of("Hello!")).provider()).isEqualTo("backup");
+                });
+    }
+
+    @Test
+    void captureContentIsReadFromTheSameProperties() {
+        runner().withBean(OpenTelemetry.class, OpenTelemetry::noop)
+                .withPropertyValues("switchboard.telemetry.capture-content=true")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SwitchboardTelemetry.class).capturesContent()).isTrue();
+                });
     }
 }
