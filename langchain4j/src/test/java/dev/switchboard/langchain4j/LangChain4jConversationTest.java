@@ -1,6 +1,5 @@
 package dev.switchboard.langchain4j;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
@@ -10,18 +9,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.langchain4j.agent.tool.P;
-import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
@@ -33,7 +27,6 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.service.AiServices;
-import dev.switchboard.api.LlmException;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.testkit.Fixtures;
 import dev.switchboard.testkit.Sse;
@@ -47,9 +40,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * LangChain4j's own interfaces driven over a Switchboard route of two OpenAI-type providers on a local stub: text,
- * streaming, a tool round trip, JSON Schema output, a failure that falls back and one that does not, and an
- * {@code AiServices} interface with a tool. Fixtures: fixtures/openai/README.md.
+ * What only the LangChain4j bridge has to show, over a Switchboard route of two OpenAI-type providers on a local
+ * stub: the request options it maps, streamed tool calls as partials, a tool round trip by hand, a JSON Schema given
+ * as LangChain4j's ResponseFormat, embeddings. The conversation both bridges hold (text, streaming, tools through
+ * AiServices, structured output, fallbacks, failures) is {@link LangChain4jBridgeConversationTest}. Fixtures:
+ * fixtures/openai/README.md.
  */
 @Timeout(60)
 class LangChain4jConversationTest {
@@ -93,11 +88,6 @@ class LangChain4jConversationTest {
         upstream.stubFor(post(PRIMARY).willReturn(okJson(Fixtures.load("fixtures/openai/" + fixture))));
     }
 
-    private void primaryOverloaded() {
-        upstream.stubFor(post(PRIMARY).willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"message\":\"The engine is currently overloaded\",\"type\":\"server_error\"}}")));
-    }
-
     @Test
     void textWithUsageIdAndFinishReason() {
         primaryAnswers("chat-completion.json");
@@ -112,51 +102,6 @@ class LangChain4jConversationTest {
         upstream.verify(postRequestedFor(urlEqualTo(PRIMARY))
                 .withRequestBody(matchingJsonPath("$.temperature", com.github.tomakehurst.wiremock.client.WireMock.equalTo("0.3")))
                 .withRequestBody(matchingJsonPath("$.messages[0].content", containing("Hello!"))));
-    }
-
-    @Test
-    void aFailureOfThePrimaryFallsBackToTheBackup() {
-        primaryOverloaded();
-        upstream.stubFor(post(BACKUP).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
-
-        String answer = model().chat("Hello!");
-
-        assertThat(answer).isEqualTo(ANSWER);
-        upstream.verify(1, postRequestedFor(urlEqualTo(BACKUP)));
-    }
-
-    @Test
-    void whenEveryTargetFailsTheErrorIsLangChain4jsOwnWithTheTrailInItsCause() {
-        String unauthorized = "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}";
-        upstream.stubFor(post(PRIMARY).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(unauthorized)));
-        upstream.stubFor(post(BACKUP).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(unauthorized)));
-
-        assertThatThrownBy(() -> model().chat("Hello!"))
-                .isInstanceOf(AuthenticationException.class)
-                .hasCauseInstanceOf(LlmException.class)
-                .satisfies(e -> assertThat(((LlmException) e.getCause()).attempts()).hasSize(2))
-                .hasMessageNotContaining("test-key-not-real");
-    }
-
-    @Test
-    void streamingDeliversPartialsThenTheCompleteResponse() throws Exception {
-        upstream.stubFor(post(PRIMARY).willReturn(Sse.ok(Fixtures.load("fixtures/openai/chat-stream-text.sse"))));
-        StringBuilder partials = new StringBuilder();
-        AtomicReference<ChatResponse> complete = new AtomicReference<>();
-        AtomicReference<Throwable> error = new AtomicReference<>();
-
-        new SwitchboardStreamingChatModel(sb.route("default")).chat("Hello!", new StreamingChatResponseHandler() {
-            @Override public void onPartialResponse(String text) { partials.append(text); }
-            @Override public void onCompleteResponse(ChatResponse r) { complete.set(r); }
-            @Override public void onError(Throwable t) { error.set(t); }
-        });
-
-        assertThat(error.get()).isNull();
-        assertThat(partials.toString()).startsWith("I'm unable to provide real-time updates");
-        assertThat(complete.get().aiMessage().text()).isEqualTo(partials.toString());
-        assertThat(complete.get().tokenUsage().inputTokenCount()).isEqualTo(14);
-        assertThat(complete.get().tokenUsage().outputTokenCount()).isEqualTo(47);
-        assertThat(complete.get().finishReason()).isEqualTo(FinishReason.STOP);
     }
 
     @Test
@@ -233,37 +178,5 @@ class LangChain4jConversationTest {
 
         assertThat(r.content()).hasSize(1);
         assertThat(r.content().get(0).vector()).isNotEmpty();
-    }
-
-    interface Assistant {
-        String chat(String message);
-    }
-
-    static final class WeatherTools {
-        final List<String> asked = new ArrayList<>();
-
-        @Tool("Get the current weather in a given location")
-        String get_current_weather(@P(name = "location", value = "the city and state") String location) {
-            asked.add(location);
-            return "22 degrees and sunny";
-        }
-    }
-
-    @Test
-    void anAiServicesInterfaceWithAToolWorksOverTheRouteAndFallsBack() {
-        primaryOverloaded();
-        upstream.stubFor(post(BACKUP).withRequestBody(notContaining("\"role\":\"tool\""))
-                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion-tool-calls.json"))));
-        upstream.stubFor(post(BACKUP).withRequestBody(containing("\"role\":\"tool\""))
-                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
-        WeatherTools tools = new WeatherTools();
-        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model()).tools(tools).build();
-
-        String answer = assistant.chat("What's the weather like in Boston today?");
-
-        assertThat(answer).isEqualTo(ANSWER);
-        assertThat(tools.asked).containsExactly("Boston, MA");
-        upstream.verify(postRequestedFor(urlEqualTo(BACKUP))
-                .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')].content", containing("22 degrees"))));
     }
 }
