@@ -18,7 +18,8 @@ import org.springframework.core.env.Environment;
 /**
  * Builds one {@link Switchboard} from Spring's environment (see {@link SpringEnvironmentConfig}) and exposes it, one
  * {@link dev.switchboard.api.LlmProvider} bean per configured route (qualified by the route's name; the default
- * route's is primary), a health indicator named {@code switchboard} when Spring Boot Actuator is present and
+ * route's is primary), a health indicator named {@code switchboard} when Spring Boot's health API is present (3.5's
+ * actuator or 4.0's {@code spring-boot-health}) and
  * Micrometer meters when Micrometer is. With {@code switchboard-opentelemetry} on the class path and an
  * {@link OpenTelemetry} bean, calls are traced and measured after the GenAI conventions (a {@link
  * SwitchboardTelemetry} bean; each route bean a parent span per call). The Switchboard is closed with the context. {@code switchboard.enabled =
@@ -60,6 +61,7 @@ public class SwitchboardAutoConfiguration {
         }
     }
 
+    /** Spring Boot 3's actuator health. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
     static class Health {
@@ -67,6 +69,17 @@ public class SwitchboardAutoConfiguration {
         @ConditionalOnMissingBean(name = "switchboardHealthIndicator")
         SwitchboardHealthIndicator switchboardHealthIndicator(Switchboard switchboard) {
             return new SwitchboardHealthIndicator(switchboard);
+        }
+    }
+
+    /** Spring Boot 4's health, whose types moved to their own module and package. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class Boot4Health {
+        @Bean(name = "switchboardHealthIndicator")
+        @ConditionalOnMissingBean(name = "switchboardHealthIndicator")
+        SwitchboardBoot4HealthIndicator switchboardHealthIndicator(Switchboard switchboard) {
+            return new SwitchboardBoot4HealthIndicator(switchboard);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code switchboard.tokens} (counter, {@code type} = {@code input} / {@code output}): tokens;</li>
  *   <li>{@code switchboard.cost} (counter, base unit {@code usd}): what the answers cost by the price table;</li>
  *   <li>{@code switchboard.provider.available} (gauge): 1 while the provider is ok, 0 while it cools down or has no
- *       key (see {@link SwitchboardHealthIndicator}).</li>
+ *       key (see {@link ProviderStates}).</li>
  * </ul>
  */
 public final class SwitchboardMeters implements MeterBinder {
@@ -37,7 +37,7 @@ public final class SwitchboardMeters implements MeterBinder {
                     .tag("provider", provider).baseUnit("usd").description("cost of the answers, by the price table")
                     .register(registry);
             Gauge.builder("switchboard.provider.available", switchboard,
-                            sb -> "ok".equals(SwitchboardHealthIndicator.providerStates(sb).get(provider)) ? 1 : 0)
+                            sb -> "ok".equals(ProviderStates.of(sb).get(provider)) ? 1 : 0)
                     .tag("provider", provider).description("1 while the provider is ok, else 0").register(registry);
         }
     }
