@@ -6,7 +6,6 @@ import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
-import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Usage;
@@ -26,7 +25,9 @@ import org.apache.hc.core5.http.message.BasicHeader;
  * {@code POST /v1/chat/completions} on a worker thread: parse, resolve the model, call the route, answer as a
  * {@code chat.completion} or as SSE {@code chat.completion.chunk}s. A streamed answer's head goes out with its first
  * content (the route has by then fallen back past every target that failed to start), so a request whose targets
- * all fail still gets a proper error status; a failure after that ends the stream with an error event.
+ * all fail still gets a proper error status; a failure after that ends the stream with an error event. The stream's
+ * loop, its endings and its bookkeeping are {@link StreamRelay}'s, shared with the Responses and Messages endpoints;
+ * what is chat's own is how the events are written ({@code Chunks}).
  */
 final class ChatCall {
 
@@ -131,7 +132,7 @@ final class ChatCall {
             response = target.route().chat(request);
         } catch (LlmException e) {
             upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
+            failed(exchange, target, e);
             return;
         } finally {
             upstreamNanos = System.nanoTime() - t0;
@@ -212,96 +213,88 @@ final class ChatCall {
 
     private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
                         KeyAccount.Ticket ticket, ResponseCache.Entry cached) throws Outbox.ClientGone {
-        ChatStream stream;
-        long t0 = System.nanoTime();
-        List<ChatEvent> recorded = cacheKey != null && cached == null ? new java.util.ArrayList<>() : null;
-        try {
-            stream = cached != null ? new ResponseCache.Replay(cached.events(), cached.provider(),
-                    request.model().orElse(null))
-                    : target.route().stream(request);
-        } catch (LlmException e) {
-            upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
-            return;
+        StreamRelay relay = new StreamRelay(server, exchange, target);
+        relay.relay(() -> cached != null
+                        ? new ResponseCache.Replay(cached.events(), cached.provider(), request.model().orElse(null))
+                        : target.route().stream(request),
+                new Chunks(relay, call, target, request, cached), ticket);
+    }
+
+    /** A streamed answer as SSE {@code chat.completion.chunk}s ended by {@code [DONE]}. */
+    private final class Chunks implements StreamRelay.Answer {
+        private final StreamRelay relay;
+        private final OpenAiServerCodec.ChatCall call;
+        private final ModelResolver.Resolved target;
+        private final ChatRequest request;
+        /** The cached answer replayed, or null (a hit costs the key nothing and is marked as one). */
+        private final ResponseCache.Entry cached;
+        private boolean hitMarked;
+        /** The events as they came, for the cache; null when the route does not cache the request, or on a hit. */
+        private final List<ChatEvent> recorded;
+        private final StringBuilder answer = exchange.prompt != null ? new StringBuilder() : null; // capture-content
+        private String id;
+        private String model;
+        private ChunkHeader header;
+        private Usage usage = Usage.NONE;
+
+        Chunks(StreamRelay relay, OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
+               ResponseCache.Entry cached) {
+            this.relay = relay;
+            this.call = call;
+            this.target = target;
+            this.request = request;
+            this.cached = cached;
+            this.recorded = cacheKey != null && cached == null ? new java.util.ArrayList<>() : null;
         }
-        upstreamNanos = System.nanoTime() - t0;
-        exchange.streaming(stream);
-        server.metrics().streamOpened();
-        String id = null;
-        String model = null;
-        ChunkHeader header = null;
-        Usage usage = Usage.NONE;
-        StringBuilder answer = exchange.prompt != null ? new StringBuilder() : null; // capture-content only
-        boolean first = true;
-        boolean hitMarked = false;
-        try (stream) {
-            while (true) {
-                ChatEvent event;
-                long pull = System.nanoTime();
-                try {
-                    if (!stream.hasNext()) {
-                        break;
-                    }
-                    event = stream.next();
-                } catch (LlmException e) {
-                    if (exchange.gone()) {
-                        throw new Outbox.ClientGone();
-                    }
-                    if (header == null) {
-                        failed(target, e);
-                        return;
-                    }
-                    // Mid-stream, with no continuation: the status is long sent; end with an error event.
-                    server.metrics().error(exchange.endpoint().label, target.label(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
-                    GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
-                            + target.label() + "): the stream failed after it started; ended with an error event: "
-                            + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " from " + e.provider() + ChatCall.notResumed(stream));
-                    exchange.endStream(ErrorReply.midStream(e, exchange.requestId()).event());
-                    return;
-                } finally {
-                    if (header == null) {
-                        upstreamNanos += System.nanoTime() - pull;
-                    }
-                }
-                if (recorded != null) {
-                    recorded.add(event);
-                }
-                if (event instanceof ChatEvent.Started s) {
-                    id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
-                    model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
-                    continue;
-                }
-                if (event instanceof ChatEvent.UsageReport u) {
-                    usage = u.usage();
-                    continue;
-                }
-                if (answer != null && event instanceof ChatEvent.TextDelta t) {
-                    ContentExcerpt.append(answer, t.text());
-                }
-                if (event instanceof ChatEvent.ReasoningBlockEnd) {
-                    continue; // a chat.completion.chunk has no place for a signed reasoning block
-                }
-                if (header == null) {
-                    header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
-                            call.includeUsage());
-                    exchange.provider = stream.provider();
-                    exchange.startStream(streamHeaders(stream, cached != null));
-                }
-                ChunkHeader h = header;
-                boolean isFirst = first;
-                exchange.send(JsonBodies.event(g -> OpenAiServerCodec.writeChunk(g, h, event, isFirst)));
-                first = false;
+
+        @Override
+        public boolean started() {
+            return header != null;
+        }
+
+        @Override
+        public void on(ChatEvent event) throws Outbox.ClientGone {
+            if (recorded != null) {
+                recorded.add(event);
             }
+            if (event instanceof ChatEvent.Started s) {
+                id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
+                model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
+                return;
+            }
+            if (event instanceof ChatEvent.UsageReport u) {
+                usage = u.usage();
+                return;
+            }
+            if (answer != null && event instanceof ChatEvent.TextDelta t) {
+                ContentExcerpt.append(answer, t.text());
+            }
+            if (event instanceof ChatEvent.ReasoningBlockEnd) {
+                return; // a chat.completion.chunk has no place for a signed reasoning block
+            }
+            boolean first = header == null;
+            if (first) {
+                start();
+            }
+            ChunkHeader h = header;
+            exchange.send(JsonBodies.event(g -> OpenAiServerCodec.writeChunk(g, h, event, first)));
+        }
+
+        private void start() throws Outbox.ClientGone {
+            header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
+                    call.includeUsage());
+            relay.head(h -> cached != null ? withCache(h, "hit") : cacheMiss(h));
+        }
+
+        @Override
+        public void end() throws Outbox.ClientGone {
             if (header == null) { // an answer without any content: still one well-formed stream
-                header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
-                        call.includeUsage());
-                exchange.provider = stream.provider();
-                exchange.startStream(streamHeaders(stream, cached != null));
+                start();
             }
             if (recorded != null) { // the whole answer, as it came: a hit replays these events (kept before the
                 // client has the end, so its next request finds it)
                 server.cache().put(target.route().name(), cacheKey, new ResponseCache.Entry(null, recorded,
-                        stream.provider()));
+                        relay.stream().provider()));
             }
             if (call.includeUsage()) {
                 ChunkHeader h = header;
@@ -313,39 +306,42 @@ final class ChatCall {
                 hitMarked = true;
             }
             exchange.endStream(JsonBodies.DONE);
-        } finally {
-            server.metrics().streamClosed();
+        }
+
+        @Override
+        public byte[] failure(ErrorReply error) {
+            return error.event();
+        }
+
+        @Override
+        public Usage usage() {
+            return cached != null ? Usage.NONE : usage;
+        }
+
+        @Override
+        public boolean replayed() {
+            return cached != null;
+        }
+
+        @Override
+        public void closed() {
             if (answer != null) {
                 exchange.answer = ContentExcerpt.cut(answer);
             }
-            // Tokens and cost reach the metrics from the ledger, which records the stream once when it ends, also
-            // when its client left (this thread may see the end before the closing thread has recorded it).
-            if (exchange.gone()) {
-                server.metrics().abandoned(target.label(), stream.provider());
-            }
-            if (ticket != null) {
-                ticket.used(cached != null ? Usage.NONE : usage); // a hit costs the key nothing
-            }
-            if (cached == null) {
-                exchange.attempted(target.label(), stream.attempts());
-            } else if (!hitMarked) { // the client left during the replay
+            if (cached != null && !hitMarked) { // the client left during the replay
                 hit(target, request, cached);
             }
         }
     }
 
     /** "; not resumed: why" for a route's stream that gave up on resuming (a tool call had started, ...), else "". */
-    static String notResumed(ChatStream stream) {
+    static String notResumed(dev.switchboard.api.ChatStream stream) {
         return stream instanceof dev.switchboard.runtime.routing.RouteChatStream r
                 ? r.notResumedBecause().map(why -> "; not resumed: " + why).orElse("") : "";
     }
 
-    private Header[] streamHeaders(ChatStream stream, boolean hit) {
-        Header[] h = headers(stream.provider(), stream.attempts());
-        return hit ? withCache(h, "hit") : cacheMiss(h);
-    }
-
-    private void failed(ModelResolver.Resolved target, LlmException e) {
+    /** A route that failed before answering: its error, with the gateway's headers, unless the client left. */
+    static void failed(Exchange exchange, ModelResolver.Resolved target, LlmException e) {
         exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
             exchange.reply(ErrorReply.of(e), false, failureHeaders(e));

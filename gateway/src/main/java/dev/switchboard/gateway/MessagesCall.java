@@ -1,16 +1,14 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
-import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.metering.TokenEstimate;
-import java.util.List;
-import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
@@ -105,7 +103,7 @@ final class MessagesCall {
             response = target.route().chat(request);
         } catch (LlmException e) {
             upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
+            ChatCall.failed(exchange, target, e);
             return;
         } finally {
             upstreamNanos = System.nanoTime() - t0;
@@ -117,108 +115,75 @@ final class MessagesCall {
         String id = messageId(response.id());
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> MessagesWriter.writeMessage(g, response, id, model, call.thinking()));
-        exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(headers(response.provider(),
-                response.attempts()), response.cost()));
+        exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(ChatCall.headers(exchange, upstreamNanos,
+                response.provider(), response.attempts()), response.cost()));
         exchange.attempted(target.label(), response.attempts());
     }
 
     private void stream(MessagesRequestReader.Call call, ModelResolver.Resolved target, ChatRequest request,
                         KeyAccount.Ticket ticket) throws Outbox.ClientGone {
-        ChatStream stream;
-        long t0 = System.nanoTime();
-        try {
-            stream = target.route().stream(request);
-        } catch (LlmException e) {
-            upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
-            return;
+        StreamRelay relay = new StreamRelay(server, exchange, target);
+        relay.relay(() -> target.route().stream(request), new Events(relay, call), ticket);
+    }
+
+    /** A streamed answer as the Messages API's event sequence ({@link MessagesStream}). */
+    private final class Events implements StreamRelay.Answer {
+        private final StreamRelay relay;
+        private final MessagesRequestReader.Call call;
+        private final MessagesStream out;
+        private String id;
+        private String model;
+        private boolean started;
+
+        Events(StreamRelay relay, MessagesRequestReader.Call call) {
+            this.relay = relay;
+            this.call = call;
+            this.out = new MessagesStream(call.thinking(), exchange::send);
         }
-        upstreamNanos = System.nanoTime() - t0;
-        exchange.streaming(stream);
-        server.metrics().streamOpened();
-        String id = null;
-        String model = null;
-        MessagesStream out = new MessagesStream(call.thinking(), exchange::send);
-        boolean started = false;
-        try (stream) {
-            while (true) {
-                ChatEvent event;
-                long pull = System.nanoTime();
-                try {
-                    if (!stream.hasNext()) {
-                        break;
-                    }
-                    event = stream.next();
-                } catch (LlmException e) {
-                    if (exchange.gone()) {
-                        throw new Outbox.ClientGone();
-                    }
-                    if (!started) {
-                        failed(target, e);
-                        return;
-                    }
-                    String kind = e.kind().name().toLowerCase(Locale.ROOT);
-                    server.metrics().error(exchange.endpoint().label, target.label(), kind);
-                    GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
-                            + target.label() + "): the stream failed after it started; ended with an error event: "
-                            + kind + " from " + e.provider() + ChatCall.notResumed(stream));
-                    exchange.endStream(exchange.errorEvent(ErrorReply.midStream(e, exchange.requestId())));
-                    return;
-                } finally {
-                    if (!started) {
-                        upstreamNanos += System.nanoTime() - pull;
-                    }
-                }
-                if (event instanceof ChatEvent.Started s) {
-                    id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
-                    model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
-                    continue;
-                }
-                if (!started && MessagesStream.shows(event, call.thinking())) {
-                    open(stream, out, call, id, model);
-                    started = true;
-                }
-                out.on(event);
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
+        public void on(ChatEvent event) throws Outbox.ClientGone {
+            if (event instanceof ChatEvent.Started s) {
+                id = id == null && s.id() != null && !s.id().isEmpty() ? s.id() : id;
+                model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
+                return;
             }
+            if (!started && MessagesStream.shows(event, call.thinking())) {
+                open();
+            }
+            out.on(event);
+        }
+
+        /** Sends the head and {@code message_start}: the route has by now settled on the target that answers. */
+        private void open() throws Outbox.ClientGone {
+            relay.head(UnaryOperator.identity());
+            out.start(messageId(id), model == null ? call.model() : model);
+            started = true;
+        }
+
+        @Override
+        public void end() throws Outbox.ClientGone {
             if (!started) { // an answer without any content: still one well-formed stream
-                open(stream, out, call, id, model);
+                open();
             }
             out.end();
             exchange.endStream(null);
-        } finally {
-            server.metrics().streamClosed();
-            // Tokens and cost reach the metrics from the ledger, as for chat.
-            if (exchange.gone()) {
-                server.metrics().abandoned(target.label(), stream.provider());
-            }
-            if (ticket != null) {
-                ticket.used(out.usage());
-            }
-            exchange.attempted(target.label(), stream.attempts());
         }
-    }
 
-    /** Sends the head and {@code message_start}: the route has by now settled on the target that answers. */
-    private void open(ChatStream stream, MessagesStream out, MessagesRequestReader.Call call, String id, String model)
-            throws Outbox.ClientGone {
-        exchange.provider = stream.provider();
-        exchange.startStream(headers(stream.provider(), stream.attempts()));
-        out.start(messageId(id), model == null ? call.model() : model);
-    }
-
-    private void failed(ModelResolver.Resolved target, LlmException e) {
-        exchange.attempted(target.label(), e.attempts());
-        if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false, ChatCall.failureHeaders(e));
+        @Override
+        public byte[] failure(ErrorReply error) {
+            return exchange.errorEvent(error);
         }
-    }
 
-    private Header[] headers(String provider, List<Attempt> attempts) {
-        long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
-        return new Header[] {
-                new BasicHeader(ChatCall.PROVIDER_HEADER, provider),
-                new BasicHeader(ChatCall.ATTEMPTS_HEADER, Integer.toString(ChatCall.tries(attempts))),
-                new BasicHeader(ChatCall.OVERHEAD_HEADER, ChatCall.millis(overhead))};
+        @Override
+        public Usage usage() {
+            return out.usage();
+        }
     }
 
     /** The message id: the provider's when it is Anthropic's kind ({@code msg_...}), else one of that kind. */

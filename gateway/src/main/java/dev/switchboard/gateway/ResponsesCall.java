@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
-import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.metering.TokenEstimate;
-import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code POST /v1/responses} (OpenAI's Responses API) on a worker thread: the request is read into the same
@@ -82,7 +81,7 @@ final class ResponsesCall {
             response = target.route().chat(request);
         } catch (LlmException e) {
             upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
+            ChatCall.failed(exchange, target, e);
             return;
         } finally {
             upstreamNanos = System.nanoTime() - t0;
@@ -102,90 +101,71 @@ final class ResponsesCall {
 
     private void stream(ResponsesRequestReader.Call call, ModelResolver.Resolved target, ChatRequest request,
                         KeyAccount.Ticket ticket) throws Outbox.ClientGone {
-        ChatStream stream;
-        long t0 = System.nanoTime();
-        try {
-            stream = target.route().stream(request);
-        } catch (LlmException e) {
-            upstreamNanos = System.nanoTime() - t0;
-            failed(target, e);
-            return;
-        }
-        upstreamNanos = System.nanoTime() - t0;
-        exchange.streaming(stream);
-        server.metrics().streamOpened();
-        String model = null;
-        ResponsesStream events = null;
-        Usage usage = Usage.NONE;
-        try (stream) {
-            while (true) {
-                ChatEvent event;
-                long pull = System.nanoTime();
-                try {
-                    if (!stream.hasNext()) {
-                        break;
-                    }
-                    event = stream.next();
-                } catch (LlmException e) {
-                    if (exchange.gone()) {
-                        throw new Outbox.ClientGone();
-                    }
-                    if (events == null) {
-                        failed(target, e);
-                        return;
-                    }
-                    String kind = e.kind().name().toLowerCase(Locale.ROOT);
-                    server.metrics().error(exchange.endpoint().label, target.label(), kind);
-                    GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
-                            + target.label() + "): the stream failed after it started; ended with response.failed: "
-                            + kind + " from " + e.provider() + ChatCall.notResumed(stream));
-                    exchange.endStream(events.fail(ErrorReply.midStream(e, exchange.requestId())));
-                    return;
-                } finally {
-                    if (events == null) {
-                        upstreamNanos += System.nanoTime() - pull;
-                    }
-                }
-                if (event instanceof ChatEvent.Started s) {
-                    model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
-                    continue;
-                }
-                if (event instanceof ChatEvent.UsageReport u) {
-                    usage = u.usage();
-                    continue;
-                }
-                if (event instanceof ChatEvent.ReasoningBlockEnd) {
-                    continue; // a signed reasoning block has no place in a Responses item from another provider
-                }
-                if (events == null) {
-                    events = start(call, model, stream);
-                }
-                events.on(event);
-            }
-            if (events == null) { // an answer without any content: still one well-formed stream
-                events = start(call, model, stream);
-            }
-            exchange.endStream(events.finish(known(usage)));
-        } finally {
-            server.metrics().streamClosed();
-            if (exchange.gone()) {
-                server.metrics().abandoned(target.label(), stream.provider());
-            }
-            if (ticket != null) {
-                ticket.used(usage);
-            }
-            exchange.attempted(target.label(), stream.attempts());
-        }
+        StreamRelay relay = new StreamRelay(server, exchange, target);
+        relay.relay(() -> target.route().stream(request), new TypedEvents(relay, call), ticket);
     }
 
-    /** Sends the stream's head and its first events, once the route has a target that answers. */
-    private ResponsesStream start(ResponsesRequestReader.Call call, String model, ChatStream stream)
-            throws Outbox.ClientGone {
-        exchange.provider = stream.provider();
-        exchange.startStream(ChatCall.headers(exchange, upstreamNanos, stream.provider(), stream.attempts()));
-        ResponsesStream events = new ResponsesStream(head(call, model), exchange::send);
-        events.start();
-        return events;
+    /** A streamed answer as the Responses API's typed events ({@link ResponsesStream}). */
+    private final class TypedEvents implements StreamRelay.Answer {
+        private final StreamRelay relay;
+        private final ResponsesRequestReader.Call call;
+        private String model;
+        private ResponsesStream events;
+        private Usage usage = Usage.NONE;
+
+        TypedEvents(StreamRelay relay, ResponsesRequestReader.Call call) {
+            this.relay = relay;
+            this.call = call;
+        }
+
+        @Override
+        public boolean started() {
+            return events != null;
+        }
+
+        @Override
+        public void on(ChatEvent event) throws Outbox.ClientGone {
+            if (event instanceof ChatEvent.Started s) {
+                model = model == null && s.model() != null && !s.model().isEmpty() ? s.model() : model;
+                return;
+            }
+            if (event instanceof ChatEvent.UsageReport u) {
+                usage = u.usage();
+                return;
+            }
+            if (event instanceof ChatEvent.ReasoningBlockEnd) {
+                return; // a signed reasoning block has no place in a Responses item from another provider
+            }
+            if (events == null) {
+                start();
+            }
+            events.on(event);
+        }
+
+        /** Sends the stream's head and its first events, once the route has a target that answers. */
+        private void start() throws Outbox.ClientGone {
+            relay.head(UnaryOperator.identity());
+            events = new ResponsesStream(head(call, model), exchange::send);
+            events.start();
+        }
+
+        @Override
+        public void end() throws Outbox.ClientGone {
+            if (events == null) { // an answer without any content: still one well-formed stream
+                start();
+            }
+            exchange.endStream(events.finish(known(usage)));
+        }
+
+        @Override
+        public byte[] failure(ErrorReply error) {
+            return events.fail(error); // error, then response.failed holding what had been sent
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
     }
 
     private static ResponseObject.Head head(ResponsesRequestReader.Call call, String model) {
@@ -196,12 +176,5 @@ final class ResponsesCall {
     /** Usage to report, or null when the provider reported none (left out rather than shown as zero). */
     private static Usage known(Usage usage) {
         return usage.equals(Usage.NONE) ? null : usage;
-    }
-
-    private void failed(ModelResolver.Resolved target, LlmException e) {
-        exchange.attempted(target.label(), e.attempts());
-        if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false, ChatCall.failureHeaders(e));
-        }
     }
 }
