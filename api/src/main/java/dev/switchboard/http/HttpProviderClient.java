@@ -155,11 +155,20 @@ public final class HttpProviderClient {
         request.setConfig(requestConfig);
         request.setHeader("Accept", accept);
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            request.setHeader(h.getKey(), h.getValue());
+            setHeader(request, h.getKey(), h.getValue());
         }
         for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
             redactor.secrets().registerHeader(h.getKey(), h.getValue()); // e.g. a refreshed token
-            request.setHeader(h.getKey(), h.getValue());
+            setHeader(request, h.getKey(), h.getValue());
+        }
+    }
+
+    /** A credential goes in as a {@link CredentialHeader}, so that HttpClient's header log prints it masked. */
+    private void setHeader(HttpUriRequestBase request, String name, String value) {
+        if (redactor.secrets().isSensitiveHeader(name)) {
+            request.setHeader(new CredentialHeader(name, value));
+        } else {
+            request.setHeader(name, value);
         }
     }
 

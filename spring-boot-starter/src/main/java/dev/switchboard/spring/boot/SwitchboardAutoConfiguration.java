@@ -1,9 +1,12 @@
 package dev.switchboard.spring.boot;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.switchboard.opentelemetry.SwitchboardTelemetry;
 import dev.switchboard.runtime.Switchboard;
+import dev.switchboard.spi.SecretRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,6 +46,22 @@ public class SwitchboardAutoConfiguration {
     Switchboard switchboard(Environment environment, ObjectProvider<SwitchboardAssembly> assembly) {
         return assembly.getIfAvailable(() -> SwitchboardAssembly.PLAIN)
                 .build(SpringEnvironmentConfig.of(environment).builder());
+    }
+
+    /**
+     * Keeps credentials out of HttpClient's wire log when Logback is the logging system (the header log prints
+     * them masked already: see {@code CredentialHeader}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "ch.qos.logback.classic.LoggerContext")
+    static class Logging {
+        @Bean
+        @ConditionalOnMissingBean
+        SecretLogFilter switchboardSecretLogFilter() {
+            return LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+                    ? SecretLogFilter.install(context, SecretRegistry.global())
+                    : new SecretLogFilter(); // another SLF4J backend: nothing to install into
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
