@@ -48,10 +48,31 @@ class CooldownTest {
         assertThat(skip.provider()).isEqualTo("openai");
         assertThat(skip.errorKind()).contains(ErrorKind.SERVER);
         assertThat(skip.latency()).isZero();
-        assertThat(skip.error().orElseThrow()).isEqualTo("skipped: cooling down until 2025-03-01T12:00:30Z after 2 consecutive failures");
+        assertThat(skip.error().orElseThrow()).isEqualTo("skipped: cooling down until 2025-03-01T12:00:30Z after 2 consecutive failures; "
+                + "last failure: server from openai");
         assertThat(route.targetStates()).containsExactly(
                 new TargetState("openai", CircuitState.OPEN, 2, ManualClock.START.plus(COOLDOWN)),
                 new TargetState("groq", CircuitState.CLOSED, 0, null));
+    }
+
+    @Test
+    void aTargetLackingItsKeyStillNamesTheVariableWhileCoolingDown() {
+        openai.failing(dev.switchboard.api.LlmException.builder(ErrorKind.AUTHENTICATION, "openai")
+                .message("no API key: set the environment variable OPENAI_API_KEY").build());
+        groq.answering("from groq");
+        ProviderManager route = route(3);
+        for (int i = 0; i < 3; i++) {
+            route.chat(ChatRequest.of("call " + i));
+        }
+
+        ChatResponse fourth = route.chat(ChatRequest.of("4"));
+
+        assertThat(openai.calls()).isEqualTo(3);
+        Attempt skip = fourth.attempts().get(0);
+        assertThat(skip.outcome()).isEqualTo(Attempt.Outcome.SKIPPED_COOLDOWN);
+        assertThat(skip.errorKind()).contains(ErrorKind.AUTHENTICATION);
+        assertThat(skip.error().orElseThrow()).isEqualTo("skipped: cooling down until 2025-03-01T12:00:30Z after 3 "
+                + "consecutive failures; last failure: no API key: set the environment variable OPENAI_API_KEY");
     }
 
     @Test
@@ -176,7 +197,8 @@ class CooldownTest {
             for (Future<ChatResponse> f : others) {
                 ChatResponse r = f.get(5, TimeUnit.SECONDS);
                 assertThat(r.provider()).isEqualTo("groq");
-                assertThat(r.attempts().get(0).error().orElseThrow()).isEqualTo("skipped: cooling down, a probe request is in flight");
+                assertThat(r.attempts().get(0).error().orElseThrow()).isEqualTo("skipped: cooling down, a probe request is in flight; "
+                        + "last failure: server from openai");
             }
             assertThat(openai.calls()).isEqualTo(2);
             releaseProbe.countDown();
@@ -204,8 +226,10 @@ class CooldownTest {
         assertThat(groq.calls()).isEqualTo(1);
         assertThat(sleeper.waits()).isEmpty();
         assertThat(e.getMessage()).isEqualTo("route default: all targets failed: "
-                + "openai (RATE_LIMIT: skipped: cooling down until 2025-03-01T12:00:30Z after 1 consecutive failures), "
-                + "groq (RATE_LIMIT: skipped: cooling down until 2025-03-01T12:00:30Z after 1 consecutive failures)");
+                + "openai (RATE_LIMIT: skipped: cooling down until 2025-03-01T12:00:30Z after 1 consecutive failures; "
+                + "last failure: HTTP 429 slow down), "
+                + "groq (RATE_LIMIT: skipped: cooling down until 2025-03-01T12:00:30Z after 1 consecutive failures; "
+                + "last failure: HTTP 429 slow down)");
         assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMIT);
         // The route may work again when the first cooldown ends.
         assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(20));

@@ -9,6 +9,7 @@ import dev.switchboard.runtime.state.CooldownPermit;
 import dev.switchboard.runtime.state.CooldownView;
 import dev.switchboard.runtime.state.MemoryStateStore;
 import dev.switchboard.runtime.state.StateStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cooldown of one route target, shared by every call through the route. After
@@ -37,6 +38,11 @@ public final class CircuitBreaker {
     private final Clock clock;
     private final StateStore store;
     private final String id;
+    /**
+     * What the last failure this instance saw said (e.g. which variable to set for a missing key), so that a skip
+     * still says it; kept in memory only: another instance sharing the store explains with the kind alone.
+     */
+    private volatile @Nullable String lastFailureMessage;
 
     /** A cooldown whose state lives in memory, its own. */
     public CircuitBreaker(String label, CooldownPolicy policy, Clock clock) {
@@ -71,6 +77,14 @@ public final class CircuitBreaker {
      * @return true when this failure opened the target
      */
     boolean failed(Permit permit, ErrorKind kind) {
+        return failed(permit, kind, null);
+    }
+
+    /** {@link #failed(Permit, ErrorKind)}, remembering what the failure said for {@link #lastFailureMessage()}. */
+    boolean failed(Permit permit, ErrorKind kind, @Nullable String message) {
+        if (message != null && !message.isBlank()) {
+            lastFailureMessage = message;
+        }
         return store.cooldownFailed(id, shared(permit), kind, policy.failureThreshold(), policy.duration(),
                 clock.instant());
     }
@@ -83,6 +97,11 @@ public final class CircuitBreaker {
     /** The kind of the last failure, to explain a skip; null if the target never failed. */
     ErrorKind lastFailure() {
         return store.cooldown(id).lastFailure();
+    }
+
+    /** What the last failure recorded here said; null when none said anything. */
+    @Nullable String lastFailureMessage() {
+        return lastFailureMessage;
     }
 
     public TargetState state() {

@@ -205,7 +205,7 @@ public final class FallbackChain {
             if (saysNothingAboutHealth(failure.kind()) || nothingSent) {
                 breaker.released(permit);
             } else {
-                opened = breaker.failed(permit, failure.kind());
+                opened = breaker.failed(permit, failure.kind(), Failures.describe(failure));
             }
             settled = true;
             failures.add(new TargetFailure(target.label(), failure));
@@ -227,7 +227,7 @@ public final class FallbackChain {
             return;
         }
         CircuitBreaker breaker = breakers.get(target);
-        if (breaker.failed(CircuitBreaker.Permit.CALL, failure.kind())) {
+        if (breaker.failed(CircuitBreaker.Permit.CALL, failure.kind(), Failures.describe(failure))) {
             TargetState s = breaker.state();
             LOG.log(Level.INFO, () -> "route " + route + ": " + target.label() + " cools down until " + s.openUntil()
                     + " after " + s.consecutiveFailures() + " consecutive failures");
@@ -335,19 +335,22 @@ public final class FallbackChain {
     /**
      * Why a cooling target is skipped. The skip carries the kind of the failure that opened the target and, while
      * it is open, the time left as its retry hint, so that a route whose targets all cool down after rate limits
-     * still fails as a rate limit that says when to come back.
+     * still fails as a rate limit that says when to come back. It ends with what the last failure said, so that a
+     * target lacking its key still names the variable to set once it cools down.
      */
     private LlmException coolingDown(Target target, CircuitBreaker breaker) {
         TargetState state = breaker.state();
         ErrorKind kind = breaker.lastFailure() == null ? ErrorKind.SERVER : breaker.lastFailure();
         LlmException.Builder b = LlmException.builder(kind, target.provider().name());
+        String last = breaker.lastFailureMessage();
+        String because = last == null ? "" : "; last failure: " + last;
         if (state.state() == CircuitState.OPEN) {
             Duration left = Duration.between(clock.instant(), state.openUntil());
             b.retryAfter(left.isNegative() ? Duration.ZERO : left)
                     .message("skipped: cooling down until " + state.openUntil() + " after "
-                            + state.consecutiveFailures() + " consecutive failures");
+                            + state.consecutiveFailures() + " consecutive failures" + because);
         } else {
-            b.message("skipped: cooling down, a probe request is in flight");
+            b.message("skipped: cooling down, a probe request is in flight" + because);
         }
         return b.build();
     }
