@@ -2,6 +2,10 @@ package dev.switchboard.spring.boot;
 
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.runtime.Switchboard;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -20,6 +24,7 @@ import org.springframework.core.env.Environment;
 final class RouteBeans implements BeanDefinitionRegistryPostProcessor {
 
     static final String BEAN_PREFIX = "switchboardRoute.";
+    private static final Log LOG = LogFactory.getLog(RouteBeans.class);
 
     private final Environment environment;
 
@@ -43,6 +48,20 @@ final class RouteBeans implements BeanDefinitionRegistryPostProcessor {
             bean.setDependsOn("switchboard");
             registry.registerBeanDefinition(BEAN_PREFIX + route, bean);
         }
+        LOG.info(describe(config.routeNames(), primary));
+    }
+
+    /** Which route beans there are, so that an unsatisfied {@code @Qualifier("x") LlmProvider} can be explained. */
+    static String describe(Set<String> routes, String primary) {
+        if (routes.isEmpty()) {
+            return "Switchboard: no switchboard.routes configured, so no LlmProvider route beans (inject Switchboard "
+                    + "and call provider(name), or add switchboard.routes.<name>.targets)";
+        }
+        StringJoiner beans = new StringJoiner(", ", "Switchboard route beans (LlmProvider): ", "");
+        for (String route : routes) {
+            beans.add("@Qualifier(\"" + route + "\")" + (route.equals(primary) ? " (primary)" : ""));
+        }
+        return beans.toString();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.switchboard.runtime.Switchboard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,13 +30,18 @@ import org.springframework.core.env.PropertySource;
  * or else the {@code switchboard.*} properties of the environment ({@code application.yaml}, {@code .properties},
  * test properties...) turned into the same tree, each value keeping its origin (file and line) for error messages.
  * List entries are written {@code targets[0]}, {@code targets[1]} (YAML lists become that), and a map key holding a
- * dot or slash in brackets: {@code switchboard.pricing.openai[gpt-4.1].input}.
+ * dot or slash in brackets: {@code switchboard.pricing[openai/gpt-4.1].input}. A price may also be written as
+ * provider and model, {@code switchboard.pricing.openai[gpt-4.1].input} (YAML: {@code pricing: openai: "[gpt-4.1]":
+ * ...}), which becomes the entry {@code "openai/gpt-4.1"}. Every value and every block keeps the origin of the
+ * property that made it, so that a problem anywhere names a file and line.
  */
 final class SpringEnvironmentConfig {
 
     static final String FILE_PROPERTY = "switchboard.config";
     static final String ENABLED_PROPERTY = "switchboard.enabled";
     private static final String PREFIX = "switchboard.";
+    /** [switchboard, pricing, provider, model, field]: a price written as provider and model. */
+    private static final int PROVIDER_MODEL_PRICE_PATH = 5;
 
     private final Path file;
     private final Config tree;
@@ -58,6 +64,28 @@ final class SpringEnvironmentConfig {
         }
         return new SpringEnvironmentConfig(null,
                 environment instanceof ConfigurableEnvironment c ? fromProperties(c) : ConfigFactory.empty());
+    }
+
+    /**
+     * The {@code switchboard.*} properties that {@code switchboard.config} makes Switchboard ignore (the file is the
+     * whole configuration), by name; empty when no file is named.
+     */
+    static List<String> ignoredProperties(Environment environment) {
+        String file = environment.getProperty(FILE_PROPERTY);
+        if (file == null || file.isBlank() || !(environment instanceof ConfigurableEnvironment env)) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (PropertySource<?> source : env.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> e) {
+                for (String name : e.getPropertyNames()) {
+                    if (name.startsWith(PREFIX) && !name.equals(FILE_PROPERTY) && !name.equals(ENABLED_PROPERTY)) {
+                        names.add(name);
+                    }
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The builder reading this configuration. */
@@ -89,6 +117,7 @@ final class SpringEnvironmentConfig {
     /** The {@code switchboard.*} properties as a config tree, the first property source holding a name winning. */
     private static Config fromProperties(ConfigurableEnvironment env) {
         Map<String, Object> root = new LinkedHashMap<>();
+        Map<Object, String> blockOrigins = new IdentityHashMap<>(); // each block: where its first property is
         Set<String> seen = new LinkedHashSet<>();
         for (PropertySource<?> source : env.getPropertySources()) {
             if (!(source instanceof EnumerablePropertySource<?> e)) {
@@ -104,11 +133,26 @@ final class SpringEnvironmentConfig {
                 }
                 Object value = raw instanceof CharSequence ? env.getProperty(name) : raw; // placeholders resolved
                 Origin origin = OriginLookup.getOrigin(source, name);
-                String where = origin != null ? origin.toString() : "property source " + source.getName();
-                insert(root, path(name), ConfigValueFactory.fromAnyRef(value, where + ": " + name));
+                // the origin alone: the runtime's messages add the key's path after it
+                String where = origin != null ? origin.toString() : "property source " + source.getName() + ": " + name;
+                insert(root, treePath(name), ConfigValueFactory.fromAnyRef(value, where), where, blockOrigins);
             }
         }
-        return root.isEmpty() ? ConfigFactory.empty() : ConfigValueFactory.fromMap(toConfig(root)).toConfig();
+        return root.isEmpty() ? ConfigFactory.empty()
+                : ConfigValueFactory.fromMap(toConfig(root, blockOrigins), "Spring environment").toConfig();
+    }
+
+    /** {@link #path} with a price written as provider and model turned into the one entry {@code provider/model}. */
+    static List<Object> treePath(String name) {
+        List<Object> parts = path(name);
+        if (parts.size() == PROVIDER_MODEL_PRICE_PATH && "pricing".equals(parts.get(1))
+                && parts.get(2) instanceof String provider && parts.get(3) instanceof String model) {
+            List<Object> joined = new ArrayList<>(parts.subList(0, 2));
+            joined.add(provider + "/" + model);
+            joined.add(parts.get(4));
+            return joined;
+        }
+        return parts;
     }
 
     /** {@code switchboard.routes.default.targets[0]} as [switchboard, routes, default, targets, 0]. */
@@ -146,7 +190,8 @@ final class SpringEnvironmentConfig {
     }
 
     @SuppressWarnings("unchecked")
-    private static void insert(Map<String, Object> root, List<Object> path, ConfigValue value) {
+    private static void insert(Map<String, Object> root, List<Object> path, ConfigValue value, String where,
+                               Map<Object, String> blockOrigins) {
         Object node = root;
         for (int i = 0; i < path.size(); i++) {
             Object key = path.get(i);
@@ -163,6 +208,7 @@ final class SpringEnvironmentConfig {
             if (last) {
                 return;
             }
+            blockOrigins.putIfAbsent(child, where);
             if (!(child instanceof Map<?, ?>)) {
                 return; // a value and a block under one name: the first source's value stands
             }
@@ -171,23 +217,24 @@ final class SpringEnvironmentConfig {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> toConfig(Map<String, Object> map) {
+    private static Map<String, Object> toConfig(Map<String, Object> map, Map<Object, String> blockOrigins) {
         Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(k, convert(v)));
+        map.forEach((k, v) -> out.put(k, convert(v, blockOrigins)));
         return out;
     }
 
     @SuppressWarnings("unchecked")
-    private static Object convert(Object v) {
+    private static Object convert(Object v, Map<Object, String> blockOrigins) {
+        String where = blockOrigins.getOrDefault(v, "Spring environment");
         if (v instanceof TreeMap<?, ?> list) {
             List<Object> items = new ArrayList<>();
             for (Object item : list.values()) {
-                items.add(convert(item));
+                items.add(convert(item, blockOrigins));
             }
-            return ConfigValueFactory.fromIterable(items);
+            return ConfigValueFactory.fromIterable(items, where);
         }
         if (v instanceof Map<?, ?> m) {
-            return ConfigValueFactory.fromMap(toConfig((Map<String, Object>) m));
+            return ConfigValueFactory.fromMap(toConfig((Map<String, Object>) m, blockOrigins), where);
         }
         return v;
     }

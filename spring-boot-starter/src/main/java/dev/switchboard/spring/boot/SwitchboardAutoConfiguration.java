@@ -6,6 +6,9 @@ import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.spi.SecretRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -35,6 +38,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = "switchboard.enabled", havingValue = "true", matchIfMissing = true)
 public class SwitchboardAutoConfiguration {
 
+    private static final Log LOG = LogFactory.getLog(SwitchboardAutoConfiguration.class);
+
     /** Reads the route names early, so that each route can be its own bean. */
     @Bean
     static RouteBeans switchboardRouteBeans(Environment environment) {
@@ -44,6 +49,14 @@ public class SwitchboardAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Switchboard switchboard(Environment environment, ObjectProvider<SwitchboardAssembly> assembly) {
+        List<String> ignored = SpringEnvironmentConfig.ignoredProperties(environment);
+        if (!ignored.isEmpty()) {
+            // Both are configuration: say which one wins rather than merge two trees behind the user's back.
+            LOG.warn(SpringEnvironmentConfig.FILE_PROPERTY + " = " + environment.getProperty(
+                    SpringEnvironmentConfig.FILE_PROPERTY) + " is the whole Switchboard configuration; these "
+                    + ignored.size() + " switchboard.* properties are ignored: " + String.join(", ", ignored)
+                    + " (move them into that file, or remove " + SpringEnvironmentConfig.FILE_PROPERTY + ")");
+        }
         return assembly.getIfAvailable(() -> SwitchboardAssembly.PLAIN)
                 .build(SpringEnvironmentConfig.of(environment).builder());
     }
