@@ -90,10 +90,13 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         require(Capability.EMBEDDINGS, "embeddings");
+        if (request.hasTokenInputs()) {
+            require(Capability.EMBEDDING_TOKEN_INPUT, "token-array embedding input");
+        }
         requireKey();
         String model = settings.embeddingModelFor(request);
         JsonResponse r = http.postJson(url("/embeddings", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeEmbeddingRequest(g, adapter.bodyModel(model), request.inputs(), request.dimensions()));
+                g -> OpenAiWire.writeEmbeddingRequest(g, adapter.bodyModel(model), request));
         String answered = r.body().path("model").asText(model);
         return EmbeddingResponse.builder().embeddings(OpenAiWire.readEmbeddings(r.body())).model(answered).provider(name())
                 .usage(adapter.usage(r.body())).build();

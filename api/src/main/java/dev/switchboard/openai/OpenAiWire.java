@@ -7,6 +7,7 @@ import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.Embedding;
+import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
@@ -231,6 +232,33 @@ public final class OpenAiWire {
         }
         if (m.role() == Role.TOOL) {
             g.writeStringField("tool_call_id", m.toolCallId());
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes an embeddings request: {@code input} as an array of strings, or, for a request of token arrays, as an
+     * array of integer arrays (OpenAI's API accepts both).
+     */
+    public static void writeEmbeddingRequest(JsonWriter g, String model, EmbeddingRequest request) throws IOException {
+        if (!request.hasTokenInputs()) {
+            writeEmbeddingRequest(g, model, request.inputs(), request.dimensions());
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("input");
+        for (List<Integer> tokens : request.tokenInputs()) {
+            g.writeStartArray();
+            for (Integer t : tokens) {
+                g.writeNumber(t.intValue());
+            }
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeStringField("encoding_format", "float");
+        if (request.dimensions() != null) {
+            g.writeNumberField("dimensions", request.dimensions());
         }
         g.writeEndObject();
     }

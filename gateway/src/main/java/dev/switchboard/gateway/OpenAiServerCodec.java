@@ -308,7 +308,8 @@ final class OpenAiServerCodec {
     }
 
     /**
-     * Reads a {@code POST /v1/embeddings} body: {@code input} as a string or an array of strings.
+     * Reads a {@code POST /v1/embeddings} body: {@code input} as a string, an array of strings, an array of token ids
+     * (one token array) or an array of token-id arrays, as OpenAI's API takes them.
      *
      * @throws InvalidRequest naming the field
      */
@@ -319,18 +320,27 @@ final class OpenAiServerCodec {
         String model = requiredString(body, "model");
         JsonNode input = body.get("input");
         List<String> inputs = new ArrayList<>();
+        List<List<Integer>> tokens = new ArrayList<>();
         if (input != null && input.isTextual()) {
             inputs.add(input.asText());
         } else if (input != null && input.isArray() && !input.isEmpty()) {
-            for (JsonNode i : input) {
-                if (!i.isTextual()) {
-                    throw new InvalidRequest("input", "'input' must be a string or an array of strings"
-                            + " (token arrays are not supported)");
+            JsonNode first = input.get(0);
+            if (first.isTextual()) {
+                for (JsonNode i : input) {
+                    if (!i.isTextual()) {
+                        throw new InvalidRequest("input", EMBEDDING_INPUT + " (an array mixes strings with other values)");
+                    }
+                    inputs.add(i.asText());
                 }
-                inputs.add(i.asText());
+            } else if (first.isArray()) {
+                for (JsonNode i : input) {
+                    tokens.add(tokenIds(i));
+                }
+            } else {
+                tokens.add(tokenIds(input));
             }
         } else {
-            throw new InvalidRequest("input", "'input' must be a non-empty string or array of strings");
+            throw new InvalidRequest("input", EMBEDDING_INPUT);
         }
         String encoding = body.path("encoding_format").asText("float");
         if (!encoding.equals("float") && !encoding.equals("base64")) {
@@ -338,7 +348,7 @@ final class OpenAiServerCodec {
         }
         Integer dimensions = integer(body, "dimensions");
         try {
-            return new EmbeddingCall(model, new EmbeddingRequest(null, inputs, dimensions), encoding.equals("base64"));
+            return new EmbeddingCall(model, new EmbeddingRequest(null, inputs, dimensions, tokens), encoding.equals("base64"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest("dimensions", e.getMessage());
         }
@@ -587,6 +597,24 @@ final class OpenAiServerCodec {
         g.writeNumberField("total_tokens", r.usage().totalTokens());
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static final String EMBEDDING_INPUT = "'input' must be a non-empty string, array of strings, array of token"
+            + " ids or array of non-empty token-id arrays";
+
+    /** One token array of an embeddings {@code input}: non-negative integers. */
+    private static List<Integer> tokenIds(JsonNode array) {
+        if (!array.isArray() || array.isEmpty()) {
+            throw new InvalidRequest("input", EMBEDDING_INPUT);
+        }
+        List<Integer> ids = new ArrayList<>(array.size());
+        for (JsonNode t : array) {
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0) {
+                throw new InvalidRequest("input", EMBEDDING_INPUT + " (a token id is a non-negative integer)");
+            }
+            ids.add(t.intValue());
+        }
+        return ids;
     }
 
     /** One entry of a model list: its id and who owns it. */

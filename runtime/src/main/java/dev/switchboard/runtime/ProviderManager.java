@@ -328,7 +328,10 @@ public final class ProviderManager implements LlmProvider {
         return resumePrefixChars;
     }
 
-    /** Embeds with the first target that can; targets without {@link Capability#EMBEDDINGS} are skipped. */
+    /**
+     * Embeds with the first target that can; targets without {@link Capability#EMBEDDINGS} (and, for token arrays,
+     * {@link Capability#EMBEDDING_TOKEN_INPUT}) are skipped.
+     */
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
@@ -336,7 +339,9 @@ public final class ProviderManager implements LlmProvider {
         FallbackChain.Outcome<EmbeddingResponse> o;
         try (UsageScope s = UsageScope.route(name)) {
             o = chain.run(new FallbackChain.Operation<>(
-                    "embeddings", request.model(), Set.of(Capability.EMBEDDINGS),
+                    request.hasTokenInputs() ? "token-array embeddings" : "embeddings", request.model(),
+                    request.hasTokenInputs() ? Set.of(Capability.EMBEDDINGS, Capability.EMBEDDING_TOKEN_INPUT)
+                            : Set.of(Capability.EMBEDDINGS),
                     t -> counted(t, () -> t.provider().embed(t.model() == null ? request : request.withModel(t.model())))));
         }
         return o.value().toBuilder().attempts(o.attempts()).build();

@@ -29,6 +29,16 @@ final class AzureOpenAiAdapter implements OpenAiCompatible {
         this.entraToken = entraToken;
     }
 
+    /**
+     * Everything, but token-array embedding input only on the v1 routes (OpenAI's API, which takes token arrays): the
+     * classic inference spec's embeddings {@code input} is a string or an array of strings.
+     */
+    @Override
+    public java.util.Set<dev.switchboard.api.Capability> capabilities() {
+        return settings.v1() ? java.util.EnumSet.allOf(dev.switchboard.api.Capability.class)
+                : java.util.EnumSet.complementOf(java.util.EnumSet.of(dev.switchboard.api.Capability.EMBEDDING_TOKEN_INPUT));
+    }
+
     @Override
     public String baseUrl() {
         return Urls.trimTrailingSlash(settings.endpoint());

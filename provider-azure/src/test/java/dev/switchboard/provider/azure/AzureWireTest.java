@@ -22,13 +22,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.switchboard.api.Capability;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
+import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.ModelInfo;
@@ -150,6 +153,28 @@ class AzureWireTest {
                 .withRequestBody(equalToJson("{\"model\": \"gpt-4o-mini\"}", false, true)));
         server.verify(postRequestedFor(urlEqualTo("/openai/v1/embeddings"))
                 .withRequestBody(equalToJson("{\"model\": \"emb-prod\"}", false, true)));
+    }
+
+    @Test
+    void tokenArraysGoAsTheyAreOnTheV1RoutesAndAreRefusedBeforeSendingOnTheClassicOnes() {
+        // v1 is OpenAI's API (input may be token arrays); the classic spec's input is a string or strings only
+        server.stubFor(post(urlPathEqualTo("/openai/v1/embeddings")).willReturn(okJson("""
+                {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}], "model": "emb-prod"}""")));
+        LlmProvider v1 = provider("api-style = v1\ndeployments { \"text-embedding-3-small\" = emb-prod }");
+        LlmProvider classic = provider("");
+        EmbeddingRequest tokens = EmbeddingRequest.ofTokens(List.of(List.of(9906, 1917)));
+
+        EmbeddingResponse r = v1.embed(tokens);
+        LlmException refused = catchThrowableOfType(LlmException.class, () -> classic.embed(tokens));
+
+        assertThat(r.embeddings()).hasSize(1);
+        server.verify(postRequestedFor(urlEqualTo("/openai/v1/embeddings"))
+                .withRequestBody(equalToJson("{\"model\": \"emb-prod\", \"input\": [[9906, 1917]]}", false, true)));
+        assertThat(v1.capabilities()).contains(Capability.EMBEDDING_TOKEN_INPUT);
+        assertThat(classic.capabilities()).doesNotContain(Capability.EMBEDDING_TOKEN_INPUT);
+        assertThat(refused.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
+        assertThat(refused.getMessage()).contains(NAME, "token-array embedding input");
+        server.verify(0, postRequestedFor(urlPathMatching(".*/deployments/.*/embeddings")));
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.Set;
  */
 final class CohereProvider implements LlmProvider {
 
-    private static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
+    /** Everything but token-array embedding input: its embeddings API takes texts only. */
+    private static final Set<Capability> CAPABILITIES = EnumSet.complementOf(EnumSet.of(Capability.EMBEDDING_TOKEN_INPUT));
     private static final int MODELS_PAGE_SIZE = 1000;
     private static final int MAX_MODEL_PAGES = 100;
 

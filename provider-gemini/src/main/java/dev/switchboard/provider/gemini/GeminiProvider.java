@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  */
 final class GeminiProvider implements LlmProvider {
 
-    private static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
+    /** Everything but token-array embedding input: its embeddings API takes texts only. */
+    private static final Set<Capability> CAPABILITIES = EnumSet.complementOf(EnumSet.of(Capability.EMBEDDING_TOKEN_INPUT));
     /** The largest page the models listing serves. */
     private static final int MODELS_PAGE_SIZE = 1000;
     /** A guard against a listing whose page tokens never end. */

@@ -24,6 +24,12 @@ final class HuggingFaceAdapter extends BasicOpenAiAdapter {
         super(settings, DEFAULT_BASE_URL);
     }
 
+    /** Everything but token-array embedding input: embeddings go through feature extraction, which takes texts only. */
+    @Override
+    public java.util.Set<dev.switchboard.api.Capability> capabilities() {
+        return java.util.EnumSet.complementOf(java.util.EnumSet.of(dev.switchboard.api.Capability.EMBEDDING_TOKEN_INPUT));
+    }
+
     @Override
     public OpenAiWire.RequestOptions requestOptions() {
         return OPTIONS;

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  */
 final class OllamaProvider implements LlmProvider {
 
-    private static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
+    /** Everything but token-array embedding input: its embeddings API takes texts only. */
+    private static final Set<Capability> CAPABILITIES = EnumSet.complementOf(EnumSet.of(Capability.EMBEDDING_TOKEN_INPUT));
 
     private final ProviderSettings settings;
     private final OllamaSettings ollama;

@@ -176,7 +176,8 @@ class OpenAiCompatibleWireTest {
                 () -> provider(settings(Map.of("capabilities", List.of("chat", "telepathy"))).build()));
 
         assertThat(e).hasMessage("switchboard.providers.local.capabilities: unknown capability 'telepathy'; known: chat, streaming,"
-                + " tools, vision, json-output, json-schema-output, embeddings, model-listing");
+                + " tools, vision, json-output, json-schema-output, embeddings, model-listing,"
+                + " embedding-token-input");
     }
 
     @Test

@@ -21,6 +21,12 @@ final class TogetherAdapter extends BasicOpenAiAdapter {
         super(settings, DEFAULT_BASE_URL);
     }
 
+    /** Everything but token-array embedding input: Together's embeddings API takes texts only (a string or an array of strings). */
+    @Override
+    public java.util.Set<dev.switchboard.api.Capability> capabilities() {
+        return java.util.EnumSet.complementOf(java.util.EnumSet.of(dev.switchboard.api.Capability.EMBEDDING_TOKEN_INPUT));
+    }
+
     @Override
     public OpenAiWire.RequestOptions requestOptions() {
         return OPTIONS;

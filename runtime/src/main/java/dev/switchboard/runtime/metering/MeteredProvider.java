@@ -159,7 +159,12 @@ public final class MeteredProvider implements LlmProvider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request) {
         Objects.requireNonNull(request, "request");
-        CapabilityCheck.require(delegate, Set.of(Capability.EMBEDDINGS), "embeddings");
+        if (request.hasTokenInputs()) {
+            CapabilityCheck.require(delegate, Set.of(Capability.EMBEDDINGS, Capability.EMBEDDING_TOKEN_INPUT),
+                    "token-array embeddings");
+        } else {
+            CapabilityCheck.require(delegate, Set.of(Capability.EMBEDDINGS), "embeddings");
+        }
         String requested = request.model() != null ? request.model() : defaultEmbeddingModel;
         UsageScope scope = UsageScope.current();
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);

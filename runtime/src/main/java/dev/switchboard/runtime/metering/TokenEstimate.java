@@ -59,7 +59,15 @@ public final class TokenEstimate {
         return ceilQuarter(chars);
     }
 
+    /** The tokens of an embeddings request: counted exactly for token arrays, estimated from the length of texts. */
     public static long of(EmbeddingRequest request) {
+        if (request.hasTokenInputs()) {
+            long tokens = 0;
+            for (java.util.List<Integer> t : request.tokenInputs()) {
+                tokens += t.size();
+            }
+            return tokens;
+        }
         long chars = 0;
         for (String input : request.inputs()) {
             chars += input.length();
