@@ -4,6 +4,7 @@ import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.http.CancelScope;
 import dev.switchboard.runtime.InboundContext;
+import dev.switchboard.runtime.UsageScope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -447,7 +448,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     private void serve() {
         // The caller's context (its trace, with the OpenTelemetry module) is current while its route calls run.
         try (CancelScope s = CancelScope.open();
-             InboundContext.Scope caller = server.switchboard().inboundContext().enter(this::header)) {
+             InboundContext.Scope caller = server.switchboard().inboundContext().enter(this::header);
+             UsageScope u = UsageScope.request(requestId(), server.switchboard().clock().instant())) {
             scope = s;
             if (gone) {
                 s.cancel();

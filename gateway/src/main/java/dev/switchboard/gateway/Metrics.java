@@ -301,6 +301,12 @@ final class Metrics {
             out.append("# TYPE switchboard_state_unavailable gauge\n");
             out.append("switchboard_state_unavailable").append(backend).append(guarded.unavailable() ? 1 : 0).append('\n');
         }
+        if (state != null && state.usageLog().orElse(null)
+                instanceof dev.switchboard.runtime.state.UsageLogWriter log) {
+            counter(out, "switchboard_usage_log_dropped_total", "Calls left out of the usage log because its queue"
+                    + " was full (the database slower than the traffic, or away); each is still counted in the state"
+                    + " store's totals and budgets.", log.dropped());
+        }
         out.append("# HELP switchboard_target_cooling_down Whether a route's target is cooling down (1) or not (0).\n");
         out.append("# TYPE switchboard_target_cooling_down gauge\n");
         for (Map.Entry<String, ProviderManager> r : routes.get().entrySet()) {
@@ -318,6 +324,12 @@ final class Metrics {
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(values).entrySet()) {
             out.append(name).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
         }
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

@@ -10,6 +10,7 @@ import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageLog;
 import dev.switchboard.runtime.state.UsageLogBackend;
 import dev.switchboard.runtime.state.UsageLogWriter;
+import dev.switchboard.spi.Secret;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -36,11 +37,13 @@ final class StateStores {
      */
     static StateStore open(StateSettings configured, Clock clock, ClassLoader loader, boolean snapshot) {
         StateSettings settings = new StateSettings(configured.backend(), configured.dataDir(), configured.redisUri(),
-                configured.redisKeyPrefix(), configured.onFailure(), configured.usageLogJdbcUrl(), clock);
+                configured.redisKeyPrefix(), configured.onFailure(), configured.usageLogJdbcUrl(),
+                configured.usageLogPassword(), clock);
         StateStore store = openBackend(settings, loader, snapshot);
         if (settings.usageLogJdbcUrl().isPresent()) {
             try {
-                store = new SeparateUsageLogStore(store, openUsageLog(settings.usageLogJdbcUrl().get(), clock, loader));
+                store = new SeparateUsageLogStore(store, openUsageLog(settings.usageLogJdbcUrl().get(),
+                        settings.usageLogPassword(), clock, loader));
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -71,12 +74,13 @@ final class StateStores {
         throw notInstalled(settings, installed);
     }
 
-    private static UsageLogWriter openUsageLog(String jdbcUrl, Clock clock, ClassLoader loader) {
+    private static UsageLogWriter openUsageLog(String jdbcUrl, Optional<Secret> password, Clock clock,
+                                               ClassLoader loader) {
         String key = "switchboard.usage-log.jdbc-url";
         for (UsageLogBackend backend : ServiceLoader.load(UsageLogBackend.class, loader)) {
             if (backend.accepts(jdbcUrl)) {
                 try {
-                    return backend.open(jdbcUrl, clock);
+                    return backend.open(jdbcUrl, password, clock);
                 } catch (IllegalArgumentException | StateUnavailableException e) {
                     throw new SwitchboardConfigException(List.of(key + ": " + e.getMessage()));
                 }
@@ -103,13 +107,15 @@ final class StateStores {
      */
     static Optional<UsageLog> usageLog(StateSettings configured, Clock clock, ClassLoader loader) {
         if (configured.usageLogJdbcUrl().isPresent()) {
-            return Optional.of(openUsageLog(configured.usageLogJdbcUrl().get(), clock, loader));
+            return Optional.of(openUsageLog(configured.usageLogJdbcUrl().get(), configured.usageLogPassword(), clock,
+                    loader));
         }
         if (configured.backend().equals("memory")) {
             return Optional.empty();
         }
         StateSettings settings = new StateSettings(configured.backend(), configured.dataDir(), configured.redisUri(),
-                configured.redisKeyPrefix(), configured.onFailure(), configured.usageLogJdbcUrl(), clock);
+                configured.redisKeyPrefix(), configured.onFailure(), configured.usageLogJdbcUrl(),
+                configured.usageLogPassword(), clock);
         TreeSet<String> installed = new TreeSet<>(List.of("memory"));
         for (StateBackend backend : ServiceLoader.load(StateBackend.class, loader)) {
             installed.add(backend.name());

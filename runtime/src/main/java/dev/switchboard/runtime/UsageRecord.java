@@ -2,25 +2,35 @@ package dev.switchboard.runtime;
 
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.Usage;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One answered call as the {@link UsageLedger} records it. Immutable.
+ * One answered call as the {@link UsageLedger} records it and the usage log keeps it. Immutable.
  *
- * @param at       when the call ended
- * @param provider the configured name of the provider that answered
- * @param model    the model that answered (as the provider named it, else as asked); empty when neither is known
- * @param route    the route the call went through; empty for a direct call to the provider
- * @param key      the caller's key name (e.g. a gateway key); empty when none
- * @param usage    the tokens
+ * @param at        when the call ended
+ * @param provider  the configured name of the provider that answered
+ * @param model     the model that answered (as the provider named it, else as asked); empty when neither is known
+ * @param route     the route the call went through; empty for a direct call to the provider
+ * @param key       the caller's key name (e.g. a gateway key); empty when none
+ * @param usage     the tokens
  * @param cost      what it cost, when the price is known
  * @param estimated whether Switchboard estimated some of the tokens because the provider did not report them (a
  *                  stream abandoned by its caller, or cut after content, before the provider's usage report):
  *                  input from the request, output from the text delivered, a quarter of their characters each
+ * @param requestId the request the call served (the gateway's request id, as its {@code x-request-id} header and
+ *                  error answers give it); empty when none
+ * @param latency   from the request's start (or the route call's, or the provider call's when neither is known) to
+ *                  the record: a stream's lasts until it ended
+ * @param outcome   how it ended
+ * @param attempts  the providers tried for it, one per try (retries included, skipped targets not), the answering
+ *                  one last; its size is the number of tries
  */
 public record UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost,
-                          boolean estimated) {
+                          boolean estimated, String requestId, Duration latency, CallOutcome outcome,
+                          List<String> attempts) {
 
     /**
      * The provider name a response-cache hit is recorded under: a hit asks no provider, costs nothing and has no
@@ -39,6 +49,13 @@ public record UsageRecord(Instant at, String provider, String model, String rout
         this(at, provider, model, route, key, usage, cost, false);
     }
 
+    /** A record of a first-try call answered in full, with no request id and no latency known. */
+    public UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost,
+                       boolean estimated) {
+        this(at, provider, model, route, key, usage, cost, estimated, "", Duration.ZERO, CallOutcome.OK,
+                List.of(provider));
+    }
+
     public UsageRecord {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(provider, "provider");
@@ -47,5 +64,9 @@ public record UsageRecord(Instant at, String provider, String model, String rout
         key = key == null ? "" : key;
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(cost, "cost");
+        requestId = requestId == null ? "" : requestId;
+        latency = latency == null || latency.isNegative() ? Duration.ZERO : latency;
+        Objects.requireNonNull(outcome, "outcome");
+        attempts = attempts == null || attempts.isEmpty() ? List.of(provider) : List.copyOf(attempts);
     }
 }

@@ -194,4 +194,37 @@ class MaskedConfigTest {
         // then
         assertThat(problems).anySatisfy(p -> assertThat(p).contains("switchboard.sensitive-headers", "list of header names"));
     }
+
+    @Test
+    void connectionPasswordsAreSecretsWhereverTheyAreWrittenAndTheUrlsStayReadable() {
+        String inQuery = "UrlPassw0rd-not-real";
+        String inUserInfo = "Inf0Passw0rd-not-real";
+        String apart = "KeyPassw0rd-not-real";
+        String inRedis = "RedisPassw0rd-not-real";
+        String config = String.join("\n",
+                "switchboard {",
+                "  usage-log {",
+                "    jdbc-url = \"jdbc:postgresql://db.internal:5432/sb?user=sb&password=" + inQuery + "&ssl=true\"",
+                "    password = \"" + apart + "\"",
+                "  }",
+                "  state.redis.uri = \"rediss://default:" + inRedis + "@10.0.0.5:6379\"",
+                "  note = \"copies: " + inQuery + " " + apart + " " + inRedis + "\"",
+                "}");
+        String other = "switchboard.usage-log.jdbc-url = \"jdbc:postgresql://sb:" + inUserInfo.replace("-", "%2D")
+                + "@db.internal/sb\"";
+
+        String shown = Switchboard.builder().config(config).env(Map.of()).render(ConfigFormat.HOCON);
+        String shownOther = Switchboard.builder().config(other).env(Map.of()).render(ConfigFormat.JSON);
+
+        assertThat(shown).doesNotContain(inQuery, apart, inRedis);
+        assertThat(shownOther).doesNotContain(inUserInfo, inUserInfo.replace("-", "%2D"));
+        Config parsed = ConfigFactory.parseString(shown);
+        assertThat(parsed.getString("switchboard.usage-log.jdbc-url"))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/sb?user=sb&password=****&ssl=true");
+        assertThat(parsed.getString("switchboard.usage-log.password")).isEqualTo("****");
+        assertThat(parsed.getString("switchboard.state.redis.uri")).isEqualTo("rediss://default:****@10.0.0.5:6379");
+        assertThat(parsed.getString("switchboard.note")).isEqualTo("copies: **** **** ****");
+        assertThat(ConfigFactory.parseString(shownOther).getString("switchboard.usage-log.jdbc-url"))
+                .isEqualTo("jdbc:postgresql://sb:****@db.internal/sb");
+    }
 }

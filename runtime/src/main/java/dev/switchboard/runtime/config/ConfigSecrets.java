@@ -20,6 +20,8 @@ import java.util.TreeSet;
  *       {@code *-token}, {@code *-auth}, cookie, ... and the names listed in {@code switchboard.sensitive-headers});</li>
  *   <li>a gateway key: each entry of {@code gateway.keys} and {@code gateway.admin-keys}, written plainly or as the
  *       {@code key} of a block;</li>
+ *   <li>{@code usage-log.password}, and the password inside {@code usage-log.jdbc-url} or {@code state.redis.uri}
+ *       ({@code ?password=...} or {@code user:pass@}; the rest of the URL stays readable);</li>
  *   <li>and, without being written in the file, the value of each variable an {@code api-key-env} names.</li>
  * </ul>
  * Paths are relative to {@code switchboard}; a list element is the path element {@value #ELEMENT}.
@@ -27,6 +29,11 @@ import java.util.TreeSet;
 public final class ConfigSecrets {
 
     static final String ELEMENT = "[]";
+    /** {@code usage-log.password}: the usage log database's password, given apart from its URL. */
+    private static final List<String> USAGE_LOG_PASSWORD = List.of("usage-log", "password");
+    /** Connection URLs that may carry a password ({@code ?password=}, {@code user:pass@}). */
+    private static final List<String> USAGE_LOG_URL = List.of("usage-log", "jdbc-url");
+    private static final List<String> REDIS_URI = List.of("state", "redis", "uri");
     public static final String SENSITIVE_HEADERS = "sensitive-headers";
 
     private final Set<String> sensitiveKeys = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -63,6 +70,9 @@ public final class ConfigSecrets {
     boolean isSecretPath(List<String> path) {
         if (path.isEmpty()) {
             return false;
+        }
+        if (path.equals(USAGE_LOG_PASSWORD)) {
+            return true;
         }
         String last = path.get(path.size() - 1);
         if (!last.equals(ELEMENT) && sensitiveKeys.contains(last)) {
@@ -133,6 +143,8 @@ public final class ConfigSecrets {
                 found.registerHeader(path.get(path.size() - 1), text); // also the token after "Bearer "
             } else if (isSecretPath(path)) {
                 found.register(text);
+            } else if (path.equals(USAGE_LOG_URL) || path.equals(REDIS_URI)) {
+                ConnectionSecrets.passwordsIn(text).forEach(found::register); // the URL stays readable, its password not
             } else if (!path.isEmpty() && path.get(path.size() - 1).toLowerCase(Locale.ROOT).equals("api-key-env")) {
                 found.register(env.get(text.strip()));
             }

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.config;
 
 import dev.switchboard.runtime.state.OnFailure;
 import dev.switchboard.runtime.state.StateSettings;
+import dev.switchboard.spi.Secret;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,9 +62,11 @@ final class StateConfigReader {
             }
         }
         Optional<String> jdbcUrl = Optional.empty();
+        Optional<Secret> password = Optional.empty();
         Optional<ConfigFields> usageLog = root.block("usage-log");
         if (usageLog.isPresent()) {
-            usageLog.get().onlyKnownKeys(Set.of("jdbc-url"), null);
+            usageLog.get().onlyKnownKeys(Set.of("jdbc-url", "password"), null);
+            password = usageLog.get().string("password").filter(p -> !p.isBlank()).map(Secret::of);
             jdbcUrl = usageLog.get().string("jdbc-url").filter(u -> !u.isBlank());
             if (jdbcUrl.isPresent() && !jdbcUrl.get().startsWith("jdbc:")) {
                 usageLog.get().problems().add(usageLog.get().value("jdbc-url").map(ConfigValue::origin)
@@ -71,6 +74,6 @@ final class StateConfigReader {
                         + " as jdbc:postgresql://db.internal:5432/switchboard");
             }
         }
-        return new StateSettings(backend, dataDir, redisUri, prefix, onFailure, jdbcUrl, Clock.systemUTC());
+        return new StateSettings(backend, dataDir, redisUri, prefix, onFailure, jdbcUrl, password, Clock.systemUTC());
     }
 }

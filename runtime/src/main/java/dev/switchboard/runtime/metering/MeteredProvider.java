@@ -1,6 +1,7 @@
 package dev.switchboard.runtime.metering;
 
 import dev.switchboard.runtime.BudgetExceededException;
+import dev.switchboard.runtime.CallOutcome;
 import dev.switchboard.runtime.LocalRateLimitException;
 import dev.switchboard.runtime.Sleeper;
 import dev.switchboard.runtime.Switchboard;
@@ -22,6 +23,9 @@ import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.ModelInfo;
 import dev.switchboard.api.Usage;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -102,6 +106,7 @@ public final class MeteredProvider implements LlmProvider {
         CapabilityCheck.require(delegate, CapabilityCheck.forChat(request, false), "chat");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
+        Instant since = since(scope);
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.input(request),
                 TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
         RateLimiter.Reservation r;
@@ -122,7 +127,7 @@ public final class MeteredProvider implements LlmProvider {
             limiter.observe(response.rateLimits());
             settle(r, response.usage());
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            record(scope, since, response.model(), requested, response.usage(), cost, false, CallOutcome.OK, held);
             return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
@@ -135,6 +140,7 @@ public final class MeteredProvider implements LlmProvider {
         CapabilityCheck.require(delegate, CapabilityCheck.forChat(request, true), "stream");
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
+        Instant since = since(scope);
         long inputEstimate = TokenEstimate.input(request);
         UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
                 TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
@@ -153,7 +159,7 @@ public final class MeteredProvider implements LlmProvider {
             throw e;
         }
         limiter.observe(stream.rateLimits());
-        return new MeteredStream(stream, requested, this, r, held, scope, inputEstimate);
+        return new MeteredStream(stream, requested, this, r, held, scope, since, inputEstimate);
     }
 
     @Override
@@ -167,6 +173,7 @@ public final class MeteredProvider implements LlmProvider {
         }
         String requested = request.model() != null ? request.model() : defaultEmbeddingModel;
         UsageScope scope = UsageScope.current();
+        Instant since = since(scope);
         UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.of(request), 0);
         RateLimiter.Reservation r;
         EmbeddingResponse response;
@@ -185,7 +192,7 @@ public final class MeteredProvider implements LlmProvider {
         try {
             settle(r, response.usage());
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-            record(scope, response.model(), requested, response.usage(), cost, false, held);
+            record(scope, since, response.model(), requested, response.usage(), cost, false, CallOutcome.OK, held);
             return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
@@ -272,16 +279,34 @@ public final class MeteredProvider implements LlmProvider {
         }
     }
 
-    /** Records the call in the ledger, settling its budget holds with its cost. */
-    void record(UsageScope scope, String answeredModel, String requestedModel, Usage usage, Cost cost, boolean estimated,
-                UsageLedger.Reservation held) {
+    /** Where a call's latency counts from: its request's (or route call's) start, else now. */
+    Instant since(UsageScope scope) {
+        return ledger == null ? Instant.EPOCH : scope.startedAt().orElseGet(clock::instant);
+    }
+
+    /**
+     * Records the call in the ledger, settling its budget holds with its cost; its record names the request, the
+     * latency since {@code since}, how it ended and the providers tried for it, this one last.
+     */
+    void record(UsageScope scope, Instant since, String answeredModel, String requestedModel, Usage usage, Cost cost,
+                boolean estimated, CallOutcome outcome, UsageLedger.Reservation held) {
         if (ledger == null) {
             return;
         }
         String model = answeredModel != null && !answeredModel.isEmpty() ? answeredModel
                 : requestedModel == null ? "" : requestedModel;
-        ledger.record(new UsageRecord(clock.instant(), name(), model, scope.route(), scope.keyName(), usage, cost,
-                estimated), held);
+        Instant now = clock.instant();
+        List<String> before = scope.triedBefore();
+        List<String> attempts;
+        if (before.isEmpty()) {
+            attempts = List.of(name());
+        } else {
+            attempts = new ArrayList<>(before.size() + 1);
+            attempts.addAll(before);
+            attempts.add(name());
+        }
+        ledger.record(new UsageRecord(now, name(), model, scope.route(), scope.keyName(), usage, cost, estimated,
+                scope.requestId(), Duration.between(since, now), outcome, attempts), held);
     }
 
     /** Builds a {@link MeteredProvider}. Not thread-safe. */

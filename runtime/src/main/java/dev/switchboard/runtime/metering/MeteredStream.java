@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.metering;
 
+import dev.switchboard.runtime.CallOutcome;
 import dev.switchboard.runtime.UsageLedger;
 import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageScope;
@@ -11,6 +12,7 @@ import dev.switchboard.api.Cost;
 import dev.switchboard.api.RateLimits;
 import dev.switchboard.api.Usage;
 import dev.switchboard.spi.AbstractChatStream;
+import java.time.Instant;
 
 /**
  * A provider's stream with its accounting done once, when it ends ({@link #release}): completed, closed early by its
@@ -33,6 +35,7 @@ public final class MeteredStream extends AbstractChatStream {
     private final RateLimiter.Reservation reservation;
     private final UsageLedger.Reservation held;
     private final UsageScope scope;
+    private final Instant since;
     private final long inputEstimate;
     private volatile RuntimeException failure;
     /** The model the provider named in its first event; written by the pulling thread. */
@@ -44,7 +47,7 @@ public final class MeteredStream extends AbstractChatStream {
     private volatile Cost cost = Cost.UNKNOWN;
 
     MeteredStream(ChatStream delegate, String requestedModel, MeteredProvider provider, RateLimiter.Reservation reservation,
-                  UsageLedger.Reservation held, UsageScope scope, long inputEstimate) {
+                  UsageLedger.Reservation held, UsageScope scope, Instant since, long inputEstimate) {
         super(delegate.provider(), requestedModel);
         this.delegate = delegate;
         this.requestedModel = requestedModel;
@@ -52,6 +55,7 @@ public final class MeteredStream extends AbstractChatStream {
         this.reservation = reservation;
         this.held = held;
         this.scope = scope;
+        this.since = since;
         this.inputEstimate = inputEstimate;
     }
 
@@ -94,11 +98,11 @@ public final class MeteredStream extends AbstractChatStream {
         try {
             Failures.closeQuietly(delegate, delegate.provider());
         } finally {
-            account();
+            account(completed);
         }
     }
 
-    private void account() {
+    private void account(boolean completed) {
         Usage usage = reported;
         RuntimeException failed = failure;
         long chars = contentChars;
@@ -117,7 +121,9 @@ public final class MeteredStream extends AbstractChatStream {
             Usage counted = withEstimates(usage, chars);
             Cost c = provider.price(answered, requestedModel, counted);
             cost = c;
-            provider.record(scope, answered, requestedModel, counted, c, !counted.equals(usage), held);
+            CallOutcome outcome = failed != null ? CallOutcome.failed(Failures.of(provider.name(), failed).kind())
+                    : completed ? CallOutcome.OK : CallOutcome.CANCELLED;
+            provider.record(scope, since, answered, requestedModel, counted, c, !counted.equals(usage), outcome, held);
         } finally {
             provider.unhold(held); // nothing left to give back once recorded
         }

@@ -8,6 +8,7 @@ import dev.switchboard.runtime.RequestRejectedException;
 import dev.switchboard.runtime.RetryPolicy;
 import dev.switchboard.runtime.Sleeper;
 import dev.switchboard.runtime.TargetState;
+import dev.switchboard.runtime.UsageScope;
 import dev.switchboard.api.AllTargetsFailedException;
 import dev.switchboard.api.AllTargetsFailedException.TargetFailure;
 import dev.switchboard.api.Attempt;
@@ -248,6 +249,23 @@ public final class FallbackChain {
         return kind == ErrorKind.UNSUPPORTED || kind == ErrorKind.CONTEXT_LENGTH || kind == ErrorKind.CONTENT_FILTER;
     }
 
+    /**
+     * Tells the usage log which providers this request tried before the call about to be sent (retries included,
+     * skips not); nothing to tell on a first try.
+     */
+    private static UsageScope triedBefore(List<Attempt> trail) {
+        List<String> tried = null;
+        for (Attempt a : trail) {
+            if (!a.outcome().isSkip()) {
+                if (tried == null) {
+                    tried = new ArrayList<>(trail.size());
+                }
+                tried.add(a.provider());
+            }
+        }
+        return tried == null ? null : UsageScope.tries(tried);
+    }
+
     /** The retry loop of one target. */
     private <T> TargetResult<T> tryTarget(Target target, Operation<T> op, String model, List<Attempt> trail) {
         String provider = target.provider().name();
@@ -255,7 +273,10 @@ public final class FallbackChain {
             Instant start = clock.instant();
             LlmException failure;
             try {
-                T value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
+                T value;
+                try (UsageScope s = triedBefore(trail)) {
+                    value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
+                }
                 Duration took = since(start);
                 trail.add(Attempt.answered(provider, model, took));
                 if (op.measuresFirstToken()) {

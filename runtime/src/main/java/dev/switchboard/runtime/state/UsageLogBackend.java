@@ -1,6 +1,8 @@
 package dev.switchboard.runtime.state;
 
+import dev.switchboard.spi.Secret;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * A usage log kept apart from the state store, chosen by {@code switchboard.usage-log.jdbc-url} and found with
@@ -16,8 +18,10 @@ public interface UsageLogBackend {
     /**
      * Connects, creating or migrating the schema, and starts writing.
      *
+     * @param password {@code switchboard.usage-log.password}, for a URL that carries none
+     *
      * @throws StateUnavailableException when the database cannot be reached or its schema is newer; one line naming
      *                                   the host (never a password)
      */
-    UsageLogWriter open(String jdbcUrl, Clock clock);
+    UsageLogWriter open(String jdbcUrl, Optional<Secret> password, Clock clock);
 }

@@ -51,7 +51,7 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteJournal implements StateJournal, UsageLog {
 
     private static final System.Logger LOG = System.getLogger(SqliteJournal.class.getName());
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     /** The most changes one transaction takes, so a burst cannot make one commit arbitrarily long. */
     private static final int MAX_BATCH = 4096;
     /**
@@ -179,27 +179,43 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 return;
             }
             connection.setAutoCommit(false);
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS budget_spend (budget TEXT PRIMARY KEY, window INTEGER NOT NULL,"
-                    + " spent_usd TEXT NOT NULL)");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS bucket (bucket TEXT PRIMARY KEY, requests REAL NOT NULL,"
-                    + " tokens REAL NOT NULL, at TEXT NOT NULL, held_until TEXT, held_why TEXT)");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS cooldown (target TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
-                    + " open_until TEXT, last_failure TEXT)");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_totals (provider TEXT NOT NULL, model TEXT NOT NULL,"
-                    + " route TEXT NOT NULL, key_name TEXT NOT NULL, requests INTEGER NOT NULL,"
-                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
-                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
-                    + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
-                    + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
-                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
-                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS usage_log_at ON usage_log (at_ms)");
+            if (version < 1) {
+                createVersion1(s);
+            }
+            if (version < 2) {
+                // Version 2: what the usage log says of each call besides its tokens and cost. Rows written before
+                // keep the defaults: no request id, latency unknown (NULL), ok, one try (targets unknown).
+                s.executeUpdate("ALTER TABLE usage_log ADD COLUMN request_id TEXT NOT NULL DEFAULT ''");
+                s.executeUpdate("ALTER TABLE usage_log ADD COLUMN latency_ms INTEGER");
+                s.executeUpdate("ALTER TABLE usage_log ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok'");
+                s.executeUpdate("ALTER TABLE usage_log ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1");
+                s.executeUpdate("ALTER TABLE usage_log ADD COLUMN targets TEXT NOT NULL DEFAULT ''");
+            }
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
             connection.commit();
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /** The tables as the first version made them. */
+    private static void createVersion1(Statement s) throws SQLException {
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS budget_spend (budget TEXT PRIMARY KEY, window INTEGER NOT NULL,"
+                + " spent_usd TEXT NOT NULL)");
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS bucket (bucket TEXT PRIMARY KEY, requests REAL NOT NULL,"
+                + " tokens REAL NOT NULL, at TEXT NOT NULL, held_until TEXT, held_why TEXT)");
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS cooldown (target TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+                + " open_until TEXT, last_failure TEXT)");
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_totals (provider TEXT NOT NULL, model TEXT NOT NULL,"
+                + " route TEXT NOT NULL, key_name TEXT NOT NULL, requests INTEGER NOT NULL,"
+                + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
+                + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS usage_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
+                + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
+                + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
+        s.executeUpdate("CREATE INDEX IF NOT EXISTS usage_log_at ON usage_log (at_ms)");
     }
 
     /** Puts every entry the database holds back into {@code store}; before {@link #start()}. */
@@ -460,7 +476,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET failures = excluded.failures,"
                     + " open_until = excluded.open_until, last_failure = excluded.last_failure");
             usage = c.prepareStatement("INSERT INTO usage_log (at_ms, provider, model, route, key_name, input_tokens,"
-                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + " output_tokens, cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome,"
+                    + " attempts, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             usageTotals = c.prepareStatement("INSERT INTO usage_totals (provider, model, route, key_name, requests,"
                     + " input_tokens, output_tokens, cached_input_tokens, cost_usd, unpriced_requests, estimated_requests)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, model, route, key_name) DO UPDATE"
@@ -508,6 +525,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             Cost cost = r.cost();
             setText(usage, 9, cost.usd().map(BigDecimal::toPlainString).orElse(null));
             usage.setInt(10, r.estimated() ? 1 : 0);
+            usage.setString(11, r.requestId());
+            usage.setLong(12, r.latency().toMillis());
+            usage.setString(13, r.outcome().label());
+            usage.setInt(14, r.attempts().size());
+            usage.setString(15, String.join(",", r.attempts()));
             usage.executeUpdate();
             UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
             totals.put(g, totals.getOrDefault(g, UsageTotals.ZERO).plus(r));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.Usage;
+import dev.switchboard.runtime.CallOutcome;
 import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageSnapshot;
 import dev.switchboard.runtime.state.BucketDecision;
@@ -13,10 +14,15 @@ import dev.switchboard.runtime.state.BucketLimits;
 import dev.switchboard.runtime.state.CooldownPermit;
 import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.runtime.state.StateUnavailableException;
+import dev.switchboard.runtime.state.UsageGroup;
+import dev.switchboard.runtime.state.UsageQuery;
+import dev.switchboard.runtime.state.UsageRow;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,7 +128,7 @@ class EmbeddedStateStoreTest {
     private static dev.switchboard.runtime.state.StateSettings settings(Path dataDir) {
         return new dev.switchboard.runtime.state.StateSettings("embedded", java.util.Optional.of(dataDir),
                 java.util.Optional.empty(), "switchboard:", dev.switchboard.runtime.state.OnFailure.ALLOW,
-                java.util.Optional.empty(), java.time.Clock.systemUTC());
+                java.util.Optional.empty(), java.util.Optional.empty(), java.time.Clock.systemUTC());
     }
 
     @Test
@@ -135,6 +141,71 @@ class EmbeddedStateStoreTest {
         assertThatThrownBy(() -> EmbeddedStateBackend.open(dir))
                 .isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("newer Switchboard");
+    }
+
+    @Test
+    void aDataDirOfTheFirstSchemaIsUpgradedInPlaceKeepingItsRowsAndTakingTheNewFields() throws Exception {
+        // A database exactly as the first version made it (its DDL, user_version 1), with one call logged.
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE budget_spend (budget TEXT PRIMARY KEY, window INTEGER NOT NULL,"
+                    + " spent_usd TEXT NOT NULL)");
+            s.executeUpdate("CREATE TABLE bucket (bucket TEXT PRIMARY KEY, requests REAL NOT NULL,"
+                    + " tokens REAL NOT NULL, at TEXT NOT NULL, held_until TEXT, held_why TEXT)");
+            s.executeUpdate("CREATE TABLE cooldown (target TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+                    + " open_until TEXT, last_failure TEXT)");
+            s.executeUpdate("CREATE TABLE usage_totals (provider TEXT NOT NULL, model TEXT NOT NULL,"
+                    + " route TEXT NOT NULL, key_name TEXT NOT NULL, requests INTEGER NOT NULL,"
+                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
+                    + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
+            s.executeUpdate("CREATE TABLE usage_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
+                    + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
+                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
+                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
+            s.executeUpdate("CREATE INDEX usage_log_at ON usage_log (at_ms)");
+            s.executeUpdate("INSERT INTO usage_totals VALUES ('openai', 'm', 'default', 'team-a', 1, 10, 2, 0,"
+                    + " '0.5', 0, 0)");
+            s.executeUpdate("INSERT INTO usage_log (at_ms, provider, model, route, key_name, input_tokens,"
+                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES (" + T0.toEpochMilli()
+                    + ", 'openai', 'm', 'default', 'team-a', 10, 2, 0, '0.5', 0)");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            assertThat(store.usage().total().requests()).isEqualTo(1);
+            store.recordUsage(new UsageRecord(T0.plusSeconds(1), "anthropic", "claude", "default", "team-a",
+                    Usage.of(4, 6), Cost.usd("0.25"), false, "req_abc", Duration.ofMillis(1234),
+                    CallOutcome.failed(ErrorKind.STREAM_INTERRUPTED), List.of("openai", "openai", "anthropic")));
+            List<UsageRow> rows = store.usageLog().orElseThrow().query(new UsageQuery(Optional.empty(),
+                    Optional.empty(), List.of(UsageGroup.PROVIDER), Optional.empty()));
+            assertThat(rows).extracting(r -> r.group().get(UsageGroup.PROVIDER)).containsExactly("anthropic", "openai");
+            assertThat(rows.get(1).totals().costUsd()).isEqualByComparingTo("0.5");
+        }
+
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            try (var r = s.executeQuery("PRAGMA user_version")) {
+                assertThat(r.getInt(1)).isEqualTo(2);
+            }
+            try (var r = s.executeQuery("SELECT provider, request_id, latency_ms, outcome, attempts, targets"
+                    + " FROM usage_log ORDER BY at_ms")) {
+                assertThat(r.next()).isTrue(); // the old row, with the defaults
+                assertThat(r.getString(1)).isEqualTo("openai");
+                assertThat(r.getString(2)).isEmpty();
+                assertThat(r.getObject(3)).isNull();
+                assertThat(r.getString(4)).isEqualTo("ok");
+                assertThat(r.getInt(5)).isEqualTo(1);
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("anthropic");
+                assertThat(r.getString(2)).isEqualTo("req_abc");
+                assertThat(r.getLong(3)).isEqualTo(1234);
+                assertThat(r.getString(4)).isEqualTo("stream_interrupted");
+                assertThat(r.getInt(5)).isEqualTo(3);
+                assertThat(r.getString(6)).isEqualTo("openai,openai,anthropic");
+                assertThat(r.next()).isFalse();
+            }
+        }
     }
 
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,

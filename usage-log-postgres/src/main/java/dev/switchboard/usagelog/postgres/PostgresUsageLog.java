@@ -10,7 +10,10 @@ import dev.switchboard.runtime.state.UsageLogWriter;
 import dev.switchboard.runtime.state.UsageQuery;
 import dev.switchboard.runtime.state.UsageRow;
 import dev.switchboard.runtime.state.UsageRowsBuilder;
+import dev.switchboard.spi.Secret;
 import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PostgresUsageLog implements UsageLogWriter {
 
     private static final System.Logger LOG = System.getLogger(PostgresUsageLog.class.getName());
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final int QUEUE = 16_384;
     private static final int BATCH = 1_000;
     /** Arbitrary, fixed: the advisory lock every instance takes to create or migrate the schema. */
@@ -48,7 +52,8 @@ public final class PostgresUsageLog implements UsageLogWriter {
 
     private final HikariDataSource pool;
     private final String where;
-    private final BlockingQueue<UsageRecord> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final int capacity;
+    private final BlockingQueue<UsageRecord> queue;
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -58,9 +63,11 @@ public final class PostgresUsageLog implements UsageLogWriter {
     private volatile boolean closing;
     private boolean failing;
 
-    private PostgresUsageLog(HikariDataSource pool, String where) {
+    private PostgresUsageLog(HikariDataSource pool, String where, int capacity) {
         this.pool = pool;
         this.where = where;
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::writeLoop, "switchboard-usage-log-writer");
         writer.setDaemon(true);
     }
@@ -72,9 +79,27 @@ public final class PostgresUsageLog implements UsageLogWriter {
      *                                   schema is newer
      */
     public static PostgresUsageLog open(String jdbcUrl) {
+        return open(jdbcUrl, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(String)}, logging in with {@code password} unless the URL carries one. The URL may also name
+     * its user and password as {@code jdbc:postgresql://user:password@host/db} (percent-encoded), which the driver
+     * does not read itself.
+     */
+    public static PostgresUsageLog open(String jdbcUrl, Optional<Secret> password) {
+        return open(jdbcUrl, password, QUEUE);
+    }
+
+    /** As {@link #open(String, Optional)}, with a queue of {@code capacity} records (tests fill a small one). */
+    static PostgresUsageLog open(String jdbcUrl, Optional<Secret> password, int capacity) {
         String where = "PostgreSQL at " + hostOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        // The driver logs the URL it connects with (at FINE): it gets none with a password in it.
+        Login login = Login.of(jdbcUrl);
+        config.setJdbcUrl(login.url());
+        login.user().ifPresent(config::setUsername);
+        login.password().or(() -> password.map(Secret::reveal)).ifPresent(config::setPassword);
         config.setPoolName("switchboard-usage-log");
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
@@ -87,9 +112,58 @@ public final class PostgresUsageLog implements UsageLogWriter {
             pool.close();
             throw e;
         }
-        PostgresUsageLog log = new PostgresUsageLog(pool, where);
+        PostgresUsageLog log = new PostgresUsageLog(pool, where, capacity);
         log.writer.start();
         return log;
+    }
+
+    /**
+     * A URL's user and password taken out of it, decoded: its {@code user:password@} and its {@code password}
+     * parameter (which wins); the URL without them.
+     */
+    record Login(String url, Optional<String> user, Optional<String> password) {
+        private static final String PREFIX = "jdbc:postgresql://";
+
+        static Login of(String jdbcUrl) {
+            String url = jdbcUrl;
+            Optional<String> user = Optional.empty();
+            Optional<String> password = Optional.empty();
+            if (url.startsWith(PREFIX)) {
+                int end = url.length();
+                for (int i = PREFIX.length(); i < url.length(); i++) {
+                    if ("/?".indexOf(url.charAt(i)) >= 0) {
+                        end = i;
+                        break;
+                    }
+                }
+                int at = url.lastIndexOf('@', end - 1);
+                if (at >= PREFIX.length()) {
+                    String info = url.substring(PREFIX.length(), at);
+                    int colon = info.indexOf(':');
+                    String name = colon < 0 ? info : info.substring(0, colon);
+                    user = name.isEmpty() ? Optional.empty() : Optional.of(decode(name));
+                    password = colon < 0 ? Optional.empty() : Optional.of(decode(info.substring(colon + 1)));
+                    url = PREFIX + url.substring(at + 1);
+                }
+            }
+            int q = url.indexOf('?');
+            if (q >= 0) {
+                StringBuilder kept = new StringBuilder();
+                for (String parameter : url.substring(q + 1).split("&")) {
+                    if (parameter.toLowerCase(java.util.Locale.ROOT).startsWith("password=")) {
+                        password = Optional.of(decode(parameter.substring("password=".length())));
+                    } else if (!parameter.isEmpty()) {
+                        kept.append(kept.length() == 0 ? "?" : "&").append(parameter);
+                    }
+                }
+                url = url.substring(0, q) + kept;
+            }
+            return new Login(url, user, password);
+        }
+
+        private static String decode(String text) {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
     }
 
     /** Host and port (and database) of a JDBC URL, without its parameters, where a password could be. */
@@ -127,7 +201,17 @@ public final class PostgresUsageLog implements UsageLogWriter {
                 s.execute("CREATE INDEX IF NOT EXISTS switchboard_usage_log_at ON switchboard_usage_log (at)");
                 s.execute("INSERT INTO switchboard_schema (version) VALUES (1)");
             }
-            // later versions: if (version < 2) { ALTER TABLE ...; INSERT INTO switchboard_schema VALUES (2); }
+            if (version < 2) {
+                // What the log says of each call besides its tokens and cost. Rows written before keep the
+                // defaults: no request id, latency unknown (NULL), ok, one try (targets unknown).
+                s.execute("ALTER TABLE switchboard_usage_log ADD COLUMN IF NOT EXISTS request_id TEXT NOT NULL"
+                        + " DEFAULT '', ADD COLUMN IF NOT EXISTS latency_ms BIGINT,"
+                        + " ADD COLUMN IF NOT EXISTS outcome TEXT NOT NULL DEFAULT 'ok',"
+                        + " ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 1,"
+                        + " ADD COLUMN IF NOT EXISTS targets TEXT NOT NULL DEFAULT ''");
+                s.execute("INSERT INTO switchboard_schema (version) VALUES (2)");
+            }
+            // later versions: if (version < 3) { ALTER TABLE ...; INSERT INTO switchboard_schema VALUES (3); }
             c.commit();
         } catch (SQLException e) {
             throw new StateUnavailableException("cannot prepare the usage log in " + where + ": " + firstLine(e), e);
@@ -144,7 +228,7 @@ public final class PostgresUsageLog implements UsageLogWriter {
         dropped.incrementAndGet();
         markProgress(1); // nobody will write it: a query waiting for it must not wait in vain
         if (overflowing.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.ERROR, "the usage log in " + where + " is " + QUEUE + " calls behind; calls"
+            LOG.log(System.Logger.Level.ERROR, "the usage log in " + where + " is " + capacity + " calls behind; calls"
                     + " are not logged (but still counted in the state store) until it catches up");
         }
     }
@@ -187,7 +271,8 @@ public final class PostgresUsageLog implements UsageLogWriter {
     private boolean write(List<UsageRecord> batch) {
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO"
                 + " switchboard_usage_log (at, provider, model, route, key_name, input_tokens, output_tokens,"
-                + " cached_input_tokens, cost_usd, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome, attempts, targets)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             c.setAutoCommit(false);
             for (UsageRecord r : batch) {
                 s.setTimestamp(1, Timestamp.from(r.at()));
@@ -204,6 +289,11 @@ public final class PostgresUsageLog implements UsageLogWriter {
                     s.setNull(9, Types.NUMERIC);
                 }
                 s.setBoolean(10, r.estimated());
+                s.setString(11, r.requestId());
+                s.setLong(12, r.latency().toMillis());
+                s.setString(13, r.outcome().label());
+                s.setInt(14, r.attempts().size());
+                s.setString(15, String.join(",", r.attempts()));
                 s.addBatch();
             }
             s.executeBatch();

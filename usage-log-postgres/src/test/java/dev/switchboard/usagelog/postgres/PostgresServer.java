@@ -79,6 +79,25 @@ final class PostgresServer implements AutoCloseable {
                 "stop"), true);
     }
 
+    /**
+     * Freezes the server and every process it runs (SIGSTOP): connections stay open and each statement waits without
+     * an error, as on a database stalled by its disk. {@link #resume()} lets it go on.
+     */
+    void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        long pid = Long.parseLong(Files.readAllLines(dir.resolve("data").resolve("postmaster.pid")).get(0).trim());
+        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(pid)));
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> command.add(Long.toString(d.pid()))));
+        run(command, false);
+    }
+
     private void run(List<String> command, boolean asServerUser) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asServerUser && asPostgresUser) {

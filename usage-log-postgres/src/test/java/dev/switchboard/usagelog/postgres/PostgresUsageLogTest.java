@@ -13,8 +13,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.Usage;
 import dev.switchboard.gateway.Gateway;
+import dev.switchboard.runtime.CallOutcome;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.UsageRecord;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.SeparateUsageLogStore;
 import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageGroup;
 import dev.switchboard.runtime.state.UsageQuery;
@@ -147,12 +150,12 @@ class PostgresUsageLogTest {
     void aSchemaWrittenByANewerSwitchboardIsRefused() throws Exception {
         PostgresUsageLog.open(postgres.jdbcUrl()).close();
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO switchboard_schema (version) VALUES (2)");
+            s.execute("INSERT INTO switchboard_schema (version) VALUES (3)");
         }
         assertThatThrownBy(() -> PostgresUsageLog.open(postgres.jdbcUrl()))
                 .isInstanceOf(StateUnavailableException.class)
                 .hasMessage("PostgreSQL at 127.0.0.1:" + postgres.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1")
-                        + "/postgres holds a usage log written by a newer Switchboard (schema 2, this one reads up to 1)");
+                        + "/postgres holds a usage log written by a newer Switchboard (schema 3, this one reads up to 2)");
     }
 
     @Test
@@ -180,7 +183,238 @@ class PostgresUsageLogTest {
         }
     }
 
-    private record Reply(int statusCode, String body) {}
+    @Test
+    void eachRowNamesTheRequestItsLatencyOutcomeAndTries() throws Exception {
+        WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        upstream.stubFor(post(urlEqualTo("/down/v1/chat/completions")).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}")));
+        upstream.stubFor(post(urlEqualTo("/up/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(ANSWER)));
+        Switchboard sb = Switchboard.builder().env(Map.of()).config(String.join("\n",
+                "switchboard {",
+                "  providers.down { type = openai, base-url = \"" + upstream.baseUrl() + "/down/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                "  providers.up { type = openai, base-url = \"" + upstream.baseUrl() + "/up/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                "  routes.default { targets = [ down, up ], retry.max-retries = 0 }",
+                "  gateway.port = 0",
+                "  usage-log.jdbc-url = \"" + postgres.jdbcUrl() + "\"",
+                "}")).build();
+        Gateway gateway = Gateway.start(sb);
+        String requestId;
+        try {
+            Reply answer = http(gateway, "POST", "/v1/chat/completions", "{\"model\":\"default\",\"messages\":"
+                    + "[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            requestId = answer.requestId();
+            assertThat(requestId).startsWith("req_");
+        } finally {
+            gateway.shutdown(Duration.ofSeconds(1));
+            sb.close(); // writes what is queued
+            upstream.stop();
+        }
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT request_id, provider, route, latency_ms, outcome, attempts, targets,"
+                     + " input_tokens, output_tokens FROM switchboard_usage_log")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo(requestId);
+            assertThat(r.getString(2)).isEqualTo("up");
+            assertThat(r.getString(3)).isEqualTo("default");
+            assertThat(r.getLong(4)).isNotNegative();
+            assertThat(r.wasNull()).isFalse();
+            assertThat(r.getString(5)).isEqualTo("ok");
+            assertThat(r.getInt(6)).isEqualTo(2);
+            assertThat(r.getString(7)).isEqualTo("down,up");
+            assertThat(r.getLong(8)).isEqualTo(5);
+            assertThat(r.getLong(9)).isEqualTo(7);
+            assertThat(r.next()).isFalse();
+        }
+    }
+
+    @Test
+    void aTableOfTheFirstSchemaIsUpgradedInPlaceKeepingItsRows() throws Exception {
+        // The table exactly as the first version made it, with one call logged.
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE switchboard_schema (version INTEGER NOT NULL)");
+            s.execute("CREATE TABLE switchboard_usage_log (id BIGSERIAL PRIMARY KEY,"
+                    + " at TIMESTAMPTZ NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL,"
+                    + " key_name TEXT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,"
+                    + " cached_input_tokens BIGINT NOT NULL, cost_usd NUMERIC, estimated BOOLEAN NOT NULL)");
+            s.execute("CREATE INDEX switchboard_usage_log_at ON switchboard_usage_log (at)");
+            s.execute("INSERT INTO switchboard_schema (version) VALUES (1)");
+            s.execute("INSERT INTO switchboard_usage_log (at, provider, model, route, key_name, input_tokens,"
+                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES"
+                    + " ('2026-12-05T09:00:00Z', 'openai', 'm', 'default', 'team-a', 5, 7, 0, 0.5, false)");
+        }
+        try (PostgresUsageLog log = PostgresUsageLog.open(postgres.jdbcUrl())) {
+            log.append(new UsageRecord(Instant.parse("2026-12-05T10:00:00Z"), "anthropic", "m", "default", "team-a",
+                    Usage.of(5, 7), Cost.usd("0.25"), true, "req_new", Duration.ofMillis(812), CallOutcome.CANCELLED,
+                    List.of("openai", "anthropic")));
+            List<UsageRow> rows = byProvider(log);
+            assertThat(rows).extracting(r -> r.group().get(UsageGroup.PROVIDER)).containsExactly("anthropic", "openai");
+            assertThat(rows.get(1).totals().costUsd()).isEqualByComparingTo("0.5");
+        }
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT max(version) FROM switchboard_schema")) {
+                r.next();
+                assertThat(r.getInt(1)).isEqualTo(2);
+            }
+            try (ResultSet r = s.executeQuery("SELECT provider, request_id, latency_ms, outcome, attempts, targets"
+                    + " FROM switchboard_usage_log ORDER BY at")) {
+                assertThat(r.next()).isTrue(); // the old row, with the defaults
+                assertThat(r.getString(1)).isEqualTo("openai");
+                assertThat(r.getString(2)).isEmpty();
+                assertThat(r.getObject(3)).isNull();
+                assertThat(r.getString(4)).isEqualTo("ok");
+                assertThat(r.getInt(5)).isEqualTo(1);
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(2)).isEqualTo("req_new");
+                assertThat(r.getLong(3)).isEqualTo(812);
+                assertThat(r.getString(4)).isEqualTo("cancelled");
+                assertThat(r.getInt(5)).isEqualTo(2);
+                assertThat(r.getString(6)).isEqualTo("openai,anthropic");
+                assertThat(r.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void withTheDatabaseStalledRequestsAreAnsweredAndTheLogsDropsAreCountedInMetrics() throws Exception {
+        WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        upstream.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(ANSWER)));
+        PostgresUsageLog log = PostgresUsageLog.open(postgres.jdbcUrl(), Optional.empty(), 4); // a queue of 4
+        Switchboard sb = Switchboard.builder().env(Map.of())
+                .state(new SeparateUsageLogStore(new MemoryStateStore(), log))
+                .config(String.join("\n",
+                        "switchboard {",
+                        "  providers.up { type = openai, base-url = \"" + upstream.baseUrl() + "/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                        "  routes.default.targets = [ up ]",
+                        "  gateway.port = 0",
+                        "}")).build();
+        Gateway gateway = Gateway.start(sb);
+        int sent = 20;
+        try {
+            postgres.pause();
+            try {
+                for (int i = 0; i < sent; i++) { // each answered although no record can be written
+                    Reply r = http(gateway, "POST", "/v1/chat/completions", "{\"model\":\"default\",\"messages\":"
+                            + "[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                }
+                // The writer holds what it took before the stall (at least one record, at most the queue's 4 and
+                // the one it had), the queue 4 more: the rest are dropped, counted, and shown in /metrics.
+                assertThat(log.dropped()).isBetween((long) sent - 9, (long) sent - 5);
+                Reply metrics = http(gateway, "GET", "/metrics", null);
+                assertThat(metrics.body()).contains("switchboard_usage_log_dropped_total " + log.dropped() + "\n");
+                assertThat(sb.ledger().snapshot().total().requests()).isEqualTo(sent); // still counted
+            } finally {
+                postgres.resume();
+            }
+            long written = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (written < sent - log.dropped() && System.nanoTime() < deadline) {
+                List<UsageRow> rows = byProvider(log); // waits up to 5 s for the queue to be written
+                written = rows.isEmpty() ? 0 : rows.get(0).totals().requests();
+            }
+            assertThat(written).isEqualTo(sent - log.dropped());
+        } finally {
+            gateway.shutdown(Duration.ofSeconds(1));
+            sb.close();
+            log.close();
+            upstream.stop();
+        }
+    }
+
+    @Test
+    void theDatabasePasswordAppearsNowhereTheGatewayWritesOrLogs() throws Exception {
+        String inUrl = "UsageLogUrlPw-7c1e9a44";
+        String apart = "UsageLogKeyPw-0b52d6e1";
+        String inUserInfo = "UsageLogInfoPw-5fa3b870";
+        int port = Integer.parseInt(postgres.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level level = root.getLevel();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().format(r));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        root.addHandler(capture);
+        root.setLevel(java.util.logging.Level.ALL);
+        StringBuilder seen = new StringBuilder();
+        try {
+            for (String usageLog : List.of(
+                    "usage-log.jdbc-url = \"" + postgres.jdbcUrl() + "&password=" + inUrl + "\"",
+                    "usage-log { jdbc-url = \"" + postgres.jdbcUrl() + "\", password = \"" + apart + "\" }",
+                    "usage-log.jdbc-url = \"jdbc:postgresql://postgres:" + inUserInfo + "@127.0.0.1:" + port
+                            + "/postgres\"")) {
+                WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+                upstream.start();
+                upstream.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody(ANSWER)));
+                Switchboard sb = Switchboard.builder().env(Map.of()).config(String.join("\n",
+                        "switchboard {",
+                        "  providers.up { type = openai, base-url = \"" + upstream.baseUrl() + "/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                        "  routes.default.targets = [ up ]",
+                        "  gateway.port = 0",
+                        "  " + usageLog,
+                        "}")).build();
+                Gateway gateway = Gateway.start(sb);
+                try {
+                    seen.append(sb.renderConfig(dev.switchboard.runtime.ConfigFormat.HOCON));
+                    assertThat(http(gateway, "POST", "/v1/chat/completions", "{\"model\":\"default\",\"messages\":"
+                            + "[{\"role\":\"user\",\"content\":\"Hi\"}]}").statusCode()).isEqualTo(200);
+                    for (String path : List.of("/v1/usage", "/v1/usage?group-by=provider", "/metrics", "/ready",
+                            "/ui/api/overview", "/ui/api/requests", "/v1/nothing-here")) {
+                        seen.append(http(gateway, "GET", path, null).body());
+                    }
+                } finally {
+                    gateway.shutdown(Duration.ofSeconds(1));
+                    sb.close();
+                    upstream.stop();
+                }
+            }
+            // A server that is not there: the error names it without its password.
+            String refused = "jdbc:postgresql://postgres:" + inUserInfo + "@127.0.0.1:1/postgres?password=" + inUrl;
+            assertThatThrownBy(() -> Switchboard.builder().env(Map.of()).config("switchboard.usage-log.jdbc-url = \""
+                    + refused + "\"").build())
+                    .satisfies(e -> seen.append(e.getMessage()))
+                    .hasMessageContaining("127.0.0.1:1/postgres");
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(level);
+        }
+        assertThat(seen.toString()).contains("jdbc-url", "****", "switchboard_usage_log_dropped_total")
+                .doesNotContain(inUrl, apart, inUserInfo);
+        assertThat(logged).isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(inUrl, apart, inUserInfo));
+    }
+
+    @Test
+    void aUrlsUserAndPasswordAreTakenOutOfItDecodedSoTheDriverNeverSeesThem() {
+        PostgresUsageLog.Login info = PostgresUsageLog.Login.of("jdbc:postgresql://sb:p%40ss%2Fw0rd@db:5432/x?ssl=true");
+        assertThat(info.url()).isEqualTo("jdbc:postgresql://db:5432/x?ssl=true");
+        assertThat(info.user()).contains("sb");
+        assertThat(info.password()).contains("p@ss/w0rd");
+        PostgresUsageLog.Login param = PostgresUsageLog.Login.of("jdbc:postgresql://db/x?user=a&password=s%26cret&ssl=true");
+        assertThat(param.url()).isEqualTo("jdbc:postgresql://db/x?user=a&ssl=true");
+        assertThat(param.user()).isEmpty();
+        assertThat(param.password()).contains("s&cret");
+        assertThat(PostgresUsageLog.Login.of("jdbc:postgresql://db/x?password=only").url())
+                .isEqualTo("jdbc:postgresql://db/x");
+        assertThat(PostgresUsageLog.hostOf("jdbc:postgresql://sb:secret@db:5432/x?password=y")).isEqualTo("db:5432/x");
+    }
+
+    private record Reply(int statusCode, String body, String requestId) {}
 
     private static Reply http(Gateway g, String method, String path, String body) throws Exception {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + g.port() + path).toURL()
@@ -197,7 +431,8 @@ class PostgresUsageLogTest {
         }
         int status = c.getResponseCode();
         try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    c.getHeaderField("x-request-id"));
         }
     }
 }
