@@ -121,7 +121,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     private volatile boolean inputDone;
     private long receivedAtLastCheck;
     private java.util.concurrent.ScheduledFuture<?> bodyWatch;
-    private String requestId;
+    private final String requestId =
+            "req_" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
 
     private volatile boolean responded;
     private volatile boolean streamStarted;
@@ -159,12 +160,11 @@ final class Exchange implements AsyncServerExchangeHandler {
         this.expectsContinue = expectsContinue;
     }
 
-    /** The id a failure's answer and its log line share, made on first use. */
-    synchronized String requestId() {
-        if (requestId == null) {
-            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-            requestId = "req_" + Long.toUnsignedString(r.nextLong(), 36);
-        }
+    /**
+     * The id the answer's {@code x-request-id}, a failure's log line and the dashboard share. Made with the exchange,
+     * not on first use: taking the exchange's lock for it while answering could wait on a thread holding that lock.
+     */
+    String requestId() {
         return requestId;
     }
 
