@@ -58,7 +58,7 @@ final class DashboardEndpoints {
             Exchange.Endpoint.UI_DATA, Exchange.Endpoint.OTHER);
 
     private final GatewayServer server;
-    private final DashboardAssets assets = new DashboardAssets();
+    private final DashboardAssets assets;
     private final RecentCalls recent = new RecentCalls(RECENT_CALLS);
     private final RouteWindows windows = new RouteWindows();
     private final ProviderEvents events = new ProviderEvents();
@@ -68,6 +68,7 @@ final class DashboardEndpoints {
 
     DashboardEndpoints(GatewayServer server) {
         this.server = server;
+        this.assets = new DashboardAssets(server.keys().required());
         com.typesafe.config.Config config = server.switchboard().config();
         this.captureContent = config.hasPath(CAPTURE_CONTENT) && config.getBoolean(CAPTURE_CONTENT);
     }
@@ -91,7 +92,7 @@ final class DashboardEndpoints {
             AccessKey key = exchange.key;
             CallRecord call = new CallRecord(exchange.requestId(), at, exchange.endpoint().label, exchange.label,
                     key == null ? null : key.name(), exchange.provider, status, nanos, first, exchange.trail,
-                    exchange.prompt, exchange.answer);
+                    exchange.prompt, exchange.answer, errorAnswer(exchange.error));
             // The ring last: once a call is listed, the figures and the provider's last failure include it too.
             windows.add(call.route(), at.toEpochMilli(), nanos, first, call.failed());
             events.saw(at, call.trail());
@@ -100,6 +101,10 @@ final class DashboardEndpoints {
             FailureLine.log(System.Logger.Level.WARNING, "the dashboard could not keep request "
                     + exchange.requestId(), e);
         }
+    }
+
+    private static CallRecord.ErrorAnswer errorAnswer(ErrorReply e) {
+        return e == null ? null : new CallRecord.ErrorAnswer(e.type(), e.code(), e.message()); // masked by ErrorReply
     }
 
     /** Answers {@code GET path} under {@code /ui}. */
@@ -184,6 +189,7 @@ final class DashboardEndpoints {
         String state = InfoEndpoints.providerState(name, missing, routes, direct);
         Instant until = null;
         String limitedWhy = null;
+        Instant limitedSince = null;
         if (state.equals("cooling down")) {
             until = coolingUntil(name, routes, direct);
         } else if (state.equals("ok")) {
@@ -194,7 +200,11 @@ final class DashboardEndpoints {
                 limitedWhy = "the provider reported no room left until then";
             } else if (events.lastLimited(name).filter(at -> at.isAfter(now.minus(LIMITED_SHOWN))).isPresent()) {
                 state = "limited";
-                limitedWhy = "calls were skipped in the last minute: its rate limit had no room";
+                limitedSince = events.lastLimited(name).get();
+                limitedWhy = "a call skipped it at " + limitedSince + ": its rate limit had no room";
+            } else if (probing(name, routes, direct)) {
+                // a cooldown just ended: the route's target says "probing" until a call tries it again
+                state = "probing";
             }
         }
         g.writeStartObject();
@@ -209,6 +219,9 @@ final class DashboardEndpoints {
         if (limitedWhy != null) {
             g.writeStringField("why", limitedWhy);
         }
+        if (limitedSince != null) {
+            g.writeStringField("limited_at", limitedSince.toString()); // no end known: "recently", not "until"
+        }
         Optional<ProviderEvents.Failure> failure = events.lastFailure(name);
         if (failure.isPresent()) {
             g.writeObjectFieldStart("last_failure");
@@ -220,9 +233,9 @@ final class DashboardEndpoints {
         g.writeEndObject();
     }
 
-    /** The latest end of a cooldown among the provider's targets that are cooling down. */
-    private static Instant coolingUntil(String name, Map<String, ProviderManager> routes, ProviderManager direct) {
-        Instant until = null;
+    /** The targets of provider {@code name}: its own, and those of the routes that name it. */
+    private static java.util.List<TargetState> targetsOf(String name, Map<String, ProviderManager> routes,
+                                                        ProviderManager direct) {
         java.util.List<TargetState> targets = new java.util.ArrayList<>(direct.targetStates());
         for (ProviderManager r : routes.values()) {
             for (TargetState t : r.targetStates()) {
@@ -231,7 +244,18 @@ final class DashboardEndpoints {
                 }
             }
         }
-        for (TargetState t : targets) {
+        return targets;
+    }
+
+    /** Whether a target of the provider is half open: its cooldown ended and the next call is a probe. */
+    private static boolean probing(String name, Map<String, ProviderManager> routes, ProviderManager direct) {
+        return targetsOf(name, routes, direct).stream().anyMatch(t -> t.state() == CircuitState.HALF_OPEN);
+    }
+
+    /** The latest end of a cooldown among the provider's targets that are cooling down. */
+    private static Instant coolingUntil(String name, Map<String, ProviderManager> routes, ProviderManager direct) {
+        Instant until = null;
+        for (TargetState t : targetsOf(name, routes, direct)) {
             if (t.state() == CircuitState.OPEN && t.openUntil() != null
                     && (until == null || t.openUntil().isAfter(until))) {
                 until = t.openUntil();
@@ -302,6 +326,15 @@ final class DashboardEndpoints {
                 }
                 if (c.answer() != null) {
                     g.writeStringField("answer", c.answer());
+                }
+                if (c.error() != null) {
+                    g.writeObjectFieldStart("error");
+                    g.writeStringField("type", c.error().type());
+                    if (c.error().code() != null) {
+                        g.writeStringField("code", c.error().code());
+                    }
+                    g.writeStringField("message", c.error().message());
+                    g.writeEndObject();
                 }
                 g.writeArrayFieldStart("attempts");
                 for (Attempt a : c.trail()) {

@@ -145,6 +145,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** The last user message and the answer, cut; kept only with switchboard.telemetry.capture-content = true. */
     volatile String prompt;
     volatile String answer;
+    /** The error answer sent, if one was; the dashboard lists its type, code and (masked) message. */
+    volatile ErrorReply error;
     /**
      * What the dashboard waits for before it keeps this call: the exchange's end, and the worker's, when one served
      * it (a worker sets the trail after the answer's last bytes may have been sent).
@@ -598,6 +600,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (endpoint.anthropic()) {
             e = MessagesWriter.forMessages(e);
         }
+        error = e;
         List<Header> headers = new java.util.ArrayList<>(List.of(extra));
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);

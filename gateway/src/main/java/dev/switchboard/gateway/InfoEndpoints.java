@@ -355,14 +355,32 @@ final class InfoEndpoints {
         g.writeObjectFieldStart(name);
         g.writeFieldName("amount_usd");
         g.writeNumber(plain(b.limit().amount()));
-        g.writeStringField("period", b.limit().period().toString());
+        g.writeStringField("period", period(b.limit().period()));
         g.writeFieldName("spent_usd");
         g.writeNumber(plain(b.spent()));
         g.writeFieldName("reserved_usd");
         g.writeNumber(plain(b.reserved()));
         g.writeStringField("resets_at", b.resetsAt().toString());
         g.writeBooleanField("exceeded", b.exceeded());
+        if (b.lastRefusal().isPresent()) {
+            g.writeStringField("last_refused_at", b.lastRefusal().get().toString());
+        }
         g.writeEndObject();
+    }
+
+    /** A period as the configuration spells it ({@code 1d}, {@code 30d}, {@code 1h}, {@code 90m}), not ISO's PT24H. */
+    static String period(java.time.Duration d) {
+        long s = d.getSeconds();
+        if (d.getNano() != 0) {
+            return d.toMillis() + "ms";
+        }
+        if (s % 86400 == 0) {
+            return s / 86400 + "d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     /** A plain decimal (never 3.4E-4), as JSON number text. */

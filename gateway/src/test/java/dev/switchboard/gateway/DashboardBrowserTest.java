@@ -157,13 +157,18 @@ class DashboardBrowserTest {
     @Test
     void signsInWithAnAdminKeyAndRefusesAPlainOne() throws IOException {
         start();
+        browser.get(url("/ui"));
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("key")));
+        // nothing is asked of the gateway before there is a key to ask with (no 401 in the console)
+        assertThat(js("return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch')"
+                + ".length")).isEqualTo(0L);
 
         signIn(TEAM_KEY);
         WebElement error = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
         waitFor().until(d -> !error.getText().isEmpty());
         screenshot("login-refused");
 
-        assertThat(error.getText()).contains("not an admin key");
+        assertThat(error.getText()).contains("not an admin key", "admin = true", "switchboard.gateway.admin-keys");
         assertThat(browser.findElement(By.id("overview")).isDisplayed()).isFalse();
         assertThat(js("return sessionStorage.length")).isEqualTo(0L);
 
@@ -246,7 +251,123 @@ class DashboardBrowserTest {
         });
         assertThat(browser.findElement(By.id("spend-total")).getText()).contains("$0.006505", "2 requests");
         String budget = browser.findElement(By.cssSelector("#budgets tbody")).getText();
-        assertThat(budget).contains("key team-a", "$1", "$0.993495");
+        assertThat(budget).contains("key team-a", "1d", "$1", "$0.993495").doesNotContain("PT24H", "refusing");
+    }
+
+    @Test
+    void withoutAUsageLogTheSpendPageShowsOnlyWhy() throws IOException {
+        h = GatewayHarness.start(KEYS); // the memory backend keeps no usage log
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load(ANSWER))));
+        ask();
+
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-spend"))).click();
+        WebElement error = browser.findElement(By.id("spend-error"));
+        waitFor().until(d -> !error.getText().isEmpty());
+        waitFor().until(d -> !d.findElements(By.cssSelector("#budgets tbody tr[data-budget]")).isEmpty());
+        screenshot("spend-without-usage-log");
+
+        assertThat(error.getText()).contains("usage log", "switchboard.state.backend");
+        // no "Total $0 for 0 tokens" and no empty chart beside it; the budgets, which memory does keep, stay
+        assertThat(browser.findElement(By.id("spend-report")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.cssSelector("#budgets tbody")).getText()).contains("key team-a", "1d");
+    }
+
+    @Test
+    void everyPageSaysWhenTheGatewayCannotBeReachedAndRecoversWhenItAnswersAgain() throws Exception {
+        start();
+        primaryFails();
+        ask();
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#providers tr[data-provider=primary]")));
+        browser.findElement(By.id("nav-requests")).click();
+        By rows = By.cssSelector("#requests-table tbody tr");
+        waitFor().until(d -> !d.findElements(By.cssSelector("#requests-table ol.trail li")).isEmpty());
+        int port = h.gateway.port();
+
+        h.gateway.shutdown(Duration.ofSeconds(2));
+        WebElement banner = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("connection")));
+        screenshot("requests-gateway-unreachable");
+
+        assertThat(banner.getText()).contains("cannot be reached since", "out of date");
+        assertThat(js("return document.body.classList.contains('stale')")).isEqualTo(true);
+        assertThat(browser.findElements(rows)).isNotEmpty(); // the last calls read stay, marked stale
+        assertThat(browser.findElement(By.id("requests-count")).getText()).contains("kept of the last");
+        for (String page : List.of("overview", "spend")) {
+            browser.findElement(By.id("nav-" + page)).click();
+            waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id(page)));
+            assertThat(browser.findElement(By.id("connection")).isDisplayed()).as(page).isTrue();
+        }
+        assertThat(browser.findElement(By.cssSelector("#providers tr[data-provider=primary] .state")).getText())
+                .isEqualTo("cooling down"); // the overview read before, kept
+
+        try (GatewayHarness again = startOnPort(port)) {
+            waitFor().until(ExpectedConditions.invisibilityOfElementLocated(By.id("connection")));
+            screenshot("spend-gateway-back");
+            assertThat(js("return document.body.classList.contains('stale')")).isEqualTo(false);
+            browser.findElement(By.id("nav-overview")).click();
+            waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#providers tr[data-provider=backup]")));
+            assertThat(browser.findElement(By.id("connection")).isDisplayed()).isFalse();
+        }
+    }
+
+    /** A gateway like the one stopped, on its port, once the port is free again. */
+    private static GatewayHarness startOnPort(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return GatewayHarness.start(KEYS + "\ngateway.port = " + port);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // the old listener is still closing
+            }
+        }
+    }
+
+    @Test
+    void onAPhoneTheKeyCellsAreOnScreenAndTheChartIsReadableAndTappable() throws IOException {
+        start();
+        primaryFails();
+        ask();
+        signIn(ADMIN_KEY);
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#providers tr[data-provider=primary]")));
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            browser.findElement(By.id("nav-requests")).click();
+            waitFor().until(d -> !d.findElements(By.cssSelector("#requests-table ol.trail li")).isEmpty());
+            screenshot("phone-requests-stacked");
+            assertOnScreen("#requests-table caption, #requests-table tbody tr:first-child td");
+
+            browser.findElement(By.id("nav-spend")).click();
+            waitFor().until(d -> !d.findElements(By.cssSelector("#spend-chart rect.bar")).isEmpty());
+            waitFor().until(d -> !d.findElements(By.cssSelector("#budgets tbody tr[data-budget]")).isEmpty());
+            assertOnScreen("#budgets caption, #budgets tbody tr td, #spend-chart text");
+            @SuppressWarnings("unchecked")
+            List<Number> sizes = (List<Number>) js("const s = document.getElementById('spend-chart');"
+                    + "const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;"
+                    + "return [...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale)");
+            assertThat(sizes).isNotEmpty().allSatisfy(px -> assertThat(px.doubleValue()).isGreaterThanOrEqualTo(10));
+            assertThat(browser.findElement(By.id("spend-caption")).getText()).contains("tap or hover");
+
+            browser.findElement(By.cssSelector("#spend-chart rect.bar")).click();
+            screenshot("phone-spend-bar-tapped");
+            assertThat(browser.findElement(By.id("spend-detail")).getText()).contains("$", "tokens", "requests");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
+    }
+
+    /** Every element {@code css} selects lies within the viewport's width, none off its right edge. */
+    private static void assertOnScreen(String css) {
+        @SuppressWarnings("unchecked")
+        List<String> off = (List<String>) js("const w = document.documentElement.clientWidth;"
+                + "return [...document.querySelectorAll(arguments[0] || '" + css + "')]"
+                + ".filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -0.5 || r.right > w + 0.5); })"
+                + ".map(e => (e.dataset.label || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().left) + '..'"
+                + " + Math.round(e.getBoundingClientRect().right) + ' of ' + w)");
+        assertThat(off).as(css).isEmpty();
     }
 
     @Test

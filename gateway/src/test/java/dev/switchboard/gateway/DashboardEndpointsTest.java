@@ -139,4 +139,79 @@ class DashboardEndpointsTest {
         assertThat(call.has("prompt")).isFalse(); // capture-content is off
         assertThat(call.has("answer")).isFalse();
     }
+
+    @Test
+    void aRefusedCallIsListedWithTheErrorItGotAndTheRequestIdItsAnswerCarries() throws Exception {
+        h = GatewayHarness.start("gateway.keys = [ { key = \"admin-key-not-real\", name = ops, admin = true },"
+                + " { key = \"team-b-key-not-real\", name = team-b, budget { amount = 0.000001, period = 1d } } ]");
+        h.upstream.stubFor(post("/primary/v1/chat/completions")
+                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+        String teamB = "Bearer team-b-key-not-real";
+        // the first call may exceed a budget with nothing spent; it spends it all
+        assertThat(h.http("POST", "/v1/chat/completions", ASK, "Authorization", teamB).statusCode()).isEqualTo(200);
+
+        GatewayHarness.Reply refused = h.http("POST", "/v1/chat/completions", ASK, "Authorization", teamB);
+        GatewayHarness.Reply unknown = h.http("POST", "/v1/chat/completions",
+                ASK.replace("\"default\"", "\"no-such-model\""), "Authorization", teamB);
+        JsonNode calls = recordedAtLeast(3).path("data");
+        JsonNode usage = Json.read(h.http("GET", "/v1/usage", null, "Authorization", ADMIN).body());
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        JsonNode budgetRow = byId(calls, refused.header("x-request-id").orElseThrow());
+        assertThat(budgetRow.at("/error/type").asText()).isEqualTo("insufficient_quota");
+        assertThat(budgetRow.at("/error/code").asText()).isEqualTo("budget_exceeded");
+        assertThat(budgetRow.at("/error/message").asText()).contains("team-b").doesNotContain("team-b-key-not-real");
+        JsonNode unknownRow = byId(calls, unknown.header("x-request-id").orElseThrow());
+        assertThat(unknownRow.at("/error/code").asText()).isEqualTo("model_not_found");
+        assertThat(unknownRow.at("/error/message").asText()).contains("no-such-model");
+        assertThat(byId(calls, calls.get(2).path("id").asText()).has("error")).isFalse(); // the answered call
+        // the period as configured, and a budget that refuses calls says so
+        assertThat(usage.at("/budgets/keys/team-b/period").asText()).isEqualTo("1d");
+        assertThat(usage.at("/budgets/keys/team-b/exceeded").asBoolean()).isTrue();
+        assertThat(usage.at("/budgets/keys/team-b/last_refused_at").asText()).isNotEmpty();
+        assertThat(h.http("GET", "/health", null).header("x-request-id")).isPresent();
+    }
+
+    @Test
+    void aProviderWhoseTargetIsProbingIsProbingToo() throws Exception {
+        h = GatewayHarness.start("gateway.keys = [ { key = \"admin-key-not-real\", name = ops, admin = true } ]\n"
+                + "route-defaults.cooldown { failure-threshold = 1, duration = 1s }\n"
+                + "route-defaults.retry.max-retries = 0", java.time.Clock.systemUTC());
+        h.upstream.stubFor(post("/primary/v1/chat/completions").willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"boom\"}}")));
+        h.upstream.stubFor(post("/backup/v1/chat/completions")
+                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+        h.http("POST", "/v1/chat/completions", ASK, "Authorization", ADMIN);
+
+        JsonNode overview = Json.read(h.http("GET", "/ui/api/overview", null, "Authorization", ADMIN).body());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!named(overview.path("routes"), "default").at("/targets/0/state").asText().equals("probing")
+                && System.nanoTime() < deadline) { // the 1 s cooldown ends
+            Thread.sleep(50);
+            overview = Json.read(h.http("GET", "/ui/api/overview", null, "Authorization", ADMIN).body());
+        }
+
+        assertThat(named(overview.path("routes"), "default").at("/targets/0/state").asText()).isEqualTo("probing");
+        assertThat(named(overview.path("providers"), "primary").path("state").asText()).isEqualTo("probing");
+    }
+
+    private JsonNode recordedAtLeast(int calls) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        JsonNode requests = Json.read(h.http("GET", "/ui/api/requests", null, "Authorization", ADMIN).body());
+        while (requests.path("data").size() < calls && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            requests = Json.read(h.http("GET", "/ui/api/requests", null, "Authorization", ADMIN).body());
+        }
+        return requests;
+    }
+
+    private static JsonNode byId(JsonNode calls, String id) {
+        for (JsonNode c : calls) {
+            if (c.path("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no call " + id + " in " + calls);
+    }
 }

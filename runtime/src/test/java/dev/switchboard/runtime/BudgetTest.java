@@ -41,6 +41,31 @@ class BudgetTest {
     }
 
     @Test
+    void aBudgetThatRefusedACallIsExceededUntilItsWindowEndsThoughSomethingIsLeft() {
+        Budget daily = new Budget("key team-a", BudgetLimit.of("1.00", Duration.ofDays(1)), clock);
+        daily.add(clock.instant(), Cost.usd("0.99"));
+        boolean before = daily.exceeded();
+        Instant refusedAt = clock.instant();
+
+        catchThrowableOfType(() -> daily.reserve("team-a", new java.math.BigDecimal("0.05")),
+                BudgetExceededException.class); // $0.01 left cannot hold a $0.05 call
+        boolean afterRefusal = daily.exceeded();
+        clock.advance(Duration.ofHours(12)); // the next day's window
+        boolean nextWindow = daily.exceeded();
+
+        assertThat(before).isFalse();
+        assertThat(afterRefusal).isTrue();
+        assertThat(nextWindow).isFalse();
+        assertThat(daily.lastRefusal()).isEmpty();
+        catchThrowableOfType(() -> { daily.add(clock.instant(), Cost.usd("0.99"));
+            daily.reserve("team-a", new java.math.BigDecimal("0.05")); }, BudgetExceededException.class);
+        assertThat(daily.lastRefusal()).contains(clock.instant());
+        daily.reset();
+        assertThat(daily.exceeded()).isFalse();
+        assertThat(refusedAt).isBefore(clock.instant());
+    }
+
+    @Test
     void anHourlyBudgetResetsAtTheNextFullHour() {
         clock.advance(Duration.ofMinutes(25));
         Budget hourly = new Budget("key team-a", BudgetLimit.of("1", Duration.ofHours(1)), clock);

@@ -23,10 +23,14 @@ import org.jspecify.annotations.Nullable;
  * @param trail         the route's attempt trail
  * @param prompt        the last user message, cut; null unless {@code switchboard.telemetry.capture-content} is on
  * @param answer        the answer's text, cut; null unless {@code switchboard.telemetry.capture-content} is on
+ * @param error         the error answer sent (its type, code and message, secrets masked); null for a success
  */
 public record CallRecord(String id, Instant at, String endpoint, String route, @Nullable String key, String provider,
                          int status, long latencyNanos, long firstContentNanos, List<Attempt> trail,
-                         @Nullable String prompt, @Nullable String answer) {
+                         @Nullable String prompt, @Nullable String answer, @Nullable ErrorAnswer error) {
+
+    /** An error answer as the client got it: OpenAI's {@code error.type} and {@code error.code}, and the message. */
+    public record ErrorAnswer(String type, @Nullable String code, String message) {}
 
     public CallRecord {
         Objects.requireNonNull(id, "id");

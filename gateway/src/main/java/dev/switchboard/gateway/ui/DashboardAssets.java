@@ -25,8 +25,17 @@ public final class DashboardAssets {
 
     private final Map<String, Asset> byPath;
 
-    public DashboardAssets() {
+    /**
+     * @param keysRequired whether the gateway has keys; without any, the page is marked so that it opens without
+     *                     asking for one (it never calls the gateway before it has a key, to be refused)
+     */
+    public DashboardAssets(boolean keysRequired) {
         Asset page = load("index.html", "text/html; charset=utf-8");
+        if (!keysRequired) {
+            String html = new String(page.bytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("<html lang=\"en\">", "<html lang=\"en\" data-keys=\"none\">");
+            page = new Asset(html.getBytes(java.nio.charset.StandardCharsets.UTF_8), page.contentType());
+        }
         this.byPath = Map.of(
                 "/ui", page,
                 "/ui/", page,

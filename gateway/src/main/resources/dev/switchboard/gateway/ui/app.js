@@ -10,10 +10,17 @@ const PALETTE = ['#1f4e79', '#b35806', '#2d6a4f', '#7b2d8b', '#8c2d19', '#3d5a80
 
 let timer = null;
 let current = null;
+/** When the last answer came, and since when the gateway cannot be reached (null while it can), by this browser. */
+let lastAnswer = null;
+let unreachableSince = null;
+let lastChart = null;
 
 class Refused extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
+
+/** The gateway did not answer at all (stopped, restarting, network down): not a refusal. */
+class Unreachable extends Error {}
 
 function $(id) { return document.getElementById(id); }
 
@@ -34,7 +41,12 @@ async function api(path, key) {
   const k = key !== undefined ? key : sessionStorage.getItem(KEY);
   const headers = { 'Accept': 'application/json' };
   if (k) headers['Authorization'] = 'Bearer ' + k;
-  const r = await fetch(path, { headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
+  let r;
+  try {
+    r = await fetch(path, { headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
+  } catch (e) {
+    throw new Unreachable('the gateway cannot be reached');
+  }
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   if (!r.ok) {
@@ -51,11 +63,14 @@ async function start() {
   $('logout').addEventListener('click', signOut);
   window.addEventListener('hashchange', () => show(page()));
   for (const id of ['spend-range', 'spend-group', 'spend-measure']) $(id).addEventListener('change', refresh);
+  window.addEventListener('resize', () => { if (lastChart) chart(...lastChart); });
+  if (document.documentElement.dataset.keys === 'none') { enter(); return; } // the gateway has no keys
+  if (!sessionStorage.getItem(KEY)) { showLogin(''); return; } // nothing is asked before there is a key
   try {
-    // A stored key from this tab, or none at all when the gateway has no keys.
-    await api('/ui/api/overview');
+    await api('/ui/api/overview'); // the key this tab stored: still one the gateway takes?
     enter();
   } catch (e) {
+    if (e instanceof Unreachable) { enter(); return; } // the pages say so, and recover when it answers
     sessionStorage.removeItem(KEY);
     showLogin('');
   }
@@ -69,7 +84,8 @@ async function signIn() {
     await api('/ui/api/overview', key);
   } catch (e) {
     $('login-error').textContent = e.status === 403
-      ? 'This key is not an admin key: the dashboard needs one (admin = true in its switchboard.gateway.keys block).'
+      ? 'This key is not an admin key: the dashboard needs one (admin = true in its switchboard.gateway.keys block,'
+        + ' or the key listed in switchboard.gateway.admin-keys).'
       : e.status === 401 ? 'The gateway does not know this key.' : 'The gateway could not be asked: ' + e.message;
     $('key').select();
     return;
@@ -114,7 +130,8 @@ function show(p) {
   }
   stopPolling();
   refresh();
-  if (p !== 'spend') timer = setInterval(refresh, POLL_MS);
+  // Spend changes slowly and is read on demand; while the gateway cannot be reached every page retries.
+  if (p !== 'spend' || unreachableSince) timer = setInterval(refresh, POLL_MS);
 }
 
 function stopPolling() {
@@ -128,15 +145,41 @@ async function refresh() {
     if (p === 'overview') overview(await api('/ui/api/overview'));
     else if (p === 'requests') requests(await api('/ui/api/requests'));
     else if (p === 'spend') await spend();
+    reachable();
   } catch (e) {
-    if (e.status === 401 || e.status === 403) { sessionStorage.removeItem(KEY); showLogin('Sign in again: ' + e.message); }
+    if (e instanceof Unreachable) unreachable();
+    else if (e.status === 401 || e.status === 403) { sessionStorage.removeItem(KEY); showLogin('Sign in again: ' + e.message); }
     else if (p === 'spend') $('spend-error').textContent = e.message;
   }
 }
 
+// What is shown stays, marked stale, while the gateway does not answer; the next answer clears the mark.
+function unreachable() {
+  if (!unreachableSince) unreachableSince = new Date();
+  document.body.classList.add('stale');
+  const banner = $('connection');
+  banner.textContent = 'The gateway cannot be reached since ' + clock(unreachableSince) + ' (this browser\'s clock). '
+    + (lastAnswer ? 'What this page shows is from its last answer at ' + clock(lastAnswer) + ' and is out of date. '
+      : 'Nothing could be read from it yet. ')
+    + 'Trying again every 5 seconds.';
+  banner.hidden = false;
+  if (!timer) timer = setInterval(refresh, POLL_MS);
+}
+
+function reachable() {
+  lastAnswer = new Date();
+  if (!unreachableSince) return;
+  unreachableSince = null;
+  document.body.classList.remove('stale');
+  $('connection').hidden = true;
+  if (current === 'spend') stopPolling();
+}
+
+function clock(d) { return d.toISOString().slice(11, 19) + ' UTC'; }
+
 // ------------------------------------------------------------------------------------------ formatting
 
-function ms(v) { return v === null || v === undefined ? '–' : v < 10 ? v.toFixed(1) + ' ms' : Math.round(v) + ' ms'; }
+function ms(v) { return v === null || v === undefined ? '–' : v < 1 ? v.toFixed(1) + ' ms' : Math.round(v) + ' ms'; }
 function pair(a, b) { return ms(a) + ' / ' + ms(b); }
 function pct(v) { return (v * 100).toFixed(v > 0 && v < 0.1 ? 1 : 0) + '%'; }
 function usd(v) {
@@ -157,45 +200,68 @@ function stateCell(state) {
 function fill(tbody, rows) {
   tbody.replaceChildren(...rows);
 }
+/** A cell with the name of its column, which a narrow screen shows beside it when it stacks a row's cells. */
+function cell(tag, text, cls, column) {
+  const c = el(tag, text, cls);
+  if (column) c.dataset.label = column;
+  return c;
+}
+/** ISO instants inside a message (an attempt's reason) in the page's own format. */
+function times(text) {
+  return String(text).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, m => time(m));
+}
 
 // ------------------------------------------------------------------------------------------ overview
+
+const WHY = {
+  'probing': 'its cooldown has ended; the next call to it is a probe, and a success makes it ok again',
+};
 
 function overview(o) {
   $('overview-updated').textContent = time(o.now);
   fill($('providers').tBodies[0], o.providers.map(p => {
     const tr = el('tr');
     tr.dataset.provider = p.name;
-    tr.appendChild(el('th', p.name)).setAttribute('scope', 'row');
-    tr.appendChild(stateCell(p.state));
-    tr.appendChild(el('td', p.until ? time(p.until) : '–'));
-    let why = p.fix || p.why || '';
-    if (p.state === 'cooling down' && p.last_failure) {
-      why = p.last_failure.kind + ': ' + p.last_failure.description;
-    } else if (!why && p.last_failure) {
-      why = 'last failure ' + time(p.last_failure.at) + ', ' + p.last_failure.kind + ': ' + p.last_failure.description;
+    tr.appendChild(cell('th', p.name, null, 'Provider')).setAttribute('scope', 'row');
+    const state = stateCell(p.state);
+    state.dataset.label = 'State';
+    tr.appendChild(state);
+    // limited by what calls saw, not by the provider's own reset time: no end is known, only that it was recent
+    const until = p.until ? time(p.until) : p.limited_at ? 'recently (last skipped ' + time(p.limited_at) + ')' : '–';
+    tr.appendChild(cell('td', until, 'until', 'Until'));
+    let why = p.fix || p.why || WHY[p.state] || '';
+    if (p.state === 'cooling down') {
+      why = p.last_failure ? p.last_failure.kind + ': ' + p.last_failure.description
+        : 'the failures that started it were seen before this gateway process started (or by another instance'
+          + ' sharing its state); their reason was not kept';
+    } else if (p.last_failure) {
+      why = (why ? why + '; ' : '') + 'last failure ' + time(p.last_failure.at) + ', ' + p.last_failure.kind + ': '
+        + p.last_failure.description;
     }
-    tr.appendChild(el('td', why || '–', 'why'));
+    tr.appendChild(cell('td', times(why) || '–', 'why', 'Why'));
     return tr;
   }));
   fill($('routes').tBodies[0], o.routes.map(r => {
     const tr = el('tr');
     tr.dataset.route = r.name;
-    tr.appendChild(el('th', r.name)).setAttribute('scope', 'row');
-    const targets = el('td');
+    // "-": calls whose model named no route nor provider; a provider's name: calls that addressed it directly
+    const name = r.name === '-' ? 'no route (unknown model)' : r.targets.length ? r.name : r.name + ' (direct)';
+    tr.appendChild(cell('th', name, null, 'Route')).setAttribute('scope', 'row');
+    const targets = cell('td', null, null, 'Targets');
     const list = el('ul', null, 'targets');
     for (const t of r.targets) {
       const li = el('li', t.target + ' ');
       li.appendChild(el('span', t.state, 'state state-' + t.state.replace(/\s+/g, '-')));
       list.appendChild(li);
     }
-    targets.appendChild(r.targets.length ? list : el('span', 'direct'));
+    targets.appendChild(r.targets.length ? list : el('span', 'direct calls (no route)'));
     tr.appendChild(targets);
-    for (const w of [r.last_5m, r.last_60m]) {
-      tr.appendChild(el('td', w.per_minute.toFixed(w.per_minute < 10 ? 2 : 0), 'num'));
-      tr.appendChild(el('td', w.requests ? pct(w.error_rate) : '–', 'num'));
-      tr.appendChild(el('td', pair(w.latency_p50_ms, w.latency_p95_ms), 'num'));
-      tr.appendChild(el('td', pair(w.first_content_p50_ms, w.first_content_p95_ms), 'num'));
-      tr.appendChild(el('td', w.requests, 'num'));
+    for (const [w, span] of [[r.last_5m, '5 min'], [r.last_60m, '60 min']]) {
+      tr.appendChild(cell('td', w.per_minute.toFixed(w.per_minute < 10 ? 2 : 0), 'num', span + ': req/min'));
+      tr.appendChild(cell('td', w.requests ? pct(w.error_rate) : '–', 'num', span + ': errors'));
+      tr.appendChild(cell('td', pair(w.latency_p50_ms, w.latency_p95_ms), 'num', span + ': p50 / p95'));
+      tr.appendChild(cell('td', pair(w.first_content_p50_ms, w.first_content_p95_ms), 'num', span + ': first token'));
+      tr.appendChild(cell('td', w.requests, 'num', span + ': calls'));
     }
     return tr;
   }));
@@ -217,7 +283,6 @@ function buckets(now, unit) {
 }
 
 async function spend() {
-  $('spend-error').textContent = '';
   const unit = $('spend-range').value;
   const group = $('spend-group').value;
   const measure = $('spend-measure').value;
@@ -225,9 +290,13 @@ async function spend() {
   const slots = buckets(now, unit);
   const query = '/v1/usage?from=' + encodeURIComponent(slots[0]) + '&group-by=' + group + ',' + unit;
   const [report, totals] = await Promise.all([
-    api(query).catch(e => ({ failed: e.message, data: [] })),
+    api(query).catch(e => { if (e instanceof Unreachable) throw e; return { failed: e.message, data: [] }; }),
     api('/v1/usage')]);
-  if (report.failed) $('spend-error').textContent = report.failed;
+  $('spend-error').textContent = report.failed || '';
+  // Without a usage log there is nothing to chart: the explanation alone, no totals of zero that contradict it.
+  $('spend-report').hidden = !!report.failed;
+  budgets(totals.budgets || { routes: {}, keys: {} });
+  if (report.failed) return;
   const rows = report.data;
   const groups = [...new Set(rows.map(r => r[group]))].sort();
   let total = 0, tokens = 0, calls = 0;
@@ -238,19 +307,22 @@ async function spend() {
   $('spend-group-head').textContent = group;
   fill($('spend-table').tBodies[0], rows.map(r => {
     const tr = el('tr');
-    tr.appendChild(el('td', unit === 'hour' ? time(r.hour) : r.day));
-    tr.appendChild(el('td', r[group]));
-    tr.appendChild(el('td', r.requests, 'num'));
-    tr.appendChild(el('td', r.input_tokens, 'num'));
-    tr.appendChild(el('td', r.output_tokens, 'num'));
-    tr.appendChild(el('td', usd(r.cost_usd), 'num'));
+    tr.appendChild(cell('td', unit === 'hour' ? time(r.hour) : r.day, null, 'Bucket'));
+    tr.appendChild(cell('td', r[group], 'name', group));
+    tr.appendChild(cell('td', r.requests, 'num', 'Requests'));
+    tr.appendChild(cell('td', r.input_tokens, 'num', 'Input tokens'));
+    tr.appendChild(cell('td', r.output_tokens, 'num', 'Output tokens'));
+    tr.appendChild(cell('td', usd(r.cost_usd), 'num', 'Cost'));
     return tr;
   }));
-  budgets(totals.budgets || { routes: {}, keys: {} });
 }
 
+// Drawn at the box's own width in CSS pixels, so its text is as large on a phone as on a laptop.
 function chart(slots, groups, rows, group, unit, measure) {
-  const W = 720, H = 260, left = 64, bottom = 28, top = 10;
+  lastChart = [slots, groups, rows, group, unit, measure];
+  const box = $('spend-chart-box');
+  const W = Math.max(280, Math.round(box.clientWidth || 720)), H = W < 500 ? 220 : 260;
+  const left = 64, bottom = 28, top = 12;
   const value = r => Number(r[measure]);
   const stacks = new Map(slots.map(s => [s, []]));
   for (const r of rows) {
@@ -259,9 +331,9 @@ function chart(slots, groups, rows, group, unit, measure) {
   }
   let max = 0;
   for (const list of stacks.values()) max = Math.max(max, list.reduce((a, r) => a + value(r), 0));
-  const box = $('spend-chart-box');
   const label = measure === 'cost_usd' ? 'Cost' : 'Tokens';
-  const s = svg('svg', { id: 'spend-chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'spend-chart-title' });
+  const s = svg('svg', { id: 'spend-chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img',
+    'aria-labelledby': 'spend-chart-title' });
   const title = svg('title', { id: 'spend-chart-title' });
   title.textContent = label + ' per ' + unit + ' grouped by ' + group;
   s.appendChild(title);
@@ -274,28 +346,42 @@ function chart(slots, groups, rows, group, unit, measure) {
   zero.textContent = '0';
   s.appendChild(zero);
   const step = (W - left) / slots.length;
+  const every = Math.max(1, Math.ceil(48 / step)); // a label needs about 48 px
   slots.forEach((slot, i) => {
     let y = H - bottom;
     for (const r of stacks.get(slot)) {
       const h = max > 0 ? value(r) / max * (H - bottom - top) : 0;
       y -= h;
-      const rect = svg('rect', { x: left + i * step + 1, y, width: Math.max(1, step - 2), height: Math.max(h, value(r) > 0 ? 1 : 0),
-        fill: PALETTE[groups.indexOf(r[group]) % PALETTE.length], class: 'bar', 'data-cost-usd': r.cost_usd,
-        'data-group': r[group], 'data-bucket': slot });
-      const t = svg('title');
-      t.textContent = r[group] + ', ' + (unit === 'hour' ? time(slot) : slot) + ': ' + usd(r.cost_usd) + ', '
+      const figures = r[group] + ', ' + (unit === 'hour' ? time(slot) : slot) + ': ' + usd(r.cost_usd) + ', '
         + r.total_tokens + ' tokens, ' + r.requests + ' requests';
+      const rect = svg('rect', { x: left + i * step + 1, y, width: Math.max(1, step - 2), height: Math.max(h, value(r) > 0 ? 2 : 0),
+        fill: PALETTE[groups.indexOf(r[group]) % PALETTE.length], class: 'bar', 'data-cost-usd': r.cost_usd,
+        'data-group': r[group], 'data-bucket': slot, tabindex: 0, role: 'button', 'aria-label': figures });
+      const t = svg('title');
+      t.textContent = figures;
       rect.appendChild(t);
+      // a phone has no hover: a tap (or focus from the keyboard) shows the figures under the chart
+      const pick = () => {
+        $('spend-detail').textContent = figures;
+        for (const b of s.querySelectorAll('rect.bar')) b.classList.toggle('picked', b === rect);
+      };
+      rect.addEventListener('click', pick);
+      rect.addEventListener('focus', pick);
       s.appendChild(rect);
     }
-    if (i % (unit === 'hour' ? 4 : 5) === 0 || i === slots.length - 1) {
-      const tick = svg('text', { x: left + i * step + step / 2, y: H - 8, 'text-anchor': 'middle', class: 'tick' });
+    const last = i === slots.length - 1;
+    if ((i % every === 0 && i + every <= slots.length - 1) || last) {
+      // the last label ends at the right edge instead of overflowing it
+      const tick = svg('text', { x: last ? W - 1 : left + i * step + step / 2, y: H - 8,
+        'text-anchor': last ? 'end' : 'middle', class: 'tick' });
       tick.textContent = unit === 'hour' ? slot.slice(11, 16) : slot.slice(5);
       s.appendChild(tick);
     }
   });
   box.replaceChildren(s);
-  $('spend-caption').textContent = label + ' per ' + unit + ' (UTC), stacked by ' + group + '; hover a bar for its figures.';
+  $('spend-detail').textContent = '';
+  $('spend-caption').textContent = label + ' per ' + unit + ' (UTC), stacked by ' + group
+    + '; tap or hover a bar (or tab to it) for its figures.';
   fill($('spend-legend'), groups.map((g, i) => {
     const li = el('li');
     const sw = svg('svg', { width: 12, height: 12, 'aria-hidden': 'true' });
@@ -311,14 +397,21 @@ function budgets(b) {
   for (const [kind, all] of [['route', b.routes || {}], ['key', b.keys || {}]]) {
     for (const [name, v] of Object.entries(all)) {
       const tr = el('tr');
-      tr.appendChild(el('th', kind + ' ' + name)).setAttribute('scope', 'row');
-      tr.appendChild(el('td', v.period));
-      tr.appendChild(el('td', usd(v.amount_usd), 'num'));
-      tr.appendChild(el('td', usd(v.spent_usd), 'num'));
-      tr.appendChild(el('td', usd(v.reserved_usd), 'num'));
+      tr.dataset.budget = kind + ' ' + name;
+      tr.appendChild(cell('th', kind + ' ' + name, 'name', 'Budget')).setAttribute('scope', 'row');
+      tr.appendChild(cell('td', v.period, null, 'Period'));
+      tr.appendChild(cell('td', usd(v.amount_usd), 'num', 'Amount'));
+      tr.appendChild(cell('td', usd(v.spent_usd), 'num', 'Spent'));
+      tr.appendChild(cell('td', usd(v.reserved_usd), 'num', 'Held by calls in flight'));
       const left = Math.max(0, Number(v.amount_usd) - Number(v.spent_usd) - Number(v.reserved_usd));
-      tr.appendChild(el('td', v.exceeded ? 'none (exceeded)' : usd(left), 'num'));
-      tr.appendChild(el('td', time(v.resets_at)));
+      const leftCell = cell('td', usd(left), 'num left', 'Left');
+      if (v.exceeded) { // spent, or too little left for a call: it was refused
+        leftCell.appendChild(el('br'));
+        leftCell.appendChild(el('strong', 'refusing calls' + (v.last_refused_at ? ' since ' + time(v.last_refused_at) : ''),
+          'refusing'));
+      }
+      tr.appendChild(leftCell);
+      tr.appendChild(cell('td', time(v.resets_at), null, 'Resets at'));
       rows.push(tr);
     }
   }
@@ -334,31 +427,46 @@ function budgets(b) {
 
 // ------------------------------------------------------------------------------------------ requests
 
+const SKIPS = ['skipped_cooldown', 'skipped_local_limit', 'skipped_unsupported'];
+
 function requests(r) {
   $('requests-count').textContent = r.data.length + ' kept of the last ' + r.capacity;
   fill($('requests-table').tBodies[0], r.data.map(c => {
     const tr = el('tr');
     tr.dataset.id = c.id;
-    tr.appendChild(el('td', time(c.at)));
-    tr.appendChild(el('td', c.route));
-    tr.appendChild(el('td', c.key || '–'));
-    tr.appendChild(el('td', c.provider));
-    tr.appendChild(el('td', c.status, c.status >= 400 ? 'num bad' : 'num'));
-    tr.appendChild(el('td', ms(c.latency_ms) + (c.stream ? ' (first token ' + ms(c.first_content_ms) + ')' : ''), 'num'));
-    const td = el('td');
+    const when = cell('td', time(c.at), null, 'Finished');
+    when.appendChild(el('br'));
+    when.appendChild(el('code', c.id, 'request-id')); // the x-request-id header of the answer
+    tr.appendChild(when);
+    tr.appendChild(cell('td', c.route === '-' ? 'no route' : c.route, 'name', 'Route'));
+    tr.appendChild(cell('td', c.key || '–', 'name', 'Key'));
+    tr.appendChild(cell('td', c.provider === '-' ? 'none' : c.provider, 'name', 'Answered by'));
+    tr.appendChild(cell('td', c.status, c.status >= 400 ? 'num bad' : 'num', 'Status'));
+    tr.appendChild(cell('td', ms(c.latency_ms) + (c.stream ? ' (first token ' + ms(c.first_content_ms) + ')' : ''), 'num', 'Time'));
+    const td = cell('td', null, 'attempts', 'Attempts');
+    if (c.error) { // the error answer the client got
+      td.appendChild(el('p', c.error.type + (c.error.code ? ' / ' + c.error.code : '') + ': ' + times(c.error.message),
+        'answer-error'));
+    }
     const list = el('ol', null, 'trail');
     for (const a of c.attempts) {
       const li = el('li', null, 'attempt outcome-' + a.outcome);
       li.appendChild(el('span', a.provider + (a.model ? '/' + a.model : ''), 'who'));
       li.appendChild(document.createTextNode(' '));
-      li.appendChild(el('span', a.outcome.replace(/_/g, ' '), 'outcome'));
-      if (a.error_kind) li.appendChild(document.createTextNode(' (' + a.error_kind + (a.error ? ': ' + a.error : '') + ')'));
-      if (a.outcome !== 'skipped_cooldown' && a.outcome !== 'skipped_local_limit' && a.outcome !== 'skipped_unsupported') {
-        li.appendChild(document.createTextNode(' ' + ms(a.latency_ms)));
+      const skipped = SKIPS.includes(a.outcome);
+      li.appendChild(el('span', skipped ? 'skipped' : a.outcome.replace(/_/g, ' '), 'outcome'));
+      if (skipped) {
+        const why = a.error ? a.error.replace(/^skipped:\s*/, '') : a.outcome.slice('skipped_'.length).replace(/_/g, ' ');
+        li.appendChild(document.createTextNode(': ' + times(why)));
+      } else {
+        li.appendChild(document.createTextNode((a.outcome === 'answered' || a.outcome === 'resumed' ? ' in ' : ' after ')
+          + ms(a.latency_ms)));
+        if (a.error_kind) li.appendChild(document.createTextNode(' (' + a.error_kind + (a.error ? ': ' + times(a.error) : '') + ')'));
       }
       list.appendChild(li);
     }
-    td.appendChild(c.attempts.length ? list : el('span', '–'));
+    if (c.attempts.length) td.appendChild(list);
+    else if (!c.error) td.appendChild(el('span', '–'));
     if (c.prompt !== undefined) { // only with switchboard.telemetry.capture-content = true
       const text = el('details', null, 'content');
       text.appendChild(el('summary', 'Prompt and answer'));

@@ -54,7 +54,7 @@ class RouteWindowsTest {
         RecentCalls ring = new RecentCalls(3);
         for (int i = 1; i <= 5; i++) {
             ring.add(new CallRecord("req_" + i, Instant.ofEpochMilli(NOW + i), "chat", "default", "team-a", "primary",
-                    200, 1_000_000, -1, List.of(Attempt.answered("primary", null, Duration.ofMillis(1))), null, null));
+                    200, 1_000_000, -1, List.of(Attempt.answered("primary", null, Duration.ofMillis(1))), null, null, null));
         }
 
         assertThat(ring.newestFirst()).extracting(CallRecord::id).containsExactly("req_5", "req_4", "req_3");

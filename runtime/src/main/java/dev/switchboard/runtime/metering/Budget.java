@@ -148,6 +148,7 @@ public final class Budget {
 
     /** Starts the current window's spending again at zero, for every instance sharing the store. */
     public void reset() {
+        refused = null;
         store.resetBudget(id, windowOf(clock.instant()));
     }
 
@@ -161,10 +162,26 @@ public final class Budget {
         return Instant.ofEpochMilli((windowOf(clock.instant()) + 1) * p);
     }
 
-    /** Whether the current window's spending has reached the amount. */
+    /**
+     * Whether the budget refuses calls now: the current window's spending has reached the amount, or this process
+     * refused a call for it in the current window (what is left no longer covers a call's estimate). It stays so
+     * until the window ends or the budget is reset.
+     */
     public boolean exceeded() {
-        return spent().compareTo(limit.amount()) >= 0;
+        return lastRefusal().isPresent() || spent().compareTo(limit.amount()) >= 0;
     }
+
+    /** When this process last refused a call for this budget, if it did in the current window. */
+    public java.util.Optional<Instant> lastRefusal() {
+        Refusal r = refused;
+        return r != null && r.window() == windowOf(clock.instant()) ? java.util.Optional.of(r.at())
+                : java.util.Optional.empty();
+    }
+
+    private record Refusal(long window, Instant at) {}
+
+    /** The last refusal; a reset forgets it. */
+    private volatile Refusal refused;
 
     /**
      * Refuses a call early, before its cost can be estimated, when the budget is spent or wholly held by calls in
@@ -182,6 +199,8 @@ public final class Budget {
 
     /** Spent (and held, when that is the reason) of the amount, with the call's estimate when it was known. */
     private BudgetExceededException refusal(String provider, BigDecimal s, BigDecimal r, BigDecimal estimate) {
+        Instant now = clock.instant();
+        refused = new Refusal(windowOf(now), now);
         Instant reset = resetsAt();
         Duration untilReset = Duration.between(clock.instant(), reset);
         if (s.compareTo(limit.amount()) >= 0) {
