@@ -223,6 +223,13 @@ final class DashboardEndpoints {
             g.writeStringField("limited_at", limitedSince.toString()); // no end known: "recently", not "until"
         }
         Optional<ProviderEvents.Failure> failure = events.lastFailure(name);
+        if (state.equals("cooling down") && failure.isEmpty()) {
+            // a cooldown from before a restart (or another instance's): the store still knows the failures' kind
+            String cause = cooldownCause(name, routes, direct);
+            if (cause != null) {
+                g.writeStringField("cooldown_cause", cause);
+            }
+        }
         if (failure.isPresent()) {
             g.writeObjectFieldStart("last_failure");
             g.writeStringField("at", failure.get().at().toString());
@@ -245,6 +252,24 @@ final class DashboardEndpoints {
             }
         }
         return targets;
+    }
+
+    /** The kind of the last failure of the provider's cooling-down targets, as the state store keeps it; or null. */
+    private static String cooldownCause(String name, Map<String, ProviderManager> routes, ProviderManager direct) {
+        java.util.List<ProviderManager> managers = new java.util.ArrayList<>(routes.values());
+        managers.add(direct);
+        for (ProviderManager m : managers) {
+            for (TargetState t : m.targetStates()) {
+                if (t.state() == CircuitState.OPEN && (t.label().equals(name) || t.label().startsWith(name + "/"))) {
+                    dev.switchboard.api.ErrorKind kind = m.lastFailures().get(t.label());
+                    if (kind != null) {
+                        return kind.name().toLowerCase(Locale.ROOT) + " failures (" + t.consecutiveFailures()
+                                + " in a row)";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether a target of the provider is half open: its cooldown ended and the next call is a probe. */

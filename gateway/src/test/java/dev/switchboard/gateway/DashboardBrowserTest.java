@@ -298,8 +298,8 @@ class DashboardBrowserTest {
             waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id(page)));
             assertThat(browser.findElement(By.id("connection")).isDisplayed()).as(page).isTrue();
         }
-        assertThat(browser.findElement(By.cssSelector("#providers tr[data-provider=primary] .state")).getText())
-                .isEqualTo("cooling down"); // the overview read before, kept
+        assertThat(browser.findElement(By.cssSelector("#providers tr[data-provider=primary] .state"))
+                .getAttribute("textContent")).isEqualTo("cooling down"); // the overview read before, kept
 
         try (GatewayHarness again = startOnPort(port)) {
             waitFor().until(ExpectedConditions.invisibilityOfElementLocated(By.id("connection")));

@@ -196,6 +196,30 @@ class DashboardEndpointsTest {
         assertThat(named(overview.path("providers"), "primary").path("state").asText()).isEqualTo("probing");
     }
 
+    @Test
+    void aCooldownFromBeforeARestartStillSaysWhatKindOfFailureStartedIt(@org.junit.jupiter.api.io.TempDir
+                                                                         java.nio.file.Path data) throws Exception {
+        String config = "gateway.keys = [ { key = \"admin-key-not-real\", name = ops, admin = true } ]\n"
+                + "state { backend = embedded, data-dir = \"" + data.toString().replace("\\", "/") + "\" }\n"
+                + "route-defaults.cooldown { failure-threshold = 1, duration = 10m }\n"
+                + "route-defaults.retry.max-retries = 0";
+        h = GatewayHarness.start(config);
+        h.upstream.stubFor(post("/primary/v1/chat/completions").willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"boom\"}}")));
+        h.upstream.stubFor(post("/backup/v1/chat/completions")
+                .willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
+        h.http("POST", "/v1/chat/completions", ASK, "Authorization", ADMIN);
+
+        h.close();
+        h = GatewayHarness.start(config);
+        JsonNode primary = named(Json.read(h.http("GET", "/ui/api/overview", null, "Authorization", ADMIN).body())
+                .path("providers"), "primary");
+
+        assertThat(primary.path("state").asText()).isEqualTo("cooling down");
+        assertThat(primary.has("last_failure")).isFalse(); // this process saw no call fail
+        assertThat(primary.path("cooldown_cause").asText()).isEqualTo("server failures (1 in a row)");
+    }
+
     private JsonNode recordedAtLeast(int calls) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         JsonNode requests = Json.read(h.http("GET", "/ui/api/requests", null, "Authorization", ADMIN).body());

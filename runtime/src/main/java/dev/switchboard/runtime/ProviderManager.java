@@ -239,6 +239,21 @@ public final class ProviderManager implements LlmProvider {
         return List.copyOf(states);
     }
 
+    /**
+     * The kind of each target's last failure, by target label, as the state store keeps it (with a persistent
+     * backend, across a restart); targets that never failed are left out.
+     */
+    public Map<String, dev.switchboard.api.ErrorKind> lastFailures() {
+        Map<String, dev.switchboard.api.ErrorKind> kinds = new java.util.LinkedHashMap<>();
+        for (CircuitBreaker b : breakers.values()) {
+            dev.switchboard.api.ErrorKind kind = b.lastFailure();
+            if (kind != null) {
+                kinds.put(b.state().label(), kind);
+            }
+        }
+        return kinds;
+    }
+
     @Override
     public String name() {
         return name;

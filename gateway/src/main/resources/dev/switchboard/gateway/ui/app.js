@@ -231,9 +231,10 @@ function overview(o) {
     tr.appendChild(cell('td', until, 'until', 'Until'));
     let why = p.fix || p.why || WHY[p.state] || '';
     if (p.state === 'cooling down') {
+      // after a restart the state store still knows the failures' kind, not their messages
       why = p.last_failure ? p.last_failure.kind + ': ' + p.last_failure.description
-        : 'the failures that started it were seen before this gateway process started (or by another instance'
-          + ' sharing its state); their reason was not kept';
+        : (p.cooldown_cause ? p.cooldown_cause + ', ' : '') + 'seen before this gateway process started (or by'
+          + ' another instance sharing its state); their messages are not kept';
     } else if (p.last_failure) {
       why = (why ? why + '; ' : '') + 'last failure ' + time(p.last_failure.at) + ', ' + p.last_failure.kind + ': '
         + p.last_failure.description;

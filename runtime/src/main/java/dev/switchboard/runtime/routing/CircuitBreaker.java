@@ -94,8 +94,11 @@ public final class CircuitBreaker {
         store.cooldownReleased(id, shared(permit));
     }
 
-    /** The kind of the last failure, to explain a skip; null if the target never failed. */
-    ErrorKind lastFailure() {
+    /**
+     * The kind of the last failure, to explain a skip or a cooldown; null if the target never failed. Kept by the
+     * state store, so a persistent backend still knows it after a restart.
+     */
+    public ErrorKind lastFailure() {
         return store.cooldown(id).lastFailure();
     }
 
