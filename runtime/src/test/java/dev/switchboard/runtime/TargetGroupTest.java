@@ -181,7 +181,7 @@ class TargetGroupTest {
     }
 
     @Test
-    void aMemberThatFailsHandsTheRequestToTheNextElementNotToAnotherMember() {
+    void aMemberFailingWithARetryableKindHandsTheRequestToItsSiblingsThenToTheNextElement() {
         azureEu.failing(ErrorKind.SERVER);
         azureUs.failing(ErrorKind.SERVER);
         scripted.add(azureEu);
@@ -192,8 +192,26 @@ class TargetGroupTest {
         ChatResponse r = route.chat(ChatRequest.of("Hi"));
 
         assertThat(r.provider()).isEqualTo("openai");
+        assertThat(azureEu.calls()).isEqualTo(1);
+        assertThat(azureUs.calls()).isEqualTo(1);
+        assertThat(r.attempts()).extracting(Attempt::provider).containsExactlyInAnyOrder("azure-eu", "azure-us", "openai");
+        assertThat(r.attempts().get(2).provider()).isEqualTo("openai");
+        assertThat(route.toString()).isEqualTo("route default [weighted(azure-eu, azure-us), openai]");
+    }
+
+    @Test
+    void aMemberWhoseKeyIsRefusedHandsTheRequestToTheNextElementNotToASibling() {
+        azureEu.failing(ErrorKind.AUTHENTICATION);
+        azureUs.failing(ErrorKind.AUTHENTICATION);
+        scripted.add(azureEu);
+        scripted.add(azureUs);
+        ProviderManager route = route(RouteStrategy.WEIGHTED, member(azureEu, 1), member(azureUs, 1)).fallback(openai)
+                .build();
+
+        ChatResponse r = route.chat(ChatRequest.of("Hi"));
+
+        assertThat(r.provider()).isEqualTo("openai");
         assertThat(azureEu.calls() + azureUs.calls()).isEqualTo(1);
         assertThat(r.attempts()).hasSize(2);
-        assertThat(route.toString()).isEqualTo("route default [weighted(azure-eu, azure-us), openai]");
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.Function;
 /**
  * The one call pipeline of a route, shared by chat, stream and embeddings: its elements in order (a single target, or
  * a {@link TargetGroup} that picks one member per request and lets the next member stand in for one skipped without
- * a request), skipping targets that cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
+ * a request or failing with a retryable kind), skipping targets that cool down or lack a capability; per target a retry loop with backoff and retry hints; fallback on
  * fallback-worthy failures; a stop on caller errors. Every try lands in the attempt trail. A target refused by its
  * provider's own rate limiter ({@link LocalRateLimitException}: nothing was sent) is neither retried nor blamed: the
  * chain moves straight on, and the trail records a {@code RATE_LIMIT} skip ({@link Attempt.Outcome#SKIPPED_LOCAL_LIMIT}). A budget that
@@ -150,18 +150,26 @@ public final class FallbackChain {
                 if (step.value() != null) {
                     return new Outcome<>(step.value(), target, i, List.copyOf(trail));
                 }
-                if (!step.skipped()) {
-                    break; // the member was asked and failed: the group had its chance, the chain moves on
+                if (!step.memberMayStandIn()) {
+                    break; // a failure another deployment would repeat (a key refused, a model missing): next element
                 }
             }
         }
         throw new AllTargetsFailedException(route, trail, failures);
     }
 
-    /** What became of one target: its answer, or a skip without a request (a group's next member stands in), or a failure. */
-    private record Step<T>(T value, boolean skipped) {}
+    /**
+     * What became of one target: its answer, or no answer and whether the group's next member stands in: it does for a
+     * skip without a request and for a failure worth retrying (a 5xx, a timeout, a rate limit, an overload, a broken
+     * connection: that deployment is in trouble, its siblings likely are not, as LiteLLM's router and Portkey's
+     * loadbalance also assume); any other failure moves the request to the chain's next element.
+     */
+    private record Step<T>(T value, boolean memberMayStandIn) {}
 
-    /** {@code nextMember}: who stands in for a skip; {@code nextElement}: who takes over after a failure. */
+    /**
+     * {@code nextMember}: who stands in for a skip or a retryable failure; {@code nextElement}: who takes over after
+     * another failure.
+     */
     private <T> Step<T> attempt(Target target, Operation<T> op, List<Attempt> trail, List<TargetFailure> failures,
             String nextMember, String nextElement) {
         String provider = target.provider().name();
@@ -210,8 +218,9 @@ public final class FallbackChain {
             }
             settled = true;
             failures.add(new TargetFailure(target.label(), failure));
-            logFailure(target, failure, opened, breaker, nothingSent ? nextMember : nextElement);
-            return new Step<>(null, nothingSent);
+            boolean standIn = nothingSent || failure.kind().isRetryable();
+            logFailure(target, failure, opened, breaker, standIn ? nextMember : nextElement);
+            return new Step<>(null, standIn);
         } finally {
             if (!settled) {
                 breaker.released(permit);

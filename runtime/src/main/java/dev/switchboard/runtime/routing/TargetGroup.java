@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * One element of a route's chain: a single target, or a group of targets of which one answers each request, picked by
  * its {@link RouteStrategy}. The chain around the element (retries, fallback to the next element, cooldowns) does not
  * change; within a group, a member skipped without a request (cooling down, over its own rate limit, lacking a
- * capability) gives way to the next member of the {@link #order order}. Immutable and thread-safe.
+ * capability) or failing with a retryable kind (after its retries) gives way to the next member of the
+ * {@link #order order}. Immutable and thread-safe.
  */
 public final class TargetGroup {
 
@@ -82,7 +83,7 @@ public final class TargetGroup {
 
     /**
      * The members in the order to try them for one request: the pick first, then who stands in for it when it is
-     * skipped without a request.
+     * skipped without a request or fails with a retryable kind.
      *
      * @param random uniform values in [0, 1]
      * @param stats  the route's statistics of each target
