@@ -66,6 +66,10 @@ final class ChatCall {
             return;
         }
         exchange.label = target.label();
+        String route = target.route().name();
+        if (server.cache().caches(route)) {
+            exchange.cacheResult = "miss"; // until a lookup finds the answer: errors and bypasses are misses too
+        }
         ChatRequest request = target.model() == null ? call.request()
                 : call.request().toBuilder().model(target.model()).build();
         if (server.dashboard().capturesContent()) {
@@ -75,15 +79,17 @@ final class ChatCall {
         try {
             ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
         } catch (KeyAccount.Refused r) {
-            exchange.reply(r.reply(), false);
+            exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
             return;
         }
-        String route = target.route().name();
         cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(), json);
         ResponseCache.Entry cached = null;
         if (cacheKey != null) {
             cached = bypassesCache(exchange.header("cache-control")) ? null : server.cache().get(route, cacheKey);
             server.metrics().cache(route, cached != null);
+            if (cached != null) {
+                exchange.cacheResult = "hit";
+            }
         }
         try {
             if (call.stream()) {
@@ -151,8 +157,8 @@ final class ChatCall {
             server.cache().put(target.route().name(), cacheKey, new ResponseCache.Entry(response, List.of(),
                     response.provider()));
         }
-        exchange.reply(200, Exchange.JSON, body, false, cacheMiss(withCost(headers(response.provider(),
-                response.attempts()), response.cost())));
+        exchange.reply(200, Exchange.JSON, body, false, cacheResult(withCost(headers(response.provider(),
+                response.attempts()), response.cost()), exchange));
         exchange.attempted(target.label(), response.attempts());
     }
 
@@ -177,8 +183,8 @@ final class ChatCall {
         String model = response.model().isEmpty() ? call.model() : response.model();
         byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
         hit(target, request, cached); // counted before the client has it, as an answer from a provider is
-        exchange.reply(200, Exchange.JSON, body, false, withCache(withCost(headers(response.provider(), List.of()),
-                Cost.ZERO), "hit"));
+        exchange.reply(200, Exchange.JSON, body, false, cacheResult(withCost(headers(response.provider(), List.of()),
+                Cost.ZERO), exchange));
     }
 
     /**
@@ -207,8 +213,10 @@ final class ChatCall {
         return all;
     }
 
-    private Header[] cacheMiss(Header[] headers) {
-        return cacheKey == null ? headers : withCache(headers, "miss");
+    /** {@code headers} and, when the exchange's route caches, whether this answer came from the cache. */
+    static Header[] cacheResult(Header[] headers, Exchange exchange) {
+        String result = exchange.cacheResult;
+        return result == null ? headers : withCache(headers, result);
     }
 
     private void stream(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
@@ -283,7 +291,7 @@ final class ChatCall {
         private void start() throws Outbox.ClientGone {
             header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
                     call.includeUsage());
-            relay.head(h -> cached != null ? withCache(h, "hit") : cacheMiss(h));
+            relay.head(h -> cacheResult(h, exchange));
         }
 
         @Override
@@ -344,7 +352,7 @@ final class ChatCall {
     static void failed(Exchange exchange, ModelResolver.Resolved target, LlmException e) {
         exchange.attempted(target.label(), e.attempts());
         if (!exchange.gone()) {
-            exchange.reply(ErrorReply.of(e), false, failureHeaders(e));
+            exchange.reply(ErrorReply.of(e), false, cacheResult(failureHeaders(e), exchange));
         }
     }
 

@@ -145,6 +145,11 @@ final class Exchange implements AsyncServerExchangeHandler {
     /** The last user message and the answer, cut; kept only with switchboard.telemetry.capture-content = true. */
     volatile String prompt;
     volatile String answer;
+    /**
+     * {@code hit} or {@code miss} once the request's route is known to have a response cache, else null: every answer
+     * of such a route says it in {@link ResponseCache#HEADER}, errors included.
+     */
+    volatile String cacheResult;
     /** The error answer sent, if one was; the dashboard lists its type, code and (masked) message. */
     volatile ErrorReply error;
     /**

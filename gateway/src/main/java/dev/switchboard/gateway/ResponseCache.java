@@ -188,6 +188,11 @@ final class ResponseCache {
         return sha256(canonical.toString());
     }
 
+    /** Whether {@code route} has a cache (whether or not a given request of it may use it). */
+    boolean caches(String route) {
+        return settings.containsKey(route);
+    }
+
     @Nullable Entry get(String route, String key) {
         Store c = byRoute.get(route);
         return c == null ? null : c.get(key);

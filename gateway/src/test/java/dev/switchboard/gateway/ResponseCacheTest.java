@@ -182,7 +182,7 @@ class ResponseCacheTest {
         GatewayHarness.Reply sampled = chat(body("cached", ",\"temperature\":0.7"));
         chat(body("cached", ""));
         chat(body("cached", "")); // no temperature: the provider samples
-        assertThat(sampled.header(ResponseCache.HEADER)).isEmpty();
+        assertThat(sampled.header(ResponseCache.HEADER)).contains("miss"); // passed through: a miss, not stored
         assertThat(upstreamCalls()).isEqualTo(4);
 
         chat(body("sampling", ",\"temperature\":0.7"));
@@ -195,7 +195,9 @@ class ResponseCacheTest {
         start("");
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withStatus(400).withHeader("Content-Type",
                 "application/json").withBody("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}")));
-        assertThat(chat(body("cached", ",\"temperature\":0")).statusCode()).isEqualTo(400);
+        GatewayHarness.Reply error = chat(body("cached", ",\"temperature\":0"));
+        assertThat(error.statusCode()).isEqualTo(400);
+        assertThat(error.header(ResponseCache.HEADER)).contains("miss");
 
         h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))));
         GatewayHarness.Reply after = chat(body("cached", ",\"temperature\":0"));
@@ -203,6 +205,40 @@ class ResponseCacheTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.header(ResponseCache.HEADER)).contains("miss");
         assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void everyAnswerOfACachingRouteSaysWhetherItCameFromTheCache() throws Exception {
+        start("");
+        chat(body("cached", ",\"temperature\":0"));
+        GatewayHarness.Reply noCache = chat(body("cached", ",\"temperature\":0"), "Cache-Control", "no-cache");
+        GatewayHarness.Reply sampled = chat(body("cached", ",\"temperature\":0.7"));
+        GatewayHarness.Reply sampledStream = chat(body("cached", ",\"temperature\":0.7,\"stream\":true"));
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(aResponse().withStatus(503).withHeader("Content-Type",
+                "application/json").withBody("{\"error\":{\"message\":\"down\",\"type\":\"server_error\"}}")));
+        GatewayHarness.Reply failed = chat(body("cached", ",\"temperature\":0.5"));
+        GatewayHarness.Reply failedStream = chat(body("cached", ",\"temperature\":0,\"max_tokens\":3,\"stream\":true"));
+        GatewayHarness.Reply stillHit = chat(body("cached", ",\"temperature\":0"));
+        GatewayHarness.Reply uncachedRoute = chat(body("default", ",\"temperature\":0"));
+
+        assertThat(List.of(noCache, sampled, sampledStream, failed, failedStream))
+                .allSatisfy(r -> assertThat(r.header(ResponseCache.HEADER)).contains("miss"));
+        assertThat(failed.statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(failedStream.statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(stillHit.header(ResponseCache.HEADER)).contains("hit");
+        assertThat(uncachedRoute.header(ResponseCache.HEADER)).isEmpty();
+    }
+
+    @Test
+    void aKeyOverItsLimitIsRefusedWithTheCacheHeader() throws Exception {
+        start("gateway.keys = [ { key = \"team-a-key-not-real\", name = \"team-a\", requests-per-minute = 1 } ]");
+        String request = body("cached", ",\"temperature\":0");
+
+        chat(request, "Authorization", "Bearer team-a-key-not-real");
+        GatewayHarness.Reply refused = chat(request, "Authorization", "Bearer team-a-key-not-real");
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.header(ResponseCache.HEADER)).contains("miss");
     }
 
     @Test
