@@ -175,7 +175,7 @@ final class ChatCall {
     private void replay(OpenAiServerCodec.ChatCall call, ModelResolver.Resolved target, ChatRequest request,
                         ResponseCache.Entry cached, KeyAccount.Ticket ticket) {
         ChatResponse response = cached.response();
-        exchange.provider = response.provider();
+        exchange.provider = UsageRecord.CACHE; // /metrics counts a provider's requests as the ledger does: sent ones
         if (ticket != null) {
             ticket.used(Usage.NONE);
         }
@@ -292,6 +292,9 @@ final class ChatCall {
             header = new ChunkHeader(id == null ? newId() : id, model == null ? call.model() : model, created(),
                     call.includeUsage());
             relay.head(h -> cacheResult(h, exchange));
+            if (cached != null) {
+                exchange.provider = UsageRecord.CACHE; // as for an answer that is not streamed
+            }
         }
 
         @Override

@@ -104,6 +104,30 @@ class ResponseCacheTest {
                 .contains("switchboard_gateway_cost_usd_total{route=\"cached\",provider=\"cache\"} 0.0");
     }
 
+    @Test
+    void metricsCountAHitAsARequestOfProviderCacheSoProviderCountsAreUpstreamRequests() throws Exception {
+        start("");
+        h.upstream.stubFor(post("/primary/v1/chat/completions").withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("\"stream\":true")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody(Fixtures.load("fixtures/openai/chat-stream-text.sse"))));
+        String plain = body("cached", ",\"temperature\":0");
+        String stream = body("cached", ",\"temperature\":0,\"stream\":true");
+        chat(plain);
+        chat(plain);
+        chat(plain);
+        chat(stream);
+        int upstream = upstreamCalls(); // a loaded machine may have retried the stream past its first-byte timeout
+        chat(stream);
+
+        String primary = "switchboard_gateway_requests_total{endpoint=\"chat\",route=\"cached\",provider=\"primary\","
+                + "status=\"200\"} 2";
+        String cache = "switchboard_gateway_requests_total{endpoint=\"chat\",route=\"cached\",provider=\"cache\","
+                + "status=\"200\"} 3";
+        assertThat(h.metricsContaining(List.of(primary, cache))).contains(primary, cache);
+        assertThat(upstreamCalls()).isEqualTo(upstream);
+    }
+
     /** The dashboard's recent calls once {@code n} are listed (a call is listed just after its client is answered). */
     private JsonNode recentCalls(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
