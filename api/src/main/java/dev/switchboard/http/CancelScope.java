@@ -1,7 +1,7 @@
 package dev.switchboard.http;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Lets another thread abandon the provider calls one thread makes: a server whose client disconnected while the
@@ -18,10 +18,14 @@ public final class CancelScope implements AutoCloseable {
     private static final ThreadLocal<CancelScope> CURRENT = new ThreadLocal<>();
 
     private final Thread owner;
-    private final Set<Watchdog> exchanges = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private volatile boolean cancelled;
     // Guarded by lock.
+    /**
+     * The owner's exchanges in flight: one at a time as a rule (a route tries its targets one after the other), so a
+     * small list under the lock, not a concurrent set, which every request would allocate for that one entry.
+     */
+    private final List<Watchdog> exchanges = new ArrayList<>(2);
     private boolean interruptible;
     private boolean closed;
 
@@ -49,6 +53,7 @@ public final class CancelScope implements AutoCloseable {
 
     /** Abandons the owner's calls; idempotent, any thread. */
     public void cancel() {
+        Watchdog[] inFlight;
         synchronized (lock) {
             if (cancelled || closed) {
                 cancelled = true;
@@ -58,9 +63,10 @@ public final class CancelScope implements AutoCloseable {
             if (interruptible) {
                 owner.interrupt();
             }
+            inFlight = exchanges.toArray(new Watchdog[0]);
         }
-        for (Watchdog w : exchanges) {
-            w.cancelByCaller();
+        for (Watchdog w : inFlight) {
+            w.cancelByCaller(); // outside the lock: it aborts a request, which may call back into unregister
         }
     }
 
@@ -103,14 +109,18 @@ public final class CancelScope implements AutoCloseable {
     }
 
     void register(Watchdog exchange) {
-        exchanges.add(exchange);
+        synchronized (lock) {
+            exchanges.add(exchange);
+        }
         if (cancelled) {
             exchange.cancelByCaller();
         }
     }
 
     void unregister(Watchdog exchange) {
-        exchanges.remove(exchange);
+        synchronized (lock) {
+            exchanges.remove(exchange);
+        }
     }
 
     /** Ends the scope on its thread; a later {@link #cancel()} interrupts nothing. */

@@ -34,7 +34,6 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.NoHttpResponseException;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
@@ -147,7 +146,7 @@ public final class HttpProviderClient {
     private HttpPost post(URI uri, Map<String, String> extraHeaders, BodyWriter body, String accept) {
         HttpPost post = new HttpPost(uri);
         prepare(post, extraHeaders, accept);
-        post.setEntity(new ByteArrayEntity(serialize(body), JSON));
+        post.setEntity(new JsonBody(serialize(body)));
         return post;
     }
 
@@ -186,6 +185,50 @@ public final class HttpProviderClient {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A JSON request body. {@code ByteArrayEntity} formats its {@code ContentType} into a new string for every
+     * request; this one's Content-Type text is made once.
+     */
+    private static final class JsonBody extends org.apache.hc.core5.http.io.entity.AbstractHttpEntity {
+        private static final String CONTENT_TYPE = JSON.toString();
+        private final byte[] bytes;
+
+        JsonBody(byte[] bytes) {
+            super(CONTENT_TYPE, null, false);
+            this.bytes = bytes;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return true;
+        }
+
+        @Override
+        public long getContentLength() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public void writeTo(java.io.OutputStream out) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // nothing held
+        }
     }
 
     /** Each thread's buffer for request bodies: a body allocates only its own bytes, not a growing buffer's. */

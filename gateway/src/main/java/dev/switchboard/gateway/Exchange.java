@@ -121,8 +121,12 @@ final class Exchange implements AsyncServerExchangeHandler {
     private volatile boolean inputDone;
     private long receivedAtLastCheck;
     private java.util.concurrent.ScheduledFuture<?> bodyWatch;
-    private final String requestId =
-            "req_" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
+    /**
+     * 63 random bits in base 36: {@code Long.toUnsignedString} of a negative number (every other one) builds its
+     * digits in two strings and concatenates them, on every request.
+     */
+    private final String requestId = "req_"
+            + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
 
     private volatile boolean responded;
     private volatile boolean streamStarted;

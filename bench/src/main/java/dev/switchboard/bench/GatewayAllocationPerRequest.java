@@ -1,0 +1,108 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.GatewayConfig;
+import dev.switchboard.runtime.Switchboard;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
+/**
+ * Bytes the gateway allocates per non-streamed {@code POST /v1/chat/completions}, exactly: an in-process gateway in
+ * front of the loopback {@link LocalOpenAiServer}, one client thread sending the request {@code bench/gateway/chat.lua}
+ * sends, and the JVM's per-thread allocation counters of every thread but the client's and the upstream server's,
+ * read before and after the measured requests, by thread (worker, I/O, timers). Unlike a rate, and unlike the JFR
+ * figure of {@code bench/gateway/run.sh}, whose JVM also serves other requests while it records, it does not depend
+ * on the machine's load, so a change to the gateway's request path can be judged by it on a busy machine. The state
+ * backend is the in-memory one (the launcher's default, embedded, adds its journal's writes). Run with the shaded jar:
+ *
+ * <pre>java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.GatewayAllocationPerRequest</pre>
+ */
+public final class GatewayAllocationPerRequest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int WARM_UP = 30_000;
+    private static final int MEASURED = 10_000;
+    private static final byte[] REQUEST = ("{\"model\":\"default\",\"stream\":false,\"messages\":[{\"role\":\"system\","
+            + "\"content\":\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"Hello!\"}]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private GatewayAllocationPerRequest() {}
+
+    public static void main(String[] args) throws Exception {
+        try (LocalOpenAiServer upstream = new LocalOpenAiServer(10);
+             CloseableHttpClient client = HttpClients.custom()
+                     .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().build()).build()) {
+            Switchboard switchboard = Switchboard.builder().env(Map.of()).config(""
+                    + "switchboard.providers.upstream { type = openai, base-url = \"" + upstream.baseUrl() + "\","
+                    + " api-key = \"bench-key-not-real\", model = \"gpt-4o-mini\" }\n"
+                    + "switchboard.routes.default.targets = [ upstream ]\n").build();
+            try (Gateway gateway = Gateway.start(switchboard, GatewayConfig.from(switchboard.config()).withPort(0))) {
+                String url = gateway.baseUrl() + "/chat/completions";
+                for (int i = 0; i < WARM_UP; i++) {
+                    post(client, url);
+                }
+                Map<Long, Long> before = allocated();
+                for (int i = 0; i < MEASURED; i++) {
+                    post(client, url);
+                }
+                Map<Long, Long> after = allocated();
+                Map<String, Long> byThread = new TreeMap<>();
+                long total = 0;
+                for (Map.Entry<Long, Long> t : after.entrySet()) {
+                    java.lang.management.ThreadInfo info = THREADS.getThreadInfo(t.getKey());
+                    if (info == null || t.getKey() == Thread.currentThread().getId()
+                            || info.getThreadName().startsWith("HTTP-")) { // the upstream server's threads
+                        continue;
+                    }
+                    long bytes = t.getValue() - before.getOrDefault(t.getKey(), 0L);
+                    total += bytes;
+                    byThread.merge(info.getThreadName().replaceAll("[0-9]+", "N"), bytes, Long::sum);
+                }
+                System.out.println("bytes the gateway allocated per request (" + MEASURED + " requests after " + WARM_UP
+                        + " to warm up, one connection), by thread:");
+                for (Map.Entry<String, Long> e : byThread.entrySet()) {
+                    if (e.getValue() / MEASURED > 0) {
+                        System.out.printf("%8d  %s%n", e.getValue() / MEASURED, e.getKey());
+                    }
+                }
+                System.out.printf("%8d  in all%n", total / MEASURED);
+            }
+            switchboard.close();
+        }
+    }
+
+    private static void post(CloseableHttpClient client, String url) throws Exception {
+        HttpPost post = new HttpPost(url);
+        post.setEntity(new ByteArrayEntity(REQUEST, ContentType.APPLICATION_JSON));
+        client.execute(post, response -> {
+            if (response.getCode() != 200) {
+                throw new IllegalStateException("the gateway answered " + response.getCode());
+            }
+            try (InputStream body = response.getEntity().getContent()) {
+                return body.readAllBytes().length;
+            }
+        });
+    }
+
+    private static Map<Long, Long> allocated() {
+        long[] ids = THREADS.getAllThreadIds();
+        long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byId = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                byId.put(ids[i], bytes[i]);
+            }
+        }
+        return byId;
+    }
+}
