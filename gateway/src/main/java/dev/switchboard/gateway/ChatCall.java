@@ -65,7 +65,7 @@ final class ChatCall {
             exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
             return;
         }
-        exchange.label = target.label();
+        exchange.routed(target);
         String route = target.route().name();
         if (server.cache().caches(route)) {
             exchange.cacheResult = "miss"; // until a lookup finds the answer: errors and bypasses are misses too

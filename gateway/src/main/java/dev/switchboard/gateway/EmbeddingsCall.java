@@ -36,7 +36,7 @@ final class EmbeddingsCall {
             exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
             return;
         }
-        exchange.label = target.label();
+        exchange.routed(target);
         EmbeddingRequest request = target.model() == null ? call.request() : call.request().withModel(target.model());
         KeyAccount.Ticket ticket;
         try {

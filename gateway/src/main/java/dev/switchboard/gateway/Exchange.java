@@ -142,6 +142,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     volatile AccessKey key;
     /** What the request may see, once {@link AccessKeys#decide} let it through. Written on the reactor thread. */
     private AccessKeys.Allowed access;
+    /** The route or provider the request was resolved to; null until then (and for what calls none). */
+    volatile ModelResolver.Resolved target;
     volatile String provider = "-";
     volatile int status;
     /** The route's attempt trail once the call is over; empty for what calls no provider. */
@@ -553,8 +555,15 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     private void dashboardPartDone() {
         if (dashboardParts.decrementAndGet() == 0) {
+            UnansweredCalls.finished(server, this, sentStatus, tookNanos);
             server.dashboard().finished(this, sentStatus, tookNanos);
         }
+    }
+
+    /** The request was resolved to {@code target}: its metrics and log lines name it. */
+    void routed(ModelResolver.Resolved target) {
+        this.target = target;
+        label = target.label();
     }
 
     /** The route's trail for this call is final: counted in the metrics and kept for the dashboard. */

@@ -50,7 +50,7 @@ final class MessagesCall {
             exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
             return;
         }
-        exchange.label = target.label();
+        exchange.routed(target);
         ChatRequest request = target.model() == null ? call.request()
                 : call.request().toBuilder().model(target.model()).build();
         if (count) {

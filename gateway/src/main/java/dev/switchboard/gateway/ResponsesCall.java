@@ -49,7 +49,7 @@ final class ResponsesCall {
             exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
             return;
         }
-        exchange.label = target.label();
+        exchange.routed(target);
         ChatRequest request = target.model() == null ? call.request()
                 : call.request().toBuilder().model(target.model()).build();
         KeyAccount.Ticket ticket;

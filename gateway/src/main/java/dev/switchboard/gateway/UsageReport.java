@@ -24,7 +24,9 @@ import java.util.Set;
  * {@code GET /v1/usage?from=&to=&group-by=&key=}: the usage log's calls in {@code [from, to)}, added up per group.
  * {@code from} and {@code to} are instants ({@code 2026-12-05T10:00:00Z}) or UTC days ({@code 2026-12-05}, its
  * midnight); {@code group-by} is a comma-separated list of {@code key}, {@code route}, {@code provider},
- * {@code model}, {@code day}, {@code hour}; {@code key} keeps one key's calls. A plain key always sees its own calls only (a
+ * {@code model}, {@code day}, {@code hour}; {@code key} keeps one key's calls. A group's totals are its answered
+ * calls', as the ledger counts them; {@code unanswered_requests} counts its calls that ended without an answer (their
+ * provider is empty). A plain key always sees its own calls only (a
  * {@code key} naming another is refused); an admin key may read any. Each problem is one 400 naming the parameter.
  */
 final class UsageReport {
@@ -154,6 +156,8 @@ final class UsageReport {
                     g.writeStringField(e.getKey().label(), e.getValue());
                 }
                 writeTotalsFields(g, row.totals());
+                // calls that ended without an answer (refused, skipped, failed before any content): not in the totals
+                g.writeNumberField("unanswered_requests", row.unanswered());
                 g.writeEndObject();
             }
             g.writeEndArray();

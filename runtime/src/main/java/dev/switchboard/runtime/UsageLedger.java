@@ -128,6 +128,18 @@ public final class UsageLedger {
         }
     }
 
+    /**
+     * Keeps a call that ended without an answer in the usage log (when the store keeps one): not in the totals, the
+     * budgets or the listeners, which count answered calls.
+     */
+    public void recordUnanswered(UsageRecord r) {
+        Objects.requireNonNull(r, "r");
+        if (r.answered()) {
+            throw new IllegalArgumentException("an answered call is recorded with record(), not recordUnanswered()");
+        }
+        store.recordUnanswered(r);
+    }
+
     private static Budget.Hold holdOn(Reservation reservation, Budget budget) {
         for (Held h : reservation.holds) {
             if (h.budget() == budget) {

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One answered call as the {@link UsageLedger} records it and the usage log keeps it. Immutable.
+ * One call as the usage log keeps it: an answered one as the {@link UsageLedger} also counts it, or one that ended
+ * without an answer ({@link #unanswered}), which only the log keeps. Immutable.
  *
  * @param at        when the call ended
- * @param provider  the configured name of the provider that answered
+ * @param provider  the configured name of the provider that answered; empty when none did (an unanswered call)
  * @param model     the model that answered (as the provider named it, else as asked); empty when neither is known
  * @param route     the route the call went through; empty for a direct call to the provider
  * @param key       the caller's key name (e.g. a gateway key); empty when none
@@ -26,7 +27,7 @@ import java.util.Objects;
  *                  the record: a stream's lasts until it ended
  * @param outcome   how it ended
  * @param attempts  the providers tried for it, one per try (retries included, skipped targets not), the answering
- *                  one last; its size is the number of tries
+ *                  one last; its size is the number of tries (none for a call refused or skipped before any try)
  */
 public record UsageRecord(Instant at, String provider, String model, String route, String key, Usage usage, Cost cost,
                           boolean estimated, String requestId, Duration latency, CallOutcome outcome,
@@ -42,6 +43,20 @@ public record UsageRecord(Instant at, String provider, String model, String rout
     /** A call answered from a response cache with what {@code model} had answered earlier: zero tokens, zero cost. */
     public static UsageRecord cacheHit(Instant at, String model, String route, String key) {
         return new UsageRecord(at, CACHE, model, route, key, Usage.NONE, Cost.ZERO, false);
+    }
+
+    /**
+     * A call that ended without an answer: every target failed before any content or was skipped, a budget or a key
+     * limit refused it, or no target supports it. No provider answered (empty), no tokens were counted and nothing
+     * was billed; {@code attempts} are the providers tried (none when nothing was sent).
+     */
+    public static UsageRecord unanswered(Instant at, String model, String route, String key, String requestId,
+                                         Duration latency, CallOutcome outcome, List<String> attempts) {
+        if (outcome.answered()) {
+            throw new IllegalArgumentException("an unanswered call cannot end " + outcome);
+        }
+        return new UsageRecord(at, "", model, route, key, Usage.NONE, Cost.ZERO, false, requestId, latency, outcome,
+                attempts == null ? List.of() : attempts);
     }
 
     /** A record whose tokens are all the provider's own counts. */
@@ -67,6 +82,12 @@ public record UsageRecord(Instant at, String provider, String model, String rout
         requestId = requestId == null ? "" : requestId;
         latency = latency == null || latency.isNegative() ? Duration.ZERO : latency;
         Objects.requireNonNull(outcome, "outcome");
-        attempts = attempts == null || attempts.isEmpty() ? List.of(provider) : List.copyOf(attempts);
+        attempts = attempts != null && !attempts.isEmpty() ? List.copyOf(attempts)
+                : provider.isEmpty() ? List.of() : List.of(provider);
+    }
+
+    /** Whether a provider answered it (the ledger counts it), as opposed to an {@linkplain #unanswered unanswered} call. */
+    public boolean answered() {
+        return !provider.isEmpty();
     }
 }

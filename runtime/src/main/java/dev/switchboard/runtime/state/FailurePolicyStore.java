@@ -143,6 +143,11 @@ public final class FailurePolicyStore implements StateStore {
         report(() -> delegate.recordUsage(record));
     }
 
+    @Override
+    public void recordUnanswered(UsageRecord record) {
+        report(() -> delegate.recordUnanswered(record));
+    }
+
     // ------------------------------------------------------------------------------------------- administration
 
     @Override

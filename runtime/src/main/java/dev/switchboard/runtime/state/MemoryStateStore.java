@@ -409,6 +409,12 @@ public class MemoryStateStore implements StateStore {
         }
     }
 
+    /** Queues the call for the journal's log (the embedded backend's); the totals do not count it. */
+    @Override
+    public void recordUnanswered(UsageRecord record) {
+        journal.append(new StateChange.CallUnanswered(record));
+    }
+
     @Override
     public UsageSnapshot usage() {
         return usage.snapshot();

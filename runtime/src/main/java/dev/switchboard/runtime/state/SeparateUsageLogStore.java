@@ -116,6 +116,16 @@ public final class SeparateUsageLogStore implements StateStore {
         }
     }
 
+    /** Hands the call to the store (which may keep a log of its own), then queues it for the log. */
+    @Override
+    public void recordUnanswered(UsageRecord record) {
+        try {
+            store.recordUnanswered(record);
+        } finally {
+            log.append(record);
+        }
+    }
+
     @Override
     public UsageSnapshot usage() {
         return store.usage();

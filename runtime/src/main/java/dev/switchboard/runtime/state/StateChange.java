@@ -49,6 +49,16 @@ public sealed interface StateChange {
     }
 
     /**
+     * One call that ended without an answer: the usage log keeps it, the totals do not count it (never restored).
+     * A journal may drop it, as it may drop an answered call's log row, when its queue is full.
+     */
+    record CallUnanswered(UsageRecord record) implements StateChange {
+        public CallUnanswered {
+            Objects.requireNonNull(record, "record");
+        }
+    }
+
+    /**
      * Calls already counted, added up by provider, model, route and key: what a durable store reads back at start
      * instead of every call (never journaled).
      */

@@ -109,6 +109,14 @@ public interface StateStore extends AutoCloseable {
     /** Adds one answered call to the totals. */
     void recordUsage(UsageRecord record);
 
+    /**
+     * Keeps a call that ended without an answer ({@link UsageRecord#answered()} false: every target failed or was
+     * skipped, a budget or a key limit refused it, no target supports it) in the usage log, so the log holds one
+     * record per call; the totals and budgets do not count it, as nothing was answered. Never blocks for the log.
+     * The default keeps nothing: a backend without a usage log ({@code memory}, {@code redis}).
+     */
+    default void recordUnanswered(UsageRecord record) {}
+
     /** Every call's totals: overall, per provider, {@code provider/model}, route and key. */
     UsageSnapshot usage();
 

@@ -17,14 +17,24 @@ public final class UsageRowsBuilder {
 
     private final List<UsageGroup> groupBy;
     private final Map<List<String>, UsageTotals> groups = new TreeMap<>(UsageRowsBuilder::compare);
+    private final Map<List<String>, Long> unanswered = new java.util.HashMap<>();
 
     public UsageRowsBuilder(UsageQuery query) {
         this.groupBy = query.groupBy();
     }
 
-    /** Adds one call to its group. */
+    /**
+     * Adds one call to its group: an answered one to its totals, one without an answer ({@link UsageRecord#answered})
+     * to its count of those only, so the totals stay what the ledger counts.
+     */
     public void add(UsageRecord call) {
-        groups.merge(key(call), UsageTotals.ZERO.plus(call), UsageTotals::plus);
+        List<String> key = key(call);
+        if (call.answered()) {
+            groups.merge(key, UsageTotals.ZERO.plus(call), UsageTotals::plus);
+        } else {
+            groups.putIfAbsent(key, UsageTotals.ZERO);
+            unanswered.merge(key, 1L, Long::sum);
+        }
     }
 
     /** The groups, ordered by their fields' values. */
@@ -35,7 +45,7 @@ public final class UsageRowsBuilder {
             for (int i = 0; i < values.size(); i++) {
                 ordered.put(groupBy.get(i), values.get(i));
             }
-            rows.add(new UsageRow(ordered, totals));
+            rows.add(new UsageRow(ordered, totals, unanswered.getOrDefault(values, 0L)));
         });
         return rows;
     }

@@ -509,11 +509,20 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 cooldown.executeUpdate();
             } else if (change instanceof StateChange.UsageRecorded u) {
                 record(u.record());
+            } else if (change instanceof StateChange.CallUnanswered u) {
+                logRow(u.record()); // the log's row only: the totals count answered calls
             }
             // UsageRestored is never journaled.
         }
 
         private void record(UsageRecord r) throws SQLException {
+            logRow(r);
+            UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
+            totals.put(g, totals.getOrDefault(g, UsageTotals.ZERO).plus(r));
+            changedTotals.add(g);
+        }
+
+        private void logRow(UsageRecord r) throws SQLException {
             usage.setLong(1, r.at().toEpochMilli());
             usage.setString(2, r.provider());
             usage.setString(3, r.model());
@@ -531,9 +540,6 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             usage.setInt(14, r.attempts().size());
             usage.setString(15, String.join(",", r.attempts()));
             usage.executeUpdate();
-            UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
-            totals.put(g, totals.getOrDefault(g, UsageTotals.ZERO).plus(r));
-            changedTotals.add(g);
         }
 
         /** Writes each group's totals a batch changed, once per batch however many of its calls it holds. */

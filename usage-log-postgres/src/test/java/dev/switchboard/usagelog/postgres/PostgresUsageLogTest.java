@@ -232,6 +232,83 @@ class PostgresUsageLogTest {
     }
 
     @Test
+    void callsThatEndWithoutAnAnswerAreLoggedTooButNotCountedAsAnswered() throws Exception {
+        WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        upstream.stubFor(post(urlEqualTo("/up/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(ANSWER)));
+        upstream.stubFor(post(urlEqualTo("/down/v1/chat/completions")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}")));
+        Switchboard sb = Switchboard.builder().env(Map.of()).config(String.join("\n",
+                "switchboard {",
+                "  providers.up { type = openai, base-url = \"" + upstream.baseUrl() + "/up/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                "  providers.down { type = openai, base-url = \"" + upstream.baseUrl() + "/down/v1\", api-key = \"upstream-key-not-real\", model = m }",
+                "  pricing { \"up/m\" { input = 12, output = 20 } }", // $0.0002 a call
+                "  routes.default { targets = [ up ], budget { amount = 0.0001, period = 1d } }",
+                "  routes.broken { targets = [ down ], retry.max-retries = 0 }",
+                "  gateway.port = 0",
+                "  gateway.keys = [ { key = \"team-a-key-not-real\", name = team-a } ]",
+                "  usage-log.jdbc-url = \"" + postgres.jdbcUrl() + "\"",
+                "}")).build();
+        Gateway gateway = Gateway.start(sb);
+        String refusedId;
+        try {
+            assertThat(chat(gateway, "default").statusCode()).isEqualTo(200); // spends the route's budget
+            Reply refused = chat(gateway, "default");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            refusedId = refused.requestId();
+            assertThat(chat(gateway, "broken").statusCode()).isEqualTo(502);
+            assertThat(http(gateway, "POST", "/v1/chat/completions", "{\"model\":", "team-a-key-not-real")
+                    .statusCode()).isEqualTo(400); // not a call: no record
+
+            // each record is kept as its exchange ends, which may be just after its client has the answer
+            JsonNode row = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                JsonNode data = JSON.readTree(http(gateway, "GET", "/v1/usage?group-by=key", null,
+                        "team-a-key-not-real").body()).path("data");
+                row = data.isEmpty() ? null : data.get(0);
+                if (row != null && row.path("unanswered_requests").asLong() >= 2) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            assertThat(row).isNotNull();
+            assertThat(row.path("key").asText()).isEqualTo("team-a");
+            assertThat(row.path("requests").asLong()).isEqualTo(1);
+            assertThat(row.path("unanswered_requests").asLong()).isEqualTo(2);
+            assertThat(row.path("cost_usd").decimalValue()).isEqualByComparingTo("0.0002");
+        } finally {
+            gateway.shutdown(Duration.ofSeconds(1));
+            sb.close();
+            upstream.stop();
+        }
+        List<String> rows = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT route, provider, outcome, attempts, targets, input_tokens,"
+                     + " cost_usd, request_id FROM switchboard_usage_log ORDER BY id")) {
+            while (r.next()) {
+                rows.add(String.join(" ", r.getString(1), "[" + r.getString(2) + "]", r.getString(3),
+                        r.getString(4), "[" + r.getString(5) + "]", r.getString(6), r.getBigDecimal(7)
+                                .stripTrailingZeros().toPlainString(), r.getString(8).isEmpty() ? "-" : "id"));
+                if (r.getString(3).equals("refused")) {
+                    assertThat(r.getString(8)).isEqualTo(refusedId);
+                }
+            }
+        }
+        assertThat(rows).containsExactly(
+                "default [up] ok 1 [up] 5 0.0002 id",
+                "default [] refused 0 [] 0 0 id",
+                "broken [] server 1 [down] 0 0 id");
+    }
+
+    private static Reply chat(Gateway gateway, String model) throws Exception {
+        return http(gateway, "POST", "/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"Hi\"}]}", "team-a-key-not-real");
+    }
+
+    @Test
     void aTableOfTheFirstSchemaIsUpgradedInPlaceKeepingItsRows() throws Exception {
         // The table exactly as the first version made it, with one call logged.
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
@@ -417,11 +494,18 @@ class PostgresUsageLogTest {
     private record Reply(int statusCode, String body, String requestId) {}
 
     private static Reply http(Gateway g, String method, String path, String body) throws Exception {
+        return http(g, method, path, body, null);
+    }
+
+    private static Reply http(Gateway g, String method, String path, String body, String key) throws Exception {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + g.port() + path).toURL()
                 .openConnection();
         c.setConnectTimeout(5000);
         c.setReadTimeout(20000);
         c.setRequestMethod(method);
+        if (key != null) {
+            c.setRequestProperty("Authorization", "Bearer " + key);
+        }
         if (body != null) {
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
