@@ -301,11 +301,10 @@ final class Metrics {
             out.append("# TYPE switchboard_state_unavailable gauge\n");
             out.append("switchboard_state_unavailable").append(backend).append(guarded.unavailable() ? 1 : 0).append('\n');
         }
-        if (state != null && state.usageLog().orElse(null)
-                instanceof dev.switchboard.runtime.state.UsageLogWriter log) {
+        if (state != null && state.usageLog().isPresent()) {
             counter(out, "switchboard_usage_log_dropped_total", "Calls left out of the usage log because its queue"
-                    + " was full (the database slower than the traffic, or away); each is still counted in the state"
-                    + " store's totals and budgets.", log.dropped());
+                    + " was full (the database or disk stalled, slower than the traffic, or away); each is still"
+                    + " counted in the state store's totals and budgets.", state.usageLog().get().dropped());
         }
         out.append("# HELP switchboard_target_cooling_down Whether a route's target is cooling down (1) or not (0).\n");
         out.append("# TYPE switchboard_target_cooling_down gauge\n");

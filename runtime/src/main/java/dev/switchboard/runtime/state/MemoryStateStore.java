@@ -398,8 +398,9 @@ public class MemoryStateStore implements StateStore {
     /**
      * Counts the call at once and queues its record for the journal without waiting for it to be written: a usage
      * record decides no later call (budgets and limits are settled by their own, awaited, changes), so the request
-     * need not wait for the disk. The journal's queue is bounded, so a disk slower than the traffic slows the
-     * callers down instead of filling the memory; a kill loses at most the records queued since the last commit.
+     * need not wait for the disk. The journal's queue is bounded: a journal whose queue is full drops the call's log
+     * row (counting it) rather than make the call wait, and still writes its totals; a kill loses at most the records
+     * queued since the last commit.
      */
     @Override
     public void recordUsage(UsageRecord record) {

@@ -14,4 +14,13 @@ public interface UsageLog {
      * @throws StateUnavailableException when the log cannot be read
      */
     List<UsageRow> query(UsageQuery query);
+
+    /**
+     * Calls whose record this log dropped rather than make a request wait for it (its queue full: the database or
+     * the disk stalled or slower than the traffic); {@code /metrics} shows it as
+     * {@code switchboard_usage_log_dropped_total}. 0 for a log that drops nothing, or only reads.
+     */
+    default long dropped() {
+        return 0;
+    }
 }

@@ -13,6 +13,7 @@ public interface UsageLogWriter extends UsageLog, AutoCloseable {
     void append(UsageRecord record);
 
     /** Records dropped because the queue was full (the database slower than the traffic, or away). */
+    @Override
     long dropped();
 
     /** Writes what is queued (for a bounded time), then releases the connections. */

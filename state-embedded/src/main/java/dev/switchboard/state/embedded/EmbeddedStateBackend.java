@@ -53,7 +53,16 @@ public final class EmbeddedStateBackend implements StateBackend {
 
     /** Opens (creating when missing) the store in {@code dir}, restored from what it holds. */
     public static StateStore open(Path dir) {
-        SqliteJournal journal = SqliteJournal.open(dir.resolve(DATABASE));
+        return open(dir, SqliteJournal.MAX_PENDING);
+    }
+
+    /**
+     * As {@link #open(Path)}, with room for {@code usageQueue} queued changes (1 to 8,192, the default) before a
+     * call's usage-log row is dropped rather than wait for the disk (its totals, budgets and limits are never
+     * dropped); a small one lets a test fill it.
+     */
+    public static StateStore open(Path dir, int usageQueue) {
+        SqliteJournal journal = SqliteJournal.open(dir.resolve(DATABASE), usageQueue);
         try {
             MemoryStateStore store = new MemoryStateStore("embedded", journal);
             journal.restoreInto(store);

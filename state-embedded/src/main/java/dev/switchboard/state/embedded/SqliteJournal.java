@@ -47,6 +47,13 @@ import org.sqlite.SQLiteConfig;
  * ledger's totals per provider, model, route and key, exact decimal cost) and {@code usage_log} (one row per call,
  * {@code at_ms} in epoch milliseconds), which {@link #query} reads.
  * Holds of calls in flight are not written: those calls die with the process, and their holds with them.
+ *
+ * <p>What may be dropped, and what never is: a call's {@code usage_log} row is dropped (and counted, {@link #dropped})
+ * when the queue already holds {@code usageQueue} changes, so a stalled or slow disk never makes a request wait for
+ * its log row; the call's usage totals are still written, added up per group with the next transaction. The durable
+ * state (budget spending, rate-limit buckets, cooldowns, usage totals) is never dropped: an appender of such a change
+ * waits while the queue is full, and a transaction that fails keeps the latest value of each entry it held for the
+ * next one (each change carries its entry's whole value); only its log rows are dropped, and counted.
  */
 public final class SqliteJournal implements StateJournal, UsageLog {
 
@@ -67,6 +74,20 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     private record Queued(long sequence, StateChange change) {}
+
+    /** The most log rows queued and not yet written; a call's row that finds the queue this full is dropped. */
+    private final int usageQueue;
+    /** Log rows dropped since the store was opened (the queue full, or their transaction failed). */
+    private final AtomicLong droppedRows = new AtomicLong();
+    /** Whether rows are being dropped for a full queue now; logged once per episode. Guarded by queueLock. */
+    private boolean overflowing;
+    /** The totals of answered calls whose rows were dropped, for the writer's next transaction. Guarded by queueLock. */
+    private Map<UsageGroup, UsageTotals> droppedTotals = new HashMap<>();
+    /**
+     * The latest change of each budget, bucket and cooldown a failed transaction held, written first by the next
+     * one: the durable state is never dropped. Writer only.
+     */
+    private final Map<String, StateChange> unwritten = new java.util.LinkedHashMap<>();
 
     private record UsageGroup(String provider, String model, String route, String key) {}
 
@@ -98,7 +119,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     /** The writer thread's prepared statements; null until the first write and after a failed one. */
     private Writes writes;
 
-    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection) {
+    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection, int usageQueue) {
+        this.usageQueue = usageQueue;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -129,6 +151,17 @@ public final class SqliteJournal implements StateJournal, UsageLog {
      * @throws dev.switchboard.runtime.state.StateUnavailableException naming the file and why
      */
     public static SqliteJournal open(Path file) {
+        return open(file, MAX_PENDING);
+    }
+
+    /**
+     * As {@link #open(Path)}, dropping a call's log row when {@code usageQueue} changes are queued already (at most
+     * {@value #MAX_PENDING}).
+     */
+    static SqliteJournal open(Path file, int usageQueue) {
+        if (usageQueue < 1 || usageQueue > MAX_PENDING) {
+            throw new IllegalArgumentException("usageQueue must be 1 to " + MAX_PENDING + ", was " + usageQueue);
+        }
         Path dir = file.toAbsolutePath().getParent();
         FileChannel channel = null;
         try {
@@ -152,7 +185,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(5000);
             Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection);
+            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue);
             journal.migrate();
             return journal;
         } catch (IOException | SQLException e) {
@@ -305,6 +338,10 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             if (closing) {
                 throw new StateUnavailableException(file.toAbsolutePath() + " is closed", null);
             }
+            if (pending.size() >= usageQueue && isLogRow(change)) {
+                dropRow(change);
+                return lastSequence; // nothing of it to wait for: its totals go with the next transaction
+            }
             boolean interrupted = false;
             while (pending.size() >= MAX_PENDING && !closing) {
                 try {
@@ -329,6 +366,33 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         } finally {
             queueLock.unlock();
         }
+    }
+
+    private static boolean isLogRow(StateChange change) {
+        return change instanceof StateChange.UsageRecorded || change instanceof StateChange.CallUnanswered;
+    }
+
+    /** Drops a call's log row, keeping an answered call's totals for the next transaction. Under queueLock. */
+    private void dropRow(StateChange change) {
+        droppedRows.incrementAndGet();
+        if (change instanceof StateChange.UsageRecorded u) {
+            UsageRecord r = u.record();
+            droppedTotals.merge(new UsageGroup(r.provider(), r.model(), r.route(), r.key()), UsageTotals.ZERO.plus(r),
+                    UsageTotals::plus);
+        }
+        if (!overflowing) {
+            overflowing = true;
+            LOG.log(System.Logger.Level.ERROR, "the usage log in " + file.toAbsolutePath() + " is " + pending.size()
+                    + " changes behind (the disk stalled or slower than the traffic); calls' log rows are dropped"
+                    + " (counted in switchboard_usage_log_dropped_total) until it catches up; usage totals, budgets"
+                    + " and limits are still written");
+        }
+    }
+
+    /** Calls' log rows dropped since the store was opened: their queue was full, or their transaction failed. */
+    @Override
+    public long dropped() {
+        return droppedRows.get();
     }
 
     @Override
@@ -363,11 +427,16 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private void writeLoop() {
         while (true) {
             List<Queued> batch;
+            Map<UsageGroup, UsageTotals> dropped;
             queueLock.lock();
             try {
                 while (true) {
                     if (pending.isEmpty()) {
                         if (closing) {
+                            dropped = takeDroppedTotals();
+                            if (!unwritten.isEmpty() || !dropped.isEmpty()) {
+                                write(List.of(), dropped); // a last try at what a failed transaction held
+                            }
                             return;
                         }
                         queued.awaitUninterruptibly();
@@ -391,10 +460,14 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                     pending = new ArrayList<>(pending.subList(MAX_BATCH, pending.size()));
                     oldestPendingNanos = System.nanoTime();
                 }
+                dropped = takeDroppedTotals();
+                if (pending.size() < usageQueue) {
+                    overflowing = false;
+                }
             } finally {
                 queueLock.unlock();
             }
-            write(batch);
+            write(batch, dropped);
             queueLock.lock();
             try {
                 durableSequence = batch.get(batch.size() - 1).sequence();
@@ -405,27 +478,65 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         }
     }
 
+    /** The totals of the calls whose rows were dropped since the last batch was taken. Under queueLock. */
+    private Map<UsageGroup, UsageTotals> takeDroppedTotals() {
+        if (droppedTotals.isEmpty()) {
+            return Map.of();
+        }
+        Map<UsageGroup, UsageTotals> taken = droppedTotals;
+        droppedTotals = new HashMap<>();
+        return taken;
+    }
+
     /**
-     * Commits {@code batch} in one transaction. A failure (a full disk, a removed file) is logged once per outage and
-     * counted; the changes stay in memory and the calls go on, and writing resumes with the next batch.
+     * Commits what a failed transaction left ({@link #unwritten}), {@code batch} and the totals of the calls whose rows
+     * were dropped in one transaction. A failure (a full disk, a removed file, a lock another process holds past the
+     * busy timeout) is logged once per outage and counted; the changes stay in memory and the calls go on, the latest
+     * value of each budget, bucket and cooldown is kept for the next transaction and the usage totals with it (only
+     * the batch's log rows are dropped, and counted), and writing resumes with the next batch.
      */
-    private void write(List<Queued> batch) {
+    private void write(List<Queued> batch, Map<UsageGroup, UsageTotals> droppedTotals) {
+        // The totals first, whatever becomes of the transaction: they are kept for the next one if it fails.
+        droppedTotals.forEach((g, t) -> {
+            totals.merge(g, t, UsageTotals::plus);
+            changedTotals.add(g);
+        });
+        for (Queued q : batch) {
+            if (q.change() instanceof StateChange.UsageRecorded u) {
+                UsageRecord r = u.record();
+                UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
+                totals.merge(g, UsageTotals.ZERO.plus(r), UsageTotals::plus);
+                changedTotals.add(g);
+            }
+        }
         try {
             connection.setAutoCommit(false);
             if (writes == null) {
                 writes = new Writes(connection);
+            }
+            for (StateChange change : unwritten.values()) {
+                writes.apply(change);
             }
             for (Queued q : batch) {
                 writes.apply(q.change());
             }
             writes.writeTotals();
             connection.commit();
+            unwritten.clear();
             if (failing) {
                 failing = false;
                 LOG.log(System.Logger.Level.INFO, "the embedded state is written to {0} again", file.toAbsolutePath());
             }
         } catch (SQLException | RuntimeException e) {
             failedWrites.incrementAndGet();
+            for (Queued q : batch) {
+                StateChange c = q.change();
+                if (isLogRow(c)) {
+                    droppedRows.incrementAndGet(); // its totals are in the totals kept for the next transaction
+                } else {
+                    unwritten.put(entryOf(c), c);
+                }
+            }
             closeWrites();
             try {
                 connection.rollback();
@@ -444,6 +555,18 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 // reported by the next write
             }
         }
+    }
+
+    /** The entry a durable change sets: a later change of the same entry replaces it. */
+    private static String entryOf(StateChange change) {
+        if (change instanceof StateChange.BudgetSpent s) {
+            return "budget\u0000" + s.budget();
+        } else if (change instanceof StateChange.BucketChanged b) {
+            return "bucket\u0000" + b.bucket();
+        } else if (change instanceof StateChange.CooldownChanged c) {
+            return "cooldown\u0000" + c.target();
+        }
+        throw new IllegalArgumentException("not a durable entry's change: " + change);
     }
 
     private void closeWrites() {
@@ -508,18 +631,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 setText(cooldown, 4, c.lastFailure() == null ? null : c.lastFailure().name());
                 cooldown.executeUpdate();
             } else if (change instanceof StateChange.UsageRecorded u) {
-                record(u.record());
+                logRow(u.record()); // its totals were added before the transaction began
             } else if (change instanceof StateChange.CallUnanswered u) {
                 logRow(u.record()); // the log's row only: the totals count answered calls
             }
             // UsageRestored is never journaled.
-        }
-
-        private void record(UsageRecord r) throws SQLException {
-            logRow(r);
-            UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
-            totals.put(g, totals.getOrDefault(g, UsageTotals.ZERO).plus(r));
-            changedTotals.add(g);
         }
 
         private void logRow(UsageRecord r) throws SQLException {

@@ -208,6 +208,51 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    @Test
+    void withTheDatabaseLockedCallsDropLogRowsButNoTotalOrBudgetIsLost() throws Exception {
+        Path db = dir.resolve("switchboard.db");
+        long dropped;
+        try (StateStore store = EmbeddedStateBackend.open(dir, 4)) {
+            store.recordUsage(record("openai", "m", "default", "team-a", 1, 1, "0.001"));
+            store.usageLog().orElseThrow().query(new UsageQuery(Optional.empty(), Optional.empty(), List.of(),
+                    Optional.empty())); // written: the database exists
+            try (var holder = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
+                // given: another connection holds the write lock, so every transaction waits its busy timeout
+                holder.setAutoCommit(false);
+                try (var s = holder.createStatement()) {
+                    s.executeUpdate("INSERT INTO budget_spend VALUES ('lock-holder', 0, '0')");
+                }
+                // when: a budget's spending (awaited: returns once its transaction failed) and 20 calls (not awaited)
+                store.addBudgetSpend("key:team-a", 7, new BigDecimal("1.5"));
+                for (int i = 0; i < 20; i++) {
+                    store.recordUsage(record("openai", "m", "default", "team-a", 1, 1, "0.001"));
+                }
+                // then: at most 4 rows wait in the queue (and a batch in the writer's hands); the rest are dropped
+                dropped = store.usageLog().orElseThrow().dropped();
+                assertThat(dropped).isPositive();
+                assertThat(store.usage().total().requests()).isEqualTo(21);
+                holder.rollback();
+            }
+            dropped = Math.max(dropped, store.usageLog().orElseThrow().dropped());
+        } // closing writes what is queued, and what a failed transaction held
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var s = c.createStatement()) {
+            try (var r = s.executeQuery("SELECT sum(requests), sum(CAST(cost_usd AS REAL)) FROM usage_totals")) {
+                assertThat(r.getLong(1)).isEqualTo(21); // every call's totals, rows dropped or not
+            }
+            try (var r = s.executeQuery("SELECT spent_usd FROM budget_spend WHERE budget = 'key:team-a'")) {
+                assertThat(r.next()).isTrue();
+                assertThat(new BigDecimal(r.getString(1))).isEqualByComparingTo("1.5");
+            }
+        }
+        try (StateStore reopened = EmbeddedStateBackend.open(dir)) {
+            assertThat(reopened.usage().total().requests()).isEqualTo(21);
+            assertThat(reopened.budget("key:team-a", 7).spent()).isEqualByComparingTo("1.5");
+            List<UsageRow> rows = reopened.usageLog().orElseThrow().query(new UsageQuery(Optional.empty(),
+                    Optional.empty(), List.of(), Optional.empty()));
+            assertThat(rows.get(0).totals().requests()).isEqualTo(21 - dropped); // each row written or counted
+        }
+    }
+
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,
                               String usd) {
         return new UsageRecord(T0, provider, model, route, key, Usage.of(in, out),
