@@ -6,6 +6,7 @@ module dev.switchboard.testkit {
     requires transitive org.assertj.core;
     requires transitive wiremock.standalone;
     requires transitive java.logging;
+    requires transitive java.sql;
     requires jdk.httpserver;
     // No 'requires static org.jspecify': wiremock-standalone bundles org.jspecify.annotations, and a module may not
     // read one package from two modules; the package-info's @NullMarked resolves to that copy (the same annotation).

@@ -17,6 +17,7 @@ import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageGroup;
 import dev.switchboard.runtime.state.UsageQuery;
 import dev.switchboard.runtime.state.UsageRow;
+import dev.switchboard.testkit.UsageLogSchemaV1;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,16 +160,9 @@ class EmbeddedStateStoreTest {
                     + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
                     + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT NOT NULL, unpriced_requests INTEGER NOT NULL,"
                     + " estimated_requests INTEGER NOT NULL, PRIMARY KEY (provider, model, route, key_name))");
-            s.executeUpdate("CREATE TABLE usage_log (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,"
-                    + " provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL, key_name TEXT NOT NULL,"
-                    + " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,"
-                    + " cached_input_tokens INTEGER NOT NULL, cost_usd TEXT, estimated INTEGER NOT NULL)");
-            s.executeUpdate("CREATE INDEX usage_log_at ON usage_log (at_ms)");
+            UsageLogSchemaV1.SQLITE.createWithOneCall(c);
             s.executeUpdate("INSERT INTO usage_totals VALUES ('openai', 'm', 'default', 'team-a', 1, 10, 2, 0,"
                     + " '0.5', 0, 0)");
-            s.executeUpdate("INSERT INTO usage_log (at_ms, provider, model, route, key_name, input_tokens,"
-                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES (" + T0.toEpochMilli()
-                    + ", 'openai', 'm', 'default', 'team-a', 10, 2, 0, '0.5', 0)");
             s.executeUpdate("PRAGMA user_version = 1");
         }
 

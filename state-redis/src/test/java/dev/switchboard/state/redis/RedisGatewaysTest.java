@@ -13,11 +13,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.runtime.Switchboard;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.testkit.GatewayHttp;
+import dev.switchboard.testkit.GatewayHttp.Reply;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +61,6 @@ class RedisGatewaysTest {
     static Path dir;
     static RedisServer redis;
 
-    /** A gateway's answer: status and body. */
-    private record Reply(int statusCode, String body) {}
     private final List<Switchboard> switchboards = new ArrayList<>();
     private final List<Gateway> gateways = new ArrayList<>();
     private WireMockServer upstream;
@@ -134,24 +129,7 @@ class RedisGatewaysTest {
     }
 
     private Reply send(Gateway g, String method, String path, String key, String body) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + g.port() + path).toURL().openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(20000);
-        c.setRequestMethod(method);
-        if (key != null) {
-            c.setRequestProperty("Authorization", "Bearer " + key);
-        }
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        int status = c.getResponseCode();
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        return GatewayHttp.send(g.port(), method, path, body, GatewayHttp.bearer(key));
     }
 
     private int upstreamCalls(String provider) {

@@ -12,11 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.runtime.Switchboard;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.testkit.GatewayHttp;
+import dev.switchboard.testkit.GatewayHttp.Reply;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,8 +58,6 @@ class RedisResponseCacheTest {
     @TempDir
     static Path dir;
     static RedisServer redis;
-
-    private record Reply(int statusCode, String body, String cache) {}
 
     private final List<Switchboard> switchboards = new ArrayList<>();
     private final List<Gateway> gateways = new ArrayList<>();
@@ -125,25 +120,12 @@ class RedisResponseCacheTest {
     }
 
     private Reply send(Gateway g, String method, String path, String body, String key) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + g.port() + path).toURL().openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(30000);
-        c.setRequestMethod(method);
-        if (key != null) {
-            c.setRequestProperty("Authorization", "Bearer " + key);
-        }
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        int status = c.getResponseCode();
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    c.getHeaderField("x-switchboard-cache"));
-        }
+        return GatewayHttp.send(g.port(), method, path, body, GatewayHttp.bearer(key));
+    }
+
+    /** The answer's x-switchboard-cache header (hit or miss); null without one. */
+    private static String cache(Reply r) {
+        return r.header("x-switchboard-cache").orElse(null);
     }
 
     private Reply chat(Gateway g, String body) throws Exception {
@@ -167,10 +149,10 @@ class RedisResponseCacheTest {
         Reply onB = chat(two.get(1), ask(""));
         Reply againOnA = chat(two.get(0), ask(""));
 
-        assertThat(onA.cache()).isEqualTo("miss");
+        assertThat(cache(onA)).isEqualTo("miss");
         assertThat(onB.statusCode()).as(onB.body()).isEqualTo(200);
-        assertThat(onB.cache()).isEqualTo("hit");
-        assertThat(againOnA.cache()).isEqualTo("hit");
+        assertThat(cache(onB)).isEqualTo("hit");
+        assertThat(cache(againOnA)).isEqualTo("hit");
         assertThat(withoutCreated(onB.body())).isEqualTo(withoutCreated(onA.body()));
         assertThat(upstreamCalls()).isEqualTo(1);
         // the hits are in the shared ledger at zero cost, whichever gateway is asked
@@ -191,13 +173,13 @@ class RedisResponseCacheTest {
         Reply onB = chat(two.get(1), streamed);
         Reply withoutUsage = chat(two.get(1), ask(",\"stream\":true")); // the same answer; no usage chunk asked
 
-        assertThat(onA.cache()).isEqualTo("miss");
-        assertThat(onB.cache()).isEqualTo("hit");
+        assertThat(cache(onA)).isEqualTo("miss");
+        assertThat(cache(onB)).isEqualTo("hit");
         assertThat(withoutCreated(onB.body())).isEqualTo(withoutCreated(onA.body()))
                 .contains("\"content\":\"Par\"", "\"content\":\"is.\"", "\"name\":\"lookup\"",
                         "\"finish_reason\":\"tool_calls\"", "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":6",
                         "data: [DONE]");
-        assertThat(withoutUsage.cache()).isEqualTo("hit");
+        assertThat(cache(withoutUsage)).isEqualTo("hit");
         assertThat(withoutUsage.body()).contains("\"content\":\"Par\"").doesNotContain("\"usage\"");
         assertThat(upstreamCalls()).isEqualTo(asked);
     }
@@ -211,8 +193,8 @@ class RedisResponseCacheTest {
         Reply b = send(two.get(1), "POST", "/v1/chat/completions", ask(""), KEY_B);
         Reply a = send(two.get(1), "POST", "/v1/chat/completions", ask(""), KEY_A);
 
-        assertThat(b.cache()).isEqualTo("miss");
-        assertThat(a.cache()).isEqualTo("hit");
+        assertThat(cache(b)).isEqualTo("miss");
+        assertThat(cache(a)).isEqualTo("hit");
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
@@ -226,7 +208,7 @@ class RedisResponseCacheTest {
         chat(two.get(0), ask(""));
         Reply again = chat(two.get(1), ask(""));
 
-        assertThat(again.cache()).isEqualTo("miss");
+        assertThat(cache(again)).isEqualTo("miss");
         assertThat(again.body()).contains("P".repeat(3000));
         assertThat(upstreamCalls()).isEqualTo(2);
     }
