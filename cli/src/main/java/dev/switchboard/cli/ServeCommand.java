@@ -83,13 +83,43 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Where budgets, limits and usage live, so that an operator sees which data dir a restart will find them in. */
-    private static String stateLine(Switchboard sb) {
+    /**
+     * Where budgets, limits and usage live, so that an operator sees which data dir a restart will find them in, or
+     * which Redis server and key prefix the instances share, and where the usage log is written; server addresses
+     * without their user, password or parameters.
+     */
+    static String stateLine(Switchboard sb) {
         String backend = sb.state().backend();
+        com.typesafe.config.Config c = sb.config();
         String key = "switchboard.state.data-dir";
-        if (backend.equals("embedded") && sb.config().hasPath(key)) {
-            return "embedded in " + java.nio.file.Path.of(sb.config().getString(key)).toAbsolutePath().normalize();
+        String state;
+        if (backend.equals("embedded") && c.hasPath(key)) {
+            state = "embedded in " + java.nio.file.Path.of(c.getString(key)).toAbsolutePath().normalize();
+        } else if (backend.equals("redis") && c.hasPath("switchboard.state.redis.uri")) {
+            state = "redis at " + hostAndPort(c.getString("switchboard.state.redis.uri"))
+                    + (c.hasPath("switchboard.state.redis.key-prefix")
+                    ? " (key-prefix " + c.getString("switchboard.state.redis.key-prefix") + ")" : "");
+        } else {
+            state = backend.equals("memory") ? "memory (not kept across restarts)" : backend;
         }
-        return backend.equals("memory") ? "memory (not kept across restarts)" : backend;
+        String jdbc = c.hasPath("switchboard.usage-log.jdbc-url") ? c.getString("switchboard.usage-log.jdbc-url") : "";
+        if (!jdbc.isBlank()) {
+            return state + "; usage log: " + hostAndPort(jdbc.replaceFirst("^jdbc:", ""));
+        }
+        return state;
+    }
+
+    /** {@code scheme://host:port/path} of a URL, without its user, password or parameters. */
+    static String hostAndPort(String url) {
+        try {
+            java.net.URI u = java.net.URI.create(url);
+            if (u.getHost() == null) {
+                return u.getScheme() == null ? "(unnamed server)" : u.getScheme();
+            }
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                    + (u.getPath() == null ? "" : u.getPath());
+        } catch (IllegalArgumentException e) {
+            return "(a URL that does not parse)"; // never echoed: it may hold a password
+        }
     }
 }

@@ -18,10 +18,11 @@ import picocli.CommandLine.ParentCommand;
  * beside a running gateway). A gateway elsewhere is asked with its endpoint instead.
  */
 @Command(name = "usage",
-        description = {"Print the usage log's report, as GET /v1/usage?from&to&group-by&key answers it: the calls that"
-                + " ended in [from, to), added up per distinct value of the group-by fields. Reads the embedded state"
-                + " backend's data dir (switchboard.state.data-dir) read-only, also while a gateway runs on it; for a"
-                + " gateway on another machine, ask its GET /v1/usage."})
+        description = {"Print the usage log's report as a table: the calls that ended in [from, to), added up per"
+                + " distinct value of the group-by fields (with --json, as GET /v1/usage?from&to&group-by&key answers"
+                + " it). Reads the embedded state backend's data dir (switchboard.state.data-dir) read-only, also while"
+                + " a gateway runs on it, or the PostgreSQL log of switchboard.usage-log.jdbc-url; for a gateway on"
+                + " another machine, ask its GET /v1/usage."})
 final class UsageCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -36,19 +37,25 @@ final class UsageCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "WHEN", description = "End, excluded: an instant or a UTC day.")
     private String to;
 
-    @Option(names = "--group-by", paramLabel = "FIELDS", description = "Comma-separated: key, route, provider, model, day.")
+    @Option(names = "--group-by", paramLabel = "FIELDS", description = "Comma-separated: key, route, provider, model, day, hour.")
     private String groupBy;
 
     @Option(names = "--key", paramLabel = "NAME", description = "Only the calls made with this gateway key.")
     private String key;
 
+    @Option(names = "--json", description = "Print GET /v1/usage's JSON instead of the table (for scripts).")
+    private boolean json;
+
     @Override
     public Integer call() {
         Optional<UsageLog> log = root.builder().usageLog();
         if (log.isEmpty()) {
-            throw new UsageException("switchboard usage reads the usage log that switchboard.state.backend = embedded"
-                    + " keeps in switchboard.state.data-dir; this configuration's backend keeps none (set"
-                    + " SWITCHBOARD_STATE_BACKEND=embedded and SWITCHBOARD_DATA_DIR, or ask a gateway's GET /v1/usage)");
+            // The variables only fill in what the config leaves unset, so the hint names the config keys first.
+            throw new UsageException("switchboard usage reads a usage log and this configuration keeps none: set"
+                    + " switchboard.usage-log.jdbc-url (or SWITCHBOARD_USAGE_LOG_JDBC_URL) to the PostgreSQL log the"
+                    + " gateways write, or use switchboard.state.backend = embedded with its switchboard.state.data-dir"
+                    + " (SWITCHBOARD_STATE_BACKEND and SWITCHBOARD_DATA_DIR count only where the config sets neither);"
+                    + " or ask a gateway's GET /v1/usage");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         put(parameters, "from", from);
@@ -61,7 +68,11 @@ final class UsageCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + e.getMessage()); // each message starts with the parameter it names
         }
-        root.out().println(new String(report, StandardCharsets.UTF_8));
+        if (json) {
+            root.out().println(new String(report, StandardCharsets.UTF_8));
+        } else {
+            UsageTable.print(report, root.out());
+        }
         root.out().flush();
         return ExitCodes.OK;
     }

@@ -118,7 +118,7 @@ final class GatewayServer {
             workers.shutdownNow();
             guard.shutdown();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
-                    + e.getCause().getMessage() + "); set switchboard.gateway.host/port", e.getCause());
+                    + e.getCause().getMessage() + "); set switchboard.gateway.host/port (or switchboard serve --port)", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reactor.close(CloseMode.IMMEDIATE);

@@ -170,6 +170,14 @@ class CostConfigTest {
                         "    budget { amount = 1, period = daily } }",
                         "}"},
                         4, "switchboard.routes.default.budget.period", "'daily' is not a duration"),
+                Arguments.of("budget period in weeks, which durations have no unit for", new String[] {
+                        "switchboard {",
+                        "  providers.recording {}",
+                        "  routes.default { targets = [ recording ]",
+                        "    budget { amount = 1, period = 1w } }",
+                        "}"},
+                        4, "switchboard.routes.default.budget.period", "'1w' is not a duration; write a number and a"
+                                + " unit, e.g. 1h, 1d, 7d (a week) or 30d (a month)"),
                 Arguments.of("a budget for every route", new String[] {
                         "switchboard {",
                         "  providers.recording {}",

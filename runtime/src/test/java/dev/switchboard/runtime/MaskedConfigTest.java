@@ -227,4 +227,13 @@ class MaskedConfigTest {
         assertThat(ConfigFactory.parseString(shownOther).getString("switchboard.usage-log.jdbc-url"))
                 .isEqualTo("jdbc:postgresql://sb:****@db.internal/sb");
     }
+
+    @Test
+    void aSecretThatIsNotSetIsShownEmptyNotMasked() {
+        String shown = Switchboard.builder().config("switchboard.usage-log.jdbc-url = \"\"").env(Map.of())
+                .render(ConfigFormat.HOCON);
+
+        // "****" would say that a password is set
+        assertThat(ConfigFactory.parseString(shown).getString("switchboard.usage-log.password")).isEmpty();
+    }
 }

@@ -24,7 +24,8 @@ public final class BudgetConfigReader {
         // A misspelt key is also a missing one: report the spelling only, once.
         boolean spelt = budget.onlyKnownKeys(KEYS, null);
         Optional<BigDecimal> amount = budget.decimal("amount", false);
-        Optional<Duration> period = budget.duration("period", false);
+        // Durations have no week or month unit (1w is refused): the examples say how to write those.
+        Optional<Duration> period = budget.duration("period", false, "1h, 1d, 7d (a week) or 30d (a month)");
         if (spelt && !budget.written("amount")) {
             problems.add(budget.origin(), budget.path("amount"), "missing; the most to spend per period in US dollars,"
                     + " e.g. amount = 5.00");

@@ -124,6 +124,14 @@ public final class ConfigFields {
 
     /** A duration that must be positive ({@code allowZero} false) or at least zero ({@code allowZero} true). */
     public Optional<Duration> duration(String key, boolean allowZero) {
+        return duration(key, allowZero, "30s, 500ms or 2m");
+    }
+
+    /**
+     * As {@link #duration(String, boolean)}, a value that is not a duration named with {@code examples} of what the
+     * key takes (e.g. {@code "1h, 1d, 7d or 30d"} for a budget's period).
+     */
+    public Optional<Duration> duration(String key, boolean allowZero, String examples) {
         Optional<ConfigValue> v = value(key);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -133,7 +141,7 @@ public final class ConfigFields {
             d = block.getDuration(key);
         } catch (ConfigException e) {
             problems.add(v.get().origin(), path(key), "'" + raw(v.get())
-                    + "' is not a duration; write a number and a unit, e.g. 30s, 500ms or 2m");
+                    + "' is not a duration; write a number and a unit, e.g. " + examples);
             return Optional.empty();
         }
         if (d.isNegative() || (!allowZero && d.isZero())) {

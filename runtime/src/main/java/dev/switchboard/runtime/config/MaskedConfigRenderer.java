@@ -65,7 +65,9 @@ public final class MaskedConfigRenderer {
             if (ConfigFields.isUnresolved(value)) {
                 return value;
             }
+            // An empty string hides nothing: shown as "" it says that no secret is set (e.g. usage-log.password).
             if (placement.isSecretPath(path) && value.valueType() != ConfigValueType.NULL
+                    && !(value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).isEmpty())
                     && !ConfigSecrets.isKeyBlock(path, value)) {
                 return ConfigValueFactory.fromAnyRef(MASK, "masked secret");
             }

@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * finds the queue full (the database away or slower than the traffic for a while) is dropped and counted, and that is
  * logged once per episode; a batch that cannot be written is retried every second while the queue takes the traffic.
  * The schema is created at the first start and migrated by later versions ({@code switchboard_schema} holds its
- * version; concurrent starts serialise on an advisory lock); one written by a newer Switchboard is refused.
+ * version; concurrent starts serialise on an advisory lock); one written by a newer Switchboard is refused. A server
+ * that cannot be reached at start does not stop the start: the writer prepares the schema once it can (records queue
+ * meanwhile, dropped and counted when the queue is full); one that refuses the login (a wrong password, an unknown
+ * user or database) does, naming the server's reason.
  */
 public final class PostgresUsageLog implements UsageLogWriter {
 
@@ -62,6 +65,8 @@ public final class PostgresUsageLog implements UsageLogWriter {
     private final Thread writer;
     private volatile boolean closing;
     private boolean failing;
+    /** Whether the schema is known to be created and migrated; false while the server was unreachable since start. */
+    private volatile boolean schemaReady;
 
     private PostgresUsageLog(HikariDataSource pool, String where, int capacity) {
         this.pool = pool;
@@ -106,15 +111,33 @@ public final class PostgresUsageLog implements UsageLogWriter {
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1); // the first connection is made by migrate(), which names the server
         HikariDataSource pool = new HikariDataSource(config);
+        boolean ready;
         try {
             migrate(pool, where);
+            ready = true;
+        } catch (Unreachable e) {
+            ready = false;
+            LOG.log(System.Logger.Level.ERROR, "cannot reach the usage log's " + where + " (" + e.getMessage() + ");"
+                    + " starting without it: calls are queued (up to " + capacity + ", then dropped and counted in"
+                    + " switchboard_usage_log_dropped_total) and its schema is prepared and the queue written as soon"
+                    + " as it can be reached (tried every " + RETRY.toSeconds() + " s)");
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         PostgresUsageLog log = new PostgresUsageLog(pool, where, capacity);
+        log.schemaReady = ready;
         log.writer.start();
         return log;
+    }
+
+    /** The server could not be reached (refused, timed out): a state that passes, unlike a refused login. */
+    static final class Unreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -177,6 +200,12 @@ public final class PostgresUsageLog implements UsageLogWriter {
         return q < 0 ? rest : rest.substring(0, q);
     }
 
+    /**
+     * Creates or migrates the schema.
+     *
+     * @throws Unreachable when no server answered
+     * @throws StateUnavailableException when it refused (the login, a newer schema), naming why
+     */
     private static void migrate(HikariDataSource pool, String where) {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -214,7 +243,67 @@ public final class PostgresUsageLog implements UsageLogWriter {
             // later versions: if (version < 3) { ALTER TABLE ...; INSERT INTO switchboard_schema VALUES (3); }
             c.commit();
         } catch (SQLException e) {
-            throw new StateUnavailableException("cannot prepare the usage log in " + where + ": " + firstLine(e), e);
+            String why = reason(e);
+            if (unreachable(e)) {
+                throw new Unreachable(why, e);
+            }
+            throw new StateUnavailableException("cannot prepare the usage log in " + where + ": " + why
+                    + (loginRefused(e) ? " (check the user and password: switchboard.usage-log.password, or the"
+                    + " jdbc-url's user and password)" : ""), e);
+        }
+    }
+
+    /**
+     * Why a connection or statement failed, as the server or the driver said it: the pool's own "connection is not
+     * available, request timed out" names only the wait, and keeps the login's real failure (a wrong password, an
+     * unknown database, a refused connection) as its cause.
+     */
+    static String reason(SQLException e) {
+        Throwable cause = e;
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException || t instanceof java.io.IOException) {
+                cause = t;
+            }
+        }
+        return firstLine(cause);
+    }
+
+    private static @org.jspecify.annotations.Nullable String sqlState(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** No server answered (refused, timed out, the connection broke): class 08 or no state at all. */
+    private static boolean unreachable(SQLException e) {
+        String state = sqlState(e);
+        return state == null || state.startsWith("08");
+    }
+
+    /** The server refused the login: invalid authorization (class 28) or an unknown database (3D000). */
+    private static boolean loginRefused(SQLException e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("28") || state.equals("3D000"));
+    }
+
+    /** Prepares the schema if it is not known to be, so that rows can be written and read; true once it is. */
+    private synchronized boolean ensureSchema() {
+        if (schemaReady) {
+            return true;
+        }
+        try {
+            migrate(pool, where);
+            schemaReady = true;
+            LOG.log(System.Logger.Level.INFO, "the usage log's " + where + " is reachable: its schema is ready");
+            return true;
+        } catch (StateUnavailableException | Unreachable e) {
+            return false; // still away (logged at start), or refusing: the queue fills, and drops are counted
         }
     }
 
@@ -253,7 +342,7 @@ public final class PostgresUsageLog implements UsageLogWriter {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                 }
-                if (write(batch)) {
+                if (ensureSchema() && write(batch)) {
                     markProgress(batch.size());
                     batch.clear();
                 } else if (closing) {
@@ -306,7 +395,7 @@ public final class PostgresUsageLog implements UsageLogWriter {
         } catch (SQLException e) {
             if (!failing) {
                 failing = true;
-                LOG.log(System.Logger.Level.ERROR, "cannot write the usage log to " + where + " (" + firstLine(e)
+                LOG.log(System.Logger.Level.ERROR, "cannot write the usage log to " + where + " (" + reason(e)
                         + "); retrying every " + RETRY.toSeconds() + " s, calls queue meanwhile");
             }
             return false;
@@ -323,6 +412,10 @@ public final class PostgresUsageLog implements UsageLogWriter {
     /** Reads the calls of the query's range, once the records appended before it are written (for up to 5 s). */
     @Override
     public List<UsageRow> query(UsageQuery query) {
+        if (!ensureSchema()) {
+            throw new StateUnavailableException("cannot read the usage log in " + where + ": it could not be"
+                    + " reached since the gateway started", null);
+        }
         awaitWritten(appended.get(), Duration.ofSeconds(5));
         StringBuilder sql = new StringBuilder("SELECT at, provider, model, route, key_name, input_tokens,"
                 + " output_tokens, cached_input_tokens, cost_usd, estimated FROM switchboard_usage_log WHERE TRUE");
@@ -354,7 +447,7 @@ public final class PostgresUsageLog implements UsageLogWriter {
             }
             c.commit();
         } catch (SQLException e) {
-            throw new StateUnavailableException("cannot read the usage log in " + where + ": " + firstLine(e), e);
+            throw new StateUnavailableException("cannot read the usage log in " + where + ": " + reason(e), e);
         }
         return rows.rows();
     }

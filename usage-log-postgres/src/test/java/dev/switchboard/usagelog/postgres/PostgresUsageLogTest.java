@@ -22,11 +22,9 @@ import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageGroup;
 import dev.switchboard.runtime.state.UsageQuery;
 import dev.switchboard.runtime.state.UsageRow;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.testkit.GatewayHttp;
+import dev.switchboard.testkit.GatewayHttp.Reply;
+import dev.switchboard.testkit.UsageLogSchemaV1;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -147,6 +145,44 @@ class PostgresUsageLogTest {
     }
 
     @Test
+    void aServerDownAtStartDoesNotStopTheStartAndGetsTheSchemaAndTheCallsOnceItIsBack() throws Exception {
+        postgres.stop();
+        PostgresUsageLog log;
+        try {
+            log = PostgresUsageLog.open(postgres.jdbcUrl()); // returns: the gateway starts without it
+            log.append(call("openai", "team-a", "0.1"));
+            log.append(call("openai", "team-b", "0.2"));
+        } finally {
+            postgres.start();
+        }
+        try (log) {
+            long written = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (written < 2 && System.nanoTime() < deadline) {
+                try {
+                    List<UsageRow> rows = byProvider(log); // the schema is prepared by whoever gets there first
+                    written = rows.isEmpty() ? 0 : rows.get(0).totals().requests();
+                } catch (StateUnavailableException stillStarting) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(written).isEqualTo(2);
+            assertThat(log.dropped()).isZero();
+        }
+    }
+
+    @Test
+    void aLoginTheServerRefusesStopsTheStartWithTheServersReasonNotATimeout() {
+        String unknownUser = postgres.jdbcUrl().replace("user=postgres", "user=nobody_here");
+        assertThatThrownBy(() -> PostgresUsageLog.open(unknownUser))
+                .isInstanceOf(StateUnavailableException.class)
+                .hasMessageStartingWith("cannot prepare the usage log in PostgreSQL at 127.0.0.1:")
+                .hasMessageContaining("role \"nobody_here\" does not exist")
+                .hasMessageContaining("switchboard.usage-log.password")
+                .hasMessageNotContaining("timed out");
+    }
+
+    @Test
     void aSchemaWrittenByANewerSwitchboardIsRefused() throws Exception {
         PostgresUsageLog.open(postgres.jdbcUrl()).close();
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
@@ -206,7 +242,7 @@ class PostgresUsageLogTest {
             Reply answer = http(gateway, "POST", "/v1/chat/completions", "{\"model\":\"default\",\"messages\":"
                     + "[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            requestId = answer.requestId();
+            requestId = requestId(answer);
             assertThat(requestId).startsWith("req_");
         } finally {
             gateway.shutdown(Duration.ofSeconds(1));
@@ -257,7 +293,7 @@ class PostgresUsageLogTest {
             assertThat(chat(gateway, "default").statusCode()).isEqualTo(200); // spends the route's budget
             Reply refused = chat(gateway, "default");
             assertThat(refused.statusCode()).isEqualTo(429);
-            refusedId = refused.requestId();
+            refusedId = requestId(refused);
             assertThat(chat(gateway, "broken").statusCode()).isEqualTo(502);
             assertThat(http(gateway, "POST", "/v1/chat/completions", "{\"model\":", "team-a-key-not-real")
                     .statusCode()).isEqualTo(400); // not a call: no record
@@ -313,15 +349,8 @@ class PostgresUsageLogTest {
         // The table exactly as the first version made it, with one call logged.
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE switchboard_schema (version INTEGER NOT NULL)");
-            s.execute("CREATE TABLE switchboard_usage_log (id BIGSERIAL PRIMARY KEY,"
-                    + " at TIMESTAMPTZ NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, route TEXT NOT NULL,"
-                    + " key_name TEXT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,"
-                    + " cached_input_tokens BIGINT NOT NULL, cost_usd NUMERIC, estimated BOOLEAN NOT NULL)");
-            s.execute("CREATE INDEX switchboard_usage_log_at ON switchboard_usage_log (at)");
             s.execute("INSERT INTO switchboard_schema (version) VALUES (1)");
-            s.execute("INSERT INTO switchboard_usage_log (at, provider, model, route, key_name, input_tokens,"
-                    + " output_tokens, cached_input_tokens, cost_usd, estimated) VALUES"
-                    + " ('2026-12-05T09:00:00Z', 'openai', 'm', 'default', 'team-a', 5, 7, 0, 0.5, false)");
+            UsageLogSchemaV1.POSTGRES.createWithOneCall(c);
         }
         try (PostgresUsageLog log = PostgresUsageLog.open(postgres.jdbcUrl())) {
             log.append(new UsageRecord(Instant.parse("2026-12-05T10:00:00Z"), "anthropic", "m", "default", "team-a",
@@ -461,12 +490,14 @@ class PostgresUsageLogTest {
                     upstream.stop();
                 }
             }
-            // A server that is not there: the error names it without its password.
+            // A server that is not there: the start goes on, and the line logged names it without its password.
             String refused = "jdbc:postgresql://postgres:" + inUserInfo + "@127.0.0.1:1/postgres?password=" + inUrl;
-            assertThatThrownBy(() -> Switchboard.builder().env(Map.of()).config("switchboard.usage-log.jdbc-url = \""
-                    + refused + "\"").build())
-                    .satisfies(e -> seen.append(e.getMessage()))
-                    .hasMessageContaining("127.0.0.1:1/postgres");
+            try (Switchboard down = Switchboard.builder().env(Map.of()).config("switchboard.usage-log.jdbc-url = \""
+                    + refused + "\"").build()) {
+                seen.append(down.renderConfig(dev.switchboard.runtime.ConfigFormat.HOCON));
+            }
+            assertThat(String.join("\n", logged)).contains("cannot reach the usage log's PostgreSQL at"
+                    + " 127.0.0.1:1/postgres");
         } finally {
             root.removeHandler(capture);
             root.setLevel(level);
@@ -491,32 +522,15 @@ class PostgresUsageLogTest {
         assertThat(PostgresUsageLog.hostOf("jdbc:postgresql://sb:secret@db:5432/x?password=y")).isEqualTo("db:5432/x");
     }
 
-    private record Reply(int statusCode, String body, String requestId) {}
-
     private static Reply http(Gateway g, String method, String path, String body) throws Exception {
-        return http(g, method, path, body, null);
+        return GatewayHttp.send(g.port(), method, path, body);
     }
 
     private static Reply http(Gateway g, String method, String path, String body, String key) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + g.port() + path).toURL()
-                .openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(20000);
-        c.setRequestMethod(method);
-        if (key != null) {
-            c.setRequestProperty("Authorization", "Bearer " + key);
-        }
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        int status = c.getResponseCode();
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    c.getHeaderField("x-request-id"));
-        }
+        return GatewayHttp.send(g.port(), method, path, body, GatewayHttp.bearer(key));
+    }
+
+    private static String requestId(Reply r) {
+        return r.header("x-request-id").orElse(null);
     }
 }
