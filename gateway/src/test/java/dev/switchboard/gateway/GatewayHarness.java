@@ -8,11 +8,6 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.switchboard.runtime.Sleeper;
 import dev.switchboard.runtime.Switchboard;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -135,27 +130,9 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     Reply http(String method, String path, String body, String... headers) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + gateway.port() + path).openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
-        c.setRequestMethod(method);
-        for (int i = 0; i < headers.length; i += 2) {
-            c.setRequestProperty(headers[i], headers[i + 1]);
-        }
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        int status = c.getResponseCode();
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (in != null) {
-            in.close();
-        }
-        return new Reply(status, c.getHeaderFields(), text);
+        dev.switchboard.testkit.GatewayHttp.Reply r = dev.switchboard.testkit.GatewayHttp.send(gateway.port(), method,
+                path, body, headers);
+        return new Reply(r.statusCode(), r.headers(), r.body());
     }
 
     @Override
