@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,9 +14,7 @@ import dev.switchboard.runtime.Switchboard;
 import java.math.BigDecimal;
 import dev.switchboard.testkit.GatewayHttp;
 import dev.switchboard.testkit.GatewayHttp.Reply;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,13 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three gateways (each its own Switchboard, providers, routes and HTTP server, as three processes would have) with
@@ -43,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Switchboards run on a fixed clock, so no bucket refills while the test runs.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RedisGatewaysTest {
+class RedisGatewaysTest extends GatewaysOnRedis {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-05T10:00:00Z"), ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,41 +49,12 @@ class RedisGatewaysTest {
             + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}";
     private static final AtomicInteger PREFIX = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
-    static RedisServer redis;
-
-    private final List<Switchboard> switchboards = new ArrayList<>();
-    private final List<Gateway> gateways = new ArrayList<>();
-    private WireMockServer upstream;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start(dir);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(32));
-        upstream.start();
+    @Override
+    void stub(WireMockServer upstream) {
         upstream.stubFor(post(urlEqualTo("/up/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(ANSWER)));
         upstream.stubFor(post(urlEqualTo("/bad/v1/chat/completions")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"down\"}}")));
-    }
-
-    @AfterEach
-    void stop() {
-        gateways.forEach(g -> g.shutdown(Duration.ofSeconds(1)));
-        switchboards.forEach(Switchboard::close);
-        upstream.stop();
     }
 
     /** {@code count} gateways sharing one fresh key prefix; {@code extra} is more HOCON inside switchboard { }. */
@@ -112,9 +75,7 @@ class RedisGatewaysTest {
                     i < extra.length ? extra[i] : extra.length > 0 ? extra[extra.length - 1] : "",
                     "}");
             Switchboard sb = Switchboard.builder().config(hocon).env(Map.of()).clock(CLOCK).build();
-            switchboards.add(sb);
-            Gateway g = Gateway.start(sb);
-            gateways.add(g);
+            Gateway g = serve(sb);
             started.add(g);
         }
         return started;
@@ -233,7 +194,14 @@ class RedisGatewaysTest {
         Reply again = awaitReconnected(deny);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(chat(allow, null).statusCode()).isEqualTo(200);
-        JsonNode usage = JSON.readTree(send(allow, "GET", "/v1/usage", null).body());
+        // each instance reconnects by itself: allow's read waits for its own client (its chat above passed either way)
+        Reply read = send(allow, "GET", "/v1/usage", null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (read.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            read = send(allow, "GET", "/v1/usage", null);
+        }
+        JsonNode usage = JSON.readTree(read.body());
         assertThat(usage.at("/total/requests").asLong()).as(usage.toString()).isEqualTo(2);
         assertThat(send(allow, "GET", "/metrics", null).body())
                 .contains("switchboard_state_unavailable{backend=\"redis\"} 0",

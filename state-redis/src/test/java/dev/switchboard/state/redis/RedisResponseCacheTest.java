@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,20 +13,13 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.testkit.GatewayHttp;
 import dev.switchboard.testkit.GatewayHttp.Reply;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code switchboard.cache.backend = redis}: two gateways (each its own Switchboard and server, as two processes
@@ -35,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without asking, whole or streamed; keys stay apart and an answer over {@code max-entry-bytes} is not shared.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RedisResponseCacheTest {
+class RedisResponseCacheTest extends GatewaysOnRedis {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
@@ -55,39 +47,10 @@ class RedisResponseCacheTest {
     private static final String KEY_B = "team-b-key-not-real-0002";
     private static final AtomicInteger PREFIX = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
-    static RedisServer redis;
-
-    private final List<Switchboard> switchboards = new ArrayList<>();
-    private final List<Gateway> gateways = new ArrayList<>();
-    private WireMockServer upstream;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start(dir);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(16));
-        upstream.start();
+    @Override
+    void stub(WireMockServer upstream) {
         upstream.stubFor(post(urlEqualTo("/up/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(ANSWER)));
-    }
-
-    @AfterEach
-    void stop() {
-        gateways.forEach(g -> g.shutdown(Duration.ofSeconds(1)));
-        switchboards.forEach(Switchboard::close);
-        upstream.stop();
     }
 
     /** Two gateways on one fresh key prefix; {@code extra} is more HOCON inside switchboard { }. */
@@ -106,9 +69,7 @@ class RedisResponseCacheTest {
                     extra,
                     "}");
             Switchboard sb = Switchboard.builder().config(hocon).env(Map.of()).build();
-            switchboards.add(sb);
-            Gateway g = Gateway.start(sb);
-            gateways.add(g);
+            Gateway g = serve(sb);
             two.add(g);
         }
         return two;
