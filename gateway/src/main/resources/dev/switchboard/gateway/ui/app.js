@@ -298,7 +298,8 @@ async function spend() {
   $('spend-report').hidden = !!report.failed;
   budgets(totals.budgets || { routes: {}, keys: {} });
   if (report.failed) return;
-  const rows = report.data;
+  // Spend is the answered calls': a group of unanswered calls only (refused, failed before any content) costs nothing.
+  const rows = report.data.filter(r => r.requests > 0);
   const groups = [...new Set(rows.map(r => r[group]))].sort();
   let total = 0, tokens = 0, calls = 0;
   for (const r of rows) { total += Number(r.cost_usd); tokens += r.total_tokens; calls += r.requests; }

@@ -57,7 +57,8 @@ public final class UsageRowsBuilder {
                 case KEY -> call.key();
                 case ROUTE -> call.route();
                 case PROVIDER -> call.provider();
-                case MODEL -> call.model().isEmpty() ? call.provider() : call.provider() + "/" + call.model();
+                case MODEL -> call.model().isEmpty() || call.provider().isEmpty() ? call.provider() + call.model()
+                        : call.provider() + "/" + call.model();
                 case DAY -> call.at().atOffset(ZoneOffset.UTC).toLocalDate().toString();
                 case HOUR -> call.at().truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
             });
