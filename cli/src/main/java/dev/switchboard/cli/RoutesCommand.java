@@ -57,15 +57,25 @@ final class RoutesCommand implements Callable<Integer> {
         return byLabel;
     }
 
-    private static String state(TargetState s) {
+    /**
+     * A member's cooldown state in the words of the table, of {@code --json} and of the gateway's {@code GET /ready}:
+     * {@code ok}, {@code cooling down}, {@code probing}, or {@code unknown} when the store has nothing on it.
+     */
+    static String state(TargetState s) {
         if (s == null) {
-            return "-";
+            return "unknown";
         }
         return switch (s.state()) {
             case CLOSED -> "ok";
-            case OPEN -> "cooling down until " + s.openUntil();
+            case OPEN -> "cooling down";
             default -> "probing";
         };
+    }
+
+    /** The table's cell: the state, and until when a member cools down. */
+    private static String stateCell(TargetState s) {
+        return s != null && s.openUntil() != null && s.state() == dev.switchboard.runtime.CircuitState.OPEN
+                ? state(s) + " until " + s.openUntil() : state(s);
     }
 
     private static String latency(TargetStats stats) {
@@ -86,8 +96,8 @@ final class RoutesCommand implements Callable<Integer> {
                 for (TargetGroup.Member m : g.members()) {
                     TargetStats stats = route.targetStats().get(m.target());
                     table.row(Integer.toString(i), g.isGroup() ? g.strategy().configName() : "single",
-                            m.target().label(), g.isGroup() ? Integer.toString(m.weight()) : "-",
-                            state(states.get(m.target().label())), Integer.toString(stats.inFlight()), latency(stats));
+                            m.target().label(), g.isGroup() ? TargetGroup.formatWeight(m.weight()) : "-",
+                            stateCell(states.get(m.target().label())), Integer.toString(stats.inFlight()), latency(stats));
                 }
                 i++;
             }
@@ -116,8 +126,12 @@ final class RoutesCommand implements Callable<Integer> {
                     TargetState s = states.get(m.target().label());
                     g.writeStartObject();
                     g.writeStringField("target", m.target().label());
-                    g.writeNumberField("weight", m.weight());
-                    g.writeStringField("state", s == null ? "unknown" : s.state().name().toLowerCase(java.util.Locale.ROOT));
+                    if (m.weight() == Math.rint(m.weight())) {
+                        g.writeNumberField("weight", (long) m.weight()); // 3, not 3.0
+                    } else {
+                        g.writeNumberField("weight", m.weight());
+                    }
+                    g.writeStringField("state", state(s));
                     if (s != null && s.openUntil() != null) {
                         g.writeStringField("openUntil", s.openUntil().toString());
                     }

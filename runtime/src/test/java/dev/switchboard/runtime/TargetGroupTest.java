@@ -36,7 +36,7 @@ class TargetGroupTest {
     private final DoubleSupplier random = seeded::nextDouble;
 
     /** A provider answering unless the test scripted it otherwise before its first call. */
-    private static TargetGroup.Member member(Object provider, int weight) {
+    private static TargetGroup.Member member(Object provider, double weight) {
         return new TargetGroup.Member(new ProviderManager.Target((dev.switchboard.api.LlmProvider) provider, null), weight);
     }
 
@@ -71,6 +71,18 @@ class TargetGroupTest {
         assertThat(count.get("azure-us")).isBetween(3_000 - 200, 3_000 + 200);
         assertThat(count.get("azure-asia")).isBetween(2_000 - 200, 2_000 + 200);
         assertThat(azureEu.calls() + azureUs.calls() + azureAsia.calls()).isEqualTo(10_000);
+    }
+
+    @Test
+    void fractionalWeightsAreRespectedWithinStatisticalBoundsOver10000Picks() {
+        ProviderManager route = route(RouteStrategy.WEIGHTED, member(azureEu, 1.5), member(azureUs, 1)).build();
+
+        Map<String, Integer> count = answers(route, 10_000);
+
+        // 1.5 against 1: 60% and 40%; n p (1 - p) = 2,400, a standard deviation of 49 picks; 4 deviations either side
+        assertThat(count.get("azure-eu")).isBetween(6_000 - 200, 6_000 + 200);
+        assertThat(count.get("azure-us")).isBetween(4_000 - 200, 4_000 + 200);
+        assertThat(route.toString()).isEqualTo("route default [weighted(azure-eu*1.5, azure-us)]");
     }
 
     @Test

@@ -303,6 +303,29 @@ public final class ConfigFields {
         return Optional.of(n);
     }
 
+    /**
+     * A number above 0, fractions included (a weight); zero, a negative number or text is refused, saying what the
+     * value is for ({@code what}, e.g. "a share of the requests, e.g. weight = 1.5").
+     */
+    public Optional<Double> positiveNumber(String key, String what) {
+        Optional<ConfigValue> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        double n;
+        try {
+            n = block.getDouble(key);
+        } catch (ConfigException e) {
+            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' is not a number; write " + what);
+            return Optional.empty();
+        }
+        if (Double.isNaN(n) || Double.isInfinite(n) || n <= 0) {
+            problems.add(v.get().origin(), path(key), "must be above 0, was " + raw(v.get()) + "; write " + what);
+            return Optional.empty();
+        }
+        return Optional.of(n);
+    }
+
     /** A nested block, as fields of its own. */
     public Optional<ConfigFields> block(String key) {
         return object(key).map(o -> new ConfigFields(o.toConfig(), path(key), o.origin(), problems));

@@ -73,8 +73,8 @@ public record RouteConfig(String name, List<Element> targets, RetryPolicy retry,
         }
     }
 
-    /** A member of a group and its weight (1 unless set). */
-    public record Member(Target target, int weight) {
+    /** A member of a group and its weight: a number above 0, fractions included (1 unless set). */
+    public record Member(Target target, double weight) {
         public Member {
             Objects.requireNonNull(target, "target");
         }

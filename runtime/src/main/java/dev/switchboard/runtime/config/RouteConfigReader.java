@@ -265,13 +265,16 @@ final class RouteConfigReader {
                 return parse(v, entry.path("target"));
             });
         }
-        Optional<Integer> weight = entry.integer("weight", 1);
-        if (weight.isPresent() && strategy != null && strategy != RouteStrategy.WEIGHTED) {
+        if (entry.written("weight") && strategy != null && strategy != RouteStrategy.WEIGHTED) {
             problems.add(entry.value("weight").orElseThrow().origin(), entry.path("weight"), "only strategy = weighted"
                     + " uses weights; this group's strategy is " + strategy.configName());
             return Optional.empty();
         }
-        int w = weight.orElse(1);
+        Optional<Double> weight = entry.positiveNumber("weight", "a share of the requests, e.g. weight = 1.5");
+        if (entry.written("weight") && weight.isEmpty()) {
+            return Optional.empty();
+        }
+        double w = weight.orElse(1.0);
         return target.map(t -> new RouteConfig.Member(t, w));
     }
 

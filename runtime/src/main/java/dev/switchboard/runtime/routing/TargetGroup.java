@@ -21,14 +21,24 @@ public final class TargetGroup {
     /** How often the latency strategy tries another member than the fastest, so that none is starved for good. */
     static final double EXPLORE = 0.1;
 
-    /** A member of a group and its weight (used by {@link RouteStrategy#WEIGHTED}; at least 1). */
-    public record Member(Target target, int weight) {
+    /**
+     * A member of a group and its weight (used by {@link RouteStrategy#WEIGHTED}): any positive number, fractions
+     * included ({@code 1.5} against {@code 1} sends 60% of the requests), as Portkey's loadbalance weights are.
+     */
+    public record Member(Target target, double weight) {
         public Member {
             Objects.requireNonNull(target, "target");
-            if (weight < 1) {
-                throw new IllegalArgumentException("the weight of " + target.label() + " must be at least 1, was " + weight);
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("the weight of " + target.label() + " must be a number above 0, was "
+                        + formatWeight(weight));
             }
         }
+    }
+
+    /** A weight as written: {@code 3}, {@code 1.5}. */
+    public static String formatWeight(double weight) {
+        return weight == Math.rint(weight) && Math.abs(weight) < 1e15 ? Long.toString((long) weight)
+                : Double.toString(weight);
     }
 
     private final @Nullable RouteStrategy strategy;
@@ -75,7 +85,7 @@ public final class TargetGroup {
             Member m = members.get(i);
             sb.append(i == 0 ? "" : ", ").append(m.target().label());
             if (strategy == RouteStrategy.WEIGHTED && m.weight() != 1) {
-                sb.append('*').append(m.weight());
+                sb.append('*').append(formatWeight(m.weight()));
             }
         }
         return sb.append(')').toString();
@@ -107,7 +117,7 @@ public final class TargetGroup {
         List<Member> left = new ArrayList<>(members);
         List<Target> order = new ArrayList<>(members.size());
         while (left.size() > 1) {
-            long total = 0;
+            double total = 0;
             for (Member m : left) {
                 total += m.weight();
             }

@@ -32,6 +32,19 @@ class TargetGroupConfigTest {
     }
 
     @Test
+    void readsAFractionalWeightAsWritten() {
+        SwitchboardConfig config = read(String.join("\n",
+                "switchboard {",
+                "  providers { a.type = openai, b.type = openai }",
+                "  routes.default.targets = [ { strategy = weighted, targets = [ { target = a, weight = 1.5 },",
+                "    { target = b, weight = 0.25 } ] } ]",
+                "}"), new ConfigProblems()).orElseThrow();
+
+        assertThat(((RouteConfig.Group) config.routes().get("default").targets().get(0)).members())
+                .extracting(RouteConfig.Member::weight).containsExactly(1.5, 0.25);
+    }
+
+    @Test
     void readsEveryStrategy() {
         SwitchboardConfig config = read(String.join("\n",
                 "switchboard {",
@@ -75,18 +88,24 @@ class TargetGroupConfigTest {
     }
 
     @Test
-    void refusesWeightsOutsideTheWeightedStrategyAndBelowOne() {
+    void refusesWeightsOutsideTheWeightedStrategyZeroNegativeOrText() {
         assertThat(problems(String.join("\n",
                 "switchboard {",
                 "  providers { a.type = openai, b.type = openai }",
                 "  routes.r1.targets = [ { strategy = latency, targets = [ { target = a, weight = 2 }, b ] } ]",
                 "  routes.r2.targets = [ { strategy = weighted, targets = [ { target = a, weight = 0 }, b ] } ]",
+                "  routes.r3.targets = [ { strategy = weighted, targets = [ { target = a, weight = -1.5 }, b ] } ]",
+                "  routes.r4.targets = [ { strategy = weighted, targets = [ { target = a, weight = heavy }, b ] } ]",
                 "  default-route = r1",
-                "}"))).hasSize(2)
+                "}"))).hasSize(4)
                 .anySatisfy(l -> assertThat(l).contains(":3:", "switchboard.routes.r1.targets[0].targets[0].weight",
                         "only strategy = weighted uses weights"))
                 .anySatisfy(l -> assertThat(l).contains(":4:", "switchboard.routes.r2.targets[0].targets[0].weight",
-                        "must be at least 1"));
+                        "must be above 0, was 0"))
+                .anySatisfy(l -> assertThat(l).contains(":5:", "switchboard.routes.r3.targets[0].targets[0].weight",
+                        "must be above 0, was -1.5"))
+                .anySatisfy(l -> assertThat(l).contains(":6:", "switchboard.routes.r4.targets[0].targets[0].weight",
+                        "'heavy' is not a number"));
     }
 
     @Test
