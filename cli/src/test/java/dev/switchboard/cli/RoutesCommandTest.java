@@ -59,7 +59,7 @@ class RoutesCommandTest {
         assertThat(elements.get(0).path("strategy").asText()).isEqualTo("weighted");
         assertThat(elements.get(0).path("members").get(0).path("target").asText()).isEqualTo("azure-eu");
         assertThat(elements.get(0).path("members").get(0).path("weight").asInt()).isEqualTo(3);
-        assertThat(elements.get(0).path("members").get(0).path("state").asText()).isEqualTo("closed");
+        assertThat(elements.get(0).path("members").get(0).path("state").asText()).isEqualTo("ok"); // as the table says
         assertThat(elements.get(1).path("strategy").asText()).isEqualTo("single");
     }
 
@@ -70,18 +70,23 @@ class RoutesCommandTest {
                 "switchboard.state { backend = embedded, data-dir = \"" + data.toString().replace("\\", "/") + "\" }");
         try (StateStore gateway = EmbeddedStateBackend.open(data)) {
             // given: the running gateway saw azure-us fail and cools it down for an hour
-            gateway.cooldownFailed("route:default:azure-us", CooldownPermit.CALL, ErrorKind.SERVER, 1,
+            gateway.cooldownFailed("target:azure-us", CooldownPermit.CALL, ErrorKind.SERVER, 1,
                     Duration.ofHours(1), Instant.now());
 
             // when: the one-off commands run beside it with the same data dir
             CliHarness.Result routes = cli.run("--config", "state.conf", "routes");
             CliHarness.Result check = cli.run("--config", "state.conf", "config", "check");
+            CliHarness.Result json = cli.run("--config", "state.conf", "routes", "--json");
 
             // then: neither is refused the data dir, and routes shows the gateway's cooldown
             assertThat(routes.exitCode()).as(routes.err()).isZero();
             assertThat(routes.out()).containsPattern("azure-us\\s+1\\s+cooling down until")
                     .containsPattern("azure-eu\\s+3\\s+ok");
             assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+            JsonNode usMember = json.json().path("routes").get(0).path("elements").get(0).path("members").get(1);
+            assertThat(usMember.path("target").asText()).isEqualTo("azure-us");
+            assertThat(usMember.path("state").asText()).isEqualTo("cooling down"); // the table's words
+            assertThat(usMember.path("openUntil").asText()).isNotEmpty();
         }
     }
 }

@@ -777,6 +777,15 @@ public final class Switchboard implements AutoCloseable {
                     .build();
         }
 
+        /**
+         * Where the routes keep their targets' cooldowns in the state store: {@code target:<provider>[/<model>]}, one
+         * per provider and model for every route (and for calls naming a provider directly). A provider and model that
+         * keeps failing fails for every route that uses it, so a cooldown one route opened spares the others the
+         * same failures; each route still applies its own {@code failure-threshold} and {@code duration} to the
+         * shared count when one of its calls fails.
+         */
+        private static final String COOLDOWNS = "target";
+
         private ProviderManager route(RouteConfig r, Map<String, LlmProvider> providers, UsageLedger ledger,
                                       StateStore store) {
             ProviderManager.Builder b = ProviderManager.builder();
@@ -797,7 +806,7 @@ public final class Switchboard implements AutoCloseable {
                 ledger.track(UsageLedger.Dimension.ROUTE, r.name(), budget);
                 b.budget(budget);
             });
-            return b.name(r.name()).state(store, "route:" + r.name()).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
+            return b.name(r.name()).state(store, COOLDOWNS).retry(r.retry()).cooldown(r.cooldown()).streamFailover(r.streamFailover())
                     .resumePrefixChars(r.resumePrefixChars()).clock(clock).sleeper(sleeper).random(random).build();
         }
 
@@ -808,7 +817,7 @@ public final class Switchboard implements AutoCloseable {
 
         private ProviderManager providerRoute(LlmProvider provider, RouteConfig defaults, StateStore store) {
             return ProviderManager.builder(target(provider.name(), provider)).name(provider.name())
-                    .state(store, "provider:" + provider.name()).retry(defaults.retry())
+                    .state(store, COOLDOWNS).retry(defaults.retry())
                     .cooldown(defaults.cooldown()).streamFailover(defaults.streamFailover())
                     .resumePrefixChars(defaults.resumePrefixChars()).clock(clock).sleeper(sleeper).random(random).build();
         }

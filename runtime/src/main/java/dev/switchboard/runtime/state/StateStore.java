@@ -17,7 +17,8 @@ import java.util.Optional;
  * routes' cooldowns, {@link dev.switchboard.runtime.UsageLedger}) keep the policy; the store keeps the numbers.
  *
  * <p>Names: budgets are {@code route:<name>} or {@code key:<name>}, buckets {@code provider:<name>} or
- * {@code key:<name>}, cooldowns {@code <route>:<target label>}. Budget windows are numbered: the window of an instant
+ * {@code key:<name>}, cooldowns {@code target:<target label>} (one per provider and model, whatever the route; a
+ * route built alone in code uses {@code <route>:<target label>}). Budget windows are numbered: the window of an instant
  * is {@code floor(epochMillis / periodMillis)}. Implementations are thread-safe. A method whose backend cannot be
  * reached throws {@link StateUnavailableException}; what the call then does is the caller's
  * {@code switchboard.state.on-failure}.
