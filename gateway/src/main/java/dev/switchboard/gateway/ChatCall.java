@@ -179,12 +179,18 @@ final class ChatCall {
         if (ticket != null) {
             ticket.used(Usage.NONE);
         }
-        String id = response.id().isEmpty() ? newId() : response.id();
         String model = response.model().isEmpty() ? call.model() : response.model();
-        byte[] body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created()));
+        long created = created();
+        byte[] body;
+        if (response.id().isEmpty()) { // each answer gets its own id: nothing to reuse
+            String id = newId();
+            body = JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g, response, id, model, created));
+        } else {
+            body = cached.body(created, model, () -> JsonBodies.json(g -> OpenAiServerCodec.writeChatCompletion(g,
+                    response, response.id(), model, created)));
+        }
         hit(target, request, cached); // counted before the client has it, as an answer from a provider is
-        exchange.reply(200, Exchange.JSON, body, false, cacheResult(withCost(headers(response.provider(), List.of()),
-                Cost.ZERO), exchange));
+        exchange.reply(200, Exchange.JSON, body, false, hitHeaders(exchange, response.provider()));
     }
 
     /**
@@ -199,6 +205,20 @@ final class ChatCall {
         server.switchboard().ledger().record(UsageRecord.cacheHit(server.switchboard().clock().instant(),
                 answered != null ? answered : request.model().orElse(""), target.route().name(),
                 exchange.key == null ? "" : exchange.key.name()));
+    }
+
+    private static final Header NO_TRIES = new BasicHeader(ATTEMPTS_HEADER, "0");
+    private static final Header NO_COST = new BasicHeader(COST_HEADER, "0");
+    private static final Header HIT = new BasicHeader(ResponseCache.HEADER, "hit");
+
+    /**
+     * A non-streamed hit's headers, as {@link #headers}, {@link #withCost} and {@link #withCache} would make them
+     * (the provider whose answer it replays, no tries, the gateway's time, no cost, {@code hit}), in one array.
+     */
+    static Header[] hitHeaders(Exchange exchange, String provider) {
+        long overhead = Math.max(0, System.nanoTime() - exchange.startNanos());
+        return new Header[] {new BasicHeader(PROVIDER_HEADER, provider), NO_TRIES,
+                new BasicHeader(OVERHEAD_HEADER, millis(overhead)), NO_COST, HIT};
     }
 
     /** {@code headers} and the cache header, when the route caches. */

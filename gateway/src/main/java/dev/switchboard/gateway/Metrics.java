@@ -126,7 +126,7 @@ final class Metrics {
     /** A streamed answer whose client left before its end. */
     /** A lookup in a route's response cache: {@code hit} or {@code miss} (a bypass counts as a miss). */
     void cache(String route, boolean hit) {
-        add(cacheLookups, labels("route", route, "result", hit ? "hit" : "miss"));
+        add(cacheLookups, labelsOnce("route", route, "result", hit ? "hit" : "miss"));
     }
 
     void abandoned(String route, String provider) {

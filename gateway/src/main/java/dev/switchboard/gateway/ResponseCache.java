@@ -16,13 +16,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -47,10 +47,48 @@ final class ResponseCache {
     private static final Map<String, BigDecimal> NUMERIC_DEFAULTS = Map.of("n", BigDecimal.ONE, "top_p",
             BigDecimal.ONE, "presence_penalty", BigDecimal.ZERO, "frequency_penalty", BigDecimal.ZERO);
 
-    /** A cached answer: the response of a call that was not streamed, or the events of a stream. */
-    record Entry(@Nullable ChatResponse response, List<ChatEvent> events, String provider) {
-        Entry {
-            events = List.copyOf(events);
+    /**
+     * A cached answer: the response of a call that was not streamed, or the events of a stream. A hit on an answer
+     * that was not streamed reuses the body bytes another hit wrote in the same second ({@link #body}), so a burst of
+     * hits serialises the answer once a second rather than once a hit.
+     */
+    static final class Entry {
+        private final @Nullable ChatResponse response;
+        private final List<ChatEvent> events;
+        private final String provider;
+        /** The body as last written, with what it depends on; null until a hit writes one. */
+        private volatile @Nullable WrittenBody written;
+
+        Entry(@Nullable ChatResponse response, List<ChatEvent> events, String provider) {
+            this.response = response;
+            this.events = List.copyOf(events);
+            this.provider = provider;
+        }
+
+        @Nullable ChatResponse response() {
+            return response;
+        }
+
+        List<ChatEvent> events() {
+            return events;
+        }
+
+        String provider() {
+            return provider;
+        }
+
+        /**
+         * The body of a hit answered at {@code created} (epoch seconds) naming {@code model}: the bytes a hit wrote
+         * with the same two, or {@code write}'s, kept for the next hits. The bytes are shared: nobody may change them.
+         */
+        byte[] body(long created, String model, java.util.function.Supplier<byte[]> write) {
+            WrittenBody w = written;
+            if (w != null && w.created() == created && w.model().equals(model)) {
+                return w.bytes();
+            }
+            byte[] bytes = write.get();
+            written = new WrittenBody(created, model, bytes);
+            return bytes;
         }
 
         /** The model the provider said answered, or null when it said none. */
@@ -66,6 +104,8 @@ final class ResponseCache {
             return null;
         }
     }
+
+    private record WrittenBody(long created, String model, byte[] bytes) {}
 
     /** Where one route's answers are kept. */
     private interface Store {
@@ -220,22 +260,32 @@ final class ResponseCache {
         return reason != null && reason != FinishReason.CONTENT_FILTER;
     }
 
-    /** Writes {@code node} with sorted fields and numbers by value; at the top level, without the ignored fields. */
+    /**
+     * Writes {@code node} with sorted fields and numbers by value; at the top level, without the ignored fields. On
+     * every hit's path, so the common cases take no detour: a whole number is appended as it is (what its
+     * {@code BigDecimal} would print), a string without characters to escape as it is (what Jackson's escaping
+     * would give), and fields are sorted in an array rather than a tree map.
+     */
     private static void canonical(JsonNode node, boolean top, StringBuilder out) {
         if (node.isObject()) {
-            Map<String, JsonNode> fields = new TreeMap<>();
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, JsonNode>[] fields = new Map.Entry[node.size()];
+            int n = 0;
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (f.getValue().isNull() || top && (IGNORED.contains(f.getKey()) || isDefault(f.getKey(), f.getValue()))) {
                     continue;
                 }
-                fields.put(f.getKey(), f.getValue());
+                fields[n++] = f;
+            }
+            if (n > 1) {
+                Arrays.sort(fields, 0, n, BY_NAME);
             }
             out.append('{');
-            for (Map.Entry<String, JsonNode> f : fields.entrySet()) {
-                out.append(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(f.getKey()))
-                        .append(':');
-                canonical(f.getValue(), false, out);
+            for (int i = 0; i < n; i++) {
+                escaped(fields[i].getKey(), out);
+                out.append(':');
+                canonical(fields[i].getValue(), false, out);
                 out.append(',');
             }
             out.append('}');
@@ -246,11 +296,31 @@ final class ResponseCache {
                 out.append(',');
             }
             out.append(']');
+        } else if (node.isIntegralNumber() && node.canConvertToLong()) {
+            out.append(node.longValue());
         } else if (node.isNumber()) {
             out.append(node.decimalValue().stripTrailingZeros().toPlainString());
+        } else if (node.isTextual()) {
+            out.append('"');
+            escaped(node.textValue(), out);
+            out.append('"');
         } else {
             out.append(node.toString());
         }
+    }
+
+    private static final java.util.Comparator<Map.Entry<String, JsonNode>> BY_NAME = Map.Entry.comparingByKey();
+
+    /** {@code text} as JSON escapes it inside quotes; most texts need no escape and are appended as they are. */
+    private static void escaped(String text, StringBuilder out) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                out.append(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text));
+                return;
+            }
+        }
+        out.append(text);
     }
 
     private static boolean isDefault(String field, JsonNode value) {
@@ -261,17 +331,24 @@ final class ResponseCache {
         return field.equals("parallel_tool_calls") && value.isBoolean() && value.booleanValue();
     }
 
-    private static String sha256(String text) {
+    /** One digest per thread: looking the algorithm up among the security providers costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : digest) {
-                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-            }
-            return hex.toString();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    });
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static String sha256(String text) {
+        byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)); // digest() resets it for reuse
+        char[] hex = new char[digest.length * 2];
+        for (int i = 0; i < digest.length; i++) {
+            hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];
+            hex[2 * i + 1] = HEX[digest[i] & 0xf];
+        }
+        return new String(hex);
     }
 
     /** A stream replaying cached events. */
