@@ -114,16 +114,25 @@ final class MessagesCall {
         }
         String id = messageId(response.id());
         String model = response.model().isEmpty() ? call.model() : response.model();
-        byte[] body = JsonBodies.json(g -> MessagesWriter.writeMessage(g, response, id, model, call.thinking()));
-        exchange.reply(200, Exchange.JSON, body, false, ChatCall.withCost(ChatCall.headers(exchange, upstreamNanos,
-                response.provider(), response.attempts()), response.cost()));
+        // The Messages API requires counts: an upstream that reported none gets the gateway's estimate, so marked.
+        boolean estimated = !ReportedUsage.known(response.usage());
+        ChatResponse shown = estimated ? response.toBuilder().usage(ReportedUsage.estimate(TokenEstimate.input(request),
+                ReportedUsage.outputChars(response))).build() : response;
+        byte[] body = JsonBodies.json(g -> MessagesWriter.writeMessage(g, shown, id, model, call.thinking()));
+        Header[] headers = ChatCall.withCost(ChatCall.headers(exchange, upstreamNanos, response.provider(),
+                response.attempts()), response.cost());
+        if (estimated) {
+            headers = java.util.Arrays.copyOf(headers, headers.length + 1);
+            headers[headers.length - 1] = new BasicHeader(ReportedUsage.HEADER, ReportedUsage.ESTIMATED);
+        }
+        exchange.reply(200, Exchange.JSON, body, false, headers);
         exchange.attempted(target.label(), response.attempts());
     }
 
     private void stream(MessagesRequestReader.Call call, ModelResolver.Resolved target, ChatRequest request,
                         KeyAccount.Ticket ticket) throws Outbox.ClientGone {
         StreamRelay relay = new StreamRelay(server, exchange, target);
-        relay.relay(() -> target.route().stream(request), new Events(relay, call), ticket);
+        relay.relay(() -> target.route().stream(request), new Events(relay, call, request), ticket);
     }
 
     /** A streamed answer as the Messages API's event sequence ({@link MessagesStream}). */
@@ -135,10 +144,10 @@ final class MessagesCall {
         private String model;
         private boolean started;
 
-        Events(StreamRelay relay, MessagesRequestReader.Call call) {
+        Events(StreamRelay relay, MessagesRequestReader.Call call, ChatRequest request) {
             this.relay = relay;
             this.call = call;
-            this.out = new MessagesStream(call.thinking(), exchange::send);
+            this.out = new MessagesStream(call.thinking(), exchange::send, TokenEstimate.input(request));
         }
 
         @Override

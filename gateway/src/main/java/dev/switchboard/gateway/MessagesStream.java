@@ -25,6 +25,10 @@ final class MessagesStream {
 
     private final boolean thinking;
     private final Sink out;
+    /** The request's input tokens as the gateway estimates them, for a stream whose upstream reports no usage. */
+    private final long inputEstimate;
+    /** Characters answered (text, reasoning, tool names and arguments), for that estimate's output tokens. */
+    private long outputChars;
 
     private int index = -1;
     private Block open = Block.NONE;
@@ -36,10 +40,12 @@ final class MessagesStream {
     /**
      * @param thinking whether the request turned thinking on (reasoning is otherwise not sent)
      * @param out      where each event's bytes go
+     * @param inputEstimate the request's input tokens as estimated, standing in when the upstream reports no usage
      */
-    MessagesStream(boolean thinking, Sink out) {
+    MessagesStream(boolean thinking, Sink out, long inputEstimate) {
         this.thinking = thinking;
         this.out = out;
+        this.inputEstimate = inputEstimate;
     }
 
     /**
@@ -79,6 +85,7 @@ final class MessagesStream {
     }
 
     void on(ChatEvent event) throws Outbox.ClientGone {
+        count(event);
         if (event instanceof ChatEvent.TextDelta t) {
             if (open != Block.TEXT) {
                 begin(Block.TEXT, "{\"type\":\"text\",\"text\":\"\"}");
@@ -139,11 +146,25 @@ final class MessagesStream {
         close();
     }
 
-    /** The open block's stop, {@code message_delta} with the stop reason and usage, and {@code message_stop}. */
+    private void count(ChatEvent event) {
+        if (event instanceof ChatEvent.TextDelta t) {
+            outputChars += t.text().length();
+        } else if (event instanceof ChatEvent.ReasoningDelta r) {
+            outputChars += r.text().length();
+        } else if (event instanceof ChatEvent.ToolCallDelta d) {
+            outputChars += (d.name() == null ? 0 : d.name().length()) + d.argumentsFragment().length();
+        }
+    }
+
+    /**
+     * The open block's stop, {@code message_delta} with the stop reason and usage, and {@code message_stop}. The
+     * Messages API requires {@code output_tokens}: when the upstream reported no usage, the counts are the gateway's
+     * estimate ({@link ReportedUsage#estimate}), as the usage ledger records them.
+     */
     void end() throws Outbox.ClientGone {
         close();
         String stop = MessagesWriter.stopReason(reason, rawReason);
-        Usage u = usage;
+        Usage u = ReportedUsage.known(usage) ? usage : ReportedUsage.estimate(inputEstimate, outputChars);
         out.send(MessagesWriter.event("message_delta", g -> {
             g.writeStartObject();
             g.writeStringField("type", "message_delta");
@@ -163,7 +184,7 @@ final class MessagesStream {
         }));
     }
 
-    /** The usage the stream reported, or {@link Usage#NONE}. */
+    /** The usage the stream reported, or {@link Usage#NONE} (never the estimate {@link #end} writes). */
     Usage usage() {
         return usage;
     }

@@ -452,7 +452,9 @@ final class OpenAiServerCodec {
         g.writeStringField("finish_reason", finishReason(r.finishReason()));
         g.writeEndObject();
         g.writeEndArray();
-        writeUsageField(g, r.usage());
+        if (ReportedUsage.known(r.usage())) { // optional in OpenAI's shape: left out rather than 0/0/0
+            writeUsageField(g, r.usage());
+        }
         g.writeEndObject();
     }
 
@@ -548,12 +550,19 @@ final class OpenAiServerCodec {
         return true;
     }
 
-    /** The last chunk when {@code stream_options.include_usage} was asked: no choices, the whole answer's usage. */
+    /**
+     * The last chunk when {@code stream_options.include_usage} was asked: no choices, the whole answer's usage, or
+     * {@code "usage": null} when the upstream reported none (OpenAI's shape allows it; 0/0/0 would be a false count).
+     */
     static void writeUsageChunk(JsonGenerator g, ChunkHeader h, Usage usage) throws IOException {
         startChunk(g, h);
         g.writeArrayFieldStart("choices");
         g.writeEndArray();
-        writeUsageField(g, usage);
+        if (ReportedUsage.known(usage)) {
+            writeUsageField(g, usage);
+        } else {
+            g.writeNullField("usage");
+        }
         g.writeEndObject();
     }
 

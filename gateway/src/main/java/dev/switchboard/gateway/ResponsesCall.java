@@ -175,6 +175,6 @@ final class ResponsesCall {
 
     /** Usage to report, or null when the provider reported none (left out rather than shown as zero). */
     private static Usage known(Usage usage) {
-        return usage.equals(Usage.NONE) ? null : usage;
+        return ReportedUsage.known(usage) ? usage : null;
     }
 }
