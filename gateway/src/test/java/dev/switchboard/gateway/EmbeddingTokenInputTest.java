@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * through openai-java: passed as they are to an OpenAI-shaped provider, refused with 400 {@code unsupported} naming the
  * provider where its API takes texts only (Ollama), and skipped on a route until a target that takes them.
  */
-@Timeout(30)
+@Timeout(60)
 class EmbeddingTokenInputTest {
 
     private static final String PRIMARY = "/primary/v1/embeddings";
