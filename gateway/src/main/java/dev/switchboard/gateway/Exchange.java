@@ -127,6 +127,8 @@ final class Exchange implements AsyncServerExchangeHandler {
      */
     private final String requestId = "req_"
             + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    /** The CORS headers every answer to this request carries (none unless its origin is allowed). */
+    private Header[] corsHeaders = NO_HEADERS;
 
     private volatile boolean responded;
     private volatile boolean streamStarted;
@@ -215,6 +217,18 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         String method = request.getMethod();
         endpoint = endpoint(path);
+        CorsPolicy cors = server.config().cors();
+        String origin = header("Origin");
+        if (cors.allows(origin)) {
+            corsHeaders = cors.answerHeaders(origin);
+            if (method.equals("OPTIONS") && header("Access-Control-Request-Method") != null
+                    && endpoint != Endpoint.OTHER) {
+                // A preflight: browsers send it without a key, so it is answered before the key is checked
+                replyNoContent(cors.preflightHeaders(origin, header("Access-Control-Request-Headers")),
+                        entityDetails != null);
+                return;
+            }
+        }
         if (server.draining()) {
             reply(ErrorReply.unavailable("The gateway is shutting down; retry on another instance."), true);
             return;
@@ -504,7 +518,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             if (!responded) {
                 reply(ErrorReply.internal(id), true);
             } else if (streamStarted) {
-                outbox.end(errorEvent(ErrorReply.internal(id)));
+                endStreamWithError(errorEvent(ErrorReply.internal(id)));
                 cancelUpstream();
             }
         } catch (RuntimeException | Error again) {
@@ -528,7 +542,7 @@ final class Exchange implements AsyncServerExchangeHandler {
         if (!responded) {
             reply(ending, true);
         } else if (streamStarted) {
-            outbox.end(errorEvent(ending));
+            endStreamWithError(errorEvent(ending));
         }
         cancelUpstream();
     }
@@ -662,6 +676,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         for (Header h : headers) {
             response.addHeader(h);
         }
+        for (Header h : corsHeaders) {
+            response.addHeader(h);
+        }
         if (close) {
             response.addHeader(HttpHeaders.CONNECTION, "close");
             if (!inputDone && session != null) {
@@ -670,6 +687,26 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
         outbox.end(bytes);
         submit(response, new Body(bytes.length, type == JSON ? JSON_TEXT : type.toString()));
+    }
+
+    /** A 204 answer without a body (a CORS preflight's). */
+    private void replyNoContent(Header[] headers, boolean close) {
+        if (!claim()) {
+            return;
+        }
+        status = 204;
+        BasicHttpResponse response = new BasicHttpResponse(204);
+        for (Header h : headers) {
+            response.addHeader(h);
+        }
+        if (close) {
+            response.addHeader(HttpHeaders.CONNECTION, "close");
+            if (!inputDone && session != null) {
+                session.closeAfterLinger();
+            }
+        }
+        outbox.none();
+        submit(response, null); // no entity: HttpCore ends the exchange, and a 204 must carry no body
     }
 
     /** Starts a streamed 200 answer; the body follows through {@link #send}. */
@@ -685,6 +722,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         for (Header h : headers) {
             response.addHeader(h);
         }
+        for (Header h : corsHeaders) {
+            response.addHeader(h);
+        }
         response.addHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         submit(response, new Body(-1, SSE_TEXT));
     }
@@ -695,6 +735,20 @@ final class Exchange implements AsyncServerExchangeHandler {
 
     void endStream(byte[] last) {
         outbox.end(last);
+    }
+
+    /**
+     * Ends a started stream that failed with {@code errorEvents} (the endpoint's error event, or events): then, with
+     * {@code stream-error = event-and-abort}, the connection is closed without the body's end, so a client that
+     * ignores error events still sees the answer fail; with {@code event}, the body ends normally.
+     */
+    void endStreamWithError(byte[] errorEvents) {
+        WatchedSession s = session;
+        if (server.config().streamError() == GatewayConfig.StreamError.EVENT_AND_ABORT && s != null) {
+            outbox.endAbruptly(errorEvents, s::closeWhenFlushed);
+        } else {
+            outbox.end(errorEvents);
+        }
     }
 
     boolean responded() {

@@ -23,11 +23,37 @@ import java.util.Set;
  * @param clientLimits          what one client may make the gateway hold (head size and time, body rate, connections)
  * @param openEndpoints         the endpoints that answer without a key ({@code ready}, {@code metrics},
  *                              {@code usage}); {@code /health} always does
+ * @param cors                  which browser origins may call it ({@code cors}); off by default
+ * @param streamError           how a stream that fails after it started ends ({@code stream-error})
  */
 public record GatewayConfig(String host, int port, long maxBody, Duration shutdownGrace, List<AccessKey> keys,
-                            int maxConcurrentRequests, ClientLimits clientLimits, Set<String> openEndpoints) {
+                            int maxConcurrentRequests, ClientLimits clientLimits, Set<String> openEndpoints,
+                            CorsPolicy cors, StreamError streamError) {
 
     static final String PATH = "switchboard.gateway";
+
+    /** How a stream that fails after it started ends ({@code switchboard.gateway.stream-error}). */
+    public enum StreamError {
+        /** With an error event in the endpoint's API shape, then the stream's normal end. */
+        EVENT,
+        /**
+         * With the error event, then the connection closed without the body's end (no terminating chunk), so a
+         * client that ignores error events still sees a failure rather than a short answer that looks complete.
+         */
+        EVENT_AND_ABORT;
+
+        /** The name written in the configuration ({@code event}, {@code event-and-abort}). */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The settings as before, with CORS off and {@link StreamError#EVENT}. */
+    public GatewayConfig(String host, int port, long maxBody, Duration shutdownGrace, List<AccessKey> keys,
+                         int maxConcurrentRequests, ClientLimits clientLimits, Set<String> openEndpoints) {
+        this(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits, openEndpoints,
+                CorsPolicy.OFF, StreamError.EVENT);
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(host, "host");
@@ -51,6 +77,8 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
                     + maxConcurrentRequests);
         }
         Objects.requireNonNull(clientLimits, "clientLimits");
+        Objects.requireNonNull(cors, "cors");
+        Objects.requireNonNull(streamError, "streamError");
     }
 
     /** The shipped defaults: loopback, port 8088, 4 MiB bodies, 30 s grace, no keys. */
@@ -96,37 +124,50 @@ public record GatewayConfig(String host, int port, long maxBody, Duration shutdo
     /** A copy listening on {@code newPort} (e.g. 0 for tests). */
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
-                openEndpoints);
+                openEndpoints, cors, streamError);
     }
 
     /** A copy listening on {@code newHost} (an address or a host name). */
     public GatewayConfig withHost(String newHost) {
         return new GatewayConfig(newHost, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
-                openEndpoints);
+                openEndpoints, cors, streamError);
     }
 
     /** A copy with these access keys. */
     public GatewayConfig withKeys(List<AccessKey> newKeys) {
         return new GatewayConfig(host, port, maxBody, shutdownGrace, newKeys, maxConcurrentRequests, clientLimits,
-                openEndpoints);
+                openEndpoints, cors, streamError);
     }
 
     /** A copy with these client limits. */
     public GatewayConfig withClientLimits(ClientLimits newLimits) {
         return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, newLimits,
-                openEndpoints);
+                openEndpoints, cors, streamError);
     }
 
     /** A copy where these endpoints ({@code ready}, {@code metrics}, {@code usage}) answer without a key. */
     public GatewayConfig withOpenEndpoints(Set<String> newOpenEndpoints) {
         return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
-                newOpenEndpoints);
+                newOpenEndpoints, cors, streamError);
+    }
+
+    /** A copy with this CORS policy. */
+    public GatewayConfig withCors(CorsPolicy newCors) {
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
+                openEndpoints, newCors, streamError);
+    }
+
+    /** A copy ending failed streams as {@code newStreamError} says. */
+    public GatewayConfig withStreamError(StreamError newStreamError) {
+        return new GatewayConfig(host, port, maxBody, shutdownGrace, keys, maxConcurrentRequests, clientLimits,
+                openEndpoints, cors, newStreamError);
     }
 
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", maxBody=" + maxBody + ", shutdownGrace="
                 + shutdownGrace + ", keys=" + keys.size() + ", maxConcurrentRequests=" + maxConcurrentRequests + ", "
-                + clientLimits + ", openEndpoints=" + openEndpoints + "]";
+                + clientLimits + ", openEndpoints=" + openEndpoints + ", " + cors + ", streamError="
+                + streamError.configName() + "]";
     }
 }

@@ -31,7 +31,9 @@ final class GatewayConfigReader {
             "max-request-line", "max-header-bytes", "max-header-count", "head-timeout", "min-body-rate",
             "min-body-rate-window", "max-connections",
             // key roles
-            "admin-keys", "open-endpoints");
+            "admin-keys", "open-endpoints",
+            // browsers, and how failed streams end
+            CorsPolicy.KEY, "stream-error");
 
     private final ConfigFields gateway;
     private final ConfigProblems problems;
@@ -57,10 +59,29 @@ final class GatewayConfigReader {
         KeyRolesReader roles = new KeyRolesReader(gateway);
         keys = roles.withAdmins(keys, problems.count() == beforeKeys);
         Set<String> open = roles.openEndpoints();
+        CorsPolicy cors = CorsPolicy.read(gateway);
+        GatewayConfig.StreamError streamError = streamError();
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent, limits, open));
+        return Optional.of(new GatewayConfig(host, port, maxBody, grace, keys, maxConcurrent, limits, open, cors,
+                streamError));
+    }
+
+    private GatewayConfig.StreamError streamError() {
+        Optional<String> written = gateway.string("stream-error");
+        if (written.isEmpty()) {
+            return GatewayConfig.StreamError.EVENT;
+        }
+        for (GatewayConfig.StreamError mode : GatewayConfig.StreamError.values()) {
+            if (mode.configName().equals(written.get().strip())) {
+                return mode;
+            }
+        }
+        problems.add(gateway.value("stream-error").map(ConfigValue::origin).orElse(gateway.origin()),
+                gateway.path("stream-error"), "'" + written.get() + "' is not a way to end a failed stream; write"
+                        + " event or event-and-abort");
+        return GatewayConfig.StreamError.EVENT;
     }
 
     private String host() {

@@ -38,6 +38,8 @@ final class Outbox {
     private boolean ended;
     private boolean aborted;
     private boolean completed;
+    /** Set by {@link #endAbruptly}: what to run, instead of ending the body, once its last bytes are handed over. */
+    private Runnable abruptEnd;
 
     /** Queues {@code bytes}; waits while the queue is over {@link #HIGH_WATER}. */
     void write(byte[] bytes) throws ClientGone {
@@ -75,6 +77,27 @@ final class Outbox {
         wakeReactor();
     }
 
+    /**
+     * Queues the last bytes and, once they are handed to the connection, runs {@code closeConnection} instead of
+     * ending the body: the client then sees the connection end before the body did (for chunked HTTP/1.1, no
+     * terminating chunk), which every HTTP client reports as a failure.
+     */
+    void endAbruptly(byte[] last, Runnable closeConnection) {
+        synchronized (this) {
+            if (aborted || ended) {
+                return;
+            }
+            abruptEnd = closeConnection;
+        }
+        end(last);
+    }
+
+    /** Marks an answer without a body (HttpCore sends none and never asks for one) as complete. */
+    synchronized void none() {
+        ended = true;
+        completed = true;
+    }
+
     private void wakeReactor() {
         DataStreamChannel c = channel;
         if (c != null) {
@@ -98,12 +121,13 @@ final class Outbox {
     // ---------------------------------------------------------------- reactor side
 
     synchronized int available() {
-        return queued > 0 ? queued : ended && !completed ? 1 : 0;
+        return queued > 0 ? queued : ended && !completed && abruptEnd == null ? 1 : 0;
     }
 
     void produce(DataStreamChannel ch) throws IOException {
         channel = ch; // before draining, so a write that races with us either is drained now or wakes us again
         boolean endNow = false;
+        Runnable closeNow = null;
         synchronized (this) {
             if (aborted || completed) {
                 return;
@@ -121,12 +145,15 @@ final class Outbox {
                 notifyAll();
             }
             if (queue.isEmpty() && ended) {
-                completed = true;
-                endNow = true;
+                completed = true; // as meant: an abrupt end is this body's end
+                closeNow = abruptEnd;
+                endNow = closeNow == null;
             }
         }
         if (endNow) {
             ch.endStream(null);
+        } else if (closeNow != null) {
+            closeNow.run();
         }
     }
 }

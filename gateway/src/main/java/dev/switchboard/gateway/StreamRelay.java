@@ -13,7 +13,8 @@ import org.apache.hc.core5.http.Header;
  * {@link MessagesCall}): open the route's stream, pull its events and hand them to the API's {@link Answer}, and
  * settle how it ends. A failure before the answer's head went out is an error status (the route has by then fallen
  * back past every target it could); one after that ends the stream with the API's error event, since the status is
- * long sent. Whatever the ending, the stream is counted in the metrics, the key is charged the answer's usage and
+ * long sent, and then, with {@code gateway.stream-error = event-and-abort}, cuts the connection before the body's end
+ * ({@link Exchange#endStreamWithError}) so that clients which ignore error events see a failure. Whatever the ending, the stream is counted in the metrics, the key is charged the answer's usage and
  * the exchange records the route's trail.
  */
 final class StreamRelay {
@@ -117,7 +118,7 @@ final class StreamRelay {
                     GatewayServer.LOG.log(System.Logger.Level.WARNING, "request " + exchange.requestId() + " ("
                             + target.label() + "): the stream failed after it started; ended with an error event: "
                             + kind + " from " + e.provider() + ChatCall.notResumed(stream));
-                    exchange.endStream(answer.failure(ErrorReply.midStream(e, exchange.requestId())));
+                    exchange.endStreamWithError(answer.failure(ErrorReply.midStream(e, exchange.requestId())));
                     return;
                 } finally {
                     if (!answer.started()) {

@@ -74,7 +74,14 @@ final class WatchedSession implements IOSession {
 
             @Override
             public int write(ByteBuffer src) throws IOException {
-                return inner.write(src);
+                int n = inner.write(src);
+                if (closeWhenFlushed && !src.hasRemaining()) {
+                    // HttpCore flushed its whole output buffer: the last bytes are with the kernel, which sends them
+                    // before the FIN of a graceful close
+                    closeWhenFlushed = false;
+                    guard.schedule(() -> closeNow(CloseMode.GRACEFUL), java.time.Duration.ZERO);
+                }
+                return n;
             }
 
             @Override
@@ -198,6 +205,20 @@ final class WatchedSession implements IOSession {
         refuse(new HeadScanner.Refusal(408, "request_timeout", "The request head did not arrive within "
                 + RawAnswer.text(guard.limits().headTimeout()) + " (switchboard.gateway.head-timeout)."));
     }
+
+    /**
+     * Closes the connection as soon as HttpCore has flushed what it holds (a stream's last bytes, already handed to
+     * it), without ending the response: for an answer that must end as a failure. A graceful close, so the kernel
+     * sends those bytes before the FIN; after the linger at the latest, in case they were flushed already.
+     */
+    void closeWhenFlushed() {
+        closeWhenFlushed = true;
+        session.setEvent(java.nio.channels.SelectionKey.OP_WRITE); // a flush of HttpCore's buffer comes next
+        guard.schedule(() -> closeNow(CloseMode.GRACEFUL), ConnectionGuard.LINGER);
+    }
+
+    /** Set by {@link #closeWhenFlushed}; read by the reactor's writes. */
+    private volatile boolean closeWhenFlushed;
 
     /** Closes the connection after the linger: for an answer that ends the connection before its request was read. */
     void closeAfterLinger() {

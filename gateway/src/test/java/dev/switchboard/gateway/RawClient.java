@@ -115,6 +115,11 @@ final class RawClient implements AutoCloseable {
         return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
     }
 
+    /** Everything the gateway sends until it closes the connection, as it came (chunk framing included). */
+    String readToEnd() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     /** Whether the gateway closed the connection: the next read sees its end (or a reset). */
     boolean closedByPeer() throws IOException {
         try {
