@@ -315,7 +315,9 @@ class CrossApiTest {
                                     Map.of("city", "Edinburgh", "country", "UK", "units", "c")),
                             new Call("call_2xjOUgaCdiwAcl9ZBL9LyMUU", "get_stock_price",
                                     Map.of("ticker", "AAPL", "exchange", "NASDAQ"))),
-                            true, 149, 60, "claude", "1")
+                            // the usage of both: Anthropic's part as its message_start reported it (11 in, 1
+                            // out) before it broke, plus OpenAI's (149 in, 60 out)
+                            true, 11 + 149, 1 + 60, "claude", "1")
                     : new Seen("", List.of(new Call("call_abc123", "get_current_weather",
                             Map.of("location", "Boston, MA"))), true, 82, 17, "primary", "2");
         }
@@ -323,7 +325,9 @@ class CrossApiTest {
                 // OpenAI's "I'm unable", then Anthropic's documented streamed tool use
                 ? new Seen("I'm unableI'll check the current weather in Paris for you.", List.of(
                         new Call("toolu_01NRLabsLyVHZPKxbKvkfSMn", "get_weather", Map.of("location", "Paris"))),
-                        true, 377, 65, "primary", "1")
+                        // the usage of both: OpenAI's part, which it did not report, as the ledger estimates it
+                        // (the question's 33 tokens in, "I'm unable" out: 10 characters, 3 tokens), plus Anthropic's
+                        true, 33 + 377, 3 + 65, "primary", "1")
                 : new Seen("", List.of(new Call("toolu_01GHndag5wQmbzNihYmV2UBj", "get_weather",
                         Map.of("location", "San Francisco, CA", "units", "c"))), true, 659, 74, "claude", "2");
     }
@@ -332,11 +336,13 @@ class CrossApiTest {
     private static Seen turnTwo(Order order, boolean streamed) {
         if (order == Order.ANTHROPIC_FIRST) {
             return streamed
-                    ? new Seen("Hello" + OPENAI_STREAMED_TEXT, List.of(), false, 14, 47, "claude", "1")
+                    // Anthropic's part (11 in, 1 out) and OpenAI's (14 in, 47 out)
+                    ? new Seen("Hello" + OPENAI_STREAMED_TEXT, List.of(), false, 11 + 14, 1 + 47, "claude", "1")
                     : new Seen(OPENAI_TEXT, List.of(), false, 1117, 46, "primary", "2");
         }
         return streamed
-                ? new Seen("I'm unableHello there!", List.of(), false, 11, 6, "primary", "1")
+                // OpenAI's part as estimated (the conversation's 65 tokens in, 3 out) and Anthropic's (11 in, 6 out)
+                ? new Seen("I'm unableHello there!", List.of(), false, 65 + 11, 3 + 6, "primary", "1")
                 : new Seen("The weather in San Francisco, CA is currently **20°C** and **Sunny**. Nice weather!",
                         List.of(), false, 787, 26, "claude", "2");
     }

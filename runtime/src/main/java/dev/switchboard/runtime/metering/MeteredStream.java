@@ -45,6 +45,8 @@ public final class MeteredStream extends AbstractChatStream {
     /** Characters of content received (text, reasoning, tool calls); written by the pulling thread. */
     private volatile long contentChars;
     private volatile Cost cost = Cost.UNKNOWN;
+    /** The usage recorded in the ledger once the stream ended; {@link Usage#NONE} until then or when none was. */
+    private volatile Usage recorded = Usage.NONE;
 
     MeteredStream(ChatStream delegate, String requestedModel, MeteredProvider provider, RateLimiter.Reservation reservation,
                   UsageLedger.Reservation held, UsageScope scope, Instant since, long inputEstimate) {
@@ -119,6 +121,7 @@ public final class MeteredStream extends AbstractChatStream {
         }
         try {
             Usage counted = withEstimates(usage, chars);
+            recorded = counted;
             Cost c = provider.price(answered, requestedModel, counted);
             cost = c;
             CallOutcome outcome = failed != null ? CallOutcome.failed(Failures.of(provider.name(), failed).kind())
@@ -148,6 +151,15 @@ public final class MeteredStream extends AbstractChatStream {
     /** The answer's cost once the stream has ended; unknown before, or when its price or usage is not known. */
     public Cost cost() {
         return cost;
+    }
+
+    /**
+     * The usage the ledger recorded for this stream once it has ended: the reported counts, each one the provider
+     * left at zero estimated. {@link Usage#NONE} before the end, and for a stream that failed before any content
+     * (nothing is recorded for it).
+     */
+    public Usage recorded() {
+        return recorded;
     }
 
     @Override

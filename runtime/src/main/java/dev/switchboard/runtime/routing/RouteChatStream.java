@@ -9,6 +9,7 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.Usage;
 import dev.switchboard.spi.AbstractChatStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import java.util.List;
  * failure of the live stream goes to the caller, unless the {@link StreamResumer} continues the answer with another
  * target: then the caller keeps pulling this one stream, the continuation's own {@link ChatEvent.Started} is dropped
  * (the answer keeps the id and model it announced) and the trail grows by the failure and the tries that followed.
+ * A continuation's usage reports carry the whole answer's usage: what the ledger recorded for each target that broke
+ * off before it (its part, estimated where it reported no counts) plus what the continuation reports, so a caller
+ * sees the tokens every provider of the answer spent, not the last one's alone.
  *
  * <p>{@link #collect()} folds everything, buffered events included, and carries the route's attempt trail and the
  * answering target's cost (when its provider is metered, as a {@code Switchboard}'s are).
@@ -42,6 +46,8 @@ public final class RouteChatStream extends AbstractChatStream {
     private boolean resumed;
     /** The caller has whitespace the resume prefix left out: drop the continuation's until its first other text. */
     private boolean skipLeadingSpace;
+    /** The usage of the targets that broke off before the one answering now, as their metering recorded it. */
+    private Usage earlier = Usage.NONE;
 
     /**
      * @param opened   the answering target's stream, pulled up to its first content event
@@ -115,8 +121,20 @@ public final class RouteChatStream extends AbstractChatStream {
                 skipLeadingSpace = false; // a tool call or the end: nothing to join
             }
         }
-        emit(event);
+        emit(withEarlierUsage(event));
         return true;
+    }
+
+    /** A continuation's usage report with the earlier targets' usage added; any other event as it is. */
+    private ChatEvent withEarlierUsage(ChatEvent event) {
+        return event instanceof ChatEvent.UsageReport u && !earlier.equals(Usage.NONE)
+                ? new ChatEvent.UsageReport(earlier.plus(u.usage())) : event;
+    }
+
+    /** What the ledger recorded for a target's stream that has ended (none when the target is not metered). */
+    private static Usage recorded(ChatStream ended) {
+        ChatStream target = ended instanceof CountedStream c ? c.counted() : ended;
+        return target instanceof MeteredStream m ? m.recorded() : Usage.NONE;
     }
 
     private void switchTo(OpenedStream next, ChatStream failed, LlmException failure) {
@@ -127,7 +145,8 @@ public final class RouteChatStream extends AbstractChatStream {
             }
             live = next.live();
         }
-        Failures.closeQuietly(failed, answering);
+        Failures.closeQuietly(failed, answering); // its metering records its part in the ledger as it closes
+        earlier = earlier.plus(recorded(failed));
         answering = next.live().provider();
         liveEnded = next.ended();
         resumed = true;
