@@ -5,12 +5,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,5 +161,78 @@ class StreamErrorAbortTest {
 
         assertThat(t).hasMessage("switchboard.conf:1: switchboard.gateway.stream-error: 'abort' is not a way to end a"
                 + " failed stream; write event or event-and-abort");
+    }
+
+    // ------------------------------------------------------------------ clients that read only what they understand
+
+    /** How LangChain4j's streaming OpenAI model ended a call: its complete response, or its error. */
+    private record Ending(dev.langchain4j.model.chat.response.ChatResponse complete, Throwable error, String partial) {
+    }
+
+    private Ending langChain4j() throws Exception {
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(h.gateway.baseUrl().toString())
+                .apiKey(GatewayHarness.KEY).modelName("strict").timeout(Duration.ofSeconds(20)).build();
+        CompletableFuture<Ending> ended = new CompletableFuture<>();
+        StringBuilder partial = new StringBuilder();
+        model.chat("Hi", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                partial.append(text);
+            }
+
+            @Override
+            public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
+                ended.complete(new Ending(response, null, partial.toString()));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                ended.complete(new Ending(null, error, partial.toString()));
+            }
+        });
+        return ended.get(30, TimeUnit.SECONDS); // a hang guard: either callback comes at once
+    }
+
+    @Test
+    void langChain4jTakesTheCutAnswerForAWholeOneWithEventAndSeesTheErrorWithEventAndAbort() throws Exception {
+        start("");
+        Ending withEvent = langChain4j();
+        h.close();
+        start("gateway.stream-error = event-and-abort");
+        Ending withAbort = langChain4j();
+
+        // the case: LangChain4j 1.19 ignores the error chunk and reports the cut answer complete
+        assertThat(withEvent.error()).isNull();
+        assertThat(withEvent.complete().aiMessage().text()).isEqualTo("Hel");
+        assertThat(withEvent.complete().finishReason()).isNull();
+        // with event-and-abort the connection's end is a failure it reports
+        assertThat(withAbort.complete()).isNull();
+        assertThat(withAbort.error()).isNotNull();
+        assertThat(withAbort.partial()).isEqualTo("Hel");
+    }
+
+    @Test
+    void openAiJavaSeesAnExceptionWithEventAndAbort() {
+        start("gateway.stream-error = event-and-abort");
+        StringBuilder chatText = new StringBuilder();
+        StringBuilder responseText = new StringBuilder();
+
+        Throwable chat = catchThrowable(() -> {
+            try (var s = h.client().chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                    .model("strict").addUserMessage("Hi").build())) {
+                s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(chatText::append)));
+            }
+        });
+        Throwable responses = catchThrowable(() -> {
+            try (var s = h.client().responses().createStreaming(ResponseCreateParams.builder().model("strict")
+                    .input("Hi").build())) {
+                s.stream().forEach(e -> e.outputTextDelta().ifPresent(d -> responseText.append(d.delta())));
+            }
+        });
+
+        assertThat(chat).isInstanceOf(com.openai.errors.OpenAIException.class);
+        assertThat(chatText.toString()).isEqualTo("Hel");
+        assertThat(responses).isInstanceOf(com.openai.errors.OpenAIException.class);
+        assertThat(responseText.toString()).isEqualTo("Hel");
     }
 }
