@@ -20,8 +20,14 @@ import java.util.logging.SimpleFormatter;
 final class Logging {
 
     private static final String SWITCHBOARD = "dev.switchboard";
+    /**
+     * The Redis client's reconnection logger: it warns at every failed reconnection (several a second while a server
+     * is away), which the state backend's own outage lines (one when it starts, one when it ends) already say.
+     */
+    private static final String REDIS_RECONNECTS = "io.lettuce.core.protocol.ConnectionWatchdog";
     /** Kept referenced: java.util.logging holds loggers weakly, and a collected one would lose its level. */
     private static Logger switchboardLogger;
+    private static Logger redisReconnects;
 
     private Logging() {}
 
@@ -34,6 +40,8 @@ final class Logging {
         root.addHandler(new LineHandler(err, redaction, verbose));
         switchboardLogger = Logger.getLogger(SWITCHBOARD);
         switchboardLogger.setLevel(verbose ? Level.FINE : Level.WARNING);
+        redisReconnects = Logger.getLogger(REDIS_RECONNECTS);
+        redisReconnects.setLevel(verbose ? Level.WARNING : Level.SEVERE);
         LogMasking.install();
     }
 

@@ -62,6 +62,14 @@ record ErrorReply(int status, String type, String code, String param, String mes
                 "permission_denied");
     }
 
+    /** How soon a client may retry while the state backend is away: a probe looks for it about this often. */
+    static final Duration STATE_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** 503 {@code state_unavailable}: the state backend cannot be reached now; Retry-After says when to try again. */
+    static ErrorReply stateUnavailable(String message, Duration retryAfter) {
+        return new ErrorReply(503, "server_error", "state_unavailable", null, message, retryAfter, "state_unavailable");
+    }
+
     static ErrorReply unavailable(String message) {
         return new ErrorReply(503, "server_error", "unavailable", null, message, null, "unavailable");
     }
@@ -118,7 +126,10 @@ record ErrorReply(int status, String type, String code, String param, String mes
             return budgetExceeded(b);
         }
         if (e.code().filter("state_unavailable"::equals).isPresent()) { // switchboard.state.on-failure = deny
-            return new ErrorReply(503, "server_error", "state_unavailable", null, oneLine(e.getMessage()), null, kind);
+            String message = oneLine(e.getMessage());
+            int said = message.indexOf("state_unavailable: "); // the exception's "switchboard: HTTP 503 ..." prefix
+            return stateUnavailable(said >= 0 ? message.substring(said + "state_unavailable: ".length()) : message,
+                    e.retryAfter().orElse(STATE_RETRY_AFTER));
         }
         if (e instanceof RequestRejectedException || !e.kind().isFallbackWorthy()) {
             return new ErrorReply(400, "invalid_request_error", e.code().orElse(null), null, oneLine(e.getMessage()),

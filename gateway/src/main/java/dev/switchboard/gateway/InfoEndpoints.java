@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import dev.switchboard.api.LlmException;
+import dev.switchboard.runtime.state.FailurePolicyStore;
+import dev.switchboard.runtime.state.OnFailure;
 import dev.switchboard.runtime.state.StateStore;
 import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageLog;
@@ -99,10 +102,63 @@ final class InfoEndpoints {
      * some provider does), else 503; the body says why, per provider and per route.
      */
     private void ready(Exchange exchange) {
+        StateStore state = server.switchboard().state();
+        if (state instanceof FailurePolicyStore guarded && !guarded.available()
+                && guarded.onFailure() == OnFailure.DENY) {
+            exchange.reply(503, Exchange.JSON, stateNotReady(guarded), false, Exchange.NO_HEADERS);
+            return;
+        }
+        boolean[] ready = {true};
+        byte[] body;
+        try {
+            body = readiness(state, ready);
+        } catch (LlmException e) {
+            if (!(e.code().filter("state_unavailable"::equals).isPresent() && state instanceof FailurePolicyStore g)) {
+                throw e;
+            }
+            exchange.reply(503, Exchange.JSON, stateNotReady(g), false, Exchange.NO_HEADERS);
+            return;
+        }
+        exchange.reply(ready[0] ? 200 : 503, Exchange.JSON, body, false, Exchange.NO_HEADERS);
+    }
+
+    /**
+     * Not ready because the state backend is unreachable and {@code on-failure = deny} refuses every call meanwhile
+     * (with {@code allow} the gateway serves, so it stays ready and {@link #readiness} says the backend is away).
+     */
+    private static byte[] stateNotReady(FailurePolicyStore guarded) {
+        return JsonBodies.json(g -> {
+            g.writeStartObject();
+            writeState(g, guarded);
+            g.writeStringField("status", "not ready");
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeState(JsonGenerator g, FailurePolicyStore guarded) throws IOException {
+        g.writeObjectFieldStart("state");
+        g.writeStringField("backend", guarded.backend());
+        g.writeBooleanField("reachable", !guarded.unavailable());
+        g.writeStringField("on_failure", guarded.onFailure().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeEndObject();
+    }
+
+    /** 503 state_unavailable with Retry-After, for a read of the state backend while it is away. */
+    private static void replyStateUnavailable(Exchange exchange, RuntimeException e) {
+        if (e instanceof LlmException l && !l.code().filter("state_unavailable"::equals).isPresent()) {
+            throw l;
+        }
+        GatewayServer.LOG.log(System.Logger.Level.DEBUG, "request " + exchange.requestId() + ": the state backend"
+                + " cannot be read: " + e.getMessage());
+        exchange.reply(ErrorReply.stateUnavailable("The state backend cannot be reached now, so usage and budgets"
+                + " cannot be read; retry shortly.", ErrorReply.STATE_RETRY_AFTER), false);
+    }
+
+    /** The readiness answer's body; {@code ready[0]} ends false when some route (or, with none, every provider) cannot serve. */
+    private byte[] readiness(StateStore store, boolean[] ready) {
         Map<String, String> missing = server.switchboard().missingKeys();
         Map<String, ProviderManager> providers = server.resolver().providers();
         Map<String, ProviderManager> routes = server.resolver().routes();
-        boolean[] ready = {true};
         byte[] body = JsonBodies.json(g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("providers");
@@ -135,10 +191,13 @@ final class InfoEndpoints {
             if (routes.isEmpty()) {
                 ready[0] = anyProviderOk;
             }
+            if (store instanceof FailurePolicyStore guarded) {
+                writeState(g, guarded);
+            }
             g.writeStringField("status", ready[0] ? "ready" : "not ready");
             g.writeEndObject();
         });
-        exchange.reply(ready[0] ? 200 : 503, Exchange.JSON, body, false, Exchange.NO_HEADERS);
+        return body;
     }
 
     /**
@@ -149,8 +208,14 @@ final class InfoEndpoints {
     private void usage(Exchange exchange, AccessKeys.Allowed access) {
         Map<String, String> parameters = UsageReport.parameters(exchange.query());
         if (parameters.isEmpty()) {
-            exchange.reply(200, Exchange.JSON, access.seesAll() ? usage() : usageOf(access.key()), false,
-                    Exchange.NO_HEADERS);
+            byte[] body;
+            try {
+                body = access.seesAll() ? usage() : usageOf(access.key());
+            } catch (StateUnavailableException | LlmException e) {
+                replyStateUnavailable(exchange, e);
+                return;
+            }
+            exchange.reply(200, Exchange.JSON, body, false, Exchange.NO_HEADERS);
             return;
         }
         if (parameters.keySet().equals(java.util.Set.of("key"))) { // one key's totals, from the ledger
@@ -160,7 +225,14 @@ final class InfoEndpoints {
                         + " reads any key's."), false);
                 return;
             }
-            exchange.reply(200, Exchange.JSON, usageOf(name), false, Exchange.NO_HEADERS);
+            byte[] body;
+            try {
+                body = usageOf(name);
+            } catch (StateUnavailableException | LlmException e) {
+                replyStateUnavailable(exchange, e);
+                return;
+            }
+            exchange.reply(200, Exchange.JSON, body, false, Exchange.NO_HEADERS);
             return;
         }
         StateStore state = server.switchboard().state();

@@ -49,7 +49,14 @@ final class StateStores {
                 throw e;
             }
         }
-        return settings.backend().equals("memory") ? store : new FailurePolicyStore(store, settings.onFailure());
+        if (settings.backend().equals("memory")) {
+            return store;
+        }
+        FailurePolicyStore guarded = new FailurePolicyStore(store, settings.onFailure());
+        if (!snapshot) {
+            guarded.checkAtStart(); // a server away at start is an outage like any other, not a reason to stop
+        }
+        return guarded;
     }
 
     private static StateStore openBackend(StateSettings settings, ClassLoader loader, boolean snapshot) {

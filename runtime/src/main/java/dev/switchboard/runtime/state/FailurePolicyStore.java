@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +22,15 @@ import java.util.function.Supplier;
  * cooldown permit, a budget or cooldown read) is, with {@link OnFailure#ALLOW}, granted uncounted, and with
  * {@link OnFailure#DENY} refused as an {@link ErrorKind#OVERLOADED} failure naming the backend and the key; what a call
  * reports after it ran (its usage, spending, bucket settlement, cooldown outcome) is dropped under both, since the
- * call has happened either way. The outage is logged once when it starts and once when it ends (recovery is by
- * itself: every call tries the backend again), and counted for {@code /metrics}. Administrative reads and resets
- * ({@link #usage}, {@link #resetBudget}) throw {@link StateUnavailableException} as they are. Thread-safe.
+ * call has happened either way. Administrative reads and resets ({@link #usage}, {@link #resetBudget}) throw
+ * {@link StateUnavailableException} as they are.
+ *
+ * <p>Once an operation has found the backend unreachable, this store is a circuit: until the backend answers again no
+ * operation asks it (each fails at once, so a hung server that lets every command wait out its timeout costs one call
+ * that wait, not every call each of its operations' waits). Instead, an operation arriving at least
+ * {@link #PROBE_INTERVAL} after the last probe starts one {@link StateStore#ping ping} on a background thread, never
+ * two at a time; when one answers, operations go to the backend again. The outage is logged once when it starts and
+ * once when it ends, both as warnings, and counted for {@code /metrics}. Thread-safe.
  */
 public final class FailurePolicyStore implements StateStore {
 
@@ -32,10 +41,49 @@ public final class FailurePolicyStore implements StateStore {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong outages = new AtomicLong();
     private final AtomicLong failedOperations = new AtomicLong();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final LongSupplier ticker;
+    private final Executor prober;
+    private volatile long nextProbe;
+    private volatile String lastFailure = "";
+
+    /** How long after a failed probe the next one may start. */
+    public static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     public FailurePolicyStore(StateStore delegate, OnFailure onFailure) {
+        this(delegate, onFailure, System::nanoTime);
+    }
+
+    /**
+     * With {@code ticker} (nanoseconds, as {@link System#nanoTime}) timing the probes of an outage: a monotonic time,
+     * not the configured clock, which a test or an application may have fixed.
+     */
+    public FailurePolicyStore(StateStore delegate, OnFailure onFailure, LongSupplier ticker) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.nextProbe = ticker.getAsLong();
+        this.prober = command -> {
+            Thread t = new Thread(command, "switchboard-state-probe");
+            t.setDaemon(true); // a probe waiting on a hung server must not keep the process alive
+            t.start();
+        };
+    }
+
+    /** What {@code switchboard.state.on-failure} says to do while the backend is unreachable. */
+    public OnFailure onFailure() {
+        return onFailure;
+    }
+
+    /**
+     * Asks the backend once, at start, whether it answers (a ping); when it does not, the outage starts now, logged
+     * and handled as any other (the process starts either way, and recovers by itself when the backend comes).
+     */
+    public void checkAtStart() {
+        guarded(() -> {
+            delegate.ping();
+            return null;
+        }, e -> null);
     }
 
     /** The store this one guards. */
@@ -51,6 +99,18 @@ public final class FailurePolicyStore implements StateStore {
     /** Operations that found the backend unreachable since start. */
     public long failedOperations() {
         return failedOperations.get();
+    }
+
+    /**
+     * Whether the backend is in use (no outage is on); during one, also starts a probe when one is due, so that a
+     * readiness check alone finds the backend back on an instance that gets no calls.
+     */
+    public boolean available() {
+        if (down.get()) {
+            probeIfDue();
+            return false;
+        }
+        return true;
     }
 
     /** Whether the last operation found the backend unreachable. */
@@ -186,44 +246,79 @@ public final class FailurePolicyStore implements StateStore {
     // ------------------------------------------------------------------------------------------- policy
 
     private <T> T decide(Supplier<T> operation, T allowed) {
-        try {
-            T result = operation.get();
-            recovered();
-            return result;
-        } catch (StateUnavailableException e) {
-            failed(e);
+        return guarded(operation, e -> {
             if (onFailure == OnFailure.ALLOW) {
                 return allowed;
             }
             throw LlmException.builder(ErrorKind.OVERLOADED, "switchboard").status(503).code("state_unavailable")
-                    .retryable(false).message("the state backend " + delegate.backend() + " is unreachable, so calls"
-                            + " are refused until it returns (switchboard.state.on-failure = deny)")
+                    .retryable(false).retryAfter(PROBE_INTERVAL).message("the state backend " + delegate.backend()
+                            + " is unreachable, so calls are refused until it returns"
+                            + " (switchboard.state.on-failure = deny)")
                     .cause(e).build();
-        }
+        });
     }
 
     private void report(Runnable operation) {
-        try {
+        guarded(() -> {
             operation.run();
-            recovered();
-        } catch (StateUnavailableException e) {
-            failed(e); // the call happened: with the backend away there is nowhere to count it
-        }
+            return null;
+        }, e -> null); // the call happened: with the backend away there is nowhere to count it
     }
 
     private <T> T admin(Supplier<T> operation) {
+        return guarded(operation, e -> {
+            throw e;
+        });
+    }
+
+    /**
+     * Runs {@code operation} on the backend unless an outage is on (then {@code whenDown} answers at once, and a
+     * probe may start); an operation that finds the backend unreachable starts the outage.
+     */
+    private <T> T guarded(Supplier<T> operation, Function<StateUnavailableException, T> whenDown) {
+        if (down.get()) {
+            failedOperations.incrementAndGet();
+            probeIfDue();
+            return whenDown.apply(new StateUnavailableException("the state backend " + delegate.backend()
+                    + " is unreachable (" + lastFailure + "); it is not asked again until a probe finds it back",
+                    null));
+        }
         try {
-            T result = operation.get();
-            recovered();
-            return result;
+            return operation.get();
         } catch (StateUnavailableException e) {
             failed(e);
-            throw e;
+            return whenDown.apply(e);
+        }
+    }
+
+    /** Starts one background ping when none runs and the last one is {@link #PROBE_INTERVAL} old. */
+    private void probeIfDue() {
+        long now = ticker.getAsLong();
+        if (now - nextProbe < 0 || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        nextProbe = now + PROBE_INTERVAL.toNanos();
+        try {
+            prober.execute(() -> {
+                try {
+                    delegate.ping();
+                    recovered();
+                } catch (StateUnavailableException e) {
+                    lastFailure = e.getMessage();
+                    nextProbe = ticker.getAsLong() + PROBE_INTERVAL.toNanos();
+                } finally {
+                    probing.set(false);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            probing.set(false); // no thread to be had now: the next operation tries again
         }
     }
 
     private void failed(StateUnavailableException e) {
         failedOperations.incrementAndGet();
+        lastFailure = String.valueOf(e.getMessage());
+        nextProbe = ticker.getAsLong() + PROBE_INTERVAL.toNanos();
         if (down.compareAndSet(false, true)) {
             outages.incrementAndGet();
             LOG.log(System.Logger.Level.ERROR, "the state backend " + delegate.backend() + " is unreachable ("
@@ -234,8 +329,9 @@ public final class FailurePolicyStore implements StateStore {
     }
 
     private void recovered() {
-        if (down.get() && down.compareAndSet(true, false)) {
-            LOG.log(System.Logger.Level.INFO, "the state backend " + delegate.backend()
+        if (down.compareAndSet(true, false)) {
+            // a warning, like the outage's start, so that both show at the default level
+            LOG.log(System.Logger.Level.WARNING, "the state backend " + delegate.backend()
                     + " is reachable again; limits, budgets and usage are counted again");
         }
     }

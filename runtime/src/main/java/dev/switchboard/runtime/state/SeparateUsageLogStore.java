@@ -127,6 +127,11 @@ public final class SeparateUsageLogStore implements StateStore {
     }
 
     @Override
+    public void ping() {
+        store.ping();
+    }
+
+    @Override
     public UsageSnapshot usage() {
         return store.usage();
     }

@@ -28,6 +28,15 @@ public interface StateStore extends AutoCloseable {
     /** The backend's name as {@code switchboard.state.backend} spells it: {@code memory}, {@code embedded}... */
     String backend();
 
+    /**
+     * Asks the backend whether it answers now, changing nothing (how an outage's end is found).
+     *
+     * @throws StateUnavailableException when it does not
+     */
+    default void ping() {
+        usage();
+    }
+
     // ------------------------------------------------------------------------------------------- budgets
 
     /**

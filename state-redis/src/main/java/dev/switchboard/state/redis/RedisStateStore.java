@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state in one Redis server, shared by every instance that names it with the same key prefix. Each operation is
@@ -64,40 +65,34 @@ public final class RedisStateStore implements StateStore {
 
     private final RedisClient client;
     private final ClientResources resources;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    /** Null until a first connection is made (the server may be away when this store opens). */
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private final String prefix;
     private final String where;
     private final Clock clock;
     private final Map<String, String> digests = new ConcurrentHashMap<>();
 
-    private RedisStateStore(ClientResources resources, RedisClient client,
-                            StatefulRedisConnection<String, String> connection, String prefix, String where,
-                            Clock clock) {
+    private RedisStateStore(ClientResources resources, RedisClient client, String prefix, String where, Clock clock) {
         this.resources = resources;
         this.client = client;
-        this.connection = connection;
-        this.redis = connection.sync();
         this.prefix = prefix;
         this.where = where;
         this.clock = clock;
     }
 
     /**
-     * Connects to {@code uri} ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS).
+     * Connects to {@code uri} ({@code redis://[[user:]password@]host:port[/db][?password=...]}, {@code rediss://} for
+     * TLS). A server that cannot be reached now (refused, or slow to answer) is no reason to fail: the store opens
+     * unconnected, each operation then throws {@link StateUnavailableException} and tries to connect again, and
+     * {@code switchboard.state.on-failure} decides meanwhile.
      *
-     * @throws IllegalArgumentException when the URI cannot be read (the message never repeats a password)
-     * @throws StateUnavailableException when the server cannot be reached now
+     * @throws IllegalArgumentException when the URI cannot be read, or the server answered and refused this client (a
+     *                                  wrong password, say); the message never repeats a password
      */
     public static RedisStateStore open(String uri, String keyPrefix, Clock clock) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(clock, "clock");
-        RedisURI redisUri;
-        try {
-            redisUri = RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("switchboard.state.redis.uri is not a Redis URI (redis://host:port)");
-        }
+        RedisURI redisUri = RedisUris.parse(uri);
         if (redisUri.getTimeout() == null || redisUri.getTimeout().compareTo(COMMAND_TIMEOUT) > 0) {
             redisUri.setTimeout(COMMAND_TIMEOUT);
         }
@@ -114,14 +109,53 @@ public final class RedisStateStore implements StateStore {
                 .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
+        RedisStateStore store = new RedisStateStore(resources, client, keyPrefix, where, clock);
         try {
-            StatefulRedisConnection<String, String> connection = client.connect();
-            return new RedisStateStore(resources, client, connection, keyPrefix, where, clock);
-        } catch (RedisException e) {
-            client.shutdown();
-            resources.shutdown();
-            throw new StateUnavailableException("cannot connect to " + where + ": " + reason(e), e);
+            store.redis();
+        } catch (StateUnavailableException e) {
+            if (e.getCause() != null && refusedThisClient(e.getCause())) {
+                store.close();
+                throw new IllegalArgumentException("the server at " + redisUri.getHost() + ":" + redisUri.getPort()
+                        + " refused this client: " + reason(e.getCause()) + " (check the password in"
+                        + " switchboard.state.redis.uri)");
+            }
+            // unreachable now: the first operation reports the outage, and the store connects when the server comes
         }
+        return store;
+    }
+
+    /** Whether the server answered with an error (a wrong or missing password), rather than not answering at all. */
+    private static boolean refusedThisClient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The connection's commands, connecting first when there is no connection yet. */
+    private RedisCommands<String, String> redis() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            synchronized (this) {
+                c = connection;
+                if (c == null) {
+                    try {
+                        c = client.connect();
+                    } catch (RedisException e) {
+                        throw new StateUnavailableException("cannot connect to " + where + ": " + reason(e), e);
+                    }
+                    connection = c;
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    @Override
+    public void ping() {
+        call(() -> redis().ping());
     }
 
     @Override
@@ -220,7 +254,7 @@ public final class RedisStateStore implements StateStore {
     @Override
     public void cooldownReleased(String target, CooldownPermit permit) {
         if (permit == CooldownPermit.PROBE) {
-            call(() -> redis.hdel(key("cooldown:", target), "probe_until"));
+            call(() -> redis().hdel(key("cooldown:", target), "probe_until"));
         }
     }
 
@@ -247,12 +281,12 @@ public final class RedisStateStore implements StateStore {
 
     @Override
     public UsageSnapshot usage() {
-        return snapshot(call(() -> redis.hgetall(key("", "usage"))));
+        return snapshot(call(() -> redis().hgetall(key("", "usage"))));
     }
 
     @Override
     public UsageSnapshot usageOfKey(String key) {
-        return snapshot(call(() -> redis.hgetall(key("usage-key:", key))));
+        return snapshot(call(() -> redis().hgetall(key("usage-key:", key))));
     }
 
     /** Reads the hash {@link Scripts#RECORD} writes back into totals per dimension and name. */
@@ -291,9 +325,12 @@ public final class RedisStateStore implements StateStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
-            connection.close();
+            StatefulRedisConnection<String, String> c = connection;
+            if (c != null) {
+                c.close();
+            }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown();
@@ -315,12 +352,12 @@ public final class RedisStateStore implements StateStore {
     private final ResponseStore responses = new ResponseStore() {
         @Override
         public Optional<String> get(String key) {
-            return Optional.ofNullable(call(() -> redis.get(key("cache:", key))));
+            return Optional.ofNullable(call(() -> redis().get(key("cache:", key))));
         }
 
         @Override
         public void put(String key, String value, Duration ttl) {
-            call(() -> redis.set(key("cache:", key), value, SetArgs.Builder.px(Math.max(1, ttl.toMillis()))));
+            call(() -> redis().set(key("cache:", key), value, SetArgs.Builder.px(Math.max(1, ttl.toMillis()))));
         }
     };
 
@@ -348,14 +385,14 @@ public final class RedisStateStore implements StateStore {
             String digest = digests.get(script);
             if (digest != null) {
                 try {
-                    return redis.evalsha(digest, type, k, args);
+                    return redis().evalsha(digest, type, k, args);
                 } catch (RedisNoScriptException e) {
                     // the server restarted and forgot its scripts: load it again below
                 }
             }
-            digest = redis.scriptLoad(script);
+            digest = redis().scriptLoad(script);
             digests.put(script, digest);
-            return redis.evalsha(digest, type, k, args);
+            return redis().evalsha(digest, type, k, args);
         });
     }
 

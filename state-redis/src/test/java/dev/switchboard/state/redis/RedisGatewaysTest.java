@@ -208,6 +208,44 @@ class RedisGatewaysTest extends GatewaysOnRedis {
                         "switchboard_state_outages_total{backend=\"redis\"} 1");
     }
 
+    @Test
+    void withRedisHungReadinessAndUsageSayUnavailableAndTheRefusalSaysWhenToRetry() throws Exception {
+        List<Gateway> both = start(2,
+                "routes.default.targets = [ up ]\nstate.on-failure = allow",
+                "routes.default.targets = [ up ]\nstate.on-failure = deny");
+        Gateway allow = both.get(0);
+        Gateway deny = both.get(1);
+        assertThat(chat(deny, null).statusCode()).isEqualTo(200);
+        redis.hang();
+        try {
+            Reply refused = chat(deny, null);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).contains("1");
+            assertThat(JSON.readTree(refused.body()).at("/error/message").asText())
+                    .startsWith("the state backend redis is unreachable");
+            Reply ready = send(deny, "GET", "/ready", null);
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(JSON.readTree(ready.body()).at("/state/reachable").asBoolean(true)).isFalse();
+            Reply usage = send(deny, "GET", "/v1/usage", null);
+            assertThat(usage.statusCode()).as(usage.body()).isEqualTo(503);
+            assertThat(usage.body()).contains("\"code\":\"state_unavailable\"");
+            assertThat(usage.header("Retry-After")).contains("1");
+
+            assertThat(chat(allow, null).statusCode()).isEqualTo(200);
+            Reply allowReady = send(allow, "GET", "/ready", null);
+            assertThat(allowReady.statusCode()).as("allow serves, so it stays ready: " + allowReady.body())
+                    .isEqualTo(200);
+            assertThat(JSON.readTree(allowReady.body()).at("/state/reachable").asBoolean(true)).isFalse();
+            Reply allowUsage = send(allow, "GET", "/v1/usage", null);
+            assertThat(allowUsage.statusCode()).as(allowUsage.body()).isEqualTo(503);
+        } finally {
+            redis.resume();
+        }
+        Reply again = awaitReconnected(deny);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(send(deny, "GET", "/ready", null).statusCode()).isEqualTo(200);
+    }
+
     /** The gateway's first answer once its client has reconnected to the restarted server. */
     private Reply awaitReconnected(Gateway g) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -23,24 +23,34 @@ final class RedisServer implements AutoCloseable {
     private final Path binary;
     private final Path dir;
     final int port;
+    private final List<String> extraArguments;
     private Process process;
 
-    private RedisServer(Path binary, Path dir, int port) {
+    private RedisServer(Path binary, Path dir, int port, List<String> extraArguments) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.extraArguments = extraArguments;
     }
 
-    static RedisServer start(Path dir) throws IOException, InterruptedException {
+    /** A free port, for a server not started yet (one that is away when a store opens). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static RedisServer start(Path dir, String... extraArguments) throws IOException, InterruptedException {
+        return start(dir, freePort(), extraArguments);
+    }
+
+    /** Starts one on {@code port}, with {@code extraArguments} (e.g. {@code --requirepass secret}). */
+    static RedisServer start(Path dir, int port, String... extraArguments) throws IOException, InterruptedException {
         Path binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server").stream()
                 .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         Assumptions.assumeTrue(binary != null, "redis-server is not installed (apt-get install redis-server):"
                 + " the Redis backend's tests are skipped");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        RedisServer server = new RedisServer(binary, dir, port);
+        RedisServer server = new RedisServer(binary, dir, port, List.of(extraArguments));
         server.start();
         return server;
     }
@@ -50,8 +60,10 @@ final class RedisServer implements AutoCloseable {
     }
 
     void start() throws IOException, InterruptedException {
-        process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(extraArguments);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!answersPing()) {
@@ -74,6 +86,23 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the server keeps its connections open and answers nothing (a hung server, or a partition). */
+    void hang() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: the hung server answers again, the commands it received meanwhile included. */
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     private boolean answersPing() {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = s.getOutputStream();
@@ -82,7 +111,8 @@ final class RedisServer implements AutoCloseable {
             InputStream in = s.getInputStream();
             byte[] reply = new byte[7];
             int n = in.read(reply);
-            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String answer = n > 0 ? new String(reply, 0, n, StandardCharsets.US_ASCII) : "";
+            return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // a server with a password answers too
         } catch (IOException e) {
             return false;
         }
