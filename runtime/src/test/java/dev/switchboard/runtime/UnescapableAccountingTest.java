@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.FinishReason;
@@ -108,6 +109,28 @@ class UnescapableAccountingTest {
         assertThat(u.key("team-a").requests()).isEqualTo(1);
         // 5 * 12 + 32 * 20 = 700 per million
         assertThat(budget.spent()).isEqualByComparingTo("0.0007");
+        assertThat(budget.reserved()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void anAnswerWithoutUsageIsChargedItsEstimateAsAStreamIsWhileTheCallerSeesNoCounts() {
+        ScriptedProvider raw = new ScriptedProvider("openai", clock).then(thirtyChunksWithoutUsage());
+        Budget budget = routeBudget("1");
+        ProviderManager route = ProviderManager.builder(metered(raw)).name("default").clock(clock).budget(budget).build();
+
+        ChatResponse answer;
+        try (UsageScope key = UsageScope.key("team-a")) {
+            answer = route.chat(EXACT);
+        }
+
+        assertThat(answer.usage()).isEqualTo(Usage.NONE); // what the provider said: the gateway leaves usage out
+        UsageTotals t = ledger.snapshot().total();
+        assertThat(t.requests()).isEqualTo(1);
+        assertThat(t.estimatedRequests()).isEqualTo(1);
+        assertThat(t.inputTokens()).isEqualTo(5); // 20 characters of prompt
+        assertThat(t.outputTokens()).isEqualTo(38); // 30 * 5 = 150 characters, a quarter rounded up
+        // 5 * 12 + 38 * 20 = 820 per million: not free, so a budget cannot be escaped by an upstream reporting nothing
+        assertThat(budget.spent()).isEqualByComparingTo("0.00082");
         assertThat(budget.reserved()).isEqualByComparingTo("0");
     }
 

@@ -21,6 +21,7 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.ModelInfo;
+import dev.switchboard.api.ToolCall;
 import dev.switchboard.api.Usage;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +108,8 @@ public final class MeteredProvider implements LlmProvider {
         String requested = request.model().orElse(defaultModel);
         UsageScope scope = UsageScope.current();
         Instant since = since(scope);
-        UsageLedger.Reservation held = reserve(scope, requested, TokenEstimate.input(request),
+        long inputEstimate = TokenEstimate.input(request);
+        UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
                 TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
         RateLimiter.Reservation r;
         ChatResponse response;
@@ -127,11 +129,26 @@ public final class MeteredProvider implements LlmProvider {
             limiter.observe(response.rateLimits());
             settle(r, response.usage());
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-            record(scope, since, response.model(), requested, response.usage(), cost, false, CallOutcome.OK, held);
+            // counts the provider did not report are estimated for the ledger and budgets, as a stream's are, so an
+            // answer without usage is not free; the caller's answer keeps what the provider said (cost unknown)
+            Usage counted = TokenEstimate.withEstimates(response.usage(), inputEstimate, contentChars(response));
+            Cost charged = counted.equals(response.usage()) ? cost
+                    : prices.cost(name(), response.model(), requested, counted);
+            record(scope, since, response.model(), requested, counted, charged, !counted.equals(response.usage()),
+                    CallOutcome.OK, held);
             return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
         }
+    }
+
+    /** Characters of an answer's content (text, reasoning, tool calls), counted as a stream counts its deltas. */
+    private static long contentChars(ChatResponse response) {
+        long chars = response.text().length() + (response.reasoning() == null ? 0 : response.reasoning().length());
+        for (ToolCall call : response.toolCalls()) {
+            chars += call.name().length() + call.arguments().length();
+        }
+        return chars;
     }
 
     @Override

@@ -120,7 +120,7 @@ public final class MeteredStream extends AbstractChatStream {
             return;
         }
         try {
-            Usage counted = withEstimates(usage, chars);
+            Usage counted = TokenEstimate.withEstimates(usage, inputEstimate, chars);
             recorded = counted;
             Cost c = provider.price(answered, requestedModel, counted);
             cost = c;
@@ -130,16 +130,6 @@ public final class MeteredStream extends AbstractChatStream {
         } finally {
             provider.unhold(held); // nothing left to give back once recorded
         }
-    }
-
-    /** The reported usage with each count the provider left at zero estimated, when there is something to estimate. */
-    private Usage withEstimates(Usage usage, long chars) {
-        long input = usage.inputTokens() > 0 ? usage.inputTokens() : inputEstimate;
-        long output = usage.outputTokens() > 0 ? usage.outputTokens() : TokenEstimate.ofText(chars);
-        if (input == usage.inputTokens() && output == usage.outputTokens()) {
-            return usage;
-        }
-        return usage.toBuilder().inputTokens(input).outputTokens(output).build();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.runtime.metering;
 
 import dev.switchboard.api.ChatRequest;
+import dev.switchboard.api.Usage;
 import dev.switchboard.api.Content;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.Message;
@@ -57,6 +58,19 @@ public final class TokenEstimate {
     /** The tokens of {@code chars} characters of text (e.g. a stream's delivered output). */
     public static long ofText(long chars) {
         return ceilQuarter(chars);
+    }
+
+    /**
+     * {@code reported} with each count the provider left at zero estimated: the input from {@code inputEstimate}, the
+     * output from {@code outputChars} characters of content received. {@code reported} itself when nothing changes.
+     */
+    static Usage withEstimates(Usage reported, long inputEstimate, long outputChars) {
+        long input = reported.inputTokens() > 0 ? reported.inputTokens() : inputEstimate;
+        long output = reported.outputTokens() > 0 ? reported.outputTokens() : ofText(outputChars);
+        if (input == reported.inputTokens() && output == reported.outputTokens()) {
+            return reported;
+        }
+        return reported.toBuilder().inputTokens(input).outputTokens(output).build();
     }
 
     /** The tokens of an embeddings request: counted exactly for token arrays, estimated from the length of texts. */
