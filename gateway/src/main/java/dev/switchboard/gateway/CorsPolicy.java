@@ -136,7 +136,7 @@ public record CorsPolicy(Set<String> origins, boolean anyOrigin, List<String> al
                 problems.add(item.value().origin(), item.path(), "'" + item.text() + "' is not an origin; write"
                         + " scheme://host[:port] as a browser sends it, e.g. \"https://app.example.com\", or \"*\"");
             } else {
-                origins.add(o);
+                origins.add(withoutDefaultPort(o));
             }
         }
         List<String> allowed = new ArrayList<>();
@@ -147,6 +147,13 @@ public record CorsPolicy(Set<String> origins, boolean anyOrigin, List<String> al
             } else {
                 allowed.add(header(cors, item));
             }
+        }
+        if (!anyHeader && !allowed.contains("content-type")) {
+            // every JSON POST from a page sends it and it is not CORS-safelisted: without it every call is blocked
+            problems.add(cors.value("allowed-headers").map(ConfigValue::origin).orElse(cors.origin()),
+                    cors.path("allowed-headers"), "must include content-type"
+                    + " (every JSON request from a page sends it, so the browser would block every call), and the"
+                    + " headers the page's SDK adds; or leave allowed-headers out to allow what the page asks for");
         }
         List<String> exposed = cors.written("exposed-headers") ? new ArrayList<>() : new ArrayList<>(DEFAULT_EXPOSED);
         for (Item item : strings(cors, "exposed-headers")) {
@@ -163,6 +170,20 @@ public record CorsPolicy(Set<String> origins, boolean anyOrigin, List<String> al
             return OFF;
         }
         return new CorsPolicy(origins, any, anyHeader ? List.of() : allowed, exposed, maxAge, credentials);
+    }
+
+    /**
+     * The origin as a browser writes it: browsers leave a scheme's default port out of {@code Origin}, so
+     * {@code https://app.example.com:443} would otherwise never match.
+     */
+    private static String withoutDefaultPort(String origin) {
+        if (origin.startsWith("https://") && origin.endsWith(":443")) {
+            return origin.substring(0, origin.length() - 4);
+        }
+        if (origin.startsWith("http://") && origin.endsWith(":80")) {
+            return origin.substring(0, origin.length() - 3);
+        }
+        return origin;
     }
 
     /** One string of a list, with where it is written. */

@@ -203,6 +203,24 @@ class CorsTest {
     }
 
     @Test
+    void anOriginWrittenWithItsDefaultPortMatchesWhatABrowserSends() throws Exception {
+        start("gateway.cors.allowed-origins = [ \"https://app.example.com:443\", \"http://localhost:80\" ]");
+
+        assertThat(preflight(APP).headers().firstValue("access-control-allow-origin")).hasValue(APP);
+        assertThat(preflight("http://localhost").headers().firstValue("access-control-allow-origin"))
+                .hasValue("http://localhost");
+    }
+
+    @Test
+    void anAllowedHeadersListWithoutContentTypeIsAConfigErrorAtItsLine() {
+        // a browser would block every JSON call of the page: the preflight would not allow content-type
+        assertThatThrownBy(() -> read("switchboard.gateway.cors {", "  allowed-origins = [ \"" + APP + "\" ]",
+                "  allowed-headers = [ authorization ]", "}"))
+                .hasMessageContaining("switchboard.conf:3: switchboard.gateway.cors.allowed-headers: must include"
+                        + " content-type");
+    }
+
+    @Test
     void theDefaultsAreOff() {
         GatewayConfig c = read("switchboard.gateway.port = 0");
 
