@@ -131,11 +131,12 @@ public final class MeteredProvider implements LlmProvider {
             Cost cost = prices.cost(name(), response.model(), requested, response.usage());
             // counts the provider did not report are estimated for the ledger and budgets, as a stream's are, so an
             // answer without usage is not free; the caller's answer keeps what the provider said (cost unknown)
-            Usage counted = TokenEstimate.withEstimates(response.usage(), inputEstimate, contentChars(response));
-            Cost charged = counted.equals(response.usage()) ? cost
-                    : prices.cost(name(), response.model(), requested, counted);
-            record(scope, since, response.model(), requested, counted, charged, !counted.equals(response.usage()),
-                    CallOutcome.OK, held);
+            Usage reported = response.usage();
+            Usage counted = reported.inputTokens() > 0 && reported.outputTokens() > 0 ? reported // the usual case
+                    : TokenEstimate.withEstimates(reported, inputEstimate, contentChars(response));
+            boolean estimated = counted != reported;
+            Cost charged = estimated ? prices.cost(name(), response.model(), requested, counted) : cost;
+            record(scope, since, response.model(), requested, counted, charged, estimated, CallOutcome.OK, held);
             return response.toBuilder().cost(cost).build();
         } finally {
             unhold(held); // nothing left to give back once recorded
