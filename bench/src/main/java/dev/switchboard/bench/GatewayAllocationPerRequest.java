@@ -39,21 +39,37 @@ public final class GatewayAllocationPerRequest {
     private GatewayAllocationPerRequest() {}
 
     public static void main(String[] args) throws Exception {
+        measure("", REQUEST, "");
+    }
+
+    /**
+     * Sends {@code request} {@code WARM_UP} and then {@code MEASURED} times to a gateway configured with
+     * {@code routeConfig} on its default route, and prints the bytes allocated per measured request, by thread.
+     */
+    static void measure(String routeConfig, byte[] request, String what) throws Exception {
+        measure(routeConfig, request, what, null);
+    }
+
+    /** As above; a non-null {@code cacheResult} is the {@code x-switchboard-cache} header every measured answer has. */
+    static void measure(String routeConfig, byte[] request, String what, String cacheResult) throws Exception {
         try (LocalOpenAiServer upstream = new LocalOpenAiServer(10);
              CloseableHttpClient client = HttpClients.custom()
                      .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().build()).build()) {
             Switchboard switchboard = Switchboard.builder().env(Map.of()).config(""
                     + "switchboard.providers.upstream { type = openai, base-url = \"" + upstream.baseUrl() + "\","
                     + " api-key = \"bench-key-not-real\", model = \"gpt-4o-mini\" }\n"
-                    + "switchboard.routes.default.targets = [ upstream ]\n").build();
+                    + "switchboard.routes.default.targets = [ upstream ]\n" + routeConfig).build();
             try (Gateway gateway = Gateway.start(switchboard, GatewayConfig.from(switchboard.config()).withPort(0))) {
                 String url = gateway.baseUrl() + "/chat/completions";
                 for (int i = 0; i < WARM_UP; i++) {
-                    post(client, url);
+                    post(client, url, request);
                 }
                 Map<Long, Long> before = allocated();
                 for (int i = 0; i < MEASURED; i++) {
-                    post(client, url);
+                    String result = post(client, url, request);
+                    if (cacheResult != null && !cacheResult.equals(result)) {
+                        throw new IllegalStateException("a measured answer was a cache " + result);
+                    }
                 }
                 Map<Long, Long> after = allocated();
                 Map<String, Long> byThread = new TreeMap<>();
@@ -68,7 +84,7 @@ public final class GatewayAllocationPerRequest {
                     total += bytes;
                     byThread.merge(info.getThreadName().replaceAll("[0-9]+", "N"), bytes, Long::sum);
                 }
-                System.out.println("bytes the gateway allocated per request (" + MEASURED + " requests after " + WARM_UP
+                System.out.println("bytes the gateway allocated per request" + what + " (" + MEASURED + " requests after " + WARM_UP
                         + " to warm up, one connection), by thread:");
                 for (Map.Entry<String, Long> e : byThread.entrySet()) {
                     if (e.getValue() / MEASURED > 0) {
@@ -81,16 +97,19 @@ public final class GatewayAllocationPerRequest {
         }
     }
 
-    private static void post(CloseableHttpClient client, String url) throws Exception {
+    /** Sends one request; returns its answer's {@code x-switchboard-cache} header, or null. */
+    private static String post(CloseableHttpClient client, String url, byte[] request) throws Exception {
         HttpPost post = new HttpPost(url);
-        post.setEntity(new ByteArrayEntity(REQUEST, ContentType.APPLICATION_JSON));
-        client.execute(post, response -> {
+        post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_JSON));
+        return client.execute(post, response -> {
             if (response.getCode() != 200) {
                 throw new IllegalStateException("the gateway answered " + response.getCode());
             }
             try (InputStream body = response.getEntity().getContent()) {
-                return body.readAllBytes().length;
+                body.readAllBytes();
             }
+            org.apache.hc.core5.http.Header cache = response.getFirstHeader("x-switchboard-cache");
+            return cache == null ? null : cache.getValue();
         });
     }
 
