@@ -49,16 +49,18 @@ final class ChatCall {
     }
 
     void serve() throws Outbox.ClientGone {
-        JsonNode json = parse(exchange);
-        if (json == null) {
-            return;
-        }
-        OpenAiServerCodec.ChatCall call;
-        try {
-            call = OpenAiServerCodec.readChatRequest(json);
-        } catch (OpenAiServerCodec.InvalidRequest e) {
-            exchange.reply(ErrorReply.of(e), false);
-            return;
+        OpenAiServerCodec.ChatCall call = ChatBodyReader.read(exchange.body(), exchange.bodyLength());
+        if (call == null) { // a body the streaming reader is not sure of: the tree reader answers it
+            JsonNode json = parse(exchange);
+            if (json == null) {
+                return;
+            }
+            try {
+                call = OpenAiServerCodec.readChatRequest(json);
+            } catch (OpenAiServerCodec.InvalidRequest e) {
+                exchange.reply(ErrorReply.of(e), false);
+                return;
+            }
         }
         ModelResolver.Resolved target = server.resolver().resolve(call.model());
         if (target == null) {
@@ -82,7 +84,8 @@ final class ChatCall {
             exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
             return;
         }
-        cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(), json);
+        cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(),
+                exchange.body(), exchange.bodyLength());
         ResponseCache.Entry cached = null;
         if (cacheKey != null) {
             cached = bypassesCache(exchange.header("cache-control")) ? null : server.cache().get(route, cacheKey);

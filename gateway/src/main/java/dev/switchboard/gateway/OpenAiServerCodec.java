@@ -182,12 +182,7 @@ final class OpenAiServerCodec {
                 throw new InvalidRequest(at + ".tool_calls", "'" + at + ".tool_calls' must be an array on an assistant message");
             }
             for (int i = 0; i < toolCalls.size(); i++) {
-                JsonNode c = toolCalls.get(i);
-                JsonNode fn = c.path("function");
-                String where = at + ".tool_calls[" + i + "]";
-                JsonNode args = fn.get("arguments");
-                calls.add(new ToolCall(requiredString(c, "id", where), requiredString(fn, "name", where + ".function"),
-                        args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString()));
+                calls.add(readToolCall(toolCalls.get(i), at + ".tool_calls[" + i + "]"));
             }
         }
         String toolCallId = null;
@@ -199,6 +194,14 @@ final class OpenAiServerCodec {
             throw new InvalidRequest(at + ".content", "'" + at + ".content' is required for a " + roleText + " message");
         }
         return new Message(role, content, calls, toolCallId, name);
+    }
+
+    /** One of an assistant message's {@code tool_calls}. */
+    static ToolCall readToolCall(JsonNode c, String where) {
+        JsonNode fn = c.path("function");
+        JsonNode args = fn.get("arguments");
+        return new ToolCall(requiredString(c, "id", where), requiredString(fn, "name", where + ".function"),
+                args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString());
     }
 
     private static List<Content> readContent(JsonNode content, String at) {
@@ -213,30 +216,36 @@ final class OpenAiServerCodec {
         }
         List<Content> parts = new ArrayList<>(content.size());
         for (int i = 0; i < content.size(); i++) {
-            JsonNode part = content.get(i);
-            String where = at + "[" + i + "]";
-            String type = requiredString(part, "type", where);
-            switch (type) {
-                case "text" -> parts.add(Content.text(requiredString(part, "text", where)));
-                case "image_url" -> {
-                    JsonNode image = part.get("image_url");
-                    String url = image != null && image.isTextual() ? image.asText() : image == null ? null
-                            : requiredString(image, "url", where + ".image_url");
-                    if (url == null) {
-                        throw new InvalidRequest(where + ".image_url", "'" + where + ".image_url.url' is required");
-                    }
-                    JsonNode detail = image.path("detail"); // auto | low | high: kept for OpenAI-style upstreams
-                    parts.add(Content.imageUrl(url).withDetail(detail.isTextual() ? detail.asText() : null));
-                }
-                case "refusal" -> parts.add(Content.text(requiredString(part, "refusal", where)));
-                default -> throw new InvalidRequest(where + ".type", "content part type '" + type
-                        + "' is not supported; use text or image_url");
-            }
+            parts.add(readPart(content.get(i), at + "[" + i + "]"));
         }
         return parts;
     }
 
-    private static ToolDefinition readTool(JsonNode t, String at) {
+    /** One content part of a message. */
+    static Content readPart(JsonNode part, String where) {
+        String type = requiredString(part, "type", where);
+        switch (type) {
+            case "text":
+                return Content.text(requiredString(part, "text", where));
+            case "image_url": {
+                JsonNode image = part.get("image_url");
+                String url = image != null && image.isTextual() ? image.asText() : image == null ? null
+                        : requiredString(image, "url", where + ".image_url");
+                if (url == null) {
+                    throw new InvalidRequest(where + ".image_url", "'" + where + ".image_url.url' is required");
+                }
+                JsonNode detail = image.path("detail"); // auto | low | high: kept for OpenAI-style upstreams
+                return Content.imageUrl(url).withDetail(detail.isTextual() ? detail.asText() : null);
+            }
+            case "refusal":
+                return Content.text(requiredString(part, "refusal", where));
+            default:
+                throw new InvalidRequest(where + ".type", "content part type '" + type
+                        + "' is not supported; use text or image_url");
+        }
+    }
+
+    static ToolDefinition readTool(JsonNode t, String at) {
         String type = t.path("type").asText("function");
         if (!type.equals("function")) {
             throw new InvalidRequest(at + ".type", "tool type '" + type + "' is not supported; use function");
@@ -254,7 +263,7 @@ final class OpenAiServerCodec {
                 params == null || params.isNull() ? null : params.toString(), fn.path("strict").asBoolean(false));
     }
 
-    private static ToolChoice readToolChoice(JsonNode c) {
+    static ToolChoice readToolChoice(JsonNode c) {
         if (c.isTextual()) {
             return switch (c.asText()) {
                 case "none" -> ToolChoice.NONE;
@@ -267,7 +276,7 @@ final class OpenAiServerCodec {
         return ToolChoice.function(requiredString(c.path("function"), "name", "tool_choice.function"));
     }
 
-    private static ResponseFormat readResponseFormat(JsonNode f) {
+    static ResponseFormat readResponseFormat(JsonNode f) {
         String type = requiredString(f, "type", "response_format");
         return switch (type) {
             case "text" -> ResponseFormat.TEXT;

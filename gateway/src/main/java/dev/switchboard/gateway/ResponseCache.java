@@ -6,13 +6,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.api.ChatEvent;
 import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.FinishReason;
+import dev.switchboard.http.Json;
 import dev.switchboard.runtime.Switchboard;
 import dev.switchboard.runtime.config.RouteConfig;
 import dev.switchboard.runtime.state.ResponseStore;
 import java.math.BigDecimal;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -211,21 +211,33 @@ final class ResponseCache {
      * answer (a temperature above 0, or none: providers then sample) and the route does not allow sampling.
      */
     @Nullable String key(String route, @Nullable String model, @Nullable AccessKey accessKey, boolean stream,
-                         JsonNode body) {
+                         byte[] body, int length) {
         RouteConfig.CacheSettings s = settings.get(route);
         if (s == null) {
             return null;
         }
-        if (!s.allowSampling()) {
-            JsonNode t = body.get("temperature");
-            if (t == null || !t.isNumber() || t.decimalValue().signum() != 0) {
-                return null;
-            }
-        }
-        StringBuilder canonical = new StringBuilder(256).append(route).append('\0').append(model).append('\0')
+        CanonicalBody canonical = CanonicalBody.get();
+        StringBuilder out = canonical.start().append(route).append('\0').append(model).append('\0')
                 .append(accessKey == null ? "" : accessKey.name()).append('\0').append(stream ? 's' : 'c').append('\0');
-        canonical(body, true, canonical);
-        return sha256(canonical.toString());
+        int prefix = out.length();
+        try {
+            if (!canonical.append(body, length)) { // a body the streaming form gives up on: read as a tree
+                out.setLength(prefix);
+                JsonNode tree;
+                try {
+                    tree = Json.read(body, 0, length);
+                } catch (IOException e) {
+                    throw new IllegalStateException("a request body that was read once no longer parses", e);
+                }
+                canonical.temperatureZero(canonicalTree(tree, out));
+            }
+            if (!s.allowSampling() && !canonical.temperatureZero()) {
+                return null; // a temperature above 0, or none: providers then sample
+            }
+            return canonical.sha256();
+        } finally {
+            canonical.done();
+        }
     }
 
     /** Whether {@code route} has a cache (whether or not a given request of it may use it). */
@@ -261,10 +273,20 @@ final class ResponseCache {
     }
 
     /**
-     * Writes {@code node} with sorted fields and numbers by value; at the top level, without the ignored fields. On
-     * every hit's path, so the common cases take no detour: a whole number is appended as it is (what its
-     * {@code BigDecimal} would print), a string without characters to escape as it is (what Jackson's escaping
-     * would give), and fields are sorted in an array rather than a tree map.
+     * Appends the canonical form of a body read as a tree, as {@link CanonicalBody} writes it from the body's bytes:
+     * the form for the bodies that one gives up on. Returns whether its top-level {@code temperature} is a number equal
+     * to 0.
+     */
+    static boolean canonicalTree(JsonNode body, StringBuilder out) {
+        canonical(body, true, out);
+        JsonNode t = body.get("temperature");
+        return t != null && t.isNumber() && t.decimalValue().signum() == 0;
+    }
+
+    /**
+     * Writes {@code node} with sorted fields and numbers by value; at the top level, without the ignored fields.
+     * A whole number is appended as it is (what its {@code BigDecimal} would print), a string without characters to
+     * escape as it is (what Jackson's escaping would give), and fields are sorted in an array rather than a tree map.
      */
     private static void canonical(JsonNode node, boolean top, StringBuilder out) {
         if (node.isObject()) {
@@ -312,7 +334,7 @@ final class ResponseCache {
     private static final java.util.Comparator<Map.Entry<String, JsonNode>> BY_NAME = Map.Entry.comparingByKey();
 
     /** {@code text} as JSON escapes it inside quotes; most texts need no escape and are appended as they are. */
-    private static void escaped(String text, StringBuilder out) {
+    static void escaped(String text, StringBuilder out) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c == '"' || c == '\\') {
@@ -323,32 +345,32 @@ final class ResponseCache {
         out.append(text);
     }
 
+    /** Whether a top-level field is one that does not change the answer. */
+    static boolean ignored(String field) {
+        return IGNORED.contains(field);
+    }
+
+    /**
+     * The canonical form of the number that is a top-level field's default ({@code "1"} for {@code n}), or null. A
+     * number's canonical form is its {@code stripTrailingZeros().toPlainString()}, one text per value, so a value is
+     * the default when its form is this text.
+     */
+    static @Nullable String defaultNumber(String field) {
+        BigDecimal d = NUMERIC_DEFAULTS.get(field);
+        return d == null ? null : d.toPlainString();
+    }
+
+    /** Whether {@code true} is a top-level field's default ({@code parallel_tool_calls}). */
+    static boolean defaultsToTrue(String field) {
+        return field.equals("parallel_tool_calls");
+    }
+
     private static boolean isDefault(String field, JsonNode value) {
         BigDecimal d = NUMERIC_DEFAULTS.get(field);
         if (d != null && value.isNumber()) {
             return value.decimalValue().compareTo(d) == 0;
         }
         return field.equals("parallel_tool_calls") && value.isBoolean() && value.booleanValue();
-    }
-
-    /** One digest per thread: looking the algorithm up among the security providers costs more than hashing a key. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    });
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    private static String sha256(String text) {
-        byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)); // digest() resets it for reuse
-        char[] hex = new char[digest.length * 2];
-        for (int i = 0; i < digest.length; i++) {
-            hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-            hex[2 * i + 1] = HEX[digest[i] & 0xf];
-        }
-        return new String(hex);
     }
 
     /** A stream replaying cached events. */

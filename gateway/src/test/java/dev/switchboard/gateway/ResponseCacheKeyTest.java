@@ -2,7 +2,6 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.http.Json;
 import dev.switchboard.runtime.Switchboard;
 import java.util.List;
@@ -27,9 +26,59 @@ class ResponseCacheKeyTest {
         switchboard.close();
     }
 
-    private String key(String body) throws Exception {
-        JsonNode json = Json.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, body.length());
-        return cache.key("cached", "gpt-4o-mini", null, false, json);
+    private String key(String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return cache.key("cached", "gpt-4o-mini", null, false, bytes, bytes.length);
+    }
+
+    /** The canonical form written from the body's bytes, or null when that gave up; checked against the tree's. */
+    private static String canonical(String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CanonicalBody streaming = CanonicalBody.get();
+        StringBuilder fromBytes = streaming.start();
+        boolean read = streaming.append(bytes, bytes.length);
+        String text = fromBytes.toString();
+        boolean zero = streaming.temperatureZero();
+        streaming.done();
+        StringBuilder fromTree = new StringBuilder();
+        boolean treeZero = ResponseCache.canonicalTree(Json.read(bytes, 0, bytes.length), fromTree);
+        if (!read) {
+            return null;
+        }
+        assertThat(text).as(body).isEqualTo(fromTree.toString());
+        assertThat(zero).as(body).isEqualTo(treeZero);
+        return text;
+    }
+
+    @Test
+    void theCanonicalFormFromTheBytesIsTheTreesOne() throws Exception {
+        List<String> bodies = List.of(
+                "{\"model\":\"default\",\"stream\":false,\"temperature\":0,\"messages\":[{\"role\":\"system\","
+                        + "\"content\":\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"Hello!\"}]}",
+                "{\"temperature\":0.0,\"n\":1,\"top_p\":1.0,\"presence_penalty\":-0.0,\"frequency_penalty\":0e3,"
+                        + "\"parallel_tool_calls\":true,\"user\":\"u\",\"stream_options\":{\"include_usage\":true},"
+                        + "\"x\":null,\"m\":[null,true,false,1e1,-5,12345678901,1.50,\"\\u00e9\\n\\\"\",{}]}",
+                "{\"n\":2,\"top_p\":0.9,\"parallel_tool_calls\":false,\"temperature\":0.7,\"b\":{\"z\":1,\"a\":"
+                        + "{\"y\":[{\"d\":1,\"c\":2}],\"x\":null}},\"a\":\"\u00fc\u4e2d\ud83d\ude00\"}",
+                "{\"a\":1,\"b\":2,\"a\":3,\"c\":{\"k\":1,\"k\":null},\"temperature\":0,\"temperature\":\"0\"}",
+                "{\"temperature\":1,\"temperature\":0,\"n\":3,\"n\":1,\"d\":{\"b\":1,\"a\":2,\"b\":3}}",
+                "{\"temperature\":null,\"e\":1e-400,\"f\":0.1,\"g\":100.000,\"h\":1.0E-7}",
+                "{}");
+        for (String body : bodies) {
+            assertThat(canonical(body)).as(body).isNotNull();
+        }
+        // beyond a long, or not finite as a double: the key is written from the tree
+        assertThat(canonical("{\"seed\":123456789012345678901234567890}")).isNull();
+        assertThat(key("{\"temperature\":0,\"seed\":123456789012345678901234567890}")).hasSize(64);
+    }
+
+    @Test
+    void aSampledRequestHasNoKey() {
+        assertThat(key("{\"temperature\":0.2," + "\"messages\":[]}")).isNull();
+        assertThat(key("{\"messages\":[]}")).isNull();
+        assertThat(key("{\"temperature\":\"0\"}")).isNull();
+        assertThat(key("{\"temperature\":0,\"temperature\":null}")).isNull();
+        assertThat(key("{\"temperature\":1,\"temperature\":0.0}")).isNotNull();
     }
 
     @Test
