@@ -21,7 +21,7 @@ import java.security.NoSuchAlgorithmException;
 final class CanonicalBody {
 
     private static final ThreadLocal<CanonicalBody> PER_THREAD = ThreadLocal.withInitial(CanonicalBody::new);
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Buffers past this size are not kept for the thread's next key. */
     private static final int KEEP = 64 * 1024;
 
@@ -45,6 +45,8 @@ final class CanonicalBody {
     private int fields;
     private char[] scratch = new char[512];
     private byte[] utf8 = new byte[512];
+    private final byte[] digest = new byte[32];
+    private final byte[] hex = new byte[64];
     /** Whether the body's top-level temperature is a number equal to 0. */
     private boolean temperatureZero;
 
@@ -117,13 +119,16 @@ final class CanonicalBody {
             bytes[i] = (byte) c;
         }
         sha256.update(bytes, 0, n);
-        byte[] digest = sha256.digest(); // digest() resets it for the next key
-        char[] hex = new char[digest.length * 2];
+        try {
+            sha256.digest(digest, 0, digest.length); // digest() resets it for the next key
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+        }
         for (int i = 0; i < digest.length; i++) {
             hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];
             hex[2 * i + 1] = HEX[digest[i] & 0xf];
         }
-        return new String(hex);
+        return new String(hex, 0, hex.length, StandardCharsets.ISO_8859_1);
     }
 
     private void value(JsonParser p, JsonToken t) throws IOException, GiveUp {

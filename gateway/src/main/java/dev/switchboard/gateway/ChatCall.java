@@ -452,9 +452,13 @@ final class ChatCall {
         return sb.append(frac).toString();
     }
 
+    /**
+     * An answer id for an answer whose provider gave none: 126 random bits in base 36, two non-negative longs
+     * ({@code Long.toUnsignedString} of a negative one builds its digits in two strings and concatenates them).
+     */
     static String newId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "chatcmpl-" + Long.toUnsignedString(r.nextLong(), 36) + Long.toUnsignedString(r.nextLong(), 36);
+        return "chatcmpl-" + Long.toString(r.nextLong() >>> 1, 36) + Long.toString(r.nextLong() >>> 1, 36);
     }
 
     static long created() {

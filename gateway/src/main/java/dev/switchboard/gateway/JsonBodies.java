@@ -24,7 +24,26 @@ final class JsonBodies {
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static final ThreadLocal<ByteArrayBuilder> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayBuilder(2048));
+    /**
+     * A thread's buffer and the generator writing into it, kept for the thread's next body: a generator costs more to
+     * make than most bodies cost to write. The generator writes root values one after another without a separator, so
+     * each body starts where the last one was taken out of the buffer.
+     */
+    private static final class Output {
+        final ByteArrayBuilder out = new ByteArrayBuilder(2048);
+        final JsonGenerator g;
+
+        Output() {
+            try {
+                g = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a generator on memory: only a bug gets here
+            }
+            g.setRootValueSeparator(null);
+        }
+    }
+
+    private static final ThreadLocal<Output> OUTPUTS = ThreadLocal.withInitial(Output::new);
 
     private JsonBodies() {}
 
@@ -49,8 +68,10 @@ final class JsonBodies {
     /** {@code name}: null for a bare JSON document, empty for an unnamed event. */
     private static byte[] write(Writer w, String name) {
         boolean event = name != null;
-        ByteArrayBuilder out = BUFFERS.get();
+        Output output = OUTPUTS.get();
+        ByteArrayBuilder out = output.out;
         out.reset();
+        boolean written = false;
         try {
             if (event && !name.isEmpty()) {
                 out.write(EVENT);
@@ -60,18 +81,21 @@ final class JsonBodies {
             if (event) {
                 out.write(DATA);
             }
-            try (JsonGenerator g = FACTORY.createGenerator(out)) {
-                w.write(g);
+            w.write(output.g);
+            output.g.flush();
+            if (!output.g.getOutputContext().inRoot()) {
+                throw new IllegalStateException("a JSON body was left unfinished"); // a writer's bug
             }
             if (event) {
                 out.write(EVENT_END);
             }
-            return out.toByteArray();
+            written = true;
+            return out.toByteArray(); // the one copy: the buffer is this thread's, the bytes leave with the answer
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory: only a bug gets here
         } finally {
-            if (out.size() > 64 * 1024) {
-                BUFFERS.remove(); // do not keep a large body's buffer per thread
+            if (!written || out.size() > 64 * 1024) {
+                OUTPUTS.remove(); // a generator left mid-value, or a large body's buffer: not kept for the thread
             }
         }
     }

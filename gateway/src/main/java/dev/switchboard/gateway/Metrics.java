@@ -7,11 +7,10 @@ import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
 import dev.switchboard.runtime.TargetState;
 import dev.switchboard.runtime.UsageRecord;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,8 +41,12 @@ final class Metrics {
     private final ConcurrentHashMap<String, DoubleAdder> cost = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
-    /** Label strings by their names and values (see {@link #labelsOnce}). */
-    private final ConcurrentHashMap<List<String>, String> labelSets = new ConcurrentHashMap<>();
+    // The label strings of the metrics every request adds to, built once per combination of values (LabelSet).
+    private final LabelSet requestLabels = new LabelSet("endpoint", "route", "provider", "status");
+    private final LabelSet latencyLabels = new LabelSet("endpoint", "route");
+    private final LabelSet cacheLabels = new LabelSet("route", "result");
+    private final LabelSet tokenLabels = new LabelSet("route", "provider", "direction");
+    private final LabelSet costLabels = new LabelSet("route", "provider");
     private static final int LABEL_SETS_KEPT = 10_000;
     /** HTTP statuses as label values, made once. */
     private static final String[] STATUS_TEXT = new String[600];
@@ -99,8 +102,8 @@ final class Metrics {
      */
     void finished(String endpoint, String route, String provider, int status, long nanos) {
         inFlight.decrementAndGet();
-        add(requests, labelsOnce("endpoint", endpoint, "route", route, "provider", provider, "status", statusText(status)));
-        latency.computeIfAbsent(labelsOnce("endpoint", endpoint, "route", route), k -> new Histogram()).observe(nanos);
+        add(requests, requestLabels.of(endpoint, route, provider, statusText(status)));
+        latency.computeIfAbsent(latencyLabels.of(endpoint, route), k -> new Histogram()).observe(nanos);
     }
 
     void error(String endpoint, String route, String kind) {
@@ -126,7 +129,7 @@ final class Metrics {
     /** A streamed answer whose client left before its end. */
     /** A lookup in a route's response cache: {@code hit} or {@code miss} (a bypass counts as a miss). */
     void cache(String route, boolean hit) {
-        add(cacheLookups, labelsOnce("route", route, "result", hit ? "hit" : "miss"));
+        add(cacheLookups, cacheLabels.of(route, hit ? "hit" : "miss"));
     }
 
     void abandoned(String route, String provider) {
@@ -135,16 +138,16 @@ final class Metrics {
 
     void usage(String route, String provider, Usage usage) {
         if (usage.inputTokens() > 0) {
-            add(tokens, labelsOnce("route", route, "provider", provider, "direction", "input"), usage.inputTokens());
+            add(tokens, tokenLabels.of(route, provider, "input"), usage.inputTokens());
         }
         if (usage.outputTokens() > 0) {
-            add(tokens, labelsOnce("route", route, "provider", provider, "direction", "output"), usage.outputTokens());
+            add(tokens, tokenLabels.of(route, provider, "output"), usage.outputTokens());
         }
     }
 
     /** The known cost of an answer; unknown costs add nothing here (GET /v1/usage counts them as unpriced). */
     void cost(String route, String provider, Cost c) {
-        c.usd().ifPresent(usd -> cost.computeIfAbsent(labelsOnce("route", route, "provider", provider), k -> new DoubleAdder())
+        c.usd().ifPresent(usd -> cost.computeIfAbsent(costLabels.of(route, provider), k -> new DoubleAdder())
                 .add(usd.doubleValue()));
     }
 
@@ -194,19 +197,72 @@ final class Metrics {
     }
 
     /**
-     * {@link #labels}, built once per combination: every request is labelled with one of a few, and building (and
-     * escaping) the string each time cost more than the rest of the bookkeeping. Past {@link #LABEL_SETS_KEPT}
-     * combinations the strings are built each time.
+     * One metric's label names, and its {@link #labels} strings built once per combination of values: every request is
+     * labelled with one of a few, and building (and escaping) the string each time cost more than the rest of the
+     * bookkeeping. The strings are found by their values, one map per label, so a request's lookup allocates nothing.
+     * Past {@link #LABEL_SETS_KEPT} combinations of a set the strings are built each time.
      */
-    private String labelsOnce(String... pairs) {
-        String built = labelSets.get(Arrays.asList(pairs));
-        if (built == null) {
-            built = labels(pairs);
-            if (labelSets.size() < LABEL_SETS_KEPT) {
-                labelSets.putIfAbsent(Arrays.asList(pairs.clone()), built);
-            }
+    private static final class LabelSet {
+        private final String[] names;
+        private final Node root = new Node();
+        private final AtomicInteger nodes = new AtomicInteger();
+
+        /** The values seen so far after a path of values, and the string of the path when it is a whole set. */
+        private static final class Node {
+            final ConcurrentHashMap<String, Node> next = new ConcurrentHashMap<>(4);
+            volatile String built;
         }
-        return built;
+
+        LabelSet(String... names) {
+            this.names = names;
+        }
+
+        String of(String a, String b) {
+            return find(a, b, null, null);
+        }
+
+        String of(String a, String b, String c) {
+            return find(a, b, c, null);
+        }
+
+        String of(String a, String b, String c, String d) {
+            return find(a, b, c, d);
+        }
+
+        private String find(String a, String b, String c, String d) {
+            Node node = root;
+            for (int i = 0; i < names.length; i++) {
+                String v = i == 0 ? a : i == 1 ? b : i == 2 ? c : d;
+                String key = v == null ? "" : v; // labels() writes a null value as ""
+                Node n = node.next.get(key);
+                if (n == null) {
+                    if (nodes.get() >= LABEL_SETS_KEPT) {
+                        return build(a, b, c, d);
+                    }
+                    n = node.next.computeIfAbsent(key, k -> {
+                        nodes.incrementAndGet();
+                        return new Node();
+                    });
+                }
+                node = n;
+            }
+            String built = node.built;
+            if (built == null) {
+                built = build(a, b, c, d);
+                node.built = built;
+            }
+            return built;
+        }
+
+        private String build(String a, String b, String c, String d) {
+            String[] values = {a, b, c, d};
+            String[] pairs = new String[names.length * 2];
+            for (int i = 0; i < names.length; i++) {
+                pairs[2 * i] = names[i];
+                pairs[2 * i + 1] = values[i];
+            }
+            return labels(pairs);
+        }
     }
 
     private static String statusText(int status) {
