@@ -29,6 +29,8 @@ final class ModelResolver {
     private final Map<String, ProviderManager> routes = new TreeMap<>();
     private final Map<String, ProviderManager> providers = new TreeMap<>();
     private final List<ModelEntry> listing;
+    /** What each route's and provider's own name resolves to, made once: the usual request names one of them. */
+    private final Map<String, Resolved> byName = new java.util.HashMap<>();
 
     ModelResolver(Switchboard switchboard) {
         for (String name : switchboard.routeNames()) {
@@ -50,18 +52,17 @@ final class ModelResolver {
             switchboard.defaultModel(name).ifPresent(m -> entries.add(new ModelEntry(name + "/" + m, name)));
         }
         this.listing = List.copyOf(entries);
+        providers.forEach((name, provider) -> byName.put(name, new Resolved(provider, name, null)));
+        routes.forEach((name, route) -> byName.put(name, new Resolved(route, name, null))); // a route wins
     }
 
     /** Resolves {@code model}, or null when it names nothing configured. */
     Resolved resolve(String model) {
-        ProviderManager route = routes.get(model);
-        if (route != null) {
-            return new Resolved(route, model, null);
+        Resolved named = byName.get(model);
+        if (named != null) {
+            return named;
         }
-        ProviderManager provider = providers.get(model);
-        if (provider != null) {
-            return new Resolved(provider, model, null);
-        }
+        ProviderManager provider;
         int slash = model.indexOf('/');
         if (slash > 0 && slash < model.length() - 1) {
             String name = model.substring(0, slash);

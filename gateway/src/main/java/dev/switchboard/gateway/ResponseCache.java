@@ -150,26 +150,50 @@ final class ResponseCache {
      * larger than {@code max-entry-bytes} is not kept. A store that cannot be reached is a miss (logged once per
      * outage): the cache saves money, it must not fail a call that a provider can answer.
      */
-    private static final class SharedStore implements Store {
+    static final class SharedStore implements Store {
+        /** Most entries kept decoded in this process. */
+        private static final int DECODED_KEPT = 10_000;
+
         private final ResponseStore store;
         private final RouteConfig.CacheSettings settings;
         private final AtomicBoolean failing = new AtomicBoolean();
+        /**
+         * The entry last read for each key, with the text it was read from: a hit whose text is that text reuses the
+         * entry, and with it the body a hit wrote in the same second, instead of reading the text again (a tree and a
+         * response per hit). The store still decides what is kept and for how long: each hit asks it for the text.
+         */
+        private final Cache<String, Decoded> decoded;
+
+        private record Decoded(String text, Entry entry) {}
 
         SharedStore(ResponseStore store, RouteConfig.CacheSettings settings) {
             this.store = store;
             this.settings = settings;
+            this.decoded = Caffeine.newBuilder().maximumSize(Math.min(settings.maxEntries(), DECODED_KEPT)).build();
         }
 
         @Override
         public @Nullable Entry get(String key) {
+            Optional<String> text;
             try {
-                Optional<String> text = store.get(key);
+                text = store.get(key);
                 reachable();
-                return text.isEmpty() ? null : CachedAnswerCodec.decode(text.get());
             } catch (RuntimeException e) {
                 unreachable(e);
                 return null;
             }
+            if (text.isEmpty()) {
+                return null;
+            }
+            Decoded last = decoded.getIfPresent(key);
+            if (last != null && last.text().equals(text.get())) {
+                return last.entry();
+            }
+            Entry entry = CachedAnswerCodec.decode(text.get());
+            if (entry != null) {
+                decoded.put(key, new Decoded(text.get(), entry));
+            }
+            return entry;
         }
 
         @Override

@@ -98,6 +98,44 @@ class ResponseCacheKeyTest {
     }
 
     @Test
+    void aSharedStoresHitReusesTheEntryReadFromTheSameText() {
+        Map<String, String> texts = new java.util.HashMap<>();
+        dev.switchboard.runtime.state.ResponseStore store = new dev.switchboard.runtime.state.ResponseStore() {
+            @Override
+            public java.util.Optional<String> get(String key) {
+                return java.util.Optional.ofNullable(texts.get(key));
+            }
+
+            @Override
+            public void put(String key, String value, java.time.Duration ttl) {
+                texts.put(key, value);
+            }
+        };
+        ResponseCache.SharedStore shared = new ResponseCache.SharedStore(store,
+                new dev.switchboard.runtime.config.RouteConfig.CacheSettings(java.time.Duration.ofMinutes(1), 100,
+                        false, dev.switchboard.runtime.config.RouteConfig.CacheSettings.REDIS, 1 << 20));
+        shared.put("k", new ResponseCache.Entry(answer("first"), List.of(), "p"));
+
+        ResponseCache.Entry hit = shared.get("k");
+        ResponseCache.Entry again = shared.get("k");
+        shared.put("k", new ResponseCache.Entry(answer("second"), List.of(), "p")); // another instance's answer
+        ResponseCache.Entry replaced = shared.get("k");
+        texts.clear(); // expired in the store
+        ResponseCache.Entry expired = shared.get("k");
+
+        assertThat(hit.response().text()).isEqualTo("first");
+        assertThat(again).isSameAs(hit);
+        assertThat(replaced.response().text()).isEqualTo("second");
+        assertThat(expired).isNull();
+    }
+
+    private static dev.switchboard.api.ChatResponse answer(String text) {
+        return dev.switchboard.api.ChatResponse.builder().id("chatcmpl-1").model("m").provider("p")
+                .message(dev.switchboard.api.Message.assistant(text)).finishReason(dev.switchboard.api.FinishReason.STOP)
+                .usage(dev.switchboard.api.Usage.of(1, 1)).build();
+    }
+
+    @Test
     void aHitReusesTheBodyWrittenInTheSameSecondForTheSameModel() {
         ResponseCache.Entry entry = new ResponseCache.Entry(null, List.of(), "p");
         AtomicInteger writes = new AtomicInteger();
