@@ -84,6 +84,10 @@ class ChatBodyReaderTest {
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"name\":5}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"role\":\"system\"}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}",
+                // malformed inside a field the readers ignore: the tree reader refuses it, so the streaming one must
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"extra\":\"\\q\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"extra\":\"a\u0001b\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"extra\":[1,}]}]}",
                 "{\"model\":\"m\",\"model\":\"n\"," + MESSAGES + "}",
                 "{\"model\":\"m\"," + MESSAGES + ",\"user\":\"a\",\"user\":\"b\"}",
                 "{\"model\":\"m\"," + MESSAGES + ",\"user\":null,\"user\":\"b\"}",
