@@ -756,10 +756,18 @@ final class Exchange implements AsyncServerExchangeHandler {
     }
 
     private void submit(BasicHttpResponse response, EntityDetails details) {
+        // HttpCore writes the head, asks for the body (produce, on this thread) and ends it, each time asking for
+        // write interest: held back to one wake-up of the I/O thread once all of it is buffered.
+        SessionEvents events = session == null ? null : session.events;
+        boolean held = events != null && events.hold();
         try {
             responseChannel.sendResponse(response, details, context);
         } catch (HttpException | IOException e) {
             clientGone();
+        } finally {
+            if (held) {
+                events.release();
+            }
         }
     }
 

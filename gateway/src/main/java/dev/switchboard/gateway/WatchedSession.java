@@ -38,6 +38,8 @@ final class WatchedSession implements IOSession {
     private final IOSession session;
     private final ByteChannel channel;
     private final ConnectionGuard guard;
+    /** Read and write interest, with fewer selector wake-ups than the session's own (see {@link SessionEvents}). */
+    final SessionEvents events;
     private volatile Exchange active;
 
     // Guarded by this: the head guard.
@@ -53,6 +55,7 @@ final class WatchedSession implements IOSession {
         this.session = session;
         this.guard = guard;
         this.scanner = new HeadScanner(guard.limits());
+        this.events = new SessionEvents(session);
         ByteChannel inner = session.channel();
         this.channel = new ByteChannel() {
             @Override
@@ -288,10 +291,10 @@ final class WatchedSession implements IOSession {
     @Override public Command poll() { return session.poll(); }
     @Override public SocketAddress getRemoteAddress() { return session.getRemoteAddress(); }
     @Override public SocketAddress getLocalAddress() { return session.getLocalAddress(); }
-    @Override public int getEventMask() { return session.getEventMask(); }
-    @Override public void setEventMask(int ops) { session.setEventMask(ops); }
-    @Override public void setEvent(int op) { session.setEvent(op); }
-    @Override public void clearEvent(int op) { session.clearEvent(op); }
+    @Override public int getEventMask() { return events.mask(); }
+    @Override public void setEventMask(int ops) { events.setMask(ops); }
+    @Override public void setEvent(int op) { events.set(op); }
+    @Override public void clearEvent(int op) { events.clear(op); }
     @Override public void close() { session.close(); guard.release(this); }
     @Override public void close(CloseMode closeMode) { closeNow(closeMode); }
     @Override public Status getStatus() { return session.getStatus(); }
