@@ -114,21 +114,37 @@ public final class HttpProviderClient {
 
     /** POSTs a JSON body and returns the parsed JSON response. */
     public JsonResponse postJson(URI uri, Map<String, String> extraHeaders, BodyWriter body) {
-        return send(post(uri, extraHeaders, body, "application/json"));
+        return send(post(uri, extraHeaders, body, "application/json"), asTree);
+    }
+
+    /**
+     * POSTs a JSON body and reads the successful answer with {@code reader} as it arrives, with no tree of the whole
+     * body: the same statuses, error mapping, limits and redaction as {@link #postJson(URI, Map, BodyWriter)}.
+     */
+    public <T> T postJson(URI uri, Map<String, String> extraHeaders, BodyWriter body, ResponseReader<T> reader) {
+        Objects.requireNonNull(reader, "reader");
+        return send(post(uri, extraHeaders, body, "application/json"), (in, status, headers) -> {
+            try (JsonReader json = Json.reader(in)) {
+                if (json.nextToken() == null) {
+                    throw malformed("empty response body", null);
+                }
+                return reader.read(json, headers);
+            }
+        });
     }
 
     /** POSTs with no body (an action such as a cancel whose spec defines none) and returns the parsed JSON response. */
     public JsonResponse postWithoutBody(URI uri, Map<String, String> extraHeaders) {
         HttpPost post = new HttpPost(uri);
         prepare(post, extraHeaders, "application/json");
-        return send(post);
+        return send(post, asTree);
     }
 
     /** GETs a JSON resource. */
     public JsonResponse getJson(URI uri, Map<String, String> extraHeaders) {
         HttpGet get = new HttpGet(uri);
         prepare(get, extraHeaders, "application/json");
-        return send(get);
+        return send(get, asTree);
     }
 
     /** POSTs a JSON body and returns the response open for incremental reading ({@code accept} e.g. text/event-stream). */
@@ -253,7 +269,22 @@ public final class HttpProviderClient {
         }
     }
 
-    private JsonResponse send(HttpUriRequestBase request) {
+    /** How {@link #send} reads a successful body: the stream is bounded by the limits and reports to the watchdog. */
+    @FunctionalInterface
+    private interface BodyReading<T> {
+        T read(InputStream body, int status, ResponseHeaders headers) throws IOException;
+    }
+
+    /** The whole body as a tree. */
+    private final BodyReading<JsonResponse> asTree = (in, status, headers) -> {
+        JsonNode node = Json.read(in);
+        if (node == null || node.isMissingNode()) {
+            throw malformed("empty response body", null);
+        }
+        return new JsonResponse(status, node, headers);
+    };
+
+    private <T> T send(HttpUriRequestBase request, BodyReading<T> reading) {
         Watchdog watchdog = new Watchdog(request, timeouts, transport.timeouts());
         try (ClassicHttpResponse response = transport.client().executeOpen(null, request, null)) {
             watchdog.headersReceived();
@@ -273,11 +304,7 @@ public final class HttpProviderClient {
             InputStream body = new LimitedInputStream(entity.getContent(), limits.maxResponseBytes(), "the response body",
                     "max-response-bytes", 0, request::cancel);
             try (InputStream in = new ActivityInputStream(body, watchdog)) {
-                JsonNode node = Json.read(in);
-                if (node == null || node.isMissingNode()) {
-                    throw malformed("empty response body", null);
-                }
-                return new JsonResponse(status, node, ResponseHeaders.of(response));
+                return reading.read(in, status, ResponseHeaders.of(response));
             }
         } catch (ResponseLimitExceededException e) {
             throw e.toLlmException(provider);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -45,6 +46,11 @@ public final class Json {
     /** A new, empty JSON array. */
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
+    }
+
+    /** The mapper's factory of tree nodes, for {@link JsonReader}. */
+    static JsonNodeFactory nodeFactory() {
+        return MAPPER.getNodeFactory();
     }
 
     /** A JSON string. */
@@ -89,6 +95,19 @@ public final class Json {
     /** Reads one JSON value from a stream; a stream with no content reads as a missing node. */
     public static JsonNode read(InputStream in) throws IOException {
         return MAPPER.readTree(in);
+    }
+
+    /**
+     * A reader of one JSON value from a stream, token by token, with no tree (text after the value is not read);
+     * closing it closes {@code in}.
+     */
+    public static JsonReader reader(InputStream in) throws IOException {
+        return new JsonReader(MAPPER.createParser(in));
+    }
+
+    /** A reader of a tree token by token, as if its JSON arrived on a stream: one reader then serves both. */
+    public static JsonReader reader(JsonNode tree) {
+        return new JsonReader(MAPPER.treeAsTokens(tree));
     }
 
     /** A writer of UTF-8 JSON onto {@code out}; closing it flushes and closes {@code out}. */

@@ -73,9 +73,9 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
-        JsonResponse r = http.postJson(url("/chat/completions", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), false, adapter.requestOptions()));
-        return OpenAiWire.readChatResponse(r.body(), name(), model, adapter, OpenAiWire.readRateLimits(r.headers()));
+        return http.postJson(url("/chat/completions", model), adapter.requestHeaders(),
+                g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), false, adapter.requestOptions()),
+                (body, headers) -> OpenAiWire.readChatResponse(body, name(), model, adapter, OpenAiWire.readRateLimits(headers)));
     }
 
     @Override

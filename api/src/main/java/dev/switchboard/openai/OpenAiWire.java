@@ -22,10 +22,10 @@ import dev.switchboard.api.ToolDefinition;
 import dev.switchboard.api.Usage;
 import dev.switchboard.http.DurationText;
 import dev.switchboard.http.Json;
-import dev.switchboard.http.Redactor;
+import dev.switchboard.http.JsonReader;
 import dev.switchboard.http.ResponseHeaders;
-import dev.switchboard.http.StandardErrorMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -285,59 +285,38 @@ public final class OpenAiWire {
     public interface Dialect {
         FinishReason finishReason(String raw);
 
+        /**
+         * The usage of a stream chunk, or of a non-streamed response from its top-level fields (all but
+         * {@code choices}, which are not kept: the answer is read as it arrives).
+         */
         Usage usage(JsonNode responseOrChunk);
     }
 
     /**
-     * Reads a non-streamed response. A body without choices is a {@link ErrorKind#SERVER} failure carrying the error
-     * object's message if there is one (some OpenAI-compatible servers answer 200 with only {@code {"error": ...}}):
-     * an empty answer would look complete.
+     * Reads a non-streamed response from its tree. A body without choices is a {@link ErrorKind#SERVER} failure
+     * carrying the error object's message if there is one (some OpenAI-compatible servers answer 200 with only
+     * {@code {"error": ...}}): an empty answer would look complete. The {@link Dialect} reads the usage from the
+     * top-level fields other than {@code choices}, as it does when the answer is {@linkplain #readChatResponse(JsonReader,
+     * String, String, Dialect, RateLimits) read as it arrives}.
      */
     public static ChatResponse readChatResponse(JsonNode body, String provider, String requestedModel, Dialect d,
                                                 RateLimits limits) {
-        JsonNode choices = body.path("choices");
-        if (!choices.isArray() || choices.isEmpty()) {
-            // A 2xx body is not redacted on the way in, so mask anything shaped like a key before it enters a message.
-            String message = Redactor.patternsOnly().redact(StandardErrorMapper.message(body, null));
-            throw LlmException.builder(ErrorKind.SERVER, provider)
-                    .code(StandardErrorMapper.code(body))
-                    .message("the response has no choices" + (message.isEmpty() ? "" : ": " + message))
-                    .build();
+        try (JsonReader r = Json.reader(body)) {
+            return ChatAnswerReader.read(r, provider, requestedModel, d, limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a tree in memory reads without I/O
         }
-        JsonNode choice = choices.path(0);
-        JsonNode msg = choice.path("message");
-        String text = Json.text(msg, "content");
-        String refusal = refusal(msg);
-        if (text == null || text.isEmpty()) {
-            // A refusal replaces the content; the caller should see why there is no answer.
-            text = refusal == null ? "" : refusal;
-        }
-        List<ToolCall> calls = new ArrayList<>();
-        for (JsonNode c : msg.path("tool_calls")) {
-            JsonNode fn = c.path("function");
-            JsonNode args = fn.get("arguments");
-            calls.add(new ToolCall(c.path("id").asText(""), fn.path("name").asText(""),
-                    args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString()));
-        }
-        String reasoning = Optional.ofNullable(Json.text(msg, "reasoning"))
-                .orElseGet(() -> Optional.ofNullable(Json.text(msg, "reasoning_content")).orElse(""));
-        String raw = Json.text(choice, "finish_reason");
-        FinishReason reason = raw == null ? (calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS) : d.finishReason(raw);
-        if (refusal != null && reason == FinishReason.STOP) {
-            reason = FinishReason.CONTENT_FILTER; // the model refused: the text is no answer to parse
-        }
-        String model = Json.text(body, "model");
-        return ChatResponse.builder()
-                .id(Json.text(body, "id"))
-                .model(model == null ? requestedModel : model)
-                .provider(provider)
-                .message(Message.assistant(text, calls))
-                .reasoning(reasoning)
-                .finishReason(reason)
-                .rawFinishReason(raw)
-                .usage(d.usage(body))
-                .rateLimits(limits)
-                .build();
+    }
+
+    /**
+     * Reads a non-streamed response as it arrives, with no tree of the whole body (what {@link OpenAiCompatibleProvider}
+     * does): the same answer and the same failures as {@link #readChatResponse(JsonNode, String, String, Dialect,
+     * RateLimits)}, from the reader's current token (its first, if none has been read yet). Invalid JSON throws the
+     * parser's {@link IOException}, which {@link dev.switchboard.http.HttpProviderClient} maps.
+     */
+    public static ChatResponse readChatResponse(JsonReader body, String provider, String requestedModel, Dialect d,
+                                                RateLimits limits) throws IOException {
+        return ChatAnswerReader.read(body, provider, requestedModel, d, limits);
     }
 
     /** The refusal text of a message or delta ({@code refusal}), or null when the model did not refuse. */

@@ -188,6 +188,129 @@ class HttpProviderClientTest {
         assertThat(transport.leasedConnections()).isZero();
     }
 
+    // --- answers read as they arrive ---------------------------------------------------------------------------
+
+    /** Reads {@code {"a": <string>, ...}} as it arrives: the first field's text, and where the reader started. */
+    private static final ResponseReader<String> FIRST_FIELD = (body, headers) -> {
+        assertThat(body.currentToken()).isEqualTo(JsonReader.Token.START_OBJECT);
+        String name = body.nextFieldName();
+        body.nextToken();
+        String text = name + "=" + body.getText() + ", id " + headers.get("x-request-id").orElse("none");
+        body.skipChildren();
+        while (body.nextFieldName() != null) {
+            body.nextToken();
+            body.skipChildren();
+        }
+        return text;
+    };
+
+    @Test
+    void readsAnAnswerAsItArrivesWithTheCallersReader() {
+        WM.stubFor(post("/v1/chat/completions").willReturn(okJson("{\"a\":\"hello\",\"b\":[1,{\"c\":2}]}")
+                .withHeader("x-request-id", "req-2")));
+
+        String read = client(QUICK).postJson(wm("/v1/chat/completions"), Map.of("X-Extra", "1"), HELLO, FIRST_FIELD);
+
+        assertThat(read).isEqualTo("a=hello, id req-2");
+        WM.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader("Authorization", equalTo("Bearer " + KEY))
+                .withHeader("X-Extra", equalTo("1"))
+                .withHeader("Accept", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"model\":\"m\",\"input\":\"hello ü\"}")));
+        assertNoConnectionLeased();
+    }
+
+    @Test
+    void reportsATruncatedAnswerReadAsItArrivesAsAServerError() {
+        WM.stubFor(post("/x").willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"a\": \"hello\", \"b\": [")));
+
+        LlmException e = catchThrowableOfType(LlmException.class,
+                () -> client(QUICK).postJson(wm("/x"), Map.of(), HELLO, FIRST_FIELD));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.getMessage()).startsWith("test-provider: response body is not valid JSON").doesNotContain("\n");
+        assertNoConnectionLeased();
+    }
+
+    @Test
+    void neverPutsTheKeyIntoTheExceptionForAnAnswerReadAsItArrivesThatIsNotJson() {
+        String key = "testKeyNotReal0000000000000000";
+        ProviderSettings settings = ProviderSettings.builder("test-provider", "openai").apiKey(key).timeouts(QUICK).build();
+        HttpProviderClient client = HttpProviderClient.create(settings, new ProviderContext(transport, CLOCK),
+                Map.of("Authorization", "Bearer " + key), StandardErrorMapper.INSTANCE);
+        WM.stubFor(post("/x").willReturn(aResponse().withStatus(200).withBody(key + " is not allowed here")));
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> client.postJson(wm("/x"), Map.of(), HELLO, FIRST_FIELD));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.getMessage()).startsWith("test-provider: response body is not valid JSON");
+        assertThat(stackTrace(e)).doesNotContain(key);
+    }
+
+    @Test
+    void reportsAnEmptyAnswerAsAServerErrorWithoutCallingTheReader() {
+        WM.stubFor(post("/x").willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")));
+        List<String> calls = new ArrayList<>();
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> client(QUICK).postJson(wm("/x"), Map.of(), HELLO,
+                (body, headers) -> calls.add("called")));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.SERVER);
+        assertThat(e.getMessage()).contains("empty response body");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void mapsAnErrorResponseBeforeTheReaderSeesIt() {
+        WM.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(429)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("retry-after", "7")
+                .withBody(fixture("errors/openai-429-rate-limit.json"))));
+        List<String> calls = new ArrayList<>();
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> client(QUICK).postJson(
+                wm("/v1/chat/completions"), Map.of(), HELLO, (body, headers) -> calls.add("called")));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMIT);
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+        assertThat(calls).isEmpty();
+        assertNoConnectionLeased();
+    }
+
+    @Test
+    void aFailureTheReaderThrowsReachesTheCallerAsItIsAndTheConnectionIsReturned() {
+        WM.stubFor(post("/x").willReturn(okJson("{\"error\":\"no answer\"}")));
+        LlmException thrown = LlmException.builder(ErrorKind.SERVER, "test-provider").message("no choices").build();
+
+        LlmException e = catchThrowableOfType(LlmException.class, () -> client(QUICK).postJson(wm("/x"), Map.of(), HELLO,
+                (body, headers) -> {
+                    body.skipChildren();
+                    throw thrown;
+                }));
+
+        assertThat(e).isSameAs(thrown);
+        assertNoConnectionLeased();
+    }
+
+    @Test
+    void reusesTheConnectionAfterAnAnswerReadAsItArrives() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            ScriptedHttpServer.writeResponse(out, 200, "application/json", "{\"a\":\"ok\",\"b\":{}}");
+            return true;
+        })) {
+            HttpProviderClient client = client(QUICK);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.postJson(URI.create(server.baseUrl() + "/x"), Map.of(), HELLO, FIRST_FIELD))
+                        .isEqualTo("a=ok, id none");
+            }
+
+            assertThat(server.requests()).isEqualTo(3);
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
     // --- secrets ---------------------------------------------------------------------------------------------
 
     @Test

@@ -3,8 +3,14 @@ package dev.switchboard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.api.ChatResponse;
 import dev.switchboard.api.ErrorKind;
+import dev.switchboard.api.FinishReason;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.api.RateLimits;
+import dev.switchboard.api.Usage;
+import dev.switchboard.openai.OpenAiWire;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.ResponseLimits;
@@ -169,6 +175,52 @@ class ResponseLimitsTest {
             JsonResponse r = client(SMALL).postJson(URI.create(server.baseUrl() + "/c"), Map.of(), HELLO);
 
             assertThat(r.body().get("a").asText()).isEqualTo(value);
+        }
+    }
+
+    /** The OpenAI codec's reader of a chat answer as it arrives. */
+    private static final ResponseReader<ChatResponse> READ_ALL = (body, headers) -> OpenAiWire.readChatResponse(body,
+            "test-provider", "m", new OpenAiWire.Dialect() {
+                @Override
+                public FinishReason finishReason(String raw) {
+                    return OpenAiWire.finishReason(raw);
+                }
+
+                @Override
+                public Usage usage(JsonNode responseOrChunk) {
+                    return OpenAiWire.usage(responseOrChunk.get("usage"));
+                }
+            }, RateLimits.NONE);
+
+    @Test
+    void anAnswerReadAsItArrivesIsRefusedWhenDeclaredLargerThanMaxResponseBytes() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + TWO_GIB + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            generate(out, "{\"choices\":[{\"message\":{\"content\":\"", (byte) 'a', TWO_GIB);
+            return false;
+        })) {
+            LlmException e = catchThrowableOfType(LlmException.class, () -> client(ResponseLimits.DEFAULTS)
+                    .postJson(URI.create(server.baseUrl() + "/c"), Map.of(), HELLO, READ_ALL));
+
+            assertNamesTheLimit(e, "max-response-bytes", "16MiB");
+            assertThat(e.getMessage()).contains("declared " + TWO_GIB + " bytes");
+            assertNotDrained();
+        }
+    }
+
+    @Test
+    void anAnswerReadAsItArrivesThatGrowsPastMaxResponseBytesFailsAtTheLimit() throws Exception {
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            endlessLine(out, "application/json", "{\"choices\":[{\"message\":{\"content\":\"", (byte) 'a');
+            return false;
+        })) {
+            LlmException e = catchThrowableOfType(LlmException.class, () -> client(SMALL)
+                    .postJson(URI.create(server.baseUrl() + "/c"), Map.of(), HELLO, READ_ALL));
+
+            assertNamesTheLimit(e, "max-response-bytes", "64KiB");
+            assertThat(e.getMessage()).contains("the response body exceeds");
+            assertNotDrained();
         }
     }
 
