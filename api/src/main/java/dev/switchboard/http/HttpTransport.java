@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -35,14 +36,17 @@ public final class HttpTransport implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HttpTransport(int maxConnections, int maxPerRoute) {
+        Http1Config head = Http1Config.custom()
+                .setMaxLineLength(MAX_HEAD_LINE_BYTES)
+                .setMaxHeaderCount(MAX_HEADER_FIELDS)
+                .build();
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerRoute)
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom()
-                                .setMaxLineLength(MAX_HEAD_LINE_BYTES)
-                                .setMaxHeaderCount(MAX_HEADER_FIELDS)
-                                .build())
+                        .http1Config(head)
+                        // the same limits for the response parser, with a header line parser that allocates less
+                        .responseParserFactory(new DefaultHttpResponseParserFactory(head, HeaderLineParser.INSTANCE, null))
                         .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
