@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
@@ -62,6 +63,8 @@ public final class HttpTransport implements AutoCloseable {
                 // no user token per connection (NTLM, TLS client certificates: not used), which costs a lookup and
                 // an HttpHost on every request
                 .disableConnectionState()
+                // no HTTP authentication (keys go in headers) and no proxy: the protocol step without their bookkeeping
+                .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new DirectProtocolExec())
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .setUserAgent("switchboard")
                 .build();

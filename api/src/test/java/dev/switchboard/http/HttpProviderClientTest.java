@@ -311,6 +311,33 @@ class HttpProviderClientTest {
         }
     }
 
+    @Test
+    void readsAGzippedAnswerWholeOrAsItArrivesAndReusesTheConnection() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            gz.write("{\"a\":\"unzipped\",\"b\":[1,2,3]}".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] body = zipped.toByteArray();
+        try (ScriptedHttpServer server = new ScriptedHttpServer((line, out, self) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return true;
+        })) {
+            HttpProviderClient client = client(QUICK);
+
+            JsonResponse whole = client.postJson(URI.create(server.baseUrl() + "/x"), Map.of(), HELLO);
+            String read = client.postJson(URI.create(server.baseUrl() + "/x"), Map.of(), HELLO, FIRST_FIELD);
+
+            assertThat(whole.body().path("a").asText()).isEqualTo("unzipped");
+            assertThat(read).isEqualTo("a=unzipped, id none");
+            assertThat(server.requests()).isEqualTo(2);
+            assertThat(server.connections()).isEqualTo(1);
+            assertNoConnectionLeased();
+        }
+    }
+
     // --- secrets ---------------------------------------------------------------------------------------------
 
     @Test
