@@ -5,9 +5,13 @@ import dev.switchboard.gateway.GatewayConfig;
 import dev.switchboard.runtime.Switchboard;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -22,9 +26,10 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * read before and after the measured requests, by thread (worker, I/O, timers). Unlike a rate, and unlike the JFR
  * figure of {@code bench/gateway/run.sh}, whose JVM also serves other requests while it records, it does not depend
  * on the machine's load, so a change to the gateway's request path can be judged by it on a busy machine. The state
- * backend is the in-memory one (the launcher's default, embedded, adds its journal's writes). Run with the shaded jar:
+ * backend is the in-memory one; with the argument {@code embedded} it is the launcher's default, the embedded store
+ * (SQLite) in a temporary data dir, whose journal writer thread counts too. Run with the shaded jar:
  *
- * <pre>java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.GatewayAllocationPerRequest</pre>
+ * <pre>java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.GatewayAllocationPerRequest [embedded]</pre>
  */
 public final class GatewayAllocationPerRequest {
 
@@ -39,12 +44,29 @@ public final class GatewayAllocationPerRequest {
     private GatewayAllocationPerRequest() {}
 
     public static void main(String[] args) throws Exception {
-        measure("", REQUEST, "");
+        boolean embedded = args.length > 0 && args[0].equals("embedded");
+        if (args.length > 1 || (args.length == 1 && !embedded)) {
+            throw new IllegalArgumentException("usage: GatewayAllocationPerRequest [embedded]");
+        }
+        if (!embedded) {
+            measure("", REQUEST, "");
+            return;
+        }
+        Path dataDir = Files.createTempDirectory("switchboard-bench-state");
+        try {
+            measure("switchboard.state { backend = embedded, data-dir = \"" + dataDir.toString().replace("\\", "\\\\")
+                    + "\" }\n", REQUEST, " with the embedded state store");
+        } finally {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     /**
      * Sends {@code request} {@code WARM_UP} and then {@code MEASURED} times to a gateway configured with
-     * {@code routeConfig} on its default route, and prints the bytes allocated per measured request, by thread.
+     * {@code routeConfig} on its default route (or any other config added after the route's), and prints the bytes
+     * allocated per measured request, by thread.
      */
     static void measure(String routeConfig, byte[] request, String what) throws Exception {
         measure(routeConfig, request, what, null);
