@@ -184,6 +184,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(5000);
+            // No statement of the writer reads the key of a row it inserts: without this, the driver matches every
+            // insert's SQL against a regex and runs a SELECT last_insert_rowid() after it, one of each per call.
+            config.setGetGeneratedKeys(false);
             Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
             SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue);
             journal.migrate();
@@ -520,6 +523,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             for (Queued q : batch) {
                 writes.apply(q.change());
             }
+            writes.insertLogRows();
             writes.writeTotals();
             connection.commit();
             unwritten.clear();
@@ -580,13 +584,18 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         }
     }
 
-    /** The statements the writer thread applies changes with, prepared once. */
+    /**
+     * The statements the writer thread applies changes with, prepared once. A transaction's log rows are inserted as
+     * one JDBC batch ({@link #insertLogRows}) before its commit.
+     */
     private final class Writes implements AutoCloseable {
         private final PreparedStatement budget;
         private final PreparedStatement bucket;
         private final PreparedStatement cooldown;
         private final PreparedStatement usage;
         private final PreparedStatement usageTotals;
+        /** Log rows added to {@link #usage}'s batch and not yet inserted. */
+        private int batchedRows;
 
         Writes(Connection c) throws SQLException {
             budget = c.prepareStatement("INSERT INTO budget_spend (budget, window, spent_usd) VALUES (?, ?, ?)"
@@ -654,8 +663,17 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             usage.setLong(12, r.latency().toMillis());
             usage.setString(13, r.outcome().label());
             usage.setInt(14, r.attempts().size());
-            usage.setString(15, String.join(",", r.attempts()));
-            usage.executeUpdate();
+            usage.setString(15, targets(r.attempts()));
+            usage.addBatch();
+            batchedRows++;
+        }
+
+        /** Inserts the log rows {@link #apply} added since the last call. */
+        void insertLogRows() throws SQLException {
+            if (batchedRows > 0) {
+                batchedRows = 0; // a failed batch is cleared with these statements (closeWrites)
+                usage.executeBatch();
+            }
         }
 
         /** Writes each group's totals a batch changed, once per batch however many of its calls it holds. */
@@ -689,6 +707,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             usage.close();
             usageTotals.close();
         }
+    }
+
+    /** The usage log's {@code targets}: the providers tried, comma-separated; the usual single try without a copy. */
+    private static String targets(List<String> attempts) {
+        return attempts.size() == 1 ? attempts.get(0) : String.join(",", attempts);
     }
 
     private static void setText(PreparedStatement s, int index, String value) throws SQLException {
