@@ -37,10 +37,11 @@ public final class PriceTable {
     private final Map<String, Price> prices;
     private final Map<String, String> typesByProvider;
     /**
-     * What {@link #find} answered, by its arguments: a gateway asks the same few questions on every call, and the
-     * lookup builds strings and runs a regex. Bounded by {@link #FOUND_LIMIT} (models come from providers' answers).
+     * What {@link #find} answered, by its arguments, with its figures scaled for {@link #cost}: a gateway asks the
+     * same few questions on every call, and the lookup builds strings and runs a regex. Bounded by
+     * {@link #FOUND_LIMIT} (models come from providers' answers).
      */
-    private final ConcurrentHashMap<Lookup, Optional<Price>> found = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Lookup, ScaledPrice> found = new ConcurrentHashMap<>();
 
     private record Lookup(String provider, String answeredModel, String requestedModel) {}
 
@@ -68,11 +69,15 @@ public final class PriceTable {
      * {@code requestedModel}; either model may be null or empty.
      */
     public Optional<Price> find(String provider, String answeredModel, String requestedModel) {
+        return scaled(provider, answeredModel, requestedModel).price();
+    }
+
+    private ScaledPrice scaled(String provider, String answeredModel, String requestedModel) {
         Objects.requireNonNull(provider, "provider");
         Lookup lookup = new Lookup(provider, answeredModel, requestedModel);
-        Optional<Price> price = found.get(lookup);
+        ScaledPrice price = found.get(lookup);
         if (price == null) {
-            price = lookUp(provider, answeredModel, requestedModel);
+            price = ScaledPrice.of(lookUp(provider, answeredModel, requestedModel));
             if (found.size() < FOUND_LIMIT) {
                 found.putIfAbsent(lookup, price);
             }
@@ -94,7 +99,7 @@ public final class PriceTable {
     /** The cost of {@code usage} on that call; unknown when no price matches or the usage cannot be priced. */
     public Cost cost(String provider, String answeredModel, String requestedModel, Usage usage) {
         Objects.requireNonNull(usage, "usage");
-        return find(provider, answeredModel, requestedModel).map(p -> p.cost(usage)).orElse(Cost.UNKNOWN);
+        return scaled(provider, answeredModel, requestedModel).cost(usage);
     }
 
     /** The answered model, then it without its snapshot date, then the same for the requested one. */

@@ -7,6 +7,7 @@ import dev.switchboard.runtime.UsageTotals;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -443,41 +444,75 @@ public class MemoryStateStore implements StateStore {
         }
     }
 
-    /** The ledger's totals: overall, per provider, model, route and key, and each key's own. Guarded by itself. */
+    /**
+     * The ledger's totals: overall, per provider, model, route and key, and each key's own. Guarded by itself. A call
+     * adds to running {@link UsageTally tallies} in place (no totals object, decimal sum or map key made per call);
+     * {@link UsageTotals} are made when the totals are read.
+     */
     private static final class UsageTable {
-        private final Map<String, UsageTotals> providers = new ConcurrentHashMap<>();
-        private final Map<String, UsageTotals> models = new ConcurrentHashMap<>();
-        private final Map<String, UsageTotals> routes = new ConcurrentHashMap<>();
-        private final Map<String, UsageTotals> keys = new ConcurrentHashMap<>();
+        private final UsageTally total = new UsageTally();
+        private final Map<String, UsageTally> providers = new HashMap<>();
+        /** By provider, then model ("" when unknown): read as "provider/model", or the provider alone. */
+        private final Map<String, Map<String, UsageTally>> models = new HashMap<>();
+        private final Map<String, UsageTally> routes = new HashMap<>();
+        private final Map<String, UsageTally> keys = new HashMap<>();
         /** Each key's own calls, so a key can be shown its usage and nobody else's; null in such a table itself. */
         private final Map<String, UsageTable> perKey;
-        private UsageTotals total = UsageTotals.ZERO;
 
         UsageTable(boolean splitByKey) {
-            this.perKey = splitByKey ? new ConcurrentHashMap<>() : null;
+            this.perKey = splitByKey ? new HashMap<>() : null;
         }
 
         synchronized void add(UsageRecord r) {
-            add(r.provider(), r.model(), r.route(), r.key(), UsageTotals.ZERO.plus(r));
+            total.add(r);
+            tally(providers, r.provider()).add(r);
+            tally(models.computeIfAbsent(r.provider(), p -> new HashMap<>()), r.model()).add(r);
+            if (!r.route().isEmpty()) {
+                tally(routes, r.route()).add(r);
+            }
+            if (!r.key().isEmpty()) {
+                tally(keys, r.key()).add(r);
+                if (perKey != null) {
+                    perKey.computeIfAbsent(r.key(), k -> new UsageTable(false)).add(r);
+                }
+            }
         }
 
         synchronized void add(String provider, String model, String route, String key, UsageTotals t) {
-            total = total.plus(t);
-            providers.merge(provider, t, UsageTotals::plus);
-            models.merge(model.isEmpty() ? provider : provider + "/" + model, t, UsageTotals::plus);
+            total.add(t);
+            tally(providers, provider).add(t);
+            tally(models.computeIfAbsent(provider, p -> new HashMap<>()), model).add(t);
             if (!route.isEmpty()) {
-                routes.merge(route, t, UsageTotals::plus);
+                tally(routes, route).add(t);
             }
             if (!key.isEmpty()) {
-                keys.merge(key, t, UsageTotals::plus);
+                tally(keys, key).add(t);
                 if (perKey != null) {
                     perKey.computeIfAbsent(key, k -> new UsageTable(false)).add(provider, model, route, key, t);
                 }
             }
         }
 
+        private static UsageTally tally(Map<String, UsageTally> byName, String name) {
+            UsageTally t = byName.get(name);
+            if (t == null) {
+                t = new UsageTally();
+                byName.put(name, t);
+            }
+            return t;
+        }
+
         synchronized UsageSnapshot snapshot() {
-            return new UsageSnapshot(total, providers, models, routes, keys);
+            Map<String, UsageTotals> byModel = new HashMap<>();
+            models.forEach((provider, byName) -> byName.forEach((model, t) ->
+                    byModel.merge(model.isEmpty() ? provider : provider + "/" + model, t.totals(), UsageTotals::plus)));
+            return new UsageSnapshot(total.totals(), totals(providers), byModel, totals(routes), totals(keys));
+        }
+
+        private static Map<String, UsageTotals> totals(Map<String, UsageTally> byName) {
+            Map<String, UsageTotals> out = new HashMap<>();
+            byName.forEach((name, t) -> out.put(name, t.totals()));
+            return out;
         }
 
         synchronized UsageSnapshot snapshotOfKey(String key) {

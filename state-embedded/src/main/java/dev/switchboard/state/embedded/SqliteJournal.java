@@ -11,6 +11,7 @@ import dev.switchboard.runtime.state.StateUnavailableException;
 import dev.switchboard.runtime.state.UsageLog;
 import dev.switchboard.runtime.state.UsageQuery;
 import dev.switchboard.runtime.state.UsageRow;
+import dev.switchboard.runtime.state.UsageTally;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.channels.FileChannel;
@@ -82,7 +83,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     /** Whether rows are being dropped for a full queue now; logged once per episode. Guarded by queueLock. */
     private boolean overflowing;
     /** The totals of answered calls whose rows were dropped, for the writer's next transaction. Guarded by queueLock. */
-    private Map<UsageGroup, UsageTotals> droppedTotals = new HashMap<>();
+    private Map<UsageGroup, UsageTally> droppedTotals = new HashMap<>();
     /**
      * The latest change of each budget, bucket and cooldown a failed transaction held, written first by the next
      * one: the durable state is never dropped. Writer only.
@@ -95,7 +96,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Connection connection;
-    private final Map<UsageGroup, UsageTotals> totals = new HashMap<>();
+    /** The usage totals per group, as the file holds them once the changes taken so far are committed; writer only. */
+    private final Map<UsageGroup, UsageTally> totals = new HashMap<>();
     /** The groups whose totals changed since they were last written (kept across a failed write); writer only. */
     private final java.util.Set<UsageGroup> changedTotals = new java.util.LinkedHashSet<>();
     private final SqliteUsageLog log;
@@ -291,7 +293,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     }
 
     private static void restore(Connection connection, Path file, MemoryStateStore store,
-                                Map<UsageGroup, UsageTotals> totals) {
+                                Map<UsageGroup, UsageTally> totals) {
         try (Statement s = connection.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT budget, window, spent_usd FROM budget_spend")) {
                 while (r.next()) {
@@ -318,7 +320,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                     UsageGroup g = new UsageGroup(r.getString(1), r.getString(2), r.getString(3), r.getString(4));
                     UsageTotals t = new UsageTotals(r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8),
                             new BigDecimal(r.getString(9)), r.getLong(10), r.getLong(11));
-                    totals.put(g, t);
+                    totals.put(g, new UsageTally(t));
                     store.restore(new StateChange.UsageRestored(g.provider(), g.model(), g.route(), g.key(), t));
                 }
             }
@@ -380,8 +382,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         droppedRows.incrementAndGet();
         if (change instanceof StateChange.UsageRecorded u) {
             UsageRecord r = u.record();
-            droppedTotals.merge(new UsageGroup(r.provider(), r.model(), r.route(), r.key()), UsageTotals.ZERO.plus(r),
-                    UsageTotals::plus);
+            tallyOf(droppedTotals, new UsageGroup(r.provider(), r.model(), r.route(), r.key())).add(r);
         }
         if (!overflowing) {
             overflowing = true;
@@ -430,7 +431,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private void writeLoop() {
         while (true) {
             List<Queued> batch;
-            Map<UsageGroup, UsageTotals> dropped;
+            Map<UsageGroup, UsageTally> dropped;
             queueLock.lock();
             try {
                 while (true) {
@@ -482,11 +483,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     }
 
     /** The totals of the calls whose rows were dropped since the last batch was taken. Under queueLock. */
-    private Map<UsageGroup, UsageTotals> takeDroppedTotals() {
+    private Map<UsageGroup, UsageTally> takeDroppedTotals() {
         if (droppedTotals.isEmpty()) {
             return Map.of();
         }
-        Map<UsageGroup, UsageTotals> taken = droppedTotals;
+        Map<UsageGroup, UsageTally> taken = droppedTotals;
         droppedTotals = new HashMap<>();
         return taken;
     }
@@ -498,17 +499,17 @@ public final class SqliteJournal implements StateJournal, UsageLog {
      * value of each budget, bucket and cooldown is kept for the next transaction and the usage totals with it (only
      * the batch's log rows are dropped, and counted), and writing resumes with the next batch.
      */
-    private void write(List<Queued> batch, Map<UsageGroup, UsageTotals> droppedTotals) {
+    private void write(List<Queued> batch, Map<UsageGroup, UsageTally> droppedTotals) {
         // The totals first, whatever becomes of the transaction: they are kept for the next one if it fails.
         droppedTotals.forEach((g, t) -> {
-            totals.merge(g, t, UsageTotals::plus);
+            tallyOf(totals, g).add(t);
             changedTotals.add(g);
         });
         for (Queued q : batch) {
             if (q.change() instanceof StateChange.UsageRecorded u) {
                 UsageRecord r = u.record();
                 UsageGroup g = new UsageGroup(r.provider(), r.model(), r.route(), r.key());
-                totals.merge(g, UsageTotals.ZERO.plus(r), UsageTotals::plus);
+                tallyOf(totals, g).add(r);
                 changedTotals.add(g);
             }
         }
@@ -559,6 +560,16 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 // reported by the next write
             }
         }
+    }
+
+    /** The tally of {@code group}, added when missing. */
+    private static UsageTally tallyOf(Map<UsageGroup, UsageTally> tallies, UsageGroup group) {
+        UsageTally t = tallies.get(group);
+        if (t == null) {
+            t = new UsageTally();
+            tallies.put(group, t);
+        }
+        return t;
     }
 
     /** The entry a durable change sets: a later change of the same entry replaces it. */
@@ -679,7 +690,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         /** Writes each group's totals a batch changed, once per batch however many of its calls it holds. */
         void writeTotals() throws SQLException {
             for (UsageGroup g : changedTotals) {
-                writeTotals(g, totals.get(g));
+                writeTotals(g, totals.get(g).totals());
             }
             changedTotals.clear();
         }
