@@ -42,7 +42,10 @@ public final class ChatResponse {
     }
 
     private static <T> T require(@Nullable T value, String name) {
-        return Objects.requireNonNull(value, () -> "ChatResponse." + name + " is required; set it on the builder");
+        if (value == null) { // not requireNonNull with a message supplier: a capturing lambda per part on every build
+            throw new NullPointerException("ChatResponse." + name + " is required; set it on the builder");
+        }
+        return value;
     }
 
     /** A builder with every optional part at its default (empty texts, {@link Usage#NONE}, no attempts, ...). */

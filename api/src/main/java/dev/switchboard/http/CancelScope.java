@@ -22,10 +22,12 @@ public final class CancelScope implements AutoCloseable {
     private volatile boolean cancelled;
     // Guarded by lock.
     /**
-     * The owner's exchanges in flight: one at a time as a rule (a route tries its targets one after the other), so a
-     * small list under the lock, not a concurrent set, which every request would allocate for that one entry.
+     * The owner's exchange in flight: one at a time as a rule (a route tries its targets one after the other), so a
+     * field under the lock, not a set or list that every request would allocate for that one entry.
      */
-    private final List<Watchdog> exchanges = new ArrayList<>(2);
+    private Watchdog exchange;
+    /** Exchanges in flight besides {@link #exchange}; null until there is one. */
+    private List<Watchdog> moreExchanges;
     private boolean interruptible;
     private boolean closed;
 
@@ -63,7 +65,14 @@ public final class CancelScope implements AutoCloseable {
             if (interruptible) {
                 owner.interrupt();
             }
-            inFlight = exchanges.toArray(new Watchdog[0]);
+            int more = moreExchanges == null ? 0 : moreExchanges.size();
+            inFlight = new Watchdog[(exchange == null ? 0 : 1) + more];
+            if (more > 0) {
+                moreExchanges.toArray(inFlight);
+            }
+            if (exchange != null) {
+                inFlight[more] = exchange;
+            }
         }
         for (Watchdog w : inFlight) {
             w.cancelByCaller(); // outside the lock: it aborts a request, which may call back into unregister
@@ -108,18 +117,29 @@ public final class CancelScope implements AutoCloseable {
         void run() throws InterruptedException;
     }
 
-    void register(Watchdog exchange) {
+    void register(Watchdog w) {
         synchronized (lock) {
-            exchanges.add(exchange);
+            if (exchange == null) {
+                exchange = w;
+            } else {
+                if (moreExchanges == null) {
+                    moreExchanges = new ArrayList<>(2);
+                }
+                moreExchanges.add(w);
+            }
         }
         if (cancelled) {
-            exchange.cancelByCaller();
+            w.cancelByCaller();
         }
     }
 
-    void unregister(Watchdog exchange) {
+    void unregister(Watchdog w) {
         synchronized (lock) {
-            exchanges.remove(exchange);
+            if (exchange == w) {
+                exchange = null;
+            } else if (moreExchanges != null) {
+                moreExchanges.remove(w);
+            }
         }
     }
 
@@ -130,7 +150,7 @@ public final class CancelScope implements AutoCloseable {
             closed = true;
         }
         if (CURRENT.get() == this) {
-            CURRENT.remove();
+            CURRENT.set(null); // not remove(): the thread's next scope would allocate the map's entry again
         }
     }
 }

@@ -290,7 +290,7 @@ public final class ProviderManager implements LlmProvider {
         Objects.requireNonNull(request, "request");
         checkBudget();
         FallbackChain.Outcome<ChatResponse> o;
-        try (UsageScope s = UsageScope.route(name, clock.instant())) {
+        try (UsageScope s = UsageScope.route(name, clock)) {
             o = chain.run(new FallbackChain.Operation<>("chat", request.model().orElse(null),
                     CapabilityCheck.forChat(request, false), t -> counted(t, () -> t.provider().chat(forTarget(request, t)))));
         }
@@ -308,7 +308,7 @@ public final class ProviderManager implements LlmProvider {
         checkBudget();
         FallbackChain.Operation<OpenedStream> op = streamOperation(request, stats);
         FallbackChain.Outcome<OpenedStream> o;
-        try (UsageScope s = UsageScope.route(name, clock.instant())) {
+        try (UsageScope s = UsageScope.route(name, clock)) {
             o = chain.run(op);
         }
         return new RouteChatStream(o.value(), op.model(o.target()), o.attempts(), new Resumer(request, o));
@@ -352,7 +352,7 @@ public final class ProviderManager implements LlmProvider {
         Objects.requireNonNull(request, "request");
         checkBudget();
         FallbackChain.Outcome<EmbeddingResponse> o;
-        try (UsageScope s = UsageScope.route(name, clock.instant())) {
+        try (UsageScope s = UsageScope.route(name, clock)) {
             o = chain.run(new FallbackChain.Operation<>(
                     request.hasTokenInputs() ? "token-array embeddings" : "embeddings", request.model(),
                     request.hasTokenInputs() ? Set.of(Capability.EMBEDDINGS, Capability.EMBEDDING_TOKEN_INPUT)
@@ -485,7 +485,7 @@ public final class ProviderManager implements LlmProvider {
             ChatRequest continued = prefix.isEmpty() ? request
                     : request.toBuilder().addMessage(Message.assistant(prefix)).build();
             FallbackChain.Outcome<OpenedStream> o;
-            try (UsageScope s = UsageScope.route(name, clock.instant())) {
+            try (UsageScope s = UsageScope.route(name, clock)) {
                 o = chain.run(streamOperation(continued, stats), index + 1);
             } catch (AllTargetsFailedException e) {
                 List<Attempt> trail = new ArrayList<>(e.attempts().size() + 1);

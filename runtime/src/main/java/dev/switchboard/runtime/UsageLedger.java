@@ -87,6 +87,14 @@ public final class UsageLedger {
         return holds.isEmpty() ? Reservation.NONE : new Reservation(List.copyOf(holds));
     }
 
+    /**
+     * Whether any budget is fed from this ledger: when none is, {@link #reserve} holds nothing whatever it is given,
+     * so a caller need not estimate the call's cost.
+     */
+    public boolean tracksBudgets() {
+        return !budgets.isEmpty();
+    }
+
     /** The call holding {@code reservation} failed before costing anything: its holds are given back. */
     public void release(Reservation reservation) {
         for (Held h : reservation.holds) {

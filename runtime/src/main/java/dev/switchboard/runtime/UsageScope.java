@@ -1,5 +1,6 @@
 package dev.switchboard.runtime;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class UsageScope implements AutoCloseable {
 
     /** Attributes calls to {@code route}, unless an outer route already does. */
     static UsageScope route(String route) {
-        return route(route, null);
+        return route(route, null, null);
     }
 
     /**
@@ -82,13 +83,26 @@ public final class UsageScope implements AutoCloseable {
      * with a start counts its calls' latency from {@code now}.
      */
     static UsageScope route(String route, Instant now) {
+        return route(route, now, null);
+    }
+
+    /**
+     * As {@link #route(String, Instant)} at {@code clock}'s now, reading the clock only when the route's start counts:
+     * a server's request scope usually says when the request started already.
+     */
+    static UsageScope route(String route, Clock clock) {
+        return route(route, null, Objects.requireNonNull(clock, "clock"));
+    }
+
+    private static UsageScope route(String route, Instant now, Clock clock) {
         UsageScope outer = CURRENT.get();
         if (outer != null && !outer.route.isEmpty()) {
             return new UsageScope(outer.route, outer.key, outer.requestId, outer.startedAt, outer.triedBefore, outer,
                     false);
         }
         UsageScope o = current();
-        return install(route, o.key, o.requestId, o.startedAt != null ? o.startedAt : now, List.of(), outer);
+        Instant start = o.startedAt != null ? o.startedAt : clock != null ? clock.instant() : now;
+        return install(route, o.key, o.requestId, start, List.of(), outer);
     }
 
     /**
@@ -137,7 +151,7 @@ public final class UsageScope implements AutoCloseable {
             return;
         }
         if (previous == null) {
-            CURRENT.remove();
+            CURRENT.set(null); // not remove(): the thread's next request would allocate the map's entry again
         } else {
             CURRENT.set(previous);
         }

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,6 +61,8 @@ public final class MeteredProvider implements LlmProvider {
     private final Clock clock;
     private final Sleeper sleeper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The attempts of a call answered at its first try: this provider alone (made once, as the name is fixed). */
+    private final List<String> firstTry;
 
     private MeteredProvider(Builder b) {
         this.delegate = b.delegate;
@@ -70,6 +73,7 @@ public final class MeteredProvider implements LlmProvider {
         this.limiter = b.limiter != null ? b.limiter : new RateLimiter(delegate.name(), LimitPolicy.NONE, b.clock);
         this.ledger = b.ledger;
         this.sleeper = b.sleeper;
+        this.firstTry = List.of(delegate.name());
     }
 
     public static Builder builder(LlmProvider delegate) {
@@ -282,8 +286,8 @@ public final class MeteredProvider implements LlmProvider {
      * @throws BudgetExceededException when a budget cannot cover it; nothing is held or sent then
      */
     UsageLedger.Reservation reserve(UsageScope scope, String requestedModel, long inputTokens, long outputTokens) {
-        if (ledger == null) {
-            return UsageLedger.Reservation.NONE;
+        if (ledger == null || !ledger.tracksBudgets()) {
+            return UsageLedger.Reservation.NONE; // nothing to hold: the estimate is not worth making
         }
         Cost estimate = prices.cost(name(), null, requestedModel, Usage.of(inputTokens, outputTokens));
         return ledger.reserve(name(), requestedModel == null ? "" : requestedModel, scope.route(), scope.keyName(),
@@ -299,7 +303,11 @@ public final class MeteredProvider implements LlmProvider {
 
     /** Where a call's latency counts from: its request's (or route call's) start, else now. */
     Instant since(UsageScope scope) {
-        return ledger == null ? Instant.EPOCH : scope.startedAt().orElseGet(clock::instant);
+        if (ledger == null) {
+            return Instant.EPOCH;
+        }
+        Optional<Instant> started = scope.startedAt();
+        return started.isPresent() ? started.get() : clock.instant();
     }
 
     /**
@@ -317,7 +325,7 @@ public final class MeteredProvider implements LlmProvider {
         List<String> before = scope.triedBefore();
         List<String> attempts;
         if (before.isEmpty()) {
-            attempts = List.of(name());
+            attempts = firstTry;
         } else {
             attempts = new ArrayList<>(before.size() + 1);
             attempts.addAll(before);

@@ -18,14 +18,21 @@ import java.util.stream.Collectors;
  */
 public final class CapabilityCheck {
 
+    /** What a plain chat call needs, and a plain stream: most calls, so made once. */
+    private static final Set<Capability> CHAT = Set.of(Capability.CHAT);
+    private static final Set<Capability> CHAT_STREAMED = Set.of(Capability.CHAT, Capability.STREAMING);
+
     private CapabilityCheck() {}
 
     /**
      * What a chat call needs: {@link Capability#CHAT}; {@link Capability#STREAMING} when streamed; and
      * {@link Capability#TOOLS}, {@link Capability#VISION}, {@link Capability#JSON_OUTPUT} or
-     * {@link Capability#JSON_SCHEMA_OUTPUT} when the request offers tools, carries images or asks for JSON.
+     * {@link Capability#JSON_SCHEMA_OUTPUT} when the request offers tools, carries images or asks for JSON. Immutable.
      */
     public static Set<Capability> forChat(ChatRequest request, boolean streamed) {
+        if (request.tools().isEmpty() && !request.hasImages() && request.responseFormat().isEmpty()) {
+            return streamed ? CHAT_STREAMED : CHAT;
+        }
         Set<Capability> needed = EnumSet.of(Capability.CHAT);
         if (streamed) {
             needed.add(Capability.STREAMING);
@@ -43,11 +50,14 @@ public final class CapabilityCheck {
                 needed.add(Capability.JSON_OUTPUT);
             }
         });
-        return needed;
+        return Set.copyOf(needed);
     }
 
     /** What of {@code needed} {@code provider} does not declare (empty when it can take the call). */
     public static Set<Capability> missing(LlmProvider provider, Set<Capability> needed) {
+        if (provider.capabilities().containsAll(needed)) {
+            return Set.of(); // the usual answer, without a set to copy and empty
+        }
         Set<Capability> missing = needed.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(needed);
         missing.removeAll(provider.capabilities());
         return missing;

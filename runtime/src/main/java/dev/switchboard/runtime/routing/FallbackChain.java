@@ -138,7 +138,7 @@ public final class FallbackChain {
      */
     public <T> Outcome<T> run(Operation<T> op, int from) {
         List<Attempt> trail = new ArrayList<>();
-        List<TargetFailure> failures = new ArrayList<>(elements.size());
+        List<TargetFailure> failures = new ArrayList<>(); // no array until a target fails
         for (int i = from; i < elements.size(); i++) {
             TargetGroup element = elements.get(i);
             List<Target> order = element.order(random, stats);

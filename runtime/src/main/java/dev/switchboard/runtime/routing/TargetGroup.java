@@ -43,6 +43,8 @@ public final class TargetGroup {
 
     private final @Nullable RouteStrategy strategy;
     private final List<Member> members;
+    /** The order of a group of one (a plain element of the chain), made once: it is every call's. */
+    private final @Nullable List<Target> single;
 
     private TargetGroup(@Nullable RouteStrategy strategy, List<Member> members) {
         this.strategy = strategy;
@@ -50,6 +52,7 @@ public final class TargetGroup {
         if (this.members.isEmpty()) {
             throw new IllegalArgumentException("a target group needs at least one member");
         }
+        this.single = this.members.size() == 1 ? List.of(this.members.get(0).target()) : null;
     }
 
     /** A plain element of the chain: always this target. */
@@ -100,7 +103,7 @@ public final class TargetGroup {
      */
     public List<Target> order(DoubleSupplier random, Map<Target, TargetStats> stats) {
         if (members.size() == 1) {
-            return List.of(members.get(0).target());
+            return single;
         }
         switch (Objects.requireNonNull(strategy)) {
             case WEIGHTED:
