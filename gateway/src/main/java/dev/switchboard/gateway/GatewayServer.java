@@ -100,6 +100,9 @@ final class GatewayServer {
                         .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
                         .build())
                 .setCanonicalHostName(config.host())
+                // HttpCore's connection handling, without parsing the usual Connection header into tokens twice
+                .setHttpProcessor(KeepAlive.serverProcessor())
+                .setConnectionReuseStrategy(KeepAlive.REUSE)
                 // An exchange answers 'Expect: 100-continue' itself, after its checks: the bootstrap's own handling
                 // would send 100 before the exchange could refuse a body over max-body.
                 .setRequestRouter((request, context) -> expectsContinue(request) ? expecting : plain)
