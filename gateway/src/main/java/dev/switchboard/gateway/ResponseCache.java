@@ -151,8 +151,13 @@ final class ResponseCache {
      * outage): the cache saves money, it must not fail a call that a provider can answer.
      */
     static final class SharedStore implements Store {
-        /** Most entries kept decoded in this process. */
-        private static final int DECODED_KEPT = 10_000;
+        /**
+         * Most bytes of decoded entries kept in this process, counted as three times an entry's text (the text, the
+         * entry read from it, the body a hit wrote): an entry may be as large as {@code max-entry-bytes} (1 MiB by
+         * default), so a count alone would let a route's distinct answers fill the heap of a gateway that chose a
+         * shared store so as not to hold them.
+         */
+        private static final long DECODED_BYTES = 16L << 20;
 
         private final ResponseStore store;
         private final RouteConfig.CacheSettings settings;
@@ -169,7 +174,11 @@ final class ResponseCache {
         SharedStore(ResponseStore store, RouteConfig.CacheSettings settings) {
             this.store = store;
             this.settings = settings;
-            this.decoded = Caffeine.newBuilder().maximumSize(Math.min(settings.maxEntries(), DECODED_KEPT)).build();
+            this.decoded = Caffeine.newBuilder()
+                    .maximumWeight(DECODED_BYTES)
+                    .weigher((String key, Decoded d) -> (int) Math.min(Integer.MAX_VALUE, 3L * d.text().length()))
+                    .expireAfterWrite(settings.ttl())
+                    .build();
         }
 
         @Override
