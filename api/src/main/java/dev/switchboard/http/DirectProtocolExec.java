@@ -76,6 +76,24 @@ final class DirectProtocolExec implements ExecChainHandler {
             this.runtime = runtime;
         }
 
+        /** Reading what is left of a body before its connection goes back to the pool. */
+        private interface Drain {
+            void run() throws IOException;
+        }
+
+        /** Runs {@code drain} and hands the connection back; discards it when that fails; lets go of it either way. */
+        private void releaseAfter(Drain drain) throws IOException {
+            try {
+                drain.run();
+                runtime.releaseEndpoint();
+            } catch (IOException | RuntimeException e) {
+                runtime.discardEndpoint();
+                throw e;
+            } finally {
+                cleanup();
+            }
+        }
+
         /** Whatever happened, the connection is no longer the exchange's: closed if still open, then let go. */
         private void cleanup() throws IOException {
             if (runtime.isEndpointConnected()) {
@@ -96,30 +114,16 @@ final class DirectProtocolExec implements ExecChainHandler {
 
         @Override
         public void writeTo(java.io.OutputStream out) throws IOException {
-            try {
-                super.writeTo(out != null ? out : java.io.OutputStream.nullOutputStream());
-                runtime.releaseEndpoint();
-            } catch (IOException | RuntimeException e) {
-                runtime.discardEndpoint();
-                throw e;
-            } finally {
-                cleanup();
-            }
+            releaseAfter(() -> super.writeTo(out != null ? out : java.io.OutputStream.nullOutputStream()));
         }
 
         @Override
         public boolean eofDetected(InputStream wrapped) throws IOException {
-            try {
+            releaseAfter(() -> {
                 if (wrapped != null) {
                     wrapped.close(); // reads what follows the body, e.g. a chunked body's trailers
                 }
-                runtime.releaseEndpoint();
-            } catch (IOException | RuntimeException e) {
-                runtime.discardEndpoint();
-                throw e;
-            } finally {
-                cleanup();
-            }
+            });
             return false;
         }
 
@@ -154,15 +158,7 @@ final class DirectProtocolExec implements ExecChainHandler {
 
         @Override
         public void close() throws IOException {
-            try {
-                super.close(); // reads the rest of the body, so the connection can be reused
-                runtime.releaseEndpoint();
-            } catch (IOException | RuntimeException e) {
-                runtime.discardEndpoint();
-                throw e;
-            } finally {
-                cleanup();
-            }
+            releaseAfter(super::close); // reads the rest of the body, so the connection can be reused
         }
     }
 }
