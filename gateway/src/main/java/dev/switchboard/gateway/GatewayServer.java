@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.core5.function.Supplier;
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
 import org.apache.hc.core5.io.CloseMode;
@@ -86,32 +85,30 @@ final class GatewayServer {
         Supplier<AsyncServerExchangeHandler> plain = () -> new Exchange(this, false);
         Supplier<AsyncServerExchangeHandler> expecting = () -> new Exchange(this, true);
         ClientLimits limits = config.clientLimits();
-        this.reactor = AsyncServerBootstrap.bootstrap()
-                // The parser's own limits, a step above ours: the head guard answers first with 414/431, these only
-                // back it up (for a pipelined head the guard did not see whole).
-                .setHttp1Config(Http1Config.custom()
-                        .setMaxLineLength(Math.max(limits.maxRequestLine(), limits.maxHeaderBytes()) + 1024)
-                        .setMaxHeaderCount(limits.maxHeaderCount() + 1)
-                        .build())
-                .setIOReactorConfig(IOReactorConfig.custom()
+        // The parser's own limits, a step above ours: the head guard answers first with 414/431, these only back it
+        // up (for a pipelined head the guard did not see whole).
+        Http1Config http1 = Http1Config.custom()
+                .setMaxLineLength(Math.max(limits.maxRequestLine(), limits.maxHeaderBytes()) + 1024)
+                .setMaxHeaderCount(limits.maxHeaderCount() + 1)
+                .build();
+        this.reactor = GatewayReactor.create(http1,
+                IOReactorConfig.custom()
                         .setSoTimeout(SOCKET_TIMEOUT)
                         .setTcpNoDelay(true)
                         .setSoReuseAddress(true)
                         .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
-                        .build())
-                .setCanonicalHostName(config.host())
+                        .build(),
                 // HttpCore's connection handling, without parsing the usual Connection header into tokens twice
-                .setHttpProcessor(KeepAlive.serverProcessor())
-                .setConnectionReuseStrategy(KeepAlive.REUSE)
+                KeepAlive.serverProcessor(),
+                KeepAlive.REUSE,
                 // An exchange answers 'Expect: 100-continue' itself, after its checks: the bootstrap's own handling
                 // would send 100 before the exchange could refuse a body over max-body.
-                .setRequestRouter((request, context) -> expectsContinue(request) ? expecting : plain)
-                .setIOSessionDecorator(guard::decorate)
-                .setIOSessionListener(guard)
+                (request, context) -> expectsContinue(request) ? expecting : plain,
+                guard::decorate,
+                guard,
                 // A connection's I/O error is routine (DEBUG); anything else is a bug worth one line.
-                .setExceptionCallback(e -> FailureLine.log(e instanceof java.io.IOException
-                        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "gateway I/O", e))
-                .create();
+                e -> FailureLine.log(e instanceof java.io.IOException
+                        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "gateway I/O", e));
         try {
             reactor.start();
             ListenerEndpoint endpoint = reactor.listen(new InetSocketAddress(config.host(), config.port())).get();
