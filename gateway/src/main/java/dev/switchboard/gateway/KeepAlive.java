@@ -43,14 +43,17 @@ final class KeepAlive {
     private KeepAlive() {
     }
 
-    /** HttpCore's default server processor ({@link HttpProcessors#server()}), with {@link #CONTROL} for its connection step. */
+    /**
+     * HttpCore's default server processor ({@link HttpProcessors#server()}), with {@link #CONTROL} for its connection
+     * step and {@link HostAuthority} for its {@link RequestValidateHost} step.
+     */
     static HttpProcessor serverProcessor() {
         return HttpProcessorBuilder.create()
                 .addAll(ResponseConformance.INSTANCE, ResponseDate.INSTANCE,
                         new ResponseServer(VersionInfo.getSoftwareInfo("Apache-HttpCore", "org.apache.hc.core5",
                                 HttpProcessors.class)),
                         ResponseContent.INSTANCE, CONTROL)
-                .addAll(RequestValidateHost.INSTANCE, RequestConformance.INSTANCE)
+                .addAll(HostAuthority.INSTANCE, RequestConformance.INSTANCE)
                 .build();
     }
 
