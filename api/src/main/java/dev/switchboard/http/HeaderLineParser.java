@@ -44,11 +44,24 @@ final class HeaderLineParser extends BasicLineParser {
             }
             code = code * 10 + (c - '0');
         }
-        return new StatusLine(HttpVersion.HTTP_1_1, code, line.substringTrimmed(codeAt + 3, end));
+        // the usual reason phrase is the constant, not a new string per answer
+        boolean ok = end == codeAt + 6 && line.charAt(codeAt + 4) == 'O' && line.charAt(codeAt + 5) == 'K';
+        return new StatusLine(HttpVersion.HTTP_1_1, code, ok ? "OK" : line.substringTrimmed(codeAt + 3, end));
     }
 
     @Override
     public Header parseHeader(CharArrayBuffer line) throws ParseException {
+        Header simple = simpleHeader(line);
+        return simple != null ? simple : super.parseHeader(line);
+    }
+
+    /**
+     * The header of a well-formed {@code Name: value} line (a name without whitespace), or null for any other line,
+     * which {@link #parseHeader} leaves to {@code BasicLineParser}. The name holds no colon and no whitespace and the
+     * value is trimmed, so {@code name + ": " + value} reads back as the same header ({@link ResponseHeadParser}
+     * relies on it).
+     */
+    static Header simpleHeader(CharArrayBuffer line) {
         int end = line.length();
         int start = 0;
         while (start < end && Tokenizer.isWhitespace(line.charAt(start))) {
@@ -56,11 +69,11 @@ final class HeaderLineParser extends BasicLineParser {
         }
         int colon = line.indexOf(':', start, end);
         if (colon <= start) {
-            return super.parseHeader(line);
+            return null;
         }
         for (int i = start; i < colon; i++) {
             if (Tokenizer.isWhitespace(line.charAt(i))) {
-                return super.parseHeader(line);
+                return null;
             }
         }
         return new BasicHeader(line.substring(start, colon), line.substringTrimmed(colon + 1, end));

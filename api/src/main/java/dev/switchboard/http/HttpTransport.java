@@ -4,7 +4,6 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -46,8 +45,8 @@ public final class HttpTransport implements AutoCloseable {
                 .setMaxConnPerRoute(maxPerRoute)
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(head)
-                        // the same limits for the response parser, with a header line parser that allocates less
-                        .responseParserFactory(new DefaultHttpResponseParserFactory(head, HeaderLineParser.INSTANCE, null))
+                        // the same limits for the response parser, which reuses its line buffers and repeated headers
+                        .responseParserFactory(ResponseHeadParser.factory(head))
                         .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
