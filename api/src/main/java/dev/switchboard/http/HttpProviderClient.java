@@ -31,9 +31,11 @@ import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
@@ -54,7 +56,8 @@ public final class HttpProviderClient {
     private final HttpTransport transport;
     private final Timeouts timeouts;
     private final ResponseLimits limits;
-    private final Map<String, String> headers;
+    /** The configured headers as immutable header objects, made once and set on every request. */
+    private final Header[] fixedHeaders;
     private final Redactor redactor;
     private final ErrorMapper errorMapper;
     private final Clock clock;
@@ -72,10 +75,13 @@ public final class HttpProviderClient {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.headers = Map.copyOf(headers);
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.errorMapper = Objects.requireNonNull(errorMapper, "errorMapper");
         this.clock = Objects.requireNonNull(clock, "clock");
+        // whether a name carries a credential is decided here, as it is for registering the header's value
+        this.fixedHeaders = Map.copyOf(headers).entrySet().stream()
+                .map(h -> header(h.getKey(), h.getValue()))
+                .toArray(Header[]::new);
         long socketMillis = Math.max(timeouts.firstByte().toMillis(), timeouts.idle().toMillis()) + 1000;
         this.requestConfig = connectTimeout(RequestConfig.custom(), timeouts)
                 .setResponseTimeout(Timeout.ofMilliseconds(socketMillis)) // backstop; the watchdog is precise
@@ -168,23 +174,32 @@ public final class HttpProviderClient {
 
     private void prepare(HttpUriRequestBase request, Map<String, String> extraHeaders, String accept) {
         request.setConfig(requestConfig);
-        request.setHeader("Accept", accept);
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-            setHeader(request, h.getKey(), h.getValue());
+        request.setHeader(accept(accept));
+        for (Header h : fixedHeaders) {
+            request.setHeader(h);
         }
-        for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
-            redactor.secrets().registerHeader(h.getKey(), h.getValue()); // e.g. a refreshed token
-            setHeader(request, h.getKey(), h.getValue());
+        if (!extraHeaders.isEmpty()) {
+            for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
+                redactor.secrets().registerHeader(h.getKey(), h.getValue()); // e.g. a refreshed token
+                request.setHeader(header(h.getKey(), h.getValue()));
+            }
         }
     }
 
+    private static final Header ACCEPT_JSON = new BasicHeader("Accept", "application/json");
+    private static final Header ACCEPT_EVENTS = new BasicHeader("Accept", "text/event-stream");
+
+    private static Header accept(String accept) {
+        return switch (accept) {
+            case "application/json" -> ACCEPT_JSON;
+            case "text/event-stream" -> ACCEPT_EVENTS;
+            default -> new BasicHeader("Accept", accept);
+        };
+    }
+
     /** A credential goes in as a {@link CredentialHeader}, so that HttpClient's header log prints it masked. */
-    private void setHeader(HttpUriRequestBase request, String name, String value) {
-        if (redactor.secrets().isSensitiveHeader(name)) {
-            request.setHeader(new CredentialHeader(name, value));
-        } else {
-            request.setHeader(name, value);
-        }
+    private Header header(String name, String value) {
+        return redactor.secrets().isSensitiveHeader(name) ? new CredentialHeader(name, value) : new BasicHeader(name, value);
     }
 
     private byte[] serialize(BodyWriter body) {

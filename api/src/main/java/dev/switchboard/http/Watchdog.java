@@ -20,7 +20,8 @@ final class Watchdog {
     private volatile long lastActivityNanos;
     private volatile boolean headersReceived;
     private volatile String firedReason;
-    private final CountDownLatch aborted = new CountDownLatch(1);
+    /** Made when the watchdog fires (before {@link #firedReason} is set), counted down once its abort is done. */
+    private volatile CountDownLatch aborted;
     private final CancelScope scope;
 
     Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
@@ -93,12 +94,14 @@ final class Watchdog {
     }
 
     private void fire(String reason) {
+        CountDownLatch done = new CountDownLatch(1);
+        aborted = done;
         firedReason = reason;
         sweeper.unregister(this);
         try {
             request.cancel();
         } finally {
-            aborted.countDown();
+            done.countDown();
         }
     }
 
