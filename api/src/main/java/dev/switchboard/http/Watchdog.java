@@ -7,7 +7,7 @@ import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
  * Enforces the first-byte, idle and total timeouts of one exchange by cancelling its request, which makes a blocked
- * read fail at once. The {@link TimeoutSweeper} checks it each tick; reads only store a timestamp.
+ * read fail at once. The {@link TimeoutSweeper} checks it at its deadlines; reads only store a timestamp.
  */
 final class Watchdog {
 
@@ -30,7 +30,7 @@ final class Watchdog {
         this.firstByteNanos = timeouts.firstByte().toNanos();
         this.idleNanos = timeouts.idle().toNanos();
         this.totalNanos = timeouts.total().toNanos();
-        this.startNanos = System.nanoTime();
+        this.startNanos = sweeper.now();
         this.lastActivityNanos = startNanos;
         sweeper.register(this);
         this.scope = CancelScope.current();
@@ -40,12 +40,32 @@ final class Watchdog {
     }
 
     void headersReceived() {
-        lastActivityNanos = System.nanoTime();
+        long now = sweeper.now();
+        lastActivityNanos = now;
         headersReceived = true;
+        sweeper.deadlineAt(deadline(now)); // the idle deadline may come before the first-byte one
     }
 
     void touch() {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = sweeper.now();
+    }
+
+    /**
+     * Nanoseconds from {@code now} until the first deadline that would fire, at most 0 once one has passed, or
+     * {@link TimeoutSweeper#NONE} once the watchdog has fired.
+     */
+    long nanosLeft(long now) {
+        if (firedReason != null) {
+            return TimeoutSweeper.NONE;
+        }
+        long total = totalNanos - (now - startNanos);
+        long phase = headersReceived ? idleNanos - (now - lastActivityNanos) : firstByteNanos - (now - startNanos);
+        return Math.min(total, phase);
+    }
+
+    /** When, on the sweeper's clock, the first deadline comes: {@code now} plus what is left, capped at an hour. */
+    long deadline(long now) {
+        return now + Math.min(nanosLeft(now), TimeoutSweeper.MAX_SLEEP_NANOS);
     }
 
     /** Why the watchdog cancelled the exchange, or null if it did not. */
