@@ -62,8 +62,9 @@ public final class HttpTransport implements AutoCloseable {
                 // no user token per connection (NTLM, TLS client certificates: not used), which costs a lookup and
                 // an HttpHost on every request
                 .disableConnectionState()
-                // HttpClient's reuse decision without tokenizing the usual keep-alive exchange's headers on every call
+                // HttpClient's reuse decisions without tokenizing the usual keep-alive exchange's headers on every call
                 .setConnectionReuseStrategy(ConnectionReuse.INSTANCE)
+                .setKeepAliveStrategy(ConnectionReuse.INSTANCE)
                 // no HTTP authentication (keys go in headers) and no proxy: the protocol step without their bookkeeping
                 .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new DirectProtocolExec())
                 .evictIdleConnections(TimeValue.ofSeconds(30))

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultClientConnectionReuseStrategy;
+import org.apache.hc.client5.http.impl.DefaultConnectionKeepAliveStrategy;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.util.TimeValue;
 import org.junit.jupiter.api.Test;
 
 /** Every exchange is kept alive or not exactly as HttpClient's own strategy decides. */
@@ -78,5 +82,23 @@ class ConnectionReuseTest {
         }
         assertThat(compared).isGreaterThan(100_000);
         assertThat(kept).isPositive().isLessThan(compared);
+    }
+
+    @Test
+    void howLongAConnectionIsKeptIsDecidedAsHttpClientDecidesIt() {
+        List<List<String>> keepAlive = List.of(List.of(), List.of("timeout=5"), List.of("timeout=5, max=100"),
+                List.of("max=100"), List.of("timeout=x"), List.of("Timeout=7"), List.of("max=1", "timeout=9"));
+        for (RequestConfig config : new RequestConfig[] {null, RequestConfig.custom()
+                .setConnectionKeepAlive(TimeValue.ofSeconds(42)).build()}) {
+            for (List<String> values : keepAlive) {
+                BasicHttpResponse response = new BasicHttpResponse(200);
+                response.addHeader("Content-Length", "2");
+                add(response, "Keep-Alive", values);
+                HttpClientContext context = HttpClientContext.create();
+                context.setRequestConfig(config);
+                assertThat(ConnectionReuse.INSTANCE.getKeepAliveDuration(response, context)).as("%s %s", config, values)
+                        .isEqualTo(DefaultConnectionKeepAliveStrategy.INSTANCE.getKeepAliveDuration(response, context));
+            }
+        }
     }
 }
