@@ -175,6 +175,7 @@ public final class HttpProviderClient {
     private void prepare(HttpUriRequestBase request, Map<String, String> extraHeaders, String accept) {
         request.setConfig(requestConfig);
         request.setHeader(accept(accept));
+        request.setHeader(USER_AGENT); // what the client would add, made once instead of per request
         for (Header h : fixedHeaders) {
             request.setHeader(h);
         }
@@ -186,6 +187,7 @@ public final class HttpProviderClient {
         }
     }
 
+    private static final Header USER_AGENT = new BasicHeader("User-Agent", HttpTransport.USER_AGENT);
     private static final Header ACCEPT_JSON = new BasicHeader("Accept", "application/json");
     private static final Header ACCEPT_EVENTS = new BasicHeader("Accept", "text/event-stream");
 

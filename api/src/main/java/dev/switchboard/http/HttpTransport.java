@@ -8,6 +8,7 @@ import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.DefaultHttpRequestWriterFactory;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 
@@ -30,6 +31,9 @@ public final class HttpTransport implements AutoCloseable {
     public static final int MAX_HEAD_LINE_BYTES = 64 * 1024;
     public static final int MAX_HEADER_FIELDS = 256;
 
+    /** What every request says it comes from. */
+    static final String USER_AGENT = "switchboard";
+
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final TimeoutSweeper timeouts;
@@ -47,6 +51,8 @@ public final class HttpTransport implements AutoCloseable {
                         .http1Config(head)
                         // the same limits for the response parser, which reuses its line buffers and repeated headers
                         .responseParserFactory(ResponseHeadParser.factory(head))
+                        // HttpCore's request writer, with HTTP/1.1 written as a constant rather than formatted each time
+                        .requestWriterFactory(new DefaultHttpRequestWriterFactory(RequestLineFormatter.INSTANCE))
                         .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
@@ -68,7 +74,7 @@ public final class HttpTransport implements AutoCloseable {
                 // no HTTP authentication (keys go in headers) and no proxy: the protocol step without their bookkeeping
                 .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new DirectProtocolExec())
                 .evictIdleConnections(TimeValue.ofSeconds(30))
-                .setUserAgent("switchboard")
+                .setUserAgent(USER_AGENT)
                 .build();
         this.timeouts = new TimeoutSweeper();
     }
