@@ -168,7 +168,7 @@ public final class HttpProviderClient {
     private HttpPost post(URI uri, Map<String, String> extraHeaders, BodyWriter body, String accept) {
         HttpPost post = new HttpPost(uri);
         prepare(post, extraHeaders, accept);
-        post.setEntity(new JsonBody(serialize(body)));
+        post.setEntity(serialize(body));
         return post;
     }
 
@@ -204,7 +204,8 @@ public final class HttpProviderClient {
         return redactor.secrets().isSensitiveHeader(name) ? new CredentialHeader(name, value) : new BasicHeader(name, value);
     }
 
-    private byte[] serialize(BodyWriter body) {
+    /** Writes the body into this thread's buffer; the request sends it from there, so the bytes are not copied. */
+    private JsonBody serialize(BodyWriter body) {
         BodyBuffer out = BODY_BUFFERS.get();
         out.reset();
         try (JsonWriter g = Json.writer(out)) {
@@ -217,20 +218,34 @@ public final class HttpProviderClient {
                 BODY_BUFFERS.remove(); // a large body (images) does not stay behind on the thread
             }
         }
-        return out.toByteArray();
+        return new JsonBody(out);
     }
 
     /**
-     * A JSON request body. {@code ByteArrayEntity} formats its {@code ContentType} into a new string for every
-     * request; this one's Content-Type text is made once.
+     * A JSON request body, sent from the buffer of the thread that wrote it: a request is written to its connection
+     * by the same call on the same thread (no automatic retries, no redirects), before that thread writes another
+     * body. Should a body be sent after its buffer was reused, that is a failure, never another request's bytes.
+     * ({@code ByteArrayEntity} would also format its {@code ContentType} into a new string for every request; this
+     * one's Content-Type text is made once.)
      */
     private static final class JsonBody extends org.apache.hc.core5.http.io.entity.AbstractHttpEntity {
         private static final String CONTENT_TYPE = JSON.toString();
-        private final byte[] bytes;
+        private final BodyBuffer buffer;
+        private final int use;
+        private final int length;
 
-        JsonBody(byte[] bytes) {
+        JsonBody(BodyBuffer buffer) {
             super(CONTENT_TYPE, null, false);
-            this.bytes = bytes;
+            this.buffer = buffer;
+            this.use = buffer.uses();
+            this.length = buffer.size();
+        }
+
+        private byte[] bytes() {
+            if (buffer.uses() != use) {
+                throw new IllegalStateException("the request body's buffer was reused before the request was sent");
+            }
+            return buffer.array();
         }
 
         @Override
@@ -240,17 +255,17 @@ public final class HttpProviderClient {
 
         @Override
         public long getContentLength() {
-            return bytes.length;
+            return length;
         }
 
         @Override
         public InputStream getContent() {
-            return new java.io.ByteArrayInputStream(bytes);
+            return new java.io.ByteArrayInputStream(bytes(), 0, length);
         }
 
         @Override
         public void writeTo(java.io.OutputStream out) throws IOException {
-            out.write(bytes);
+            out.write(bytes(), 0, length);
         }
 
         @Override
@@ -264,7 +279,7 @@ public final class HttpProviderClient {
         }
     }
 
-    /** Each thread's buffer for request bodies: a body allocates only its own bytes, not a growing buffer's. */
+    /** Each thread's buffer for request bodies: a body allocates none of its own bytes, nor a growing buffer's. */
     private static final ThreadLocal<BodyBuffer> BODY_BUFFERS = ThreadLocal.withInitial(BodyBuffer::new);
 
     /** A ByteArrayOutputStream that a thread reuses from one request body to the next. */
@@ -272,12 +287,29 @@ public final class HttpProviderClient {
         /** The largest buffer kept between bodies; larger ones are dropped after use. */
         static final int KEPT = 64 * 1024;
 
+        /** How many bodies this buffer has been reset for: a body holds the count it was written under. */
+        private int uses;
+
         BodyBuffer() {
             super(4096);
         }
 
         int capacity() {
             return buf.length;
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        int uses() {
+            return uses;
+        }
+
+        @Override
+        public synchronized void reset() {
+            super.reset();
+            uses++;
         }
 
         @Override

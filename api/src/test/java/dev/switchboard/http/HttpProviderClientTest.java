@@ -123,6 +123,27 @@ class HttpProviderClientTest {
     }
 
     @Test
+    void eachBodyAThreadSendsArrivesWholeAfterALongerOne() {
+        // given: bodies are written into a buffer the thread reuses; a short one follows a long one in it
+        WM.stubFor(post("/v1/embeddings").willReturn(okJson("{\"model\":\"m\"}")));
+        String longInput = "long ".repeat(2_000);
+        HttpProviderClient client = client(QUICK);
+
+        // when
+        client.postJson(wm("/v1/embeddings"), Map.of(), g -> {
+            g.writeStartObject();
+            g.writeStringField("input", longInput);
+            g.writeEndObject();
+        });
+        client.postJson(wm("/v1/embeddings"), Map.of(), HELLO);
+
+        // then
+        List<String> bodies = WM.getAllServeEvents().stream().map(e -> e.getRequest().getBodyAsString()).toList();
+        assertThat(bodies).containsExactlyInAnyOrder("{\"input\":\"" + longInput + "\"}",
+                "{\"model\":\"m\",\"input\":\"hello \u00fc\"}");
+    }
+
+    @Test
     void getsJson() {
         WM.stubFor(get("/v1/models").willReturn(okJson("{\"object\":\"list\",\"data\":[]}")));
 
