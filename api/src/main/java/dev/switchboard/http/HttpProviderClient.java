@@ -176,6 +176,7 @@ public final class HttpProviderClient {
         request.setConfig(requestConfig);
         request.setHeader(accept(accept));
         request.setHeader(USER_AGENT); // what the client would add, made once instead of per request
+        setHost(request);
         for (Header h : fixedHeaders) {
             request.setHeader(h);
         }
@@ -185,6 +186,30 @@ public final class HttpProviderClient {
                 request.setHeader(header(h.getKey(), h.getValue()));
             }
         }
+    }
+
+    /** The Host header of the authority this client last sent to, with that authority. */
+    private record HostHeader(URIAuthority authority, Header header) {}
+
+    private volatile HostHeader lastHost;
+
+    /**
+     * Sets the Host header HttpCore's RequestTargetHost would add (the request's host and port, without user info),
+     * reusing the one made for this client's previous request to the same authority: a provider's requests all go to
+     * its base URL, and the library formats the authority into a new header for every request.
+     */
+    private void setHost(HttpUriRequestBase request) {
+        URIAuthority authority = request.getAuthority();
+        if (authority == null) {
+            return; // the library's step names the target from the route
+        }
+        HostHeader host = lastHost;
+        if (host == null || !host.authority().equals(authority)) {
+            host = new HostHeader(authority, new BasicHeader("Host",
+                    new URIAuthority(authority.getHostName(), authority.getPort()).toString()));
+            lastHost = host;
+        }
+        request.setHeader(host.header());
     }
 
     private static final Header USER_AGENT = new BasicHeader("User-Agent", HttpTransport.USER_AGENT);

@@ -144,6 +144,25 @@ class HttpProviderClientTest {
     }
 
     @Test
+    void eachRequestNamesTheHostItGoesTo() {
+        // given: one client calling one server under two names, in turn
+        WM.stubFor(post("/v1/embeddings").willReturn(okJson("{\"model\":\"m\"}")));
+        HttpProviderClient client = client(QUICK);
+        List<String> names = List.of("127.0.0.1", "localhost", "localhost", "127.0.0.1");
+
+        // when
+        for (String name : names) {
+            client.postJson(URI.create("http://" + name + ":" + WM.getPort() + "/v1/embeddings"), Map.of(), HELLO);
+        }
+
+        // then
+        List<String> hosts = new ArrayList<>(
+                WM.getAllServeEvents().stream().map(e -> e.getRequest().getHeader("Host")).toList());
+        java.util.Collections.reverse(hosts); // the server lists the latest first
+        assertThat(hosts).containsExactlyElementsOf(names.stream().map(n -> n + ":" + WM.getPort()).toList());
+    }
+
+    @Test
     void getsJson() {
         WM.stubFor(get("/v1/models").willReturn(okJson("{\"object\":\"list\",\"data\":[]}")));
 
