@@ -23,11 +23,13 @@ import org.apache.hc.core5.http.message.BasicHeader;
 
 /**
  * {@code POST /v1/chat/completions} on a worker thread: parse, resolve the model, call the route, answer as a
- * {@code chat.completion} or as SSE {@code chat.completion.chunk}s. A streamed answer's head goes out with its first
- * content (the route has by then fallen back past every target that failed to start), so a request whose targets
- * all fail still gets a proper error status; a failure after that ends the stream with an error event. The stream's
- * loop, its endings and its bookkeeping are {@link StreamRelay}'s, shared with the Responses and Messages endpoints;
- * what is chat's own is how the events are written ({@code Chunks}).
+ * {@code chat.completion} or as SSE {@code chat.completion.chunk}s. The I/O thread may read the body first and answer
+ * a hit of an in-process cache itself ({@link #answeredOnReactor}); a request it leaves goes to a worker, which
+ * continues from what it read. A streamed answer's head goes out with its first content (the route has by then fallen
+ * back past every target that failed to start), so a request whose targets all fail still gets a proper error status;
+ * a failure after that ends the stream with an error event. The stream's loop, its endings and its bookkeeping are
+ * {@link StreamRelay}'s, shared with the Responses and Messages endpoints; what is chat's own is how the events are
+ * written ({@code Chunks}).
  */
 final class ChatCall {
 
@@ -43,50 +45,94 @@ final class ChatCall {
     /** The request's key in its route's response cache; null when the route does not cache it. */
     private String cacheKey;
 
+    // What the body says, once read (prepare): by the worker, or by the I/O thread that looked for a hit first.
+    private OpenAiServerCodec.ChatCall call;
+    private ModelResolver.Resolved target;
+    private ChatRequest request;
+    /** Whether the route's cache was asked already; {@code cached} is then its answer (null: a miss, or not asked). */
+    private boolean lookedUp;
+    private ResponseCache.Entry cached;
+
     ChatCall(GatewayServer server, Exchange exchange) {
         this.server = server;
         this.exchange = exchange;
     }
 
+    /** On a worker: the whole call, continuing from what the I/O thread read when it read the body first. */
     void serve() throws Outbox.ClientGone {
-        OpenAiServerCodec.ChatCall call = ChatBodyReader.read(exchange.body(), exchange.bodyLength());
-        if (call == null) { // a body the streaming reader is not sure of: the tree reader answers it
-            JsonNode json = parse(exchange);
-            if (json == null) {
-                return;
-            }
-            try {
-                call = OpenAiServerCodec.readChatRequest(json);
-            } catch (OpenAiServerCodec.InvalidRequest e) {
-                exchange.reply(ErrorReply.of(e), false);
-                return;
-            }
-        }
-        ModelResolver.Resolved target = server.resolver().resolve(call.model());
-        if (target == null) {
-            exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(call.model())), false);
+        if (call == null && !prepare()) {
             return;
         }
-        exchange.routed(target);
-        String route = target.route().name();
-        if (server.cache().caches(route)) {
+        answer();
+    }
+
+    /**
+     * On the I/O thread, for a request {@link InlineHits#mayTry} let it read: reads the body, and when the route keeps
+     * its answers in this process and has this one (not streamed: a replayed stream is relayed by a worker), answers
+     * it here, in the scopes a worker would answer it in. The cache is asked before the key's admission here, the
+     * other way round on a worker: the key this thread admits has no limit or budget, so its admission can neither
+     * refuse nor change anything the lookup depends on.
+     *
+     * @return whether the request is answered (a hit, or an error in its body or model); false: a worker is to
+     *         {@link #serve} it, from what was read here
+     */
+    boolean answeredOnReactor() {
+        if (!prepare()) {
+            return true;
+        }
+        if (call.stream() || !server.cache().inProcess(target.route().name())) {
+            return false;
+        }
+        lookUp();
+        if (cached == null) {
+            return false;
+        }
+        exchange.inCallScopes(this::answer);
+        return true;
+    }
+
+    /**
+     * Reads the body and resolves its model (the exchange is then routed, and a miss until a lookup says otherwise on
+     * a caching route); false after answering an error (a malformed body, an unknown model).
+     */
+    private boolean prepare() {
+        OpenAiServerCodec.ChatCall read = ChatBodyReader.read(exchange.body(), exchange.bodyLength());
+        if (read == null) { // a body the streaming reader is not sure of: the tree reader answers it
+            JsonNode json = parse(exchange);
+            if (json == null) {
+                return false;
+            }
+            try {
+                read = OpenAiServerCodec.readChatRequest(json);
+            } catch (OpenAiServerCodec.InvalidRequest e) {
+                exchange.reply(ErrorReply.of(e), false);
+                return false;
+            }
+        }
+        ModelResolver.Resolved resolved = server.resolver().resolve(read.model());
+        if (resolved == null) {
+            exchange.reply(ErrorReply.unknownModel(server.resolver().unknown(read.model())), false);
+            return false;
+        }
+        exchange.routed(resolved);
+        if (server.cache().caches(resolved.route().name())) {
             exchange.cacheResult = "miss"; // until a lookup finds the answer: errors and bypasses are misses too
         }
-        ChatRequest request = target.model() == null ? call.request()
-                : call.request().toBuilder().model(target.model()).build();
+        request = resolved.model() == null ? read.request()
+                : read.request().toBuilder().model(resolved.model()).build();
         if (server.dashboard().capturesContent()) {
             exchange.prompt = ContentExcerpt.prompt(request);
         }
-        KeyAccount.Ticket ticket;
-        try {
-            ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
-        } catch (KeyAccount.Refused r) {
-            exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
-            return;
-        }
+        call = read;
+        target = resolved;
+        return true;
+    }
+
+    /** Asks the route's cache for the request's answer, unless the request may not use it (sampled, no-cache). */
+    private void lookUp() {
+        String route = target.route().name();
         cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(),
                 exchange.body(), exchange.bodyLength());
-        ResponseCache.Entry cached = null;
         if (cacheKey != null) {
             cached = bypassesCache(exchange.header("cache-control")) ? null : server.cache().get(route, cacheKey);
             server.metrics().cache(route, cached != null);
@@ -94,7 +140,22 @@ final class ChatCall {
                 exchange.cacheResult = "hit";
             }
         }
+        lookedUp = true;
+    }
+
+    /** Admits the key, looks for a cached answer unless that was done, and answers: replayed, streamed or fetched. */
+    private void answer() throws Outbox.ClientGone {
+        KeyAccount.Ticket ticket;
         try {
+            ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
+        } catch (KeyAccount.Refused r) {
+            exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
+            return;
+        }
+        try {
+            if (!lookedUp) {
+                lookUp();
+            }
             if (call.stream()) {
                 stream(call, target, request, ticket, cached);
             } else if (cached != null) {

@@ -27,9 +27,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * One HTTP exchange. The reactor thread reads the request head and body (refusing a body over the limit) and
  * answers cheap GETs itself; a chat or embeddings call, which blocks on its provider, runs on a gateway worker
- * that writes the response into an {@link Outbox} the reactor drains. When the client goes away before the
- * response is complete ({@link #failed} or {@link #releaseResources} with the body unsent) the worker's
- * {@link CancelScope} is cancelled and its stream closed, which aborts the upstream request at once.
+ * that writes the response into an {@link Outbox} the reactor drains. A chat request's hit of a response cache kept in
+ * this process is answered by the reactor itself when nothing it touches can block ({@link InlineHits}). When the
+ * client goes away before the response is complete ({@link #failed} or {@link #releaseResources} with the body
+ * unsent) the worker's {@link CancelScope} is cancelled and its stream closed, which aborts the upstream request at
+ * once.
  *
  * <p>The body is buffered as it arrives (its declared length can only shrink the first buffer), a body over {@code max-body} is refused before
  * {@code 100 Continue}, and a body slower than {@code min-body-rate} is cut with 408. Whatever fails inside an exchange
@@ -121,6 +123,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     private volatile boolean inputDone;
     private long receivedAtLastCheck;
     private java.util.concurrent.ScheduledFuture<?> bodyWatch;
+    /** A chat request the I/O thread read (looking for a cache hit) and left to a worker; null when it read none. */
+    private ChatCall readChat;
     /**
      * 63 random bits in base 36: {@code Long.toUnsignedString} of a negative number (every other one) builds its
      * digits in two strings and concatenates them, on every request.
@@ -460,20 +464,60 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.tooLarge(server.config().maxBody()), true);
             return;
         }
+        if (endpoint == Endpoint.CHAT && InlineHits.mayTry(server, this)) {
+            // A hit of an in-process cache is answered here, without a worker; anything else goes on to one, which
+            // continues from what was read here (the body is not read twice).
+            ChatCall chat = new ChatCall(server, this);
+            if (chat.answeredOnReactor()) {
+                return;
+            }
+            readChat = chat;
+        }
         try {
             dashboardParts.incrementAndGet(); // the worker's trail, too
             server.workers().execute(this::serve);
         } catch (RejectedExecutionException e) {
             dashboardPartDone();
             reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
-                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false);
+                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false,
+                    ChatCall.cacheResult(NO_HEADERS, this)); // a chat read above may be known to be a caching route's
         }
     }
 
     // ---------------------------------------------------------------- worker
 
     private void serve() {
-        // The caller's context (its trace, with the OpenTelemetry module) is current while its route calls run.
+        try {
+            inCallScopes(this::call);
+        } finally {
+            dashboardPartDone();
+        }
+    }
+
+    private void call() throws Outbox.ClientGone {
+        if (endpoint == Endpoint.CHAT) {
+            (readChat != null ? readChat : new ChatCall(server, this)).serve();
+        } else if (endpoint == Endpoint.RESPONSES) {
+            new ResponsesCall(server, this).serve();
+        } else if (endpoint.anthropic()) {
+            new MessagesCall(server, this).serve();
+        } else {
+            new EmbeddingsCall(server, this).serve();
+        }
+    }
+
+    /** What a call does inside {@link #inCallScopes}. */
+    interface CallWork {
+        void run() throws Outbox.ClientGone;
+    }
+
+    /**
+     * Runs {@code work} on this thread (a worker, or the I/O thread answering a cache hit) in the scopes every call
+     * runs in: the caller's context (its trace, with the OpenTelemetry module) current while its route calls run, a
+     * cancel scope the client's leaving cancels, and the request's usage scope; all closed on this thread. A failure
+     * inside ends this exchange only ({@link #failedInside}).
+     */
+    void inCallScopes(CallWork work) {
         try (CancelScope s = CancelScope.open();
              InboundContext.Scope caller = server.switchboard().inboundContext().enter(this::header);
              UsageScope u = UsageScope.request(requestId(), server.switchboard().clock().instant())) {
@@ -482,21 +526,12 @@ final class Exchange implements AsyncServerExchangeHandler {
                 s.cancel();
                 return;
             }
-            if (endpoint == Endpoint.CHAT) {
-                new ChatCall(server, this).serve();
-            } else if (endpoint == Endpoint.RESPONSES) {
-                new ResponsesCall(server, this).serve();
-            } else if (endpoint.anthropic()) {
-                new MessagesCall(server, this).serve();
-            } else {
-                new EmbeddingsCall(server, this).serve();
-            }
+            work.run();
         } catch (Outbox.ClientGone e) {
             // nothing to answer
         } catch (RuntimeException | Error e) {
             failedInside(e);
         } finally {
-            dashboardPartDone();
             scope = null;
             stream = null;
         }

@@ -77,6 +77,14 @@ final class KeyAccount {
     }
 
     /**
+     * Whether {@link #admit} asks the state store nothing: the key has neither a rate limit nor a budget, whose checks
+     * go to the store (a server, or a disk write waited for). Such a key's admission never blocks and never refuses.
+     */
+    boolean admitsWithoutStore() {
+        return limiter == null && budget == null;
+    }
+
+    /**
      * Lets a request estimated at {@code estimatedTokens} through, or says why not.
      *
      * @throws Refused with the 429 to answer when the key's budget is spent or its limits are reached

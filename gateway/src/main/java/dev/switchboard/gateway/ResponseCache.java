@@ -116,6 +116,8 @@ final class ResponseCache {
 
     private final Map<String, Store> byRoute = new HashMap<>();
     private final Map<String, RouteConfig.CacheSettings> settings = new HashMap<>();
+    /** Whether any route keeps its answers in this process. */
+    private final boolean anyInProcess;
 
     ResponseCache(Switchboard switchboard) {
         Clock clock = switchboard.clock();
@@ -130,6 +132,7 @@ final class ResponseCache {
                                 .ticker(() -> nanos(clock.instant())).build()));
             });
         }
+        anyInProcess = byRoute.values().stream().anyMatch(MemoryStore.class::isInstance);
     }
 
     /** In this process (Caffeine): entries as they are, bounded in number, expiring on the Switchboard's clock. */
@@ -276,6 +279,19 @@ final class ResponseCache {
     /** Whether {@code route} has a cache (whether or not a given request of it may use it). */
     boolean caches(String route) {
         return settings.containsKey(route);
+    }
+
+    /**
+     * Whether {@code route} keeps its answers in this process (Caffeine): a lookup or a put that cannot block, unlike
+     * a shared store's round trip to its server.
+     */
+    boolean inProcess(String route) {
+        return byRoute.get(route) instanceof MemoryStore;
+    }
+
+    /** Whether any route keeps its answers in this process ({@link #inProcess}). */
+    boolean anyInProcess() {
+        return anyInProcess;
     }
 
     @Nullable Entry get(String route, String key) {

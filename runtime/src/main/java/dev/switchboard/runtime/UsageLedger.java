@@ -95,6 +95,17 @@ public final class UsageLedger {
         return !budgets.isEmpty();
     }
 
+    /**
+     * Whether {@linkplain #record(UsageRecord) recording} a call that cost nothing (a response-cache hit) returns
+     * without waiting for any I/O, so that a thread which must never block may record it: the store keeps its totals
+     * in this process and at most queues the record for a log ({@link StateStore#recordUsage} of {@code memory} and
+     * {@code embedded}; {@code redis} makes a round trip for each record), and a zero cost asks no budget's store
+     * ({@link Budget#add}). The listeners are called as for any record: they must be quick, as {@link #listen} asks.
+     */
+    public boolean recordsFreeCallsWithoutWaiting() {
+        return store.recordsUsageWithoutWaiting();
+    }
+
     /** The call holding {@code reservation} failed before costing anything: its holds are given back. */
     public void release(Reservation reservation) {
         for (Held h : reservation.holds) {

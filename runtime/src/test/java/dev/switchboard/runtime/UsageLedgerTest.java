@@ -11,7 +11,18 @@ import dev.switchboard.api.ChatStream;
 import dev.switchboard.api.Cost;
 import dev.switchboard.api.EmbeddingRequest;
 import dev.switchboard.api.EmbeddingResponse;
+import dev.switchboard.runtime.metering.Budget;
+import dev.switchboard.runtime.metering.BudgetLimit;
+import dev.switchboard.runtime.state.FailurePolicyStore;
+import dev.switchboard.runtime.state.MemoryStateStore;
+import dev.switchboard.runtime.state.OnFailure;
+import dev.switchboard.runtime.state.StateStore;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -163,5 +174,52 @@ class UsageLedgerTest {
 
         assertThat(t.costUsd()).isEqualTo(new BigDecimal("1.0"));
         assertThat(t.totalTokens()).isEqualTo(20);
+    }
+
+    @Test
+    void onlyAStoreThatKeepsItsTotalsInThisProcessRecordsFreeCallsWithoutWaiting() {
+        MemoryStateStore memory = new MemoryStateStore();
+
+        assertThat(new UsageLedger(memory).recordsFreeCallsWithoutWaiting()).isTrue();
+        assertThat(new UsageLedger(new FailurePolicyStore(memory, OnFailure.ALLOW)).recordsFreeCallsWithoutWaiting())
+                .isTrue();
+        // a store that does not say so (a server's, as redis): a record may be a round trip
+        assertThat(new UsageLedger(storeNotSaying(memory, new ArrayList<>())).recordsFreeCallsWithoutWaiting())
+                .isFalse();
+        assertThat(new UsageLedger(new FailurePolicyStore(storeNotSaying(memory, new ArrayList<>()), OnFailure.ALLOW))
+                .recordsFreeCallsWithoutWaiting()).isFalse();
+    }
+
+    @Test
+    void aZeroCostAddedToABudgetAsksItsStoreNothing() {
+        List<String> asked = new ArrayList<>();
+        Budget budget = new Budget("route r", BudgetLimit.of("1.00", java.time.Duration.ofDays(1)), clock,
+                storeNotSaying(new MemoryStateStore(), asked), "route:r");
+
+        budget.add(clock.instant(), Cost.usd("0"));
+        budget.add(clock.instant(), Cost.UNKNOWN);
+        assertThat(asked).isEmpty();
+
+        budget.add(clock.instant(), Cost.usd("0.25"));
+        assertThat(asked).contains("addBudgetSpend");
+    }
+
+    /**
+     * A store doing what {@code delegate} does, whose default methods are the interface's own (so it does not say it
+     * records without waiting), listing the methods called on it in {@code asked}.
+     */
+    private static StateStore storeNotSaying(StateStore delegate, List<String> asked) {
+        return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
+                (proxy, method, args) -> {
+                    asked.add(method.getName());
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

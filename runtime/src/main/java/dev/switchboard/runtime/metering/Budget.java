@@ -94,9 +94,13 @@ public final class Budget {
         return limit;
     }
 
-    /** Adds a call's cost, in the window of {@code at}; an unknown cost adds nothing. */
+    /**
+     * Adds a call's cost, in the window of {@code at}; an unknown cost adds nothing. Nor does a zero cost (a cache
+     * hit): it changes no window in any store, so the store is not asked (a round trip to a shared one, a lock in
+     * memory).
+     */
     public void add(Instant at, Cost cost) {
-        if (cost.isKnown()) {
+        if (cost.isKnown() && cost.usd().orElseThrow().signum() != 0) {
             store.addBudgetSpend(id, windowOf(at), cost.usd().orElseThrow());
         }
     }

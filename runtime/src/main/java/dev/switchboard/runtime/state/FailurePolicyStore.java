@@ -203,6 +203,12 @@ public final class FailurePolicyStore implements StateStore {
         report(() -> delegate.recordUsage(record));
     }
 
+    /** The backend's: during an outage a record is dropped at once, which waits for nothing either. */
+    @Override
+    public boolean recordsUsageWithoutWaiting() {
+        return delegate.recordsUsageWithoutWaiting();
+    }
+
     @Override
     public void recordUnanswered(UsageRecord record) {
         report(() -> delegate.recordUnanswered(record));

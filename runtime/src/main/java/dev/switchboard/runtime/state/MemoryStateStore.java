@@ -411,6 +411,12 @@ public class MemoryStateStore implements StateStore {
         }
     }
 
+    /** True: the totals are this process's, and a journal only queues a usage record (see {@link #recordUsage}). */
+    @Override
+    public boolean recordsUsageWithoutWaiting() {
+        return true;
+    }
+
     /** Queues the call for the journal's log (the embedded backend's); the totals do not count it. */
     @Override
     public void recordUnanswered(UsageRecord record) {

@@ -116,6 +116,12 @@ public final class SeparateUsageLogStore implements StateStore {
         }
     }
 
+    /** The store's: the log's {@link UsageLogWriter#append} never blocks. */
+    @Override
+    public boolean recordsUsageWithoutWaiting() {
+        return store.recordsUsageWithoutWaiting();
+    }
+
     /** Hands the call to the store (which may keep a log of its own), then queues it for the log. */
     @Override
     public void recordUnanswered(UsageRecord record) {

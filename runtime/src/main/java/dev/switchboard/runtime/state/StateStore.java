@@ -120,6 +120,16 @@ public interface StateStore extends AutoCloseable {
     void recordUsage(UsageRecord record);
 
     /**
+     * Whether {@link #recordUsage} returns without waiting for any I/O: the totals are kept in this process and a
+     * record is at most queued for a log written by a thread of its own. A server may then record a call from a thread
+     * that must never block (an I/O thread answering from a cache). False unless a store says so: a store on another
+     * server ({@code redis}) makes a round trip per record.
+     */
+    default boolean recordsUsageWithoutWaiting() {
+        return false;
+    }
+
+    /**
      * Keeps a call that ended without an answer ({@link UsageRecord#answered()} false: every target failed or was
      * skipped, a budget or a key limit refused it, no target supports it) in the usage log, so the log holds one
      * record per call; the totals and budgets do not count it, as nothing was answered. Never blocks for the log.
