@@ -205,8 +205,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         this.responseChannel = responseChannel;
         this.context = context;
         this.session = WatchedSession.current();
+        int arrivedWithHead = -1;
         if (session != null) {
-            session.activate(this);
+            arrivedWithHead = session.activate(this);
         }
         server.metrics().started();
         counted = true;
@@ -285,7 +286,11 @@ final class Exchange implements AsyncServerExchangeHandler {
         // what is allocated follows what arrives, not what a client claims.
         long declared = entityDetails.getContentLength();
         body = new byte[declared >= 0 && declared < INITIAL_BODY ? (int) declared : INITIAL_BODY];
-        watchBodyRate();
+        // A body that came whole in the read that brought its head is here already, however slow its client: the
+        // parser hands it over before reading again, so it needs no rate check (a timer task set and cancelled).
+        if (declared < 0 || arrivedWithHead < declared) {
+            watchBodyRate();
+        }
         if (expectsContinue) {
             try {
                 responseChannel.sendInformation(new BasicHttpResponse(100), context);

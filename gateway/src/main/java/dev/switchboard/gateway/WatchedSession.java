@@ -50,6 +50,11 @@ final class WatchedSession implements IOSession {
     private ByteBuffer drain;
     private int deadlineGeneration;
     private ScheduledFuture<?> deadline;
+    /**
+     * How many bytes the read that completed the last scanned head brought after it (the start of its body, or of the
+     * next request); -1 once an exchange took it, or when no read completed a scanned head.
+     */
+    private int afterHead = -1;
 
     WatchedSession(IOSession session, ConnectionGuard guard, boolean admitted) {
         this.session = session;
@@ -120,9 +125,11 @@ final class WatchedSession implements IOSession {
         int n = inner.read(dst);
         if (n > 0 && scanning) {
             try {
-                if (scanner.scan(dst, start) >= 0) {
+                int end = scanner.scan(dst, start);
+                if (end >= 0) {
                     scanning = false; // the head is complete: the parser takes it from here
                     cancelDeadline();
+                    afterHead = dst.position() - end;
                 }
             } catch (HeadScanner.Refused r) {
                 dst.position(start); // the parser never sees the refused head
@@ -228,10 +235,20 @@ final class WatchedSession implements IOSession {
         guard.schedule(() -> closeNow(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
     }
 
-    void activate(Exchange exchange) {
+    /**
+     * {@code exchange} is the connection's request now.
+     *
+     * @return how many bytes the read that completed its head brought after it, which the parser hands to it (as its
+     *         body) before it reads the connection again; -1 when that is not known (a head that came with the
+     *         previous request's bytes, say)
+     */
+    int activate(Exchange exchange) {
         active = exchange;
         synchronized (this) {
             cancelDeadline();
+            int after = afterHead;
+            afterHead = -1; // the next request's head comes in a read of its own, or is not known
+            return after;
         }
     }
 
