@@ -48,8 +48,17 @@ final class WatchedSession implements IOSession {
     private boolean refused;
     private long drained;
     private ByteBuffer drain;
-    private int deadlineGeneration;
+    /**
+     * The head deadline's one timer task, or null. It is not cancelled and set again for every request of a kept-alive
+     * connection (two timer-queue operations a request): when it fires early, at the deadline of a wait that since
+     * ended, it sets itself again for the wait going on now, if any.
+     */
     private ScheduledFuture<?> deadline;
+    /**
+     * Whether a head is awaited, and since when ({@link System#nanoTime}): the connection's start or its last answer.
+     */
+    private boolean awaitingHead;
+    private long awaitingSince;
     /**
      * How many bytes the read that completed the last scanned head brought after it (the start of its body, or of the
      * next request); -1 once an exchange took it, or when no read completed a scanned head.
@@ -188,23 +197,32 @@ final class WatchedSession implements IOSession {
         }
     }
 
+    /** A head is awaited from now on, for at most the head timeout. */
     private void armDeadline() {
-        cancelDeadline();
-        int generation = deadlineGeneration;
-        deadline = guard.schedule(() -> headLate(generation), guard.limits().headTimeout());
-    }
-
-    private void cancelDeadline() {
-        deadlineGeneration++;
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+        awaitingHead = true;
+        awaitingSince = System.nanoTime();
+        if (deadline == null) {
+            deadline = guard.schedule(this::headLate, guard.limits().headTimeout());
         }
     }
 
-    /** On the timer: no complete head within the head timeout. An idle connection is closed quietly. */
-    private synchronized void headLate(int generation) {
-        if (generation != deadlineGeneration || refused || active != null || !scanning) {
+    /** No head is awaited now (one arrived, or the connection was refused); the timer task, if any, stays. */
+    private void cancelDeadline() {
+        awaitingHead = false;
+    }
+
+    /**
+     * On the timer: no complete head within the head timeout (an idle connection is closed quietly), or, when the wait
+     * it was set for has ended, the task set again for the one going on now.
+     */
+    private synchronized void headLate() {
+        deadline = null;
+        if (!awaitingHead || refused || active != null || !scanning) {
+            return; // the next wait sets a task of its own
+        }
+        long left = guard.limits().headTimeout().toNanos() - (System.nanoTime() - awaitingSince);
+        if (left > 0) { // a later wait than the one the task was set for
+            deadline = guard.schedule(this::headLate, java.time.Duration.ofNanos(left));
             return;
         }
         if (scanner.bytesSeen() == 0) {

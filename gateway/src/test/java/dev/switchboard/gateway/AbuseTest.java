@@ -116,6 +116,22 @@ class AbuseTest {
     }
 
     @Test
+    void aKeptAliveConnectionIdlesAHeadTimeoutFromItsLastAnswerNotFromItsStart() throws Exception {
+        try (RawClient c = client()) {
+            // four requests 400 ms apart: past the head timeout (1 s) from the connection's start, each well within
+            // it from the answer before
+            for (int i = 0; i < 4; i++) {
+                Thread.sleep(400);
+                assertThat(c.exchange("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n").status()).isEqualTo(200);
+            }
+            long answered = System.nanoTime();
+
+            assertThat(c.closedByPeer()).isTrue(); // the idle connection is closed once its head is late
+            assertThat(System.nanoTime() - answered).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(900));
+        }
+    }
+
+    @Test
     void aNegativeContentLengthIs400() throws Exception {
         assertFraming("content-length: -1\r\n", "whole number");
     }
