@@ -13,10 +13,11 @@ package dev.switchboard.gateway;
 final class InlineHits {
 
     /**
-     * The largest body the I/O thread parses: a few microseconds of parsing at most (chat bodies are usually a few
-     * hundred bytes), so the other connections of the thread are not kept waiting behind a long conversation.
+     * The largest body the I/O thread parses. Reading a body and writing its cache key take roughly a microsecond per
+     * few hundred bytes, so 16 KiB keeps the thread's other connections waiting some tens of microseconds at most;
+     * chat bodies are usually a few hundred bytes, and a long conversation's goes to a worker.
      */
-    static final int MAX_BODY = 64 * 1024;
+    static final int MAX_BODY = 16 * 1024;
 
     private InlineHits() {}
 
