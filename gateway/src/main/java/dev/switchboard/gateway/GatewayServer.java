@@ -36,6 +36,9 @@ final class GatewayServer {
      */
     private static final Timeout SOCKET_TIMEOUT = Timeout.ofMinutes(15);
 
+    /** A client connection's initial input and output buffer size (HttpCore's default is 8 KiB); see the constructor. */
+    static final int CONNECTION_BUFFER_BYTES = 4096;
+
     /** How long the answers ended at shutdown (error events, 503s) may take to reach their clients. */
     private static final Duration ENDING_FLUSH = Duration.ofSeconds(1);
 
@@ -88,6 +91,10 @@ final class GatewayServer {
         // The parser's own limits, a step above ours: the head guard answers first with 414/431, these only back it
         // up (for a pipelined head the guard did not see whole).
         Http1Config http1 = Http1Config.custom()
+                // Each connection's input and output buffers start at this size and grow when a head or body needs
+                // more: 4 KiB holds a usual request and answer whole, and 1,000 open streams hold 8 MB less than
+                // with HttpCore's 8 KiB.
+                .setBufferSize(CONNECTION_BUFFER_BYTES)
                 .setMaxLineLength(Math.max(limits.maxRequestLine(), limits.maxHeaderBytes()) + 1024)
                 .setMaxHeaderCount(limits.maxHeaderCount() + 1)
                 .build();
