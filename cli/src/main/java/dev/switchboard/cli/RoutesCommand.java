@@ -28,6 +28,12 @@ import picocli.CommandLine.ParentCommand;
                 + "known to this process."})
 final class RoutesCommand implements Callable<Integer> {
 
+    /**
+     * The embedded backend's database file in its data dir ({@code EmbeddedStateBackend.DATABASE}; that module is a
+     * plugin the command line does not compile against, and RoutesCommandTest checks the two agree).
+     */
+    static final String EMBEDDED_DATABASE = "switchboard.db";
+
     @ParentCommand
     private SwitchboardCommand root;
 
@@ -41,7 +47,8 @@ final class RoutesCommand implements Callable<Integer> {
     public Integer call() {
         try (Switchboard sb = root.open()) {
             if (json) {
-                JsonOutput.write(root.out(), true, j -> json(j.generator(), sb));
+                String source = stateSource(sb);
+                JsonOutput.write(root.out(), true, j -> json(j.generator(), sb, source));
             } else {
                 text(root.out(), sb);
             }
@@ -75,7 +82,41 @@ final class RoutesCommand implements Callable<Integer> {
     /** The table's cell: the state, and until when a member cools down. */
     private static String stateCell(TargetState s) {
         return s != null && s.openUntil() != null && s.state() == dev.switchboard.runtime.CircuitState.OPEN
-                ? state(s) + " until " + s.openUntil() : state(s);
+                ? state(s) + " until " + until(s) : state(s);
+    }
+
+    /** When a member's cooldown ends, to the millisecond (the store keeps nanoseconds nobody reads). */
+    private static String until(TargetState s) {
+        return s.openUntil().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    }
+
+    /** A member's weight as the table shows it: only a {@code weighted} group has weights; others show a dash. */
+    private static String weightCell(TargetGroup g, TargetGroup.Member m) {
+        return weighted(g) ? TargetGroup.formatWeight(m.weight()) : "-";
+    }
+
+    private static boolean weighted(TargetGroup g) {
+        return g.isGroup() && g.strategy() == dev.switchboard.runtime.routing.RouteStrategy.WEIGHTED;
+    }
+
+    /**
+     * Where the cooldown states were read, and a warning on stderr when an embedded data dir holds no state yet: a
+     * command pointed at another directory than its gateway's (SWITCHBOARD_DATA_DIR unset, say) would otherwise show
+     * every member {@code ok} with nothing to say it read nothing.
+     */
+    private String stateSource(Switchboard sb) {
+        String key = "switchboard.state.data-dir";
+        if (!sb.state().backend().startsWith("embedded") || !sb.config().hasPath(key)) {
+            return ServeCommand.stateLine(sb);
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(sb.config().getString(key)).toAbsolutePath().normalize();
+        if (!java.nio.file.Files.exists(dir.resolve(EMBEDDED_DATABASE))) {
+            root.err().println("switchboard: no state in " + dir + " yet (no " + EMBEDDED_DATABASE + "): every member"
+                    + " shows ok; to see a gateway's cooldowns, use its data dir (SWITCHBOARD_DATA_DIR or"
+                    + " switchboard.state.data-dir)");
+            root.err().flush();
+        }
+        return "embedded in " + dir;
     }
 
     private static String latency(TargetStats stats) {
@@ -96,19 +137,21 @@ final class RoutesCommand implements Callable<Integer> {
                 for (TargetGroup.Member m : g.members()) {
                     TargetStats stats = route.targetStats().get(m.target());
                     table.row(Integer.toString(i), g.isGroup() ? g.strategy().configName() : "single",
-                            m.target().label(), g.isGroup() ? TargetGroup.formatWeight(m.weight()) : "-",
+                            m.target().label(), weightCell(g, m),
                             stateCell(states.get(m.target().label())), Integer.toString(stats.inFlight()), latency(stats));
                 }
                 i++;
             }
             table.print(out, "  ");
         }
-        out.println("In flight and first token are this process's; a gateway keeps its own.");
+        out.println("State: " + stateSource(sb) + ". In flight and first token are this process's; a gateway keeps"
+                + " its own (its /metrics: switchboard_target_in_flight, switchboard_target_first_token_seconds).");
         out.flush();
     }
 
-    private static void json(JsonGenerator g, Switchboard sb) throws IOException {
+    private static void json(JsonGenerator g, Switchboard sb, String stateSource) throws IOException {
         g.writeStartObject();
+        g.writeStringField("state", stateSource);
         g.writeArrayFieldStart("routes");
         for (String name : sb.routeNames()) {
             ProviderManager route = sb.route(name);
@@ -126,14 +169,16 @@ final class RoutesCommand implements Callable<Integer> {
                     TargetState s = states.get(m.target().label());
                     g.writeStartObject();
                     g.writeStringField("target", m.target().label());
-                    if (m.weight() == Math.rint(m.weight())) {
+                    if (!weighted(e)) {
+                        // only a weighted group has weights, as the table's dash says
+                    } else if (m.weight() == Math.rint(m.weight())) {
                         g.writeNumberField("weight", (long) m.weight()); // 3, not 3.0
                     } else {
                         g.writeNumberField("weight", m.weight());
                     }
                     g.writeStringField("state", state(s));
                     if (s != null && s.openUntil() != null) {
-                        g.writeStringField("openUntil", s.openUntil().toString());
+                        g.writeStringField("openUntil", until(s));
                     }
                     g.writeNumberField("inFlight", stats.inFlight());
                     if (stats.samples() > 0) {

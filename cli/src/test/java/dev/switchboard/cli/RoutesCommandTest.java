@@ -89,4 +89,52 @@ class RoutesCommandTest {
             assertThat(usMember.path("openUntil").asText()).isNotEmpty();
         }
     }
+
+    @Test
+    void onlyAWeightedGroupShowsWeights() {
+        cli.file("groups.conf",
+                "switchboard {",
+                "  providers {",
+                "    a { type = openai, base-url = \"http://127.0.0.1:9/a\", api-key = not-a-real-key }",
+                "    b { type = openai, base-url = \"http://127.0.0.1:9/b\", api-key = not-a-real-key }",
+                "  }",
+                "  routes.busy.targets = [ { strategy = least-busy, targets = [ a, b ] } ]",
+                "  routes.fast.targets = [ { strategy = latency, targets = [ a, b ] } ]",
+                "  routes.default.targets = [ a ]",
+                "}");
+
+        CliHarness.Result table = cli.run("--config", "groups.conf", "routes");
+        CliHarness.Result json = cli.run("--config", "groups.conf", "routes", "--json");
+
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).containsPattern("1\\s+least-busy\\s+a\\s+-\\s+ok")
+                .containsPattern("1\\s+latency\\s+b\\s+-\\s+ok")
+                .containsPattern("1\\s+single\\s+a\\s+-\\s+ok");
+        for (JsonNode route : json.json().path("routes")) {
+            for (JsonNode member : route.path("elements").get(0).path("members")) {
+                assertThat(member.has("weight")).as(route.path("name") + " " + member).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void saysWhichStateItReadAndWarnsWhenAnEmbeddedDataDirHoldsNone() {
+        Path empty = dir.resolve("not-the-gateways");
+        cli.file("elsewhere.conf", "include \"switchboard.conf\"",
+                "switchboard.state { backend = embedded, data-dir = \"" + empty.toString().replace("\\", "/") + "\" }");
+
+        CliHarness.Result r = cli.run("--config", "elsewhere.conf", "routes");
+        CliHarness.Result json = cli.run("--config", "elsewhere.conf", "routes", "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("State: embedded in " + empty.toAbsolutePath().normalize());
+        assertThat(r.err()).contains("no state in " + empty.toAbsolutePath().normalize())
+                .contains("SWITCHBOARD_DATA_DIR").doesNotContain("\n\n");
+        assertThat(json.json().path("state").asText()).startsWith("embedded in ");
+    }
+
+    @Test
+    void theDatabaseFileNameIsTheEmbeddedBackends() {
+        assertThat(RoutesCommand.EMBEDDED_DATABASE).isEqualTo(EmbeddedStateBackend.DATABASE);
+    }
 }

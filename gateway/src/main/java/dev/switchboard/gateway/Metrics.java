@@ -5,8 +5,10 @@ import dev.switchboard.api.Cost;
 import dev.switchboard.api.Usage;
 import dev.switchboard.runtime.CircuitState;
 import dev.switchboard.runtime.ProviderManager;
+import dev.switchboard.runtime.ProviderManager.Target;
 import dev.switchboard.runtime.TargetState;
 import dev.switchboard.runtime.UsageRecord;
+import dev.switchboard.runtime.routing.TargetStats;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -321,8 +323,8 @@ final class Metrics {
         out.append("# HELP switchboard_gateway_cost_usd_total Known cost of the answers, in US dollars, by route and provider.\n");
         out.append("# TYPE switchboard_gateway_cost_usd_total counter\n");
         for (Map.Entry<String, DoubleAdder> e : new TreeMap<>(cost).entrySet()) {
-            out.append("switchboard_gateway_cost_usd_total{").append(e.getKey()).append("} ").append(e.getValue().sum())
-                    .append('\n');
+            out.append("switchboard_gateway_cost_usd_total{").append(e.getKey()).append("} ")
+                    .append(dollars(e.getValue().sum())).append('\n');
         }
         out.append("# HELP switchboard_gateway_request_duration_seconds Time the gateway spent on a request (streams: until the end).\n");
         out.append("# TYPE switchboard_gateway_request_duration_seconds histogram\n");
@@ -370,7 +372,43 @@ final class Metrics {
                         .append("} ").append(s.state() == CircuitState.OPEN ? 1 : 0).append('\n');
             }
         }
+        targetStats(out, routes.get());
         return out.toString();
+    }
+
+    /**
+     * What target groups pick by, as this gateway knows it (the statistics are kept per process): the calls in flight
+     * to each target of each route, and its weighted time to first token once an answer was measured.
+     */
+    private static void targetStats(StringBuilder out, Map<String, ProviderManager> routes) {
+        out.append("# HELP switchboard_target_in_flight Calls in flight from a route to a target in this gateway (what"
+                + " least-busy groups pick by).\n");
+        out.append("# TYPE switchboard_target_in_flight gauge\n");
+        for (Map.Entry<String, ProviderManager> r : routes.entrySet()) {
+            for (Map.Entry<Target, TargetStats> t : r.getValue().targetStats().entrySet()) {
+                out.append("switchboard_target_in_flight{").append(labels("route", r.getKey(), "target",
+                        t.getKey().label())).append("} ").append(t.getValue().inFlight()).append('\n');
+            }
+        }
+        out.append("# HELP switchboard_target_first_token_seconds Exponentially weighted time to first token of a"
+                + " route's target in this gateway (what latency groups pick by); absent until an answer was measured.\n");
+        out.append("# TYPE switchboard_target_first_token_seconds gauge\n");
+        for (Map.Entry<String, ProviderManager> r : routes.entrySet()) {
+            for (Map.Entry<Target, TargetStats> t : r.getValue().targetStats().entrySet()) {
+                if (t.getValue().samples() > 0) {
+                    out.append("switchboard_target_first_token_seconds{").append(labels("route", r.getKey(), "target",
+                            t.getKey().label())).append("} ").append(t.getValue().latency().toNanos() / 1e9).append('\n');
+                }
+            }
+        }
+    }
+
+    /**
+     * A dollar total as a plain decimal: the counter adds doubles, whose sums carry binary noise (0.00017 would print
+     * as 1.7000000000000004E-4); twelve significant digits keep every cent and drop the noise.
+     */
+    static String dollars(double sum) {
+        return new java.math.BigDecimal(sum).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
     }
 
     private static void counter(StringBuilder out, String name, String help, Map<String, LongAdder> values) {

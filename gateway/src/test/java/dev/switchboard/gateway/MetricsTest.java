@@ -90,4 +90,13 @@ class MetricsTest {
                 "switchboard_gateway_request_duration_seconds_bucket{endpoint=\"chat\",route=\"a\\\"b\",le=\"+Inf\"} 1",
                 "switchboard_gateway_requests_in_flight 0");
     }
+
+    @Test
+    void writesDollarTotalsAsPlainDecimalsWithoutTheSumsBinaryNoise() {
+        assertThat(Metrics.dollars(0.00017 + 0.0)).isEqualTo("0.00017");
+        assertThat(Metrics.dollars(0.1 + 0.2)).isEqualTo("0.3"); // 0.30000000000000004 as a double
+        assertThat(Metrics.dollars(1.7000000000000004E-4)).isEqualTo("0.00017");
+        assertThat(Metrics.dollars(12345.678901)).isEqualTo("12345.678901");
+        assertThat(Metrics.dollars(0)).isEqualTo("0");
+    }
 }

@@ -330,7 +330,10 @@ class OpenAiConformanceTest {
                 "switchboard_gateway_requests_total{endpoint=\"chat\",route=\"default\",provider=\"primary\",status=\"200\"} 1",
                 "switchboard_gateway_tokens_total{route=\"default\",provider=\"primary\",direction=\"output\"} 46",
                 "switchboard_gateway_request_duration_seconds_count{endpoint=\"chat\",route=\"default\"} 1",
-                "switchboard_target_cooling_down{route=\"default\",target=\"primary\"} 0");
+                "switchboard_target_cooling_down{route=\"default\",target=\"primary\"} 0",
+                // what groups pick by: nothing in flight once the answer is out, and the answer's time measured
+                "switchboard_target_in_flight{route=\"default\",target=\"primary\"} 0",
+                "switchboard_target_first_token_seconds{route=\"default\",target=\"primary\"} ");
         String metrics = h.metricsContaining(expected);
 
         assertThat(health.statusCode()).isEqualTo(200);
