@@ -136,6 +136,13 @@ public final class ConfigFields {
         if (v.isEmpty()) {
             return Optional.empty();
         }
+        if (unitless(v.get())) {
+            // Typesafe Config reads a bare number as milliseconds: `ttl = 5` meaning five minutes would silently be
+            // five milliseconds. Zero needs no unit.
+            problems.add(v.get().origin(), path(key), "'" + raw(v.get()) + "' has no unit (it would be read as "
+                    + raw(v.get()) + " milliseconds); write a number and a unit, e.g. " + examples);
+            return Optional.empty();
+        }
         Duration d;
         try {
             d = block.getDuration(key);
@@ -150,6 +157,14 @@ public final class ConfigFields {
             return Optional.empty();
         }
         return Optional.of(d);
+    }
+
+    /** A number given without a unit, other than zero: a number, or a string of digits (and a point). */
+    private static boolean unitless(ConfigValue v) {
+        String text = String.valueOf(v.unwrapped()).strip();
+        boolean number = v.valueType() == com.typesafe.config.ConfigValueType.NUMBER
+                || (v.valueType() == com.typesafe.config.ConfigValueType.STRING && text.matches("[0-9]+(\\.[0-9]+)?"));
+        return number && !text.matches("0+(\\.0+)?");
     }
 
     /** A whole number of at least {@code min} that fits an {@code int}. */

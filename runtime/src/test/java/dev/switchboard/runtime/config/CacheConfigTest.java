@@ -45,6 +45,21 @@ class CacheConfigTest {
     }
 
     @Test
+    void refusesATtlWithoutAUnitWhichWouldBeMilliseconds() {
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(read(String.join("\n",
+                "switchboard {",
+                "  providers.openai {}",
+                "  cache { ttl = \"10\" }",
+                "  routes.default { targets = [ openai ], cache { ttl = 5 } }",
+                "}"), problems)).isEmpty();
+
+        assertThat(problems.lines()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains(":3:", "switchboard.cache.ttl", "'10' has no unit", "milliseconds"))
+                .anySatisfy(l -> assertThat(l).contains(":4:", "switchboard.routes.default.cache.ttl", "'5' has no unit"));
+    }
+
+    @Test
     void theRedisBackendSharesTheStatesServerAndBoundsEachEntry() {
         ConfigProblems problems = new ConfigProblems();
         SwitchboardConfig config = read(String.join("\n",
