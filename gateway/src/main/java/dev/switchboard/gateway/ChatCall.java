@@ -17,7 +17,6 @@ import dev.switchboard.runtime.metering.LimitPolicy;
 import dev.switchboard.runtime.metering.TokenEstimate;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
@@ -145,9 +144,11 @@ final class ChatCall {
 
     /** Admits the key, looks for a cached answer unless that was done, and answers: replayed, streamed or fetched. */
     private void answer() throws Outbox.ClientGone {
+        KeyAccount account = server.account(exchange.key);
         KeyAccount.Ticket ticket;
-        try {
-            ticket = admit(server.account(exchange.key), TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
+        try { // the estimate only for a key to admit: a gateway without keys has none
+            ticket = account == null ? null
+                    : account.admit(TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS));
         } catch (KeyAccount.Refused r) {
             exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
             return;
@@ -221,8 +222,8 @@ final class ChatCall {
             server.cache().put(target.route().name(), cacheKey, new ResponseCache.Entry(response, List.of(),
                     response.provider()));
         }
-        exchange.reply(200, Exchange.JSON, body, false, cacheResult(withCost(headers(response.provider(),
-                response.attempts()), response.cost()), exchange));
+        exchange.reply(200, Exchange.JSON, body, false, cacheResult(answerHeaders(exchange, upstreamNanos,
+                response.provider(), response.attempts(), response.cost()), exchange));
         exchange.attempted(target.label(), response.attempts());
     }
 
@@ -464,28 +465,47 @@ final class ChatCall {
                 new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tried))};
     }
 
-    private Header[] headers(String provider, List<Attempt> attempts) {
-        return headers(exchange, upstreamNanos, provider, attempts);
-    }
-
     /**
      * The gateway's headers: who answered, after how many tries, and the gateway's own share of the time (all of the
      * exchange's time but the {@code upstreamNanos} spent waiting for the route).
      */
     static Header[] headers(Exchange exchange, long upstreamNanos, String provider, List<Attempt> attempts) {
-        long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
-        return new Header[] {
-                new BasicHeader(PROVIDER_HEADER, provider),
-                new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tries(attempts))),
-                new BasicHeader(OVERHEAD_HEADER, millis(overhead))};
+        Header[] headers = new Header[3];
+        putHeaders(headers, exchange, upstreamNanos, provider, attempts);
+        return headers;
     }
+
+    /** A non-streamed answer's headers: {@link #headers} and the cost header, made in one array. */
+    static Header[] answerHeaders(Exchange exchange, long upstreamNanos, String provider, List<Attempt> attempts,
+                                  Cost cost) {
+        Header[] headers = new Header[4];
+        putHeaders(headers, exchange, upstreamNanos, provider, attempts);
+        headers[3] = costHeader(cost);
+        return headers;
+    }
+
+    private static void putHeaders(Header[] headers, Exchange exchange, long upstreamNanos, String provider,
+                                   List<Attempt> attempts) {
+        long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
+        headers[0] = new BasicHeader(PROVIDER_HEADER, provider);
+        int tries = tries(attempts);
+        headers[1] = tries == 1 ? ONE_TRY : new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tries));
+        headers[2] = new BasicHeader(OVERHEAD_HEADER, millis(overhead));
+    }
+
+    /** The usual count of tries, answered at the first: one header for every such answer (headers are immutable). */
+    private static final Header ONE_TRY = new BasicHeader(ATTEMPTS_HEADER, "1");
 
     /** {@code headers} and the cost header. */
     static Header[] withCost(Header[] headers, Cost cost) {
         Header[] all = java.util.Arrays.copyOf(headers, headers.length + 1);
-        all[headers.length] = new BasicHeader(COST_HEADER, cost.usd().map(java.math.BigDecimal::toPlainString)
-                .orElse("unknown"));
+        all[headers.length] = costHeader(cost);
         return all;
+    }
+
+    private static Header costHeader(Cost cost) {
+        java.util.Optional<java.math.BigDecimal> usd = cost.usd();
+        return new BasicHeader(COST_HEADER, usd.isPresent() ? usd.get().toPlainString() : "unknown");
     }
 
     /** Tries made: the trail without the targets skipped untried (cooling down, lacking a capability). */
@@ -518,8 +538,7 @@ final class ChatCall {
      * ({@code Long.toUnsignedString} of a negative one builds its digits in two strings and concatenates them).
      */
     static String newId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "chatcmpl-" + Long.toString(r.nextLong() >>> 1, 36) + Long.toString(r.nextLong() >>> 1, 36);
+        return RandomIds.of("chatcmpl-", 2);
     }
 
     static long created() {

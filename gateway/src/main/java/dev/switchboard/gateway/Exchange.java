@@ -129,8 +129,7 @@ final class Exchange implements AsyncServerExchangeHandler {
      * 63 random bits in base 36: {@code Long.toUnsignedString} of a negative number (every other one) builds its
      * digits in two strings and concatenates them, on every request.
      */
-    private final String requestId = "req_"
-            + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private final String requestId = RandomIds.of("req_", 1);
     /** The CORS headers every answer to this request carries (none unless its origin is allowed). */
     private Header[] corsHeaders = NO_HEADERS;
 
