@@ -204,7 +204,7 @@ final class ChatBodyReader {
     /** One message; the parser is at its start. Fields the tree reader does not read are skipped, as it ignores them. */
     private static Message readMessage(JsonParser p) throws IOException, GiveUp {
         expect(p.currentToken(), JsonToken.START_OBJECT);
-        String roleText = null;
+        Role role = null;
         List<Content> content = List.of();
         List<ToolCall> calls = List.of();
         String toolCallId = null;
@@ -227,7 +227,7 @@ final class ChatBodyReader {
             }
             seen |= bit;
             switch (field) {
-                case "role" -> roleText = string(p, v);
+                case "role" -> role = role(p, v);
                 case "content" -> content = readContent(p, v);
                 case "tool_calls" -> {
                     hasToolCalls = v != JsonToken.VALUE_NULL;
@@ -238,22 +238,51 @@ final class ChatBodyReader {
                 default -> p.skipChildren();
             }
         }
-        if (roleText == null) {
+        if (role == null) {
             throw GiveUp.INSTANCE;
         }
-        Role role = switch (roleText) {
-            case "system", "developer" -> Role.SYSTEM;
-            case "user" -> Role.USER;
-            case "assistant" -> Role.ASSISTANT;
-            case "tool" -> Role.TOOL;
-            default -> throw GiveUp.INSTANCE;
-        };
         if (hasToolCalls && role != Role.ASSISTANT
                 || role == Role.TOOL && toolCallId == null
                 || role != Role.ASSISTANT && content.isEmpty()) {
             throw GiveUp.INSTANCE;
         }
         return new Message(role, content, calls, role == Role.TOOL ? toolCallId : null, name);
+    }
+
+    /**
+     * A message's role, matched on the parser's characters: the role's text is not kept, so no string is made of it
+     * (two per request, most requests being a system and a user message).
+     */
+    private static Role role(JsonParser p, JsonToken v) throws IOException, GiveUp {
+        expect(v, JsonToken.VALUE_STRING);
+        char[] text = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        if (is("user", text, offset, length)) {
+            return Role.USER;
+        }
+        if (is("system", text, offset, length) || is("developer", text, offset, length)) {
+            return Role.SYSTEM;
+        }
+        if (is("assistant", text, offset, length)) {
+            return Role.ASSISTANT;
+        }
+        if (is("tool", text, offset, length)) {
+            return Role.TOOL;
+        }
+        throw GiveUp.INSTANCE; // the tree reader refuses it, naming it
+    }
+
+    private static boolean is(String expected, char[] text, int offset, int length) {
+        if (length != expected.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (text[offset + i] != expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Content> readContent(JsonParser p, JsonToken v) throws IOException, GiveUp {

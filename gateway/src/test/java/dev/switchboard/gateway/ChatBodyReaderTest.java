@@ -64,6 +64,9 @@ class ChatBodyReaderTest {
                         + "\"model\":\"p/m\",\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\","
                         + "\"function\":{\"name\":\"f\",\"strict\":true}}],\"response_format\":{\"type\":\"json_object\"}}",
                 "{\"model\":\"m\"," + MESSAGES + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}",
+                // roles are matched on the parsed characters: an escaped spelling is the same role
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"developer\",\"content\":\"x\"},"
+                        + "{\"role\":\"us\\u0065r\",\"content\":\"y\"}]}",
                 "{\"model\":\"m\"," + MESSAGES + ",\"tools\":null,\"tool_choice\":null,\"response_format\":null,"
                         + "\"temperature\":null,\"stop\":null,\"seed\":null,\"stream\":null,\"n\":null} trailing");
         for (String body : bodies) {
@@ -77,6 +80,11 @@ class ChatBodyReaderTest {
                 "{" + MESSAGES + "}", "{\"model\":\"m\"}", "{\"model\":\"m\",\"messages\":[]}",
                 "{\"model\":\"m\",\"messages\":{}}", "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"boss\",\"content\":\"x\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"User\",\"content\":\"x\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"use\",\"content\":\"x\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"users\",\"content\":\"x\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":null,\"content\":\"x\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":1,\"content\":\"x\"}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[]}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"tool_calls\":[]}]}",
