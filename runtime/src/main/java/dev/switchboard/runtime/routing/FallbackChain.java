@@ -137,7 +137,7 @@ public final class FallbackChain {
      * @throws RequestRejectedException  when a target judged the request itself invalid
      */
     public <T> Outcome<T> run(Operation<T> op, int from) {
-        List<Attempt> trail = new ArrayList<>();
+        List<Attempt> trail = new ArrayList<>(2); // most calls answer at the first try: an array of ten is waste
         List<TargetFailure> failures = new ArrayList<>(); // no array until a target fails
         for (int i = from; i < elements.size(); i++) {
             TargetGroup element = elements.get(i);
