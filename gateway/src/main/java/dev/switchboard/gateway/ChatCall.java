@@ -133,10 +133,14 @@ final class ChatCall {
         cacheKey = server.cache().key(route, request.model().orElse(null), exchange.key, call.stream(),
                 exchange.body(), exchange.bodyLength());
         if (cacheKey != null) {
-            cached = bypassesCache(exchange.header("cache-control")) ? null : server.cache().get(route, cacheKey);
+            String cacheControl = exchange.header("cache-control");
+            cached = bypassesCache(cacheControl) ? null : server.cache().get(route, cacheKey);
             server.metrics().cache(route, cached != null);
             if (cached != null) {
                 exchange.cacheResult = "hit";
+            }
+            if (forbidsStoring(cacheControl)) {
+                cacheKey = null; // the fresh answer is not kept either (no-cache's replaces the cached one)
             }
         }
         lookedUp = true;
@@ -234,6 +238,11 @@ final class ChatCall {
         }
         String v = cacheControl.toLowerCase(java.util.Locale.ROOT);
         return v.contains("no-cache") || v.contains("no-store");
+    }
+
+    /** Whether a client's {@code Cache-Control} says {@code no-store}: as in HTTP, its answer is not stored. */
+    static boolean forbidsStoring(String cacheControl) {
+        return cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("no-store");
     }
 
     /** A cached answer to a call that is not streamed: costs nothing, asks no provider. */

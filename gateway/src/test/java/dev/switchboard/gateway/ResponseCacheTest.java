@@ -101,7 +101,7 @@ class ResponseCacheTest {
         assertThat(hit.at("/attempts/0/outcome").asText()).isEqualTo("cached");
         assertThat(hit.at("/attempts").size()).isEqualTo(1);
         assertThat(h.metricsContaining(List.of("provider=\"cache\"")))
-                .contains("switchboard_gateway_cost_usd_total{route=\"cached\",provider=\"cache\"} 0.0");
+                .contains("switchboard_gateway_cost_usd_total{route=\"cached\",provider=\"cache\"} 0\n"); // a plain decimal
     }
 
     @Test
@@ -196,6 +196,21 @@ class ResponseCacheTest {
         GatewayHarness.Reply bypass = chat(body("cached", ",\"temperature\":0"), "Cache-Control", "no-cache");
 
         assertThat(bypass.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void cacheControlNoStoreAsksTheProviderAndKeepsNothing() throws Exception {
+        start("");
+        String request = body("cached", ",\"temperature\":0");
+
+        GatewayHarness.Reply unstored = chat(request, "Cache-Control", "no-store");
+        GatewayHarness.Reply next = chat(request); // nothing was kept: the providers are asked again
+        GatewayHarness.Reply then = chat(request); // and this time the answer is kept, as for any request
+
+        assertThat(unstored.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(next.header(ResponseCache.HEADER)).contains("miss");
+        assertThat(then.header(ResponseCache.HEADER)).contains("hit");
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
