@@ -332,12 +332,9 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
     }
 
-    /** The request is read whole: the connection's next bytes are the next request's head. */
+    /** The request is read whole (the connection's head guard follows the framing on its own). */
     private void requestRead() {
         inputDone = true;
-        if (session != null) {
-            session.inputDone();
-        }
     }
 
     private static Endpoint endpoint(String path) {

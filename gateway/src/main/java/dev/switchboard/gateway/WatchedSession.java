@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Lock;
@@ -20,11 +22,13 @@ import org.apache.hc.core5.util.Timeout;
  * connection: when one returns end-of-stream while an exchange is still answering, it tells the exchange (which
  * cancels its upstream call at once) and closes the connection.
  *
- * <p>While a request head is awaited, each read also goes through a {@link HeadScanner} before the HTTP parser sees
- * it, and a deadline ({@link ClientLimits#headTimeout()}) runs from the connection's start or the end of its last
- * answer. A head over a limit, or late, is answered here with its status and the connection is closed after a short
+ * <p>Each read also goes through a {@link HeadScanner} before the HTTP parser sees it, which follows the requests'
+ * framing and checks every head from its first byte, pipelined ones too. While a request head is awaited, a deadline
+ * ({@link ClientLimits#headTimeout()}) runs from the connection's start or the end of its last answer. A head over a limit, or late, is answered here with its status and the connection is closed after a short
  * linger (what the client still sends is read and dropped, so that it can read the answer). A connection beyond
- * {@link ClientLimits#maxConnections()} is answered 503 the same way.
+ * {@link ClientLimits#maxConnections()} is answered 503 the same way. A refused head pipelined behind requests still
+ * unanswered is cut from the read (the requests before it are kept) and its refusal waits for their answers, so that
+ * answers stay in the order of the requests.
  *
  * <p>The reactor thread that reads a connection also parses its requests, so {@link #current()} tells a new
  * exchange which connection it belongs to.
@@ -44,8 +48,18 @@ final class WatchedSession implements IOSession {
 
     // Guarded by this: the head guard.
     private final HeadScanner scanner;
-    private boolean scanning = true;
     private boolean refused;
+    /** A refusal of a pipelined head, sent once the requests before it are answered; null when none waits. */
+    private HeadScanner.Refusal pendingRefusal;
+    /** How many heads the scanner saw end, how many exchanges took one, and how many were answered (released). */
+    private long headsEnded;
+    private long headsTaken;
+    private long answered;
+    /**
+     * Whether any byte was read since the connection last began to wait for a head: what tells a late head from an
+     * idle connection once the scanner no longer follows the connection (after a chunked body).
+     */
+    private boolean readWhileAwaiting;
     private long drained;
     private ByteBuffer drain;
     /**
@@ -60,8 +74,8 @@ final class WatchedSession implements IOSession {
     private boolean awaitingHead;
     private long awaitingSince;
     /**
-     * How many bytes the read that completed the last scanned head brought after it (the start of its body, or of the
-     * next request); -1 once an exchange took it, or when no read completed a scanned head.
+     * How many bytes the read that completed the last scanned head (number {@link #headsEnded}) brought after it: the
+     * start of its body, or all of it and more.
      */
     private int afterHead = -1;
 
@@ -132,18 +146,26 @@ final class WatchedSession implements IOSession {
         }
         int start = dst.position();
         int n = inner.read(dst);
-        if (n > 0 && scanning) {
+        if (n > 0) {
+            readWhileAwaiting = true;
             try {
-                int end = scanner.scan(dst, start);
-                if (end >= 0) {
-                    scanning = false; // the head is complete: the parser takes it from here
-                    cancelDeadline();
+                // One read may hold several requests (pipelining): scan on after each head, its body counted down.
+                int end;
+                for (int from = start; (end = scanner.scan(dst, from)) >= 0; from = end) {
+                    headsEnded++;
                     afterHead = dst.position() - end;
+                    cancelDeadline(); // a head is complete: the parser takes it from here
                 }
             } catch (HeadScanner.Refused r) {
-                dst.position(start); // the parser never sees the refused head
-                refuse(r.refusal);
-                return 0;
+                int cut = scanner.headBegan();
+                dst.position(cut); // the parser never sees the refused head, only the requests before it
+                refused = true; // from now on what the client sends is dropped
+                cancelDeadline();
+                pendingRefusal = r.refusal;
+                if (answered >= headsEnded) {
+                    refuseOnceWritten();
+                } // else answered once the requests before it are (see deactivate)
+                return cut - start;
             }
         }
         return n;
@@ -170,7 +192,7 @@ final class WatchedSession implements IOSession {
     /** Answers {@code refusal} on the connection itself (no exchange exists yet) and closes it after the linger. */
     private void refuse(HeadScanner.Refusal refusal) {
         refused = true;
-        scanning = false;
+        pendingRefusal = null;
         cancelDeadline();
         guard.refusedOne();
         GatewayServer.LOG.log(System.Logger.Level.DEBUG, "refused a connection from {0}: {1} {2}",
@@ -189,11 +211,30 @@ final class WatchedSession implements IOSession {
         guard.schedule(() -> closeNow(CloseMode.IMMEDIATE), ConnectionGuard.LINGER);
     }
 
-    /** The request's input is complete (head, and body if any): the next bytes begin the next head. */
-    synchronized void inputDone() {
-        if (!refused) {
-            scanner.reset();
-            scanning = true;
+    /**
+     * Sends the pending refusal once HttpCore holds none of the earlier answers' bytes: at once when it wants to write
+     * nothing (a first head, say), else when it clears its write interest, which it does once its buffer is flushed
+     * (see {@link #clearEvent}): an exchange answered on the I/O thread is released before its answer is flushed.
+     */
+    private void refuseOnceWritten() {
+        refuseWhenWritten = true;
+        if (!wantsToWrite()) {
+            sendPendingRefusal();
+        }
+    }
+
+    private synchronized void sendPendingRefusal() {
+        refuseWhenWritten = false;
+        if (pendingRefusal != null) {
+            refuse(pendingRefusal);
+        }
+    }
+
+    private boolean wantsToWrite() {
+        try {
+            return (session.getEventMask() & SelectionKey.OP_WRITE) != 0;
+        } catch (CancelledKeyException closed) {
+            return false;
         }
     }
 
@@ -201,6 +242,7 @@ final class WatchedSession implements IOSession {
     private void armDeadline() {
         awaitingHead = true;
         awaitingSince = System.nanoTime();
+        readWhileAwaiting = false;
         if (deadline == null) {
             deadline = guard.schedule(this::headLate, guard.limits().headTimeout());
         }
@@ -217,15 +259,15 @@ final class WatchedSession implements IOSession {
      */
     private synchronized void headLate() {
         deadline = null;
-        if (!awaitingHead || refused || active != null || !scanning) {
-            return; // the next wait sets a task of its own
+        if (!awaitingHead || refused || active != null || scanner.inBody()) {
+            return; // the next wait sets a task of its own (a body still to come: its connection closes anyway)
         }
         long left = guard.limits().headTimeout().toNanos() - (System.nanoTime() - awaitingSince);
         if (left > 0) { // a later wait than the one the task was set for
             deadline = guard.schedule(this::headLate, java.time.Duration.ofNanos(left));
             return;
         }
-        if (scanner.bytesSeen() == 0) {
+        if (scanner.following() ? scanner.bytesSeen() == 0 : !readWhileAwaiting) {
             refused = true;
             closeNow(CloseMode.GRACEFUL);
             return;
@@ -245,6 +287,9 @@ final class WatchedSession implements IOSession {
         guard.schedule(() -> closeNow(CloseMode.GRACEFUL), ConnectionGuard.LINGER);
     }
 
+    /** Whether {@link #pendingRefusal} waits for HttpCore to clear its write interest. */
+    private volatile boolean refuseWhenWritten;
+
     /** Set by {@link #closeWhenFlushed}; read by the reactor's writes. */
     private volatile boolean closeWhenFlushed;
 
@@ -257,26 +302,34 @@ final class WatchedSession implements IOSession {
      * {@code exchange} is the connection's request now.
      *
      * @return how many bytes the read that completed its head brought after it, which the parser hands to it (as its
-     *         body) before it reads the connection again; -1 when that is not known (a head that came with the
-     *         previous request's bytes, say)
+     *         body) before it reads the connection again; {@link Integer#MAX_VALUE} when a later head was read already
+     *         (so was all of this one's body, before it); -1 when that is not known (the scanner no longer follows
+     *         the connection)
      */
     int activate(Exchange exchange) {
         active = exchange;
         synchronized (this) {
             cancelDeadline();
-            int after = afterHead;
-            afterHead = -1; // the next request's head comes in a read of its own, or is not known
-            return after;
+            // Exchanges take the heads in the order the scanner saw them end
+            long taken = ++headsTaken;
+            return taken < headsEnded ? Integer.MAX_VALUE : taken == headsEnded ? afterHead : -1;
         }
     }
 
+    /** {@code exchange} is answered and released (each exchange once, in the order of the requests). */
     void deactivate(Exchange exchange) {
-        if (active == exchange) {
+        boolean last = active == exchange;
+        if (last) {
             active = null;
-            synchronized (this) {
-                if (!refused) {
-                    armDeadline(); // the connection now idles until its next head, for at most the head timeout
+        }
+        synchronized (this) {
+            answered++;
+            if (pendingRefusal != null) {
+                if (answered >= headsEnded) {
+                    refuseOnceWritten();
                 }
+            } else if (last && !refused) {
+                armDeadline(); // the connection now idles until its next head, for at most the head timeout
             }
         }
     }
@@ -329,7 +382,16 @@ final class WatchedSession implements IOSession {
     @Override public int getEventMask() { return events.mask(); }
     @Override public void setEventMask(int ops) { events.setMask(ops); }
     @Override public void setEvent(int op) { events.set(op); }
-    @Override public void clearEvent(int op) { events.clear(op); }
+
+    @Override
+    public void clearEvent(int op) {
+        events.clear(op);
+        if (refuseWhenWritten && (op & SelectionKey.OP_WRITE) != 0) {
+            // HttpCore flushed what it held, and holds the session's lock here: the refusal goes out from the timer
+            guard.schedule(this::sendPendingRefusal, java.time.Duration.ZERO);
+        }
+    }
+
     @Override public void close() { session.close(); guard.release(this); }
     @Override public void close(CloseMode closeMode) { closeNow(closeMode); }
     @Override public Status getStatus() { return session.getStatus(); }

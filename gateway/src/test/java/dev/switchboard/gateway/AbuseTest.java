@@ -132,6 +132,28 @@ class AbuseTest {
     }
 
     @Test
+    void aConnectionPastAChunkedBodyStillHasAHeadDeadline() throws Exception {
+        // The head guard does not follow a chunked body's framing: the heads after it are not scanned, but a head
+        // that does not come whole in time is still 408.
+        h.upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/primary/v1/chat/completions")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        dev.switchboard.testkit.Fixtures.load("fixtures/openai/chat-completion.json"))));
+        String body = "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        try (RawClient c = client()) {
+            RawClient.Answer a = c.exchange(chatHead("transfer-encoding: chunked\r\n")
+                    + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n");
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.header("connection")).isNotEqualTo("close");
+
+            c.send("GET /health HTTP/1.1\r\n");
+            RawClient.Answer late = c.read();
+
+            assertThat(late.status()).isEqualTo(408);
+            assertThat(late.body()).contains("switchboard.gateway.head-timeout");
+        }
+    }
+
+    @Test
     void aNegativeContentLengthIs400() throws Exception {
         assertFraming("content-length: -1\r\n", "whole number");
     }

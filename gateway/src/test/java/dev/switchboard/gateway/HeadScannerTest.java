@@ -83,4 +83,73 @@ class HeadScannerTest {
         assertThat(s.bytesSeen()).isZero();
         assertThat(feed(s, "GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\n\r\n", 64)).isGreaterThan(0);
     }
+
+    private static ByteBuffer read(String text) {
+        ByteBuffer read = ByteBuffer.allocate(text.length());
+        read.put(text.getBytes(StandardCharsets.ISO_8859_1));
+        return read;
+    }
+
+    @Test
+    void scansOnFromEachHeadPastItsBodyToTheNextHeadInTheSameRead() throws Exception {
+        HeadScanner s = new HeadScanner(LIMITS);
+        // a body longer than max-request-line (64) with no newline, then one that looks like a head's end
+        String first = "POST / HTTP/1.1\r\ncontent-length: 100\r\n\r\n" + "x".repeat(100);
+        String second = "POST / HTTP/1.1\r\nContent-Length: 8\r\n\r\n" + "a: b\r\n\r\n";
+        String third = "GET / HTTP/1.1\r\n\r\n";
+        ByteBuffer read = read(first + second + third);
+
+        int end1 = s.scan(read, 0);
+        int end2 = s.scan(read, end1);
+        int end3 = s.scan(read, end2);
+
+        assertThat(end1).isEqualTo(first.length() - 100);
+        assertThat(end2).isEqualTo(first.length() + second.length() - 8);
+        assertThat(end3).isEqualTo(read.position());
+        assertThat(s.scan(read, end3)).isEqualTo(-1);
+        assertThat(s.bytesSeen()).isZero();
+    }
+
+    @Test
+    void countsABodyDownAcrossReadsAndScansTheHeadAfterItFromItsFirstByte() throws Exception {
+        HeadScanner s = new HeadScanner(LIMITS);
+        String head = "POST / HTTP/1.1\r\ncontent-length: 30\r\n\r\n";
+        assertThat(s.scan(read(head), 0)).isEqualTo(head.length());
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(s.scan(read("y".repeat(5)), 0)).isEqualTo(-1);
+            assertThat(s.inBody()).isTrue();
+        }
+        ByteBuffer last = read("yyyyy" + "GET /" + "a".repeat(70) + " HTTP/1.1\r\n\r\n");
+        HeadScanner.Refused r = catchThrowableOfType(HeadScanner.Refused.class, () -> s.scan(last, 0));
+
+        assertThat(r).isNotNull();
+        assertThat(r.refusal.status()).isEqualTo(414);
+        assertThat(s.headBegan()).isEqualTo(5); // the refused head is cut from there, the body's end kept
+    }
+
+    @Test
+    void aSecondHeadOverALimitInTheSameReadIsRefusedWhereItBegins() throws Exception {
+        HeadScanner s = new HeadScanner(LIMITS);
+        String first = "POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n{}";
+        ByteBuffer read = read(first + "GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\n\r\n");
+        int end = s.scan(read, 0);
+
+        HeadScanner.Refused r = catchThrowableOfType(HeadScanner.Refused.class, () -> s.scan(read, end));
+
+        assertThat(r.refusal.status()).isEqualTo(431);
+        assertThat(s.headBegan()).isEqualTo(first.length());
+    }
+
+    @Test
+    void stopsFollowingAfterAChunkedHeadAndNeverRefusesWhatComesAfter() throws Exception {
+        HeadScanner s = new HeadScanner(LIMITS);
+        String head = "POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n";
+        ByteBuffer read = read(head + "5\r\nhello\r\n0\r\n\r\nGET /" + "a".repeat(70) + " HTTP/1.1\r\n\r\n");
+
+        assertThat(s.scan(read, 0)).isEqualTo(head.length());
+        assertThat(s.scan(read, head.length())).isEqualTo(-1);
+        assertThat(s.following()).isFalse();
+        assertThat(s.scan(read("x".repeat(500) + "\r\n".repeat(10)), 0)).isEqualTo(-1);
+    }
 }
