@@ -106,17 +106,16 @@ final class RoutesCommand implements Callable<Integer> {
      */
     private String stateSource(Switchboard sb) {
         String key = "switchboard.state.data-dir";
-        if (!sb.state().backend().startsWith("embedded") || !sb.config().hasPath(key)) {
-            return ServeCommand.stateLine(sb);
+        if (sb.state().backend().startsWith("embedded") && sb.config().hasPath(key)) {
+            java.nio.file.Path dir = java.nio.file.Path.of(sb.config().getString(key)).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.exists(dir.resolve(EMBEDDED_DATABASE))) {
+                root.err().println("switchboard: no state in " + dir + " yet (no " + EMBEDDED_DATABASE + "): every"
+                        + " member shows ok; to see a gateway's cooldowns, use its data dir (SWITCHBOARD_DATA_DIR or"
+                        + " switchboard.state.data-dir)");
+                root.err().flush();
+            }
         }
-        java.nio.file.Path dir = java.nio.file.Path.of(sb.config().getString(key)).toAbsolutePath().normalize();
-        if (!java.nio.file.Files.exists(dir.resolve(EMBEDDED_DATABASE))) {
-            root.err().println("switchboard: no state in " + dir + " yet (no " + EMBEDDED_DATABASE + "): every member"
-                    + " shows ok; to see a gateway's cooldowns, use its data dir (SWITCHBOARD_DATA_DIR or"
-                    + " switchboard.state.data-dir)");
-            root.err().flush();
-        }
-        return "embedded in " + dir;
+        return ServeCommand.stateLine(sb);
     }
 
     private static String latency(TargetStats stats) {

@@ -93,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
         com.typesafe.config.Config c = sb.config();
         String key = "switchboard.state.data-dir";
         String state;
-        if (backend.equals("embedded") && c.hasPath(key)) {
+        if (backend.startsWith("embedded") && c.hasPath(key)) { // a one-off command's is "embedded (snapshot)"
             state = "embedded in " + java.nio.file.Path.of(c.getString(key)).toAbsolutePath().normalize();
         } else if (backend.equals("redis") && c.hasPath("switchboard.state.redis.uri")) {
             state = "redis at " + hostAndPort(c.getString("switchboard.state.redis.uri"))
