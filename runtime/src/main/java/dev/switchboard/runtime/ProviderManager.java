@@ -10,6 +10,7 @@ import dev.switchboard.runtime.routing.CapabilityCheck;
 import dev.switchboard.runtime.routing.CircuitBreaker;
 import dev.switchboard.runtime.routing.Failures;
 import dev.switchboard.runtime.routing.FallbackChain;
+import dev.switchboard.runtime.routing.LinkedFuture;
 import dev.switchboard.runtime.routing.OpenedStream;
 import dev.switchboard.runtime.routing.ResumePrefix;
 import dev.switchboard.runtime.routing.RouteChatStream;
@@ -47,6 +48,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +90,9 @@ import org.jspecify.annotations.Nullable;
  *       flight) for the period ({@link BudgetExceededException}, {@code QUOTA}); each target's metered provider
  *       reserves the call's estimated cost in it before sending. A budget refusal ends the route at once: no retry,
  *       no fallback, no cooldown. Usage is recorded under the route's name.</li>
+ *   <li><b>Without waiting.</b> {@link #chatWithoutWaiting} makes the first try of a chat call through the target's
+ *       own call without waiting, when nothing before it may wait; everything after a failed first try (retries,
+ *       fallbacks) runs on the caller's blocking executor, through the same loop as {@link #chat}.</li>
  * </ul>
  *
  * <p>Immutable once built and thread-safe: one manager serves concurrent calls; the cooldown state is shared by
@@ -291,10 +297,104 @@ public final class ProviderManager implements LlmProvider {
         checkBudget();
         FallbackChain.Outcome<ChatResponse> o;
         try (UsageScope s = UsageScope.route(name, clock)) {
-            o = chain.run(new FallbackChain.Operation<>("chat", request.model().orElse(null),
-                    CapabilityCheck.forChat(request, false), t -> counted(t, () -> t.provider().chat(forTarget(request, t)))));
+            o = chain.run(chatOperation(request));
         }
+        return answer(o);
+    }
+
+    /**
+     * {@inheritDoc} Offered when the route's first target to try can be tried at once and makes such a call itself
+     * (a metered provider whose limiter and ledger wait for nothing, over a provider that offers one), and the route's
+     * budget, if it has one, waits for nothing either. The answer is what {@link #chat} returns: the target's answer
+     * with the attempt trail. After a failed first try the route carries on on {@code blocking} as {@link #chat}
+     * does, with the route's own {@link UsageScope} open again there.
+     *
+     * @see FallbackChain#runWithoutWaiting
+     */
+    @Override
+    public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(blocking, "blocking");
+        if (budget != null && !budget.waitsForNothing()) {
+            return Optional.empty(); // its check asks a store that may wait
+        }
+        try {
+            checkBudget();
+        } catch (BudgetExceededException e) {
+            return Optional.of(CompletableFuture.failedFuture(e));
+        }
+        Optional<CompletableFuture<FallbackChain.Outcome<ChatResponse>>> started;
+        try (UsageScope s = UsageScope.route(name, clock)) {
+            Executor inRoute = inRouteScope(blocking, UsageScope.current());
+            started = chain.runWithoutWaiting(chatOperation(request),
+                    t -> countedWithoutWaiting(t, request, inRoute), inRoute);
+        }
+        if (started.isEmpty()) {
+            return Optional.empty();
+        }
+        CompletableFuture<FallbackChain.Outcome<ChatResponse>> outcome = started.get();
+        LinkedFuture<ChatResponse> answer = new LinkedFuture<>(outcome);
+        outcome.whenComplete((o, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(LinkedFuture.cause(failure));
+                return;
+            }
+            try {
+                answer.complete(answer(o));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return Optional.of(answer);
+    }
+
+    private FallbackChain.Operation<ChatResponse> chatOperation(ChatRequest request) {
+        return new FallbackChain.Operation<>("chat", request.model().orElse(null),
+                CapabilityCheck.forChat(request, false), t -> counted(t, () -> t.provider().chat(forTarget(request, t))));
+    }
+
+    private static ChatResponse answer(FallbackChain.Outcome<ChatResponse> o) {
         return o.value().toBuilder().attempts(o.attempts()).build();
+    }
+
+    /**
+     * Runs tasks on {@code blocking} (which re-enters the caller's scopes) inside this route's {@link UsageScope}
+     * again, counting from when {@code route}, the scope opened for the call, says it started.
+     */
+    private Executor inRouteScope(Executor blocking, UsageScope route) {
+        return task -> blocking.execute(() -> {
+            try (UsageScope s = UsageScope.route(name, route.startedAt().orElse(null))) {
+                task.run();
+            }
+        });
+    }
+
+    /**
+     * A call of {@code target} that holds no thread while it answers, counted in flight until its future completes;
+     * empty when the target's provider offers none.
+     */
+    private Optional<CompletableFuture<ChatResponse>> countedWithoutWaiting(Target target, ChatRequest request,
+            Executor blocking) {
+        TargetStats s = stats.get(target);
+        s.enter();
+        Optional<CompletableFuture<ChatResponse>> started;
+        try {
+            started = target.provider().chatWithoutWaiting(forTarget(request, target), blocking);
+        } catch (RuntimeException e) {
+            s.exit();
+            throw e;
+        }
+        if (started.isEmpty()) {
+            s.exit();
+            return started;
+        }
+        CompletableFuture<ChatResponse> call = started.get();
+        LinkedFuture<ChatResponse> counted = new LinkedFuture<>(call);
+        call.whenComplete((response, failure) -> {
+            s.exit();
+            counted.completeAs(response, failure);
+        });
+        return Optional.of(counted);
     }
 
     /**

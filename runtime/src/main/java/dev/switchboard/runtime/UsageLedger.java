@@ -106,6 +106,29 @@ public final class UsageLedger {
         return store.recordsUsageWithoutWaiting();
     }
 
+    /**
+     * Whether {@linkplain #reserve reserving} for a call and {@linkplain #record(UsageRecord, Reservation) recording}
+     * it, whatever it cost, return without waiting for any I/O, so that a call which holds no thread while its
+     * provider answers may do both on the threads that must not block: the store records without waiting (as for
+     * {@link #recordsFreeCallsWithoutWaiting()}) and every budget fed from this ledger {@linkplain Budget#waitsForNothing
+     * waits for nothing} (a budget's settlement is written to disk first with the {@code embedded} backend, and asks
+     * the server with {@code redis}). The listeners are called as for any record: they must be quick.
+     */
+    public boolean recordsWithoutWaiting() {
+        if (!store.recordsUsageWithoutWaiting()) {
+            return false;
+        }
+        if (budgets.isEmpty()) {
+            return true; // the usual case, without an iterator
+        }
+        for (Tracked t : budgets) {
+            if (!t.budget().waitsForNothing()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The call holding {@code reservation} failed before costing anything: its holds are given back. */
     public void release(Reservation reservation) {
         for (Held h : reservation.holds) {

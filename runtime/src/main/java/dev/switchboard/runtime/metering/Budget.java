@@ -95,6 +95,14 @@ public final class Budget {
     }
 
     /**
+     * Whether checking, reserving and settling wait for nothing: the spending lives in this process's memory alone
+     * ({@link StateStore#changesWithoutWaiting()}), not in a file a settlement is written to first nor on a server.
+     */
+    public boolean waitsForNothing() {
+        return store.changesWithoutWaiting();
+    }
+
+    /**
      * Adds a call's cost, in the window of {@code at}; an unknown cost adds nothing. Nor does a zero cost (a cache
      * hit): it changes no window in any store, so the store is not asked (a round trip to a shared one, a lock in
      * memory).

@@ -10,6 +10,7 @@ import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageScope;
 import dev.switchboard.runtime.config.Durations;
 import dev.switchboard.runtime.routing.CapabilityCheck;
+import dev.switchboard.runtime.routing.LinkedFuture;
 import dev.switchboard.api.Capability;
 import dev.switchboard.api.ChatRequest;
 import dev.switchboard.api.ChatResponse;
@@ -31,6 +32,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -107,6 +112,74 @@ public final class MeteredProvider implements LlmProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
+        ChatCall call = admit(request, true);
+        ChatResponse response;
+        try {
+            response = delegate.chat(request);
+        } catch (RuntimeException e) {
+            call.failed(e);
+            throw e;
+        }
+        return call.answered(response);
+    }
+
+    /**
+     * {@inheritDoc} Offered when nothing of the accounting waits: the ledger {@linkplain
+     * UsageLedger#recordsWithoutWaiting records without waiting}, the limiter {@linkplain
+     * RateLimiter#tryAcquireWithoutWaiting admits at once} and the provider offers such a call itself. The admission
+     * (capabilities, budget holds, the limiter's reservation) runs on the calling thread, in its {@link UsageScope};
+     * the accounting of the answer or failure runs where the provider's future completes, or on {@code blocking} when
+     * it would change a limiter whose store waits (a provider's signal to hold it, with the {@code embedded} backend).
+     * When this call cannot be made, what was taken for it is given back before the empty answer.
+     */
+    @Override
+    public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        if (ledger != null && !ledger.recordsWithoutWaiting()) {
+            return Optional.empty();
+        }
+        ChatCall call;
+        try {
+            call = admit(request, false);
+        } catch (RuntimeException e) {
+            return Optional.of(CompletableFuture.failedFuture(e)); // as chat() would throw: unsupported, over budget
+        }
+        if (call == null) {
+            return Optional.empty();
+        }
+        Optional<CompletableFuture<ChatResponse>> started;
+        try {
+            started = delegate.chatWithoutWaiting(request, blocking);
+        } catch (RuntimeException e) {
+            call.failed(e);
+            return Optional.of(CompletableFuture.failedFuture(e));
+        }
+        if (started.isEmpty()) {
+            call.notSent();
+            return started;
+        }
+        CompletableFuture<ChatResponse> answer = started.get();
+        LinkedFuture<ChatResponse> metered = new LinkedFuture<>(answer);
+        answer.whenComplete((response, failure) -> {
+            if (call.accountsWithoutWaiting(response, failure)) {
+                call.complete(metered, response, failure);
+                return;
+            }
+            try {
+                blocking.execute(() -> call.complete(metered, response, failure));
+            } catch (RejectedExecutionException e) {
+                call.complete(metered, response, failure); // accounted late rather than never
+            }
+        });
+        return Optional.of(metered);
+    }
+
+    /**
+     * Admits a chat call: checks the provider's capabilities, holds its estimated cost in its budgets and reserves its
+     * place in the limiter, waiting for room when {@code mayWait}; else returns null, holding nothing, when the limiter
+     * cannot admit it at once.
+     */
+    private ChatCall admit(ChatRequest request, boolean mayWait) {
         Objects.requireNonNull(request, "request");
         CapabilityCheck.require(delegate, CapabilityCheck.forChat(request, false), "chat");
         String requested = request.model().orElse(defaultModel);
@@ -116,34 +189,107 @@ public final class MeteredProvider implements LlmProvider {
         UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
                 TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
         RateLimiter.Reservation r;
-        ChatResponse response;
         try {
-            r = limiter.acquire(TokenEstimate.of(request, limiter.policy().defaultOutputTokens()), sleeper);
-            try {
-                response = delegate.chat(request);
-            } catch (RuntimeException e) {
-                failed(r, e, false);
-                throw e;
-            }
+            long tokens = TokenEstimate.of(request, limiter.policy().defaultOutputTokens());
+            r = mayWait ? limiter.acquire(tokens, sleeper) : limiter.tryAcquireWithoutWaiting(tokens);
         } catch (RuntimeException e) {
             unhold(held);
             throw e;
         }
-        try {
-            limiter.observe(response.rateLimits());
-            settle(r, response.usage());
-            Cost cost = prices.cost(name(), response.model(), requested, response.usage());
-            // counts the provider did not report are estimated for the ledger and budgets, as a stream's are, so an
-            // answer without usage is not free; the caller's answer keeps what the provider said (cost unknown)
-            Usage reported = response.usage();
-            Usage counted = reported.inputTokens() > 0 && reported.outputTokens() > 0 ? reported // the usual case
-                    : TokenEstimate.withEstimates(reported, inputEstimate, contentChars(response));
-            boolean estimated = counted != reported;
-            Cost charged = estimated ? prices.cost(name(), response.model(), requested, counted) : cost;
-            record(scope, since, response.model(), requested, counted, charged, estimated, CallOutcome.OK, held);
-            return response.toBuilder().cost(cost).build();
-        } finally {
-            unhold(held); // nothing left to give back once recorded
+        if (r == null) {
+            unhold(held);
+            return null;
+        }
+        return new ChatCall(requested, scope, since, inputEstimate, held, r);
+    }
+
+    /**
+     * One admitted chat call until it is accounted for: what {@link #chat} and {@link #chatWithoutWaiting} do after
+     * the provider answered or failed.
+     */
+    private final class ChatCall {
+        private final String requested;
+        private final UsageScope scope;
+        private final Instant since;
+        private final long inputEstimate;
+        private final UsageLedger.Reservation held;
+        private final RateLimiter.Reservation admitted;
+
+        ChatCall(String requested, UsageScope scope, Instant since, long inputEstimate, UsageLedger.Reservation held,
+                 RateLimiter.Reservation admitted) {
+            this.requested = requested;
+            this.scope = scope;
+            this.since = since;
+            this.inputEstimate = inputEstimate;
+            this.held = held;
+            this.admitted = admitted;
+        }
+
+        /** The provider answered: the limiter learns its signals and real counts, the call is priced and recorded. */
+        ChatResponse answered(ChatResponse response) {
+            try {
+                limiter.observe(response.rateLimits());
+                settle(admitted, response.usage());
+                Cost cost = prices.cost(name(), response.model(), requested, response.usage());
+                // counts the provider did not report are estimated for the ledger and budgets, as a stream's are, so
+                // an answer without usage is not free; the caller's answer keeps what the provider said (cost unknown)
+                Usage reported = response.usage();
+                Usage counted = reported.inputTokens() > 0 && reported.outputTokens() > 0 ? reported // the usual case
+                        : TokenEstimate.withEstimates(reported, inputEstimate, contentChars(response));
+                boolean estimated = counted != reported;
+                Cost charged = estimated ? prices.cost(name(), response.model(), requested, counted) : cost;
+                record(scope, since, response.model(), requested, counted, charged, estimated, CallOutcome.OK, held);
+                return response.toBuilder().cost(cost).build();
+            } finally {
+                unhold(held); // nothing left to give back once recorded
+            }
+        }
+
+        /** The call failed (or its caller gave it up): the limiter's reservation and the budget holds go back. */
+        void failed(RuntimeException e) {
+            try {
+                MeteredProvider.this.failed(admitted, e, false);
+            } finally {
+                unhold(held);
+            }
+        }
+
+        /** The call was not made after all (the provider offered no call without waiting): all of it goes back. */
+        void notSent() {
+            try {
+                limiter.release(admitted, false);
+            } finally {
+                unhold(held);
+            }
+        }
+
+        /**
+         * Whether accounting for this end of the call waits for nothing: everything was admitted without waiting, so
+         * only a hold of the limiter may wait, for a store that writes it first.
+         */
+        boolean accountsWithoutWaiting(ChatResponse response, Throwable failure) {
+            if (limiter.changesWithoutWaiting()) {
+                return true;
+            }
+            if (failure == null) {
+                return response == null || !RateLimiter.holdsFor(response.rateLimits());
+            }
+            return providerAsksToWait(LinkedFuture.cause(failure)) == null;
+        }
+
+        /** Accounts for the call's end and completes {@code metered} with what {@link #chat} returns or throws. */
+        void complete(LinkedFuture<ChatResponse> metered, ChatResponse response, Throwable failure) {
+            try {
+                if (failure == null) {
+                    metered.complete(answered(response));
+                    return;
+                }
+                Throwable cause = LinkedFuture.cause(failure);
+                failed(cause instanceof RuntimeException e ? e : new CompletionException(cause));
+                metered.completeExceptionally(cause);
+            } catch (Throwable t) {
+                metered.completeExceptionally(t); // the accounting failed: as chat() would throw it
+            }
         }
     }
 
@@ -254,16 +400,24 @@ public final class MeteredProvider implements LlmProvider {
      */
     void failed(RateLimiter.Reservation r, RuntimeException e, boolean contentDelivered) {
         LlmException l = e instanceof LlmException x ? x : null;
-        if (l != null && l.kind() == ErrorKind.RATE_LIMIT && !(l instanceof LocalRateLimitException)
-                && l.retryAfter().isPresent()) {
-            limiter.hold(l.retryAfter().get(), "the provider answered with a rate limit asking to wait "
-                    + Durations.text(l.retryAfter().get()));
+        Duration wait = providerAsksToWait(e);
+        if (wait != null) {
+            limiter.hold(wait, "the provider answered with a rate limit asking to wait " + Durations.text(wait));
         }
         if (contentDelivered) {
             limiter.keep(r); // tokens were produced but not counted: the estimate stands
         } else {
             limiter.release(r, l != null && l.status().isPresent());
         }
+    }
+
+    /** How long a failure from the provider asks to hold the limiter: a rate limit with a retry hint; else null. */
+    private static Duration providerAsksToWait(Throwable e) {
+        if (e instanceof LlmException l && l.kind() == ErrorKind.RATE_LIMIT && !(l instanceof LocalRateLimitException)
+                && l.retryAfter().isPresent()) {
+            return l.retryAfter().get();
+        }
+        return null;
     }
 
     /** Settles with the real counts, or keeps the estimate when the provider reported none. */

@@ -115,6 +115,29 @@ public final class RateLimiter {
     }
 
     /**
+     * Reserves if that waits for nothing: there is room now, and neither this take nor the call's settlement waits for
+     * the store. Without limits that is every call not held back by a provider's signal, on a store that answers from
+     * this process ({@link StateStore#answersFromThisProcess()}: a take then changes nothing worth writing); with
+     * limits, only on a store whose changes wait for nothing ({@link StateStore#changesWithoutWaiting()}). Null
+     * otherwise: the caller then {@linkplain #acquire acquires} on a thread that may wait.
+     */
+    public Reservation tryAcquireWithoutWaiting(long estimatedTokens) {
+        boolean limited = policy.limitsRequests() || policy.limitsTokens();
+        if (limited ? !store.changesWithoutWaiting() : !store.answersFromThisProcess()) {
+            return null;
+        }
+        return tryAcquire(estimatedTokens).reservation();
+    }
+
+    /**
+     * Whether a change of this limiter's state (a {@linkplain #hold hold}, a settlement, a release) returns without
+     * waiting for its store.
+     */
+    public boolean changesWithoutWaiting() {
+        return store.changesWithoutWaiting();
+    }
+
+    /**
      * Reserves, waiting with {@code sleeper} up to the policy's {@code max-wait} for room.
      *
      * @throws LocalRateLimitException when there is no room within {@code max-wait}: nothing may be sent
@@ -185,14 +208,27 @@ public final class RateLimiter {
      */
     public void observe(RateLimits limits) {
         Objects.requireNonNull(limits, "limits");
-        if (limits.remainingRequests().isPresent() && limits.remainingRequests().getAsLong() <= 0
-                && limits.resetRequests().isPresent()) {
+        if (noRequestsLeft(limits)) {
             hold(limits.resetRequests().get(), "the provider reported no requests left until its reset");
         }
-        if (limits.remainingTokens().isPresent() && limits.remainingTokens().getAsLong() <= 0
-                && limits.resetTokens().isPresent()) {
+        if (noTokensLeft(limits)) {
             hold(limits.resetTokens().get(), "the provider reported no tokens left until its reset");
         }
+    }
+
+    /** Whether {@link #observe} holds this limiter for {@code limits}: a change of its state. */
+    public static boolean holdsFor(RateLimits limits) {
+        return noRequestsLeft(limits) || noTokensLeft(limits);
+    }
+
+    private static boolean noRequestsLeft(RateLimits limits) {
+        return limits.remainingRequests().isPresent() && limits.remainingRequests().getAsLong() <= 0
+                && limits.resetRequests().isPresent();
+    }
+
+    private static boolean noTokensLeft(RateLimits limits) {
+        return limits.remainingTokens().isPresent() && limits.remainingTokens().getAsLong() <= 0
+                && limits.resetTokens().isPresent();
     }
 
     public Snapshot snapshot() {

@@ -16,7 +16,10 @@ import dev.switchboard.spi.ProviderFactory;
 import dev.switchboard.spi.ProviderSettings;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -94,6 +97,17 @@ public final class PluginContextProvider implements LlmProvider {
     @Override
     public ChatResponse chat(ChatRequest request) {
         return inContext(loader, () -> delegate.chat(request));
+    }
+
+    /**
+     * The plugin's call without waiting, started in the plugin's context; the steps it gives {@code blocking} run in
+     * that context too. Its future's completion runs wherever the plugin completes it.
+     */
+    @Override
+    public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
+        Objects.requireNonNull(blocking, "blocking");
+        Executor inPlugin = task -> blocking.execute(() -> inContext(task));
+        return inContext(loader, () -> delegate.chatWithoutWaiting(request, inPlugin));
     }
 
     @Override

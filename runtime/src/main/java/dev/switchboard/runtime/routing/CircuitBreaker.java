@@ -66,6 +66,26 @@ public final class CircuitBreaker {
         };
     }
 
+    /** Whether {@link #tryAcquire} waits for nothing: the store keeps the cooldowns in this process. */
+    boolean permitsWithoutWaiting() {
+        return store.answersFromThisProcess();
+    }
+
+    /**
+     * Whether {@link #succeeded} with {@code permit} waits for nothing: the store's changes do not wait, or the
+     * success changes nothing (a call let through a closed target that has no failure to forget).
+     */
+    boolean succeedsWithoutWaiting(Permit permit) {
+        if (store.changesWithoutWaiting()) {
+            return true;
+        }
+        if (permit != Permit.CALL || !store.answersFromThisProcess()) {
+            return false;
+        }
+        CooldownView v = store.cooldown(id);
+        return v.consecutiveFailures() == 0 && v.openUntil() == null;
+    }
+
     /** The call succeeded: the target is healthy again. */
     void succeeded(Permit permit) {
         store.cooldownSucceeded(id, shared(permit));

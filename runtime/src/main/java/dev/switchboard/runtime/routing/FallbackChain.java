@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
@@ -137,16 +141,28 @@ public final class FallbackChain {
      * @throws RequestRejectedException  when a target judged the request itself invalid
      */
     public <T> Outcome<T> run(Operation<T> op, int from) {
-        List<Attempt> trail = new ArrayList<>(2); // most calls answer at the first try: an array of ten is waste
-        List<TargetFailure> failures = new ArrayList<>(); // no array until a target fails
+        // most calls answer at the first try: an array of ten is waste; no failure array until a target fails
+        return run(op, from, null, null, new ArrayList<>(2), new ArrayList<>());
+    }
+
+    /**
+     * Runs {@code op} through the targets from position {@code from} on. When {@code first} is given, element
+     * {@code from}'s members were already put in {@code picked} order and the first of them was tried once, ending as
+     * {@code first} says: the chain goes on from there as if it had made that try itself.
+     */
+    private <T> Outcome<T> run(Operation<T> op, int from, List<Target> picked, FirstTry<T> first, List<Attempt> trail,
+            List<TargetFailure> failures) {
         for (int i = from; i < elements.size(); i++) {
             TargetGroup element = elements.get(i);
-            List<Target> order = element.order(random, stats);
+            List<Target> order = i == from && picked != null ? picked : element.order(random, stats);
             for (int m = 0; m < order.size(); m++) {
                 Target target = order.get(m);
                 String nextElement = i + 1 < elements.size() ? elements.get(i + 1).label() : null;
                 String nextMember = m + 1 < order.size() ? order.get(m + 1).label() : nextElement;
-                Step<T> step = attempt(target, op, trail, failures, nextMember, nextElement);
+                Step<T> step = first != null && i == from && m == 0
+                        ? tries(target, op, breakers.get(target), first.permit(), trail, failures, nextMember,
+                                nextElement, first)
+                        : attempt(target, op, trail, failures, nextMember, nextElement);
                 if (step.value() != null) {
                     return new Outcome<>(step.value(), target, i, List.copyOf(trail));
                 }
@@ -156,6 +172,128 @@ public final class FallbackChain {
             }
         }
         throw new AllTargetsFailedException(route, trail, failures);
+    }
+
+    /**
+     * Starts {@code op}'s first try without waiting, when the route's first target to try can be tried at once: the
+     * first element puts its members in order as {@link #run} does, and the first of them must support the call, be
+     * let through by its cooldown and be asked while the caller has not cancelled (else empty: the caller runs the
+     * chain with {@link #run} on a thread that may wait, which records the skip). {@code firstTry} makes the call
+     * (empty when the target offers none: empty too).
+     *
+     * <p>An answer is accounted for as {@link #run} does (the trail's answered try and its latency, the target's
+     * health) where the call's future completes. After a failure the chain carries on on {@code blocking} exactly as
+     * {@link #run} would after that try failed: the target's retries with their waits, its cooldown, the next member
+     * or element, a rejected request, every target failed. Cancelling the returned future cancels the try in flight
+     * (its permit is given back, as for a caller who cancels {@link #run}), or the chain's continuation, through the
+     * {@link CancelScope} of the thread running it.
+     *
+     * @param firstTry the call on one target that holds no thread while the target answers, or empty
+     * @param blocking where the chain goes on after a failed first try; it runs tasks in the caller's scopes
+     */
+    public <T> Optional<CompletableFuture<Outcome<T>>> runWithoutWaiting(Operation<T> op,
+            Function<Target, Optional<CompletableFuture<T>>> firstTry, Executor blocking) {
+        Objects.requireNonNull(firstTry, "firstTry");
+        Objects.requireNonNull(blocking, "blocking");
+        List<Target> order = elements.get(0).order(random, stats);
+        Target target = order.get(0);
+        CircuitBreaker breaker = breakers.get(target);
+        if (!op.supports(target) || CancelScope.currentIsCancelled() || !breaker.permitsWithoutWaiting()) {
+            return Optional.empty();
+        }
+        CircuitBreaker.Permit permit = breaker.tryAcquire();
+        if (permit == CircuitBreaker.Permit.REJECTED) {
+            return Optional.empty();
+        }
+        Instant start = clock.instant();
+        CompletableFuture<T> call;
+        try {
+            Optional<CompletableFuture<T>> started = firstTry.apply(target);
+            if (started.isEmpty()) {
+                breaker.released(permit);
+                return Optional.empty();
+            }
+            call = started.get();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e); // a try that failed at once: the chain goes on as after any
+        }
+        LinkedFuture<Outcome<T>> outcome = new LinkedFuture<>(call);
+        call.whenComplete((value, failure) -> firstTryEnded(op, order, target, breaker,
+                FirstTry.of(op, permit, start, value, failure), outcome, blocking));
+        return Optional.of(outcome);
+    }
+
+    /** A first try made without waiting, as it ended: its permit, when it started, and its value or failure. */
+    private record FirstTry<T>(CircuitBreaker.Permit permit, Instant start, T value, RuntimeException thrown) {
+
+        /** How the call's future completed, as {@link #tryTarget} sees a try: a null value is a failure too. */
+        static <T> FirstTry<T> of(Operation<T> op, CircuitBreaker.Permit permit, Instant start, T value,
+                Throwable failure) {
+            if (failure == null) {
+                return value != null ? new FirstTry<>(permit, start, value, null)
+                        : new FirstTry<>(permit, start, null, new NullPointerException(op.what() + " returned null"));
+            }
+            Throwable cause = LinkedFuture.cause(failure);
+            return new FirstTry<>(permit, start, null,
+                    cause instanceof RuntimeException e ? e : new CompletionException(cause));
+        }
+    }
+
+    /** Where a first try made without waiting completes: its answer accounted for, or the chain resumed. */
+    private <T> void firstTryEnded(Operation<T> op, List<Target> order, Target target, CircuitBreaker breaker,
+            FirstTry<T> first, LinkedFuture<Outcome<T>> outcome, Executor blocking) {
+        if (outcome.isCancelled()) {
+            breaker.released(first.permit()); // the caller left: neither retry, fall back nor blame the target
+            return;
+        }
+        if (first.thrown() == null && breaker.succeedsWithoutWaiting(first.permit())) {
+            answeredAtFirstTry(op, target, breaker, first, outcome);
+            return;
+        }
+        Runnable rest = first.thrown() == null
+                ? () -> answeredAtFirstTry(op, target, breaker, first, outcome)
+                : () -> resume(op, order, first, outcome);
+        try {
+            blocking.execute(rest);
+        } catch (RejectedExecutionException e) {
+            breaker.released(first.permit());
+            outcome.completeExceptionally(e);
+        }
+    }
+
+    private <T> void answeredAtFirstTry(Operation<T> op, Target target, CircuitBreaker breaker, FirstTry<T> first,
+            LinkedFuture<Outcome<T>> outcome) {
+        try {
+            List<Attempt> trail = new ArrayList<>(1);
+            answered(target, op, op.model(target), trail, first.start());
+            breaker.succeeded(first.permit());
+            outcome.complete(new Outcome<>(first.value(), target, 0, List.copyOf(trail)));
+        } catch (RuntimeException e) {
+            outcome.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * The chain after a failed first try, on a thread that may wait. A cancel of {@code outcome} cancels this thread's
+     * {@link CancelScope} (one of its own when the thread has none), which the chain's waits and calls heed.
+     */
+    private <T> void resume(Operation<T> op, List<Target> order, FirstTry<T> first, LinkedFuture<Outcome<T>> outcome) {
+        CancelScope caller = CancelScope.current();
+        CancelScope scope = caller != null ? caller : CancelScope.open();
+        try {
+            outcome.whenComplete((v, e) -> {
+                if (outcome.isCancelled()) {
+                    scope.cancel();
+                }
+            });
+            outcome.complete(run(op, 0, order, first, new ArrayList<>(2), new ArrayList<>()));
+        } catch (Throwable e) {
+            outcome.completeExceptionally(e);
+        } finally {
+            if (scope != caller) {
+                scope.close();
+            }
+        }
     }
 
     /**
@@ -191,13 +329,22 @@ public final class FallbackChain {
             LOG.log(Level.DEBUG, () -> "route " + route + ": " + Failures.describe(skip) + ": " + target.label());
             return new Step<>(null, true);
         }
+        return tries(target, op, breaker, permit, trail, failures, nextMember, nextElement, null);
+    }
+
+    /**
+     * The tries of a target its cooldown let through with {@code permit}, which they settle whatever happens;
+     * {@code first}: the first try, when it was already made.
+     */
+    private <T> Step<T> tries(Target target, Operation<T> op, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            List<Attempt> trail, List<TargetFailure> failures, String nextMember, String nextElement, FirstTry<T> first) {
         boolean settled = false;
         try {
-            if (CancelScope.currentIsCancelled()) {
+            if (first == null && CancelScope.currentIsCancelled()) {
                 throw LlmException.builder(ErrorKind.CONNECTION, route)
                         .message("cancelled by the caller before calling " + target.label()).attempts(trail).build();
             }
-            TargetResult<T> result = tryTarget(target, op, model, trail);
+            TargetResult<T> result = tryTarget(target, op, op.model(target), trail, first);
             if (result.failure() == null) {
                 breaker.succeeded(permit);
                 settled = true;
@@ -275,28 +422,34 @@ public final class FallbackChain {
         return tried == null ? null : UsageScope.tries(tried);
     }
 
-    /** The retry loop of one target. */
-    private <T> TargetResult<T> tryTarget(Target target, Operation<T> op, String model, List<Attempt> trail) {
+    /** The retry loop of one target; {@code first}: its first try, when it was already made. */
+    private <T> TargetResult<T> tryTarget(Target target, Operation<T> op, String model, List<Attempt> trail,
+            FirstTry<T> first) {
         String provider = target.provider().name();
         for (int n = 0; ; n++) {
-            Instant start = clock.instant();
-            LlmException failure;
-            try {
-                T value;
+            Instant start;
+            T value = null;
+            RuntimeException thrown = null;
+            if (n == 0 && first != null) {
+                start = first.start();
+                value = first.value();
+                thrown = first.thrown();
+            } else {
+                start = clock.instant();
                 try (UsageScope s = triedBefore(trail)) {
                     value = Objects.requireNonNull(op.invoke().apply(target), () -> op.what() + " returned null");
+                } catch (RuntimeException e) {
+                    thrown = e;
                 }
-                Duration took = since(start);
-                trail.add(Attempt.answered(provider, model, took));
-                if (op.measuresFirstToken()) {
-                    stats.get(target).recordLatency(took);
-                }
-                return new TargetResult<>(value, null);
-            } catch (BudgetExceededException e) {
-                throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
-            } catch (RuntimeException e) {
-                failure = Failures.of(provider, e);
             }
+            if (thrown == null) {
+                answered(target, op, model, trail, start);
+                return new TargetResult<>(value, null);
+            }
+            if (thrown instanceof BudgetExceededException e) {
+                throw e; // the caller's spending, not the target's failure: no retry, no fallback, no cooldown
+            }
+            LlmException failure = Failures.of(provider, thrown);
             if (CancelScope.currentIsCancelled()) {
                 throw cancelled(target, failure, trail); // the caller left: neither retry, fall back nor blame the target
             }
@@ -324,6 +477,15 @@ public final class FallbackChain {
                         .attempts(trail)
                         .build();
             }
+        }
+    }
+
+    /** An answered try: the trail gets it with its latency, which the target's statistics learn. */
+    private <T> void answered(Target target, Operation<T> op, String model, List<Attempt> trail, Instant start) {
+        Duration took = since(start);
+        trail.add(Attempt.answered(target.provider().name(), model, took));
+        if (op.measuresFirstToken()) {
+            stats.get(target).recordLatency(took);
         }
     }
 

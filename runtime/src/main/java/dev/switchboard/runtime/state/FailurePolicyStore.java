@@ -203,6 +203,18 @@ public final class FailurePolicyStore implements StateStore {
         report(() -> delegate.recordUsage(record));
     }
 
+    /** The backend's: during an outage an operation fails or passes at once, which waits for nothing either. */
+    @Override
+    public boolean answersFromThisProcess() {
+        return delegate.answersFromThisProcess();
+    }
+
+    /** The backend's, as {@link #answersFromThisProcess()}. */
+    @Override
+    public boolean changesWithoutWaiting() {
+        return delegate.changesWithoutWaiting();
+    }
+
     /** The backend's: during an outage a record is dropped at once, which waits for nothing either. */
     @Override
     public boolean recordsUsageWithoutWaiting() {

@@ -51,6 +51,18 @@ public class MemoryStateStore implements StateStore {
         return backend;
     }
 
+    /** True: every entry lives in this process's memory (a journal only writes the changes down). */
+    @Override
+    public boolean answersFromThisProcess() {
+        return true;
+    }
+
+    /** True without a journal ({@code memory}); with one ({@code embedded}) a change returns once it is written. */
+    @Override
+    public boolean changesWithoutWaiting() {
+        return journal == StateJournal.NONE;
+    }
+
     /** Puts back one change read from a journal; for a durable backend at start, before any call. */
     public void restore(StateChange change) {
         if (change instanceof StateChange.BudgetSpent s) {

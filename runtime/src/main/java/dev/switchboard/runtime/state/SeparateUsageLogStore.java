@@ -116,6 +116,18 @@ public final class SeparateUsageLogStore implements StateStore {
         }
     }
 
+    /** The store's: the log only takes usage records. */
+    @Override
+    public boolean answersFromThisProcess() {
+        return store.answersFromThisProcess();
+    }
+
+    /** The store's: the log only takes usage records, and its {@link UsageLogWriter#append} never blocks. */
+    @Override
+    public boolean changesWithoutWaiting() {
+        return store.changesWithoutWaiting();
+    }
+
     /** The store's: the log's {@link UsageLogWriter#append} never blocks. */
     @Override
     public boolean recordsUsageWithoutWaiting() {

@@ -37,6 +37,25 @@ public interface StateStore extends AutoCloseable {
         usage();
     }
 
+    /**
+     * Whether every read and every decision that writes nothing (a cooldown permit, a bucket take of a limiter without
+     * limits, a budget reservation) is answered from this process's memory, without waiting for any I/O: true for
+     * {@code memory} and {@code embedded}; false unless a store says so ({@code redis} makes a round trip for each).
+     * A change may still wait to be written: see {@link #changesWithoutWaiting()}.
+     */
+    default boolean answersFromThisProcess() {
+        return false;
+    }
+
+    /**
+     * Whether every operation, changes included, returns without waiting for any I/O: true for {@code memory} alone
+     * ({@code embedded} returns from a change once it is on disk; {@code redis} after a round trip). Implies
+     * {@link #answersFromThisProcess()}.
+     */
+    default boolean changesWithoutWaiting() {
+        return false;
+    }
+
     // ------------------------------------------------------------------------------------------- budgets
 
     /**
