@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -33,11 +34,14 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP client of one provider: sends JSON over the shared pooled {@link HttpTransport} with the provider's
@@ -49,7 +53,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class HttpProviderClient {
 
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** The most of an error body read (and kept in the failure's text); a longer one's connection is dropped. */
+    static final int MAX_ERROR_BODY = 64 * 1024;
     private static final ContentType JSON = ContentType.APPLICATION_JSON;
 
     private final String provider;
@@ -62,6 +67,9 @@ public final class HttpProviderClient {
     private final ErrorMapper errorMapper;
     private final Clock clock;
     private final RequestConfig requestConfig;
+    /** The socket timeout of an exchange's connection: a backstop for its watchdog. */
+    private final Timeout socketTimeout;
+    private final Timeout connectTimeout;
 
     /** A client with the default {@link ResponseLimits}. */
     public HttpProviderClient(String provider, HttpTransport transport, Timeouts timeouts, Map<String, String> headers,
@@ -83,9 +91,11 @@ public final class HttpProviderClient {
                 .map(h -> header(h.getKey(), h.getValue()))
                 .toArray(Header[]::new);
         long socketMillis = Math.max(timeouts.firstByte().toMillis(), timeouts.idle().toMillis()) + 1000;
+        this.socketTimeout = Timeout.ofMilliseconds(socketMillis); // backstop; the watchdog is precise
+        this.connectTimeout = Timeout.of(timeouts.connect());
         this.requestConfig = connectTimeout(RequestConfig.custom(), timeouts)
-                .setResponseTimeout(Timeout.ofMilliseconds(socketMillis)) // backstop; the watchdog is precise
-                .setConnectionRequestTimeout(Timeout.of(timeouts.connect()))
+                .setResponseTimeout(socketTimeout)
+                .setConnectionRequestTimeout(connectTimeout)
                 .setRedirectsEnabled(false)
                 .build();
     }
@@ -131,12 +141,44 @@ public final class HttpProviderClient {
         Objects.requireNonNull(reader, "reader");
         return send(post(uri, extraHeaders, body, "application/json"), (in, status, headers) -> {
             try (JsonReader json = Json.reader(in)) {
-                if (json.nextToken() == null) {
-                    throw malformed("empty response body", null);
-                }
-                return reader.read(json, headers);
+                return readAnswer(json, headers, reader);
             }
         });
+    }
+
+    /**
+     * POSTs a JSON body without waiting for the answer: the request goes out on the transport's non-blocking client
+     * and no thread is held while the upstream answers. Everything else is {@link #postJson(URI, Map, BodyWriter,
+     * ResponseReader)}'s: the same request headers, limits, timeouts, error mapping and redaction; the future
+     * completes with what that method returns or exceptionally with what it throws (an {@link LlmException} as a
+     * rule, never wrapped in another exception).
+     *
+     * <p>The answer is read on an I/O thread of that client once it has arrived whole (bounded by the response
+     * limits): {@code reader} runs there, and so do callbacks added to the future, so neither may block. A timeout
+     * that fires before a connection was made completes the future on the timeout thread. Cancelling the future
+     * aborts the exchange and closes its connection; a completed exchange leaves its connection to the pool.
+     */
+    public <T> CompletableFuture<T> postJsonAsync(URI uri, Map<String, String> extraHeaders, BodyWriter body,
+                                                  ResponseReader<T> reader) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(reader, "reader");
+        AsyncJsonExchange<T> exchange;
+        AsyncExchanges exchanges;
+        try {
+            exchanges = transport.asyncExchanges();
+            exchange = new AsyncJsonExchange<>(this, uri, reader);
+            HostHeader host = prepare(exchange.request(), extraHeaders, "application/json");
+            if (host == null) {
+                throw new IllegalArgumentException("no host in " + uri.getScheme() + " URI");
+            }
+            exchange.start(exactBody(body), host.target(), transport.timeouts());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // e.g. a body that cannot be written: what postJson would throw
+        }
+        if (!exchange.future().isDone()) { // done already when the caller's scope was cancelled
+            exchanges.execute(exchange, connectTimeout);
+        }
+        return exchange.future();
     }
 
     /** POSTs with no body (an action such as a cancel whose spec defines none) and returns the parsed JSON response. */
@@ -174,9 +216,18 @@ public final class HttpProviderClient {
 
     private void prepare(HttpUriRequestBase request, Map<String, String> extraHeaders, String accept) {
         request.setConfig(requestConfig);
+        prepare((HttpRequest) request, extraHeaders, accept);
+    }
+
+    /**
+     * Sets the headers every request of this client carries, on either client: Accept, User-Agent, Host, the
+     * configured and credential headers and {@code extraHeaders}. Returns the Host header's record (null when the
+     * request names no authority), which also holds the request's target host.
+     */
+    private @Nullable HostHeader prepare(HttpRequest request, Map<String, String> extraHeaders, String accept) {
         request.setHeader(accept(accept));
         request.setHeader(USER_AGENT); // what the client would add, made once instead of per request
-        setHost(request);
+        HostHeader host = setHost(request);
         for (Header h : fixedHeaders) {
             request.setHeader(h);
         }
@@ -186,10 +237,14 @@ public final class HttpProviderClient {
                 request.setHeader(header(h.getKey(), h.getValue()));
             }
         }
+        return host;
     }
 
-    /** The Host header of the authority this client last sent to, with that authority. */
-    private record HostHeader(URIAuthority authority, Header header) {}
+    /**
+     * The Host header of the authority this client last sent to, with that authority, its scheme, and the host the
+     * non-blocking client connects to for it.
+     */
+    private record HostHeader(String scheme, URIAuthority authority, Header header, HttpHost target) {}
 
     private volatile HostHeader lastHost;
 
@@ -198,18 +253,21 @@ public final class HttpProviderClient {
      * reusing the one made for this client's previous request to the same authority: a provider's requests all go to
      * its base URL, and the library formats the authority into a new header for every request.
      */
-    private void setHost(HttpUriRequestBase request) {
+    private @Nullable HostHeader setHost(HttpRequest request) {
         URIAuthority authority = request.getAuthority();
         if (authority == null) {
-            return; // the library's step names the target from the route
+            return null; // the library's step names the target from the route
         }
+        String scheme = request.getScheme();
         HostHeader host = lastHost;
-        if (host == null || !host.authority().equals(authority)) {
-            host = new HostHeader(authority, new BasicHeader("Host",
-                    new URIAuthority(authority.getHostName(), authority.getPort()).toString()));
+        if (host == null || !host.authority().equals(authority) || !host.scheme().equals(scheme)) {
+            URIAuthority withoutUser = new URIAuthority(authority.getHostName(), authority.getPort());
+            host = new HostHeader(scheme, authority, new BasicHeader("Host", withoutUser.toString()),
+                    new HttpHost(scheme, authority.getHostName(), authority.getPort()));
             lastHost = host;
         }
         request.setHeader(host.header());
+        return host;
     }
 
     private static final Header USER_AGENT = new BasicHeader("User-Agent", HttpTransport.USER_AGENT);
@@ -231,6 +289,18 @@ public final class HttpProviderClient {
 
     /** Writes the body into this thread's buffer; the request sends it from there, so the bytes are not copied. */
     private JsonBody serialize(BodyWriter body) {
+        return new JsonBody(writeBody(body));
+    }
+
+    /**
+     * Writes the body into this thread's buffer and returns an exact copy of it: a request sent by the non-blocking
+     * client goes out later, on another thread, after this thread may have written the next body into its buffer.
+     */
+    private byte[] exactBody(BodyWriter body) {
+        return writeBody(body).toByteArray();
+    }
+
+    private BodyBuffer writeBody(BodyWriter body) {
         BodyBuffer out = BODY_BUFFERS.get();
         out.reset();
         try (JsonWriter g = Json.writer(out)) {
@@ -243,7 +313,7 @@ public final class HttpProviderClient {
                 BODY_BUFFERS.remove(); // a large body (images) does not stay behind on the thread
             }
         }
-        return new JsonBody(out);
+        return out;
     }
 
     /**
@@ -353,7 +423,7 @@ public final class HttpProviderClient {
     private final BodyReading<JsonResponse> asTree = (in, status, headers) -> {
         JsonNode node = Json.read(in);
         if (node == null || node.isMissingNode()) {
-            throw malformed("empty response body", null);
+            throw emptyBody();
         }
         return new JsonResponse(status, node, headers);
     };
@@ -368,28 +438,19 @@ public final class HttpProviderClient {
             }
             HttpEntity entity = response.getEntity();
             if (entity == null) {
-                throw malformed("empty response body", null);
+                throw emptyBody();
             }
             if (entity.getContentLength() > limits.maxResponseBytes()) {
                 request.cancel(); // refuse a declared size up front rather than read up to it
-                throw new ResponseLimitExceededException("the response body (declared " + entity.getContentLength()
-                        + " bytes)", "max-response-bytes", limits.maxResponseBytes()).toLlmException(provider);
+                throw declaredTooLarge(entity.getContentLength());
             }
             InputStream body = new LimitedInputStream(entity.getContent(), limits.maxResponseBytes(), "the response body",
                     "max-response-bytes", 0, request::cancel);
             try (InputStream in = new ActivityInputStream(body, watchdog)) {
                 return reading.read(in, status, ResponseHeaders.of(response));
             }
-        } catch (ResponseLimitExceededException e) {
-            throw e.toLlmException(provider);
-        } catch (JsonProcessingException e) {
-            // the parser quotes the offending text, which may be anything the server echoed (a key included): the
-            // message is redacted and the parser's exception, which quotes it too, is not attached
-            throw malformed("response body is not valid JSON: " + redactor.redact(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr() + ")"), null);
         } catch (IOException e) {
-            throw transportFailure(request, e, watchdog.firedReason());
+            throw exchangeFailure(e, target(request), watchdog.firedReason());
         } finally {
             watchdog.stop();
         }
@@ -415,15 +476,57 @@ public final class HttpProviderClient {
         } catch (IOException e) {
             watchdog.stop();
             closeQuietly(response);
-            throw transportFailure(request, e, watchdog.firedReason());
+            throw transportFailure(target(request), e, watchdog.firedReason());
         } catch (RuntimeException e) {
             watchdog.stop();
             throw e;
         }
     }
 
+    // --- what both clients make of an answer and of a failure: one copy, so that both fail alike ----------------
+
+    /**
+     * Reads a successful answer with the caller's reader, which starts on the answer's first token; a body with no
+     * token is an empty answer, which the reader never sees.
+     */
+    <T> T readAnswer(JsonReader json, ResponseHeaders headers, ResponseReader<T> reader) throws IOException {
+        if (json.nextToken() == null) {
+            throw emptyBody();
+        }
+        return reader.read(json, headers);
+    }
+
+    /** A successful answer whose Content-Length is over the response limit: refused before any of it is read. */
+    ResponseLimitExceededException declaredTooLarge(long contentLength) {
+        return new ResponseLimitExceededException("the response body (declared " + contentLength + " bytes)",
+                "max-response-bytes", limits.maxResponseBytes());
+    }
+
+    /** What went wrong in an exchange that failed with {@code e} while sending or reading. */
+    LlmException exchangeFailure(IOException e, String target, @Nullable String watchdogReason) {
+        if (e instanceof ResponseLimitExceededException tooLarge) {
+            return tooLarge.toLlmException(provider);
+        }
+        if (e instanceof JsonProcessingException invalid) {
+            // the parser quotes the offending text, which may be anything the server echoed (a key included): the
+            // message is redacted and the parser's exception, which quotes it too, is not attached
+            return malformed("response body is not valid JSON: " + redactor.redact(invalid.getOriginalMessage())
+                    + (invalid.getLocation() == null ? "" : " (line " + invalid.getLocation().getLineNr()
+                            + ", column " + invalid.getLocation().getColumnNr() + ")"), null);
+        }
+        return transportFailure(target, e, watchdogReason);
+    }
+
     private LlmException failure(int status, HttpUriRequestBase request, ClassicHttpResponse response) throws IOException {
-        String text = readErrorBody(response.getEntity(), request);
+        return statusFailure(status, ResponseHeaders.of(response), readErrorBody(response.getEntity(), request));
+    }
+
+    /**
+     * The failure an answer with an error status gives, through the provider's {@link ErrorMapper}: {@code text} is
+     * the start of its body (at most {@link #MAX_ERROR_BODY} bytes, see {@link #errorText}), redacted here, and
+     * read as JSON when it looks like JSON, the tree redacted too.
+     */
+    LlmException statusFailure(int status, ResponseHeaders headers, String text) {
         JsonNode node = null;
         if (!text.isEmpty() && (text.charAt(0) == '{' || text.charAt(0) == '[')) {
             try {
@@ -433,8 +536,13 @@ public final class HttpProviderClient {
             }
         }
         String redacted = redactor.redact(text);
-        return errorMapper.map(new HttpFailure(provider, status, ResponseHeaders.of(response), redacted,
+        return errorMapper.map(new HttpFailure(provider, status, headers, redacted,
                 node == null ? null : redactor.redactTree(redactTree(node, text, redacted)), clock));
+    }
+
+    /** An error body's text: its bytes as UTF-8, stripped of surrounding white space. */
+    static String errorText(byte[] bytes, int length) {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8).strip();
     }
 
     /** Re-parses the body from redacted text when redaction changed it, so no secret survives in the tree. */
@@ -475,15 +583,23 @@ public final class HttpProviderClient {
                 // aborted above, or broken: what was read is the error to report
             }
         }
-        return new String(bytes, StandardCharsets.UTF_8).strip();
+        return errorText(bytes, bytes.length);
+    }
+
+    /** A successful answer with no JSON in it. */
+    LlmException emptyBody() {
+        return malformed("empty response body", null);
     }
 
     private LlmException malformed(String what, Throwable cause) {
         return LlmException.builder(ErrorKind.SERVER, provider).message(what).cause(cause).build();
     }
 
-    private LlmException transportFailure(HttpUriRequestBase request, IOException e, String watchdogReason) {
-        String target = target(request);
+    /**
+     * A failure to connect, send or read, as the blocking client reports it (the non-blocking one hands its failures
+     * over in the same types): {@code watchdogReason} is why the watchdog aborted the exchange, if it did.
+     */
+    private LlmException transportFailure(String target, IOException e, @Nullable String watchdogReason) {
         if (watchdogReason != null) {
             return LlmException.builder(ErrorKind.TIMEOUT, provider).message(watchdogReason + " at " + target).cause(e).build();
         }
@@ -530,7 +646,7 @@ public final class HttpProviderClient {
     }
 
     /** Scheme, host and port: where the request went, without any user:password part of the URL. */
-    private static String target(HttpUriRequestBase request) {
+    static String target(HttpRequest request) {
         URIAuthority authority = request.getAuthority();
         if (authority == null) {
             return request.getScheme() + "://";
@@ -575,6 +691,11 @@ public final class HttpProviderClient {
             watchdog.touch();
             return n;
         }
+    }
+
+    /** The socket timeout an exchange's connection gets: see the constructor. */
+    Timeout socketTimeout() {
+        return socketTimeout;
     }
 
     /** The timeouts in force. */

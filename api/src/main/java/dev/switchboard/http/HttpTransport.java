@@ -11,11 +11,13 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultHttpRequestWriterFactory;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP machinery one Switchboard instance shares across all its providers: a pooled Apache HttpClient 5
- * (classic, blocking) and one daemon thread that enforces timeouts. Thread-safe. Closing it closes every
- * connection.
+ * (classic, blocking), a non-blocking HTTP/1.1 client for calls that hold no thread while the upstream answers
+ * ({@link AsyncExchanges}, started on first use), and one daemon thread that enforces the timeouts of both.
+ * Thread-safe. Closing it closes every connection.
  */
 public final class HttpTransport implements AutoCloseable {
 
@@ -37,27 +39,37 @@ public final class HttpTransport implements AutoCloseable {
     /** What every request says it comes from. */
     static final String USER_AGENT = "switchboard";
 
+    private final int maxConnections;
+    private final int maxPerRoute;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final TimeoutSweeper timeouts;
+    /** The non-blocking client, started by the first call that needs it; null until then. */
+    private volatile @Nullable AsyncExchanges asyncExchanges;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * The HTTP/1.1 settings of a pooled connection, on either client. Its input and output buffers (HttpClient's
+     * default is 8 KiB each): 4 KiB holds a usual request and a stream's events between reads, and a gateway relaying
+     * 1,000 streams keeps 1,000 connections, 8 MB less. Longer heads, bodies and answers pass through in several
+     * reads. The head limits: see {@link #MAX_HEAD_LINE_BYTES}.
+     */
+    static final Http1Config HTTP1 = Http1Config.custom()
+            .setBufferSize(CONNECTION_BUFFER_BYTES)
+            .setMaxLineLength(MAX_HEAD_LINE_BYTES)
+            .setMaxHeaderCount(MAX_HEADER_FIELDS)
+            .build();
+
     private HttpTransport(int maxConnections, int maxPerRoute) {
-        Http1Config head = Http1Config.custom()
-                // A pooled connection's input and output buffers (HttpClient's default is 8 KiB each): 4 KiB holds a
-                // usual request and a stream's events between reads, and a gateway relaying 1,000 streams keeps
-                // 1,000 connections, 8 MB less. Longer heads, bodies and answers pass through in several reads.
-                .setBufferSize(CONNECTION_BUFFER_BYTES)
-                .setMaxLineLength(MAX_HEAD_LINE_BYTES)
-                .setMaxHeaderCount(MAX_HEADER_FIELDS)
-                .build();
+        this.maxConnections = maxConnections;
+        this.maxPerRoute = maxPerRoute;
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerRoute)
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(head)
+                        .http1Config(HTTP1)
                         // the same limits for the response parser, which reuses its line buffers and repeated headers
-                        .responseParserFactory(ResponseHeadParser.factory(head))
+                        .responseParserFactory(ResponseHeadParser.factory(HTTP1))
                         // HttpCore's request writer, with HTTP/1.1 written as a constant rather than formatted each time
                         .requestWriterFactory(new DefaultHttpRequestWriterFactory(RequestLineFormatter.INSTANCE))
                         .build())
@@ -103,22 +115,54 @@ public final class HttpTransport implements AutoCloseable {
         return timeouts;
     }
 
-    /** Connections leased now (for leak checks and metrics). */
+    /**
+     * The non-blocking client, started on first use with the same pool limits as the blocking one (its own pool):
+     * a process that never makes a call without waiting (a CLI command) never starts its I/O threads.
+     *
+     * @throws IllegalStateException once this transport is closed
+     */
+    AsyncExchanges asyncExchanges() {
+        AsyncExchanges started = asyncExchanges;
+        if (started != null) {
+            return started;
+        }
+        synchronized (this) {
+            if (closed.get()) {
+                throw new IllegalStateException("the HTTP transport is closed");
+            }
+            started = asyncExchanges;
+            if (started == null) {
+                started = AsyncExchanges.start(maxConnections, maxPerRoute);
+                asyncExchanges = started;
+            }
+            return started;
+        }
+    }
+
+    /** Connections leased now, on either client (for leak checks and metrics). */
     public int leasedConnections() {
-        return pool.getTotalStats().getLeased();
+        AsyncExchanges async = asyncExchanges;
+        return pool.getTotalStats().getLeased() + (async == null ? 0 : async.leasedConnections());
     }
 
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** Closes every connection and stops the timeout thread; idempotent. */
+    /** Closes every connection of both clients and stops their threads; idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        AsyncExchanges async;
+        synchronized (this) { // no non-blocking client starts once closed
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            async = asyncExchanges;
         }
         timeouts.stop();
         client.close(CloseMode.IMMEDIATE);
+        if (async != null) {
+            async.close();
+        }
     }
 }

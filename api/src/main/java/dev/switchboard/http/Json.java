@@ -105,6 +105,11 @@ public final class Json {
         return new JsonReader(MAPPER.createParser(in));
     }
 
+    /** A reader of one JSON value in part of a buffer, token by token, with no tree (text after the value is not read). */
+    static JsonReader reader(byte[] buffer, int offset, int length) throws IOException {
+        return new JsonReader(MAPPER.createParser(buffer, offset, length));
+    }
+
     /** A reader of a tree token by token, as if its JSON arrived on a stream: one reader then serves both. */
     public static JsonReader reader(JsonNode tree) {
         return new JsonReader(MAPPER.treeAsTokens(tree));

@@ -7,7 +7,7 @@ import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
  * Enforces the first-byte, idle and total timeouts of one exchange by cancelling its request, which makes a blocked
- * read fail at once. The {@link TimeoutSweeper} checks it at its deadlines; reads only store a timestamp.
+ * read fail at once (on the blocking client) or closes the exchange's connection (on the non-blocking one). The {@link TimeoutSweeper} checks it at its deadlines; reads only store a timestamp.
  */
 final class Watchdog {
 
@@ -79,16 +79,24 @@ final class Watchdog {
      * leak check, while the sweeper thread is still discarding the connection.
      */
     void stop() {
-        sweeper.unregister(this);
-        if (scope != null) {
-            scope.unregister(this);
-        }
+        stopWithoutWaiting();
         if (firedReason != null) {
             try {
                 aborted.await(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Stops watching without waiting for an abort in progress: for an exchange of the non-blocking client, which ends
+     * on one of its I/O threads (that must not wait) after the client has already dealt with the connection.
+     */
+    void stopWithoutWaiting() {
+        sweeper.unregister(this);
+        if (scope != null) {
+            scope.unregister(this);
         }
     }
 

@@ -10,8 +10,10 @@ import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
 import dev.switchboard.api.LlmProvider;
 import dev.switchboard.api.ModelInfo;
+import dev.switchboard.http.BodyWriter;
 import dev.switchboard.http.HttpProviderClient;
 import dev.switchboard.http.JsonResponse;
+import dev.switchboard.http.ResponseReader;
 import dev.switchboard.http.StreamingResponse;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
@@ -19,8 +21,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * A provider for any service that speaks the OpenAI Chat Completions API, specialised by an {@link OpenAiCompatible}
@@ -73,9 +78,35 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
-        return http.postJson(url("/chat/completions", model), adapter.requestHeaders(),
-                g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), false, adapter.requestOptions()),
-                (body, headers) -> OpenAiWire.readChatResponse(body, name(), model, adapter, OpenAiWire.readRateLimits(headers)));
+        return http.postJson(url("/chat/completions", model), adapter.requestHeaders(), chatBody(request, model),
+                chatAnswer(model));
+    }
+
+    /**
+     * The same call as {@link #chat}, on the transport's non-blocking client: the same checks (a failing one fails the
+     * future), then the same request, read into the same answer on the client's I/O thread. Nothing here waits, so
+     * {@code blocking} is not used.
+     */
+    @Override
+    public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
+        String model;
+        try {
+            model = chatModel(request);
+        } catch (RuntimeException e) {
+            return Optional.of(CompletableFuture.failedFuture(e));
+        }
+        return Optional.of(http.postJsonAsync(url("/chat/completions", model), adapter.requestHeaders(),
+                chatBody(request, model), chatAnswer(model)));
+    }
+
+    /** A chat call's request body: not streamed. */
+    private BodyWriter chatBody(ChatRequest request, String model) {
+        return g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), false, adapter.requestOptions());
+    }
+
+    /** A chat call's answer, read as it arrives (or, without waiting, once it has arrived). */
+    private ResponseReader<ChatResponse> chatAnswer(String model) {
+        return (body, headers) -> OpenAiWire.readChatResponse(body, name(), model, adapter, OpenAiWire.readRateLimits(headers));
     }
 
     @Override
