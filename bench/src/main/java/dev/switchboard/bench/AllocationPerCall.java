@@ -78,6 +78,8 @@ public final class AllocationPerCall {
                 });
             });
             long chat = measure("provider chat() (answer read into a ChatResponse)", () -> provider.chat(request));
+            measureWithHttpThreads("provider chatWithoutWaiting(), waited for: the calling thread, the HTTP I/O and"
+                    + " timeout threads", () -> provider.chatWithoutWaiting(request, Runnable::run).orElseThrow().join());
             measure("  of which: writing the request body (into a new buffer)", () -> requestBody(request));
             measure("  of which: the answer read as it arrives into a ChatResponse", () -> {
                 try (JsonReader r = Json.reader(new ByteArrayInputStream(answer))) {
@@ -102,16 +104,44 @@ public final class AllocationPerCall {
     }
 
     private static long measure(String what, Call call) throws Exception {
+        return measure(what, call, false);
+    }
+
+    /**
+     * As {@link #measure(String, Call)}, counting also the threads a call without waiting runs on: the non-blocking
+     * client's I/O threads (HttpCore's requester names them {@code requester-dispatch-N}) and the timeout thread.
+     */
+    private static long measureWithHttpThreads(String what, Call call) throws Exception {
+        return measure(what, call, true);
+    }
+
+    private static long measure(String what, Call call, boolean httpThreads) throws Exception {
         for (int i = 0; i < WARM_UP; i++) {
             sink = call.run();
         }
-        long thread = Thread.currentThread().getId();
-        long before = THREADS.getThreadAllocatedBytes(thread);
+        long[] threads = httpThreads ? callingAndHttpThreads() : new long[] {Thread.currentThread().getId()};
+        long before = allocated(threads);
         for (int i = 0; i < MEASURED; i++) {
             sink = call.run();
         }
-        long perCall = (THREADS.getThreadAllocatedBytes(thread) - before) / MEASURED;
+        long perCall = (allocated(threads) - before) / MEASURED;
         System.out.printf("%8d  %s%n", perCall, what);
         return perCall;
+    }
+
+    private static long[] callingAndHttpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t == Thread.currentThread() || t.getName().startsWith("requester-dispatch")
+                        || t.getName().equals("switchboard-http-timeouts"))
+                .mapToLong(Thread::getId)
+                .toArray();
+    }
+
+    private static long allocated(long[] threads) {
+        long sum = 0;
+        for (long bytes : THREADS.getThreadAllocatedBytes(threads)) {
+            sum += Math.max(bytes, 0);
+        }
+        return sum;
     }
 }
