@@ -47,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The exchange leases its connection from {@link AsyncExchanges}'s pool itself and hands it back itself, so that
  * an abort (a timeout, or the caller cancelling the future) and the answer's end never cross: an aborted exchange's
  * connection is closed, never pooled, and an abort after the answer's end closes nothing (the connection may already
- * serve another exchange). Until its connection is known the abort fails the future at once; the connection, once
- * leased, is then closed before the request goes out.
+ * serve another exchange). Until its connection is leased the abort fails the future at once, and the connection goes
+ * back to the pool unused when it comes; once leased and until the request's head goes out, the connection is closed
+ * as that head is written.
  */
 final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
 
@@ -137,7 +138,7 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
             if (use) {
                 leased.execute(AsyncJsonExchange.this, null); // the request goes out on the connection's I/O thread
             } else {
-                leased.releaseAndDiscard();
+                leased.releaseAndReuse(); // nothing was sent on it: it serves the next exchange
             }
         }
 

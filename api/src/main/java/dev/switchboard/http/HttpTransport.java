@@ -46,6 +46,8 @@ public final class HttpTransport implements AutoCloseable {
     private final TimeoutSweeper timeouts;
     /** The non-blocking client, started by the first call that needs it; null until then. */
     private volatile @Nullable AsyncExchanges asyncExchanges;
+    /** Guards starting the non-blocking client against closing the transport. */
+    private final Object lifecycle = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -126,7 +128,7 @@ public final class HttpTransport implements AutoCloseable {
         if (started != null) {
             return started;
         }
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (closed.get()) {
                 throw new IllegalStateException("the HTTP transport is closed");
             }
@@ -153,7 +155,7 @@ public final class HttpTransport implements AutoCloseable {
     @Override
     public void close() {
         AsyncExchanges async;
-        synchronized (this) { // no non-blocking client starts once closed
+        synchronized (lifecycle) { // no non-blocking client starts once closed
             if (!closed.compareAndSet(false, true)) {
                 return;
             }

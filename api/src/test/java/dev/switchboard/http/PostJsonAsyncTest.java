@@ -116,6 +116,10 @@ class PostJsonAsyncTest {
     }
 
     private HttpProviderClient client(Timeouts timeouts) {
+        return client(timeouts, transport);
+    }
+
+    private HttpProviderClient client(Timeouts timeouts, HttpTransport transport) {
         ProviderSettings settings = ProviderSettings.builder("test-provider", "openai").apiKey(KEY).timeouts(timeouts)
                 .responseLimits(SMALL).build();
         return HttpProviderClient.create(settings, new ProviderContext(transport, CLOCK),
@@ -141,6 +145,17 @@ class PostJsonAsyncTest {
 
     private void assertNoConnectionLeased() {
         assertThat(transport.leasedConnections()).isZero();
+    }
+
+    /**
+     * No connection stays leased. Not checked at the very moment the future fails: when a connect fails, HttpCore's
+     * requester reports the failure first and hands the pool's entry back right after, on the same thread.
+     */
+    private void assertNoConnectionStaysLeased() throws InterruptedException {
+        for (int i = 0; i < 500 && transport.leasedConnections() > 0; i++) {
+            Thread.sleep(10);
+        }
+        assertNoConnectionLeased();
     }
 
     // --- the same call as chat() --------------------------------------------------------------------------------
@@ -326,7 +341,7 @@ class PostJsonAsyncTest {
         assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
         assertThat(actual.details()).isEqualTo(expected.details());
         assertThat(stackTrace(actual)).doesNotContain(KEY);
-        assertNoConnectionLeased();
+        assertNoConnectionStaysLeased();
     }
 
     private static String stackTrace(Throwable t) {
@@ -439,6 +454,40 @@ class PostJsonAsyncTest {
                 .get(30, TimeUnit.SECONDS)).isEqualTo("next");
         assertThat(server.connections()).isEqualTo(2);
         assertNoConnectionLeased();
+    }
+
+    @Test
+    void cancellingACallStillWaitingForAConnectionNeverSendsIt() throws Exception {
+        // given: a pool of one connection, held by a call the upstream answers only when told; a second call waits
+        CountDownLatch answerTheFirst = new CountDownLatch(1);
+        ScriptedHttpServer server = server((line, out, self) -> {
+            int n = self.requests();
+            if (n == 1) {
+                answerTheFirst.await(20, TimeUnit.SECONDS);
+            }
+            ScriptedHttpServer.writeResponse(out, 200, "application/json", "{\"a\":\"" + n + "\"}");
+            return true;
+        });
+        URI uri = URI.create(server.baseUrl() + "/x");
+        try (HttpTransport oneConnection = HttpTransport.create(1, 1)) {
+            HttpProviderClient client = client(QUICK, oneConnection);
+            CompletableFuture<String> first = client.postJsonAsync(uri, Map.of(), BODY, FIELD_A);
+            while (server.requests() == 0) {
+                Thread.sleep(5);
+            }
+            CompletableFuture<String> waiting = client.postJsonAsync(uri, Map.of(), BODY, FIELD_A);
+
+            // when
+            assertThat(waiting.cancel(true)).isTrue();
+            answerTheFirst.countDown();
+
+            // then: the cancelled call never reached the upstream; the connection it was handed went on serving
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("1");
+            assertThat(client.postJsonAsync(uri, Map.of(), BODY, FIELD_A).get(30, TimeUnit.SECONDS)).isEqualTo("2");
+            assertThat(server.requests()).isEqualTo(2);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(oneConnection.leasedConnections()).isZero();
+        }
     }
 
     @Test
