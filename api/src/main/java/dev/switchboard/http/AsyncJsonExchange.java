@@ -59,6 +59,7 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     private static final String JSON_CONTENT_TYPE = ContentType.APPLICATION_JSON.toString();
     /** The first buffer for an answer of unknown length (chunked): it grows by doubling, up to the limit. */
     private static final int FIRST_BUFFER_BYTES = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final HttpProviderClient client;
     private final Request request;
@@ -79,7 +80,9 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     private ResponseHeaders headers = ResponseHeaders.NONE;
     private @Nullable String contentEncoding;
     private int limit;
-    private byte[] buffer = new byte[0];
+    /** The body so far: the I/O thread's {@link AnswerBuffer} while {@link #borrowed}, else an array of its own. */
+    private byte[] buffer = NO_BYTES;
+    private @Nullable AnswerBuffer borrowed;
     private int length;
 
     AsyncJsonExchange(HttpProviderClient client, URI uri, ResponseReader<T> reader) {
@@ -268,7 +271,9 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
         limit = status >= 300 ? HttpProviderClient.MAX_ERROR_BODY
                 : (int) Math.min(client.limits().maxResponseBytes(), Integer.MAX_VALUE - 16);
         long declared = entity.getContentLength();
-        buffer = new byte[declared >= 0 ? (int) Math.min(declared, limit) : Math.min(FIRST_BUFFER_BYTES, limit)];
+        int size = declared >= 0 ? (int) Math.min(declared, limit) : Math.min(FIRST_BUFFER_BYTES, limit);
+        borrowed = size <= AnswerBuffer.SIZE ? AnswerBuffer.borrow() : null;
+        buffer = borrowed != null ? borrowed.bytes() : new byte[size];
     }
 
     @Override
@@ -294,17 +299,30 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     private void take(ByteBuffer src, int n) {
         if (length + n > buffer.length) {
             int grown = (int) Math.min(Math.max((long) buffer.length * 2, (long) length + n), limit);
-            buffer = java.util.Arrays.copyOf(buffer, grown);
+            byte[] own = java.util.Arrays.copyOf(buffer, grown);
+            giveBackBuffer(); // outgrown: the body goes on in an array of its own
+            buffer = own;
         }
         src.get(buffer, length, n);
         length += n;
+    }
+
+    /** Ends the loan of the I/O thread's buffer, if the body is in it; the body is not read after this. */
+    private void giveBackBuffer() {
+        if (borrowed != null) {
+            borrowed.giveBack();
+            borrowed = null;
+            buffer = NO_BYTES;
+        }
     }
 
     @Override
     public void streamEnd(@Nullable List<? extends Header> trailers) {
         release(true);
         if (status >= 300) {
-            fail(client.statusFailure(status, headers, errorText()));
+            String text = errorText();
+            giveBackBuffer();
+            fail(client.statusFailure(status, headers, text));
             return;
         }
         T value;
@@ -319,6 +337,8 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
         } catch (RuntimeException | Error e) {
             fail(e); // what the caller's reader threw: as postJson would throw it
             return;
+        } finally {
+            giveBackBuffer(); // what the reader made of the body holds none of its bytes
         }
         succeed(value);
     }
@@ -335,12 +355,15 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     @Override
     public void failed(Exception cause) {
         release(false);
-        fail(cause instanceof ErrorBodyCut ? client.statusFailure(status, headers, errorText()) : failure(cause));
+        Throwable failure = cause instanceof ErrorBodyCut ? client.statusFailure(status, headers, errorText()) : failure(cause);
+        giveBackBuffer();
+        fail(failure);
     }
 
     @Override
     public void cancel() {
         release(false);
+        giveBackBuffer();
         fail(failure(new RequestNotExecutedException("the HTTP client gave up the exchange")));
     }
 
@@ -350,6 +373,7 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
             release(false);
             fail(failure(new ConnectionClosedException("the exchange ended without an answer")));
         }
+        giveBackBuffer();
     }
 
     // --- the outcome ------------------------------------------------------------------------------------------

@@ -515,6 +515,38 @@ class PostJsonAsyncTest {
     }
 
     @Test
+    void answersArrivingInPiecesAtTheSameTimeKeepTheirOwnBytes() throws Exception {
+        // given: an upstream that sends each answer in pieces 20 ms apart, so that the answers of concurrent calls
+        // arrive interleaved on the client's I/O threads (which lend a buffer to one answer at a time)
+        ScriptedHttpServer server = server((line, out, self) -> {
+            String n = line.substring(line.indexOf("?n=") + 3, line.indexOf(' ', line.indexOf("?n=")));
+            ScriptedHttpServer.writeChunkedHead(out, "application/json");
+            ScriptedHttpServer.writeChunk(out, "{\"a\":\"");
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(20);
+                ScriptedHttpServer.writeChunk(out, (n + "-").repeat(100));
+            }
+            ScriptedHttpServer.writeChunk(out, "\"}");
+            ScriptedHttpServer.writeLastChunk(out);
+            return true;
+        });
+        HttpProviderClient client = client(QUICK);
+
+        // when
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(client.postJsonAsync(URI.create(server.baseUrl() + "/x?n=" + i), Map.of(), BODY, FIELD_A));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        // then
+        for (int i = 0; i < 8; i++) {
+            assertThat(calls.get(i).get()).isEqualTo((i + "-").repeat(500));
+        }
+        assertNoConnectionLeased();
+    }
+
+    @Test
     void fiftyConcurrentCallsEachGetTheirOwnAnswer() throws Exception {
         // given: an upstream that answers each request with the number it was sent
         ScriptedHttpServer server = server((line, out, self) -> {
