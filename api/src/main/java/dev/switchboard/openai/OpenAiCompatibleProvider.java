@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider for any service that speaks the OpenAI Chat Completions API, specialised by an {@link OpenAiCompatible}
@@ -78,7 +79,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     @Override
     public ChatResponse chat(ChatRequest request) {
         String model = chatModel(request);
-        return http.postJson(url("/chat/completions", model), adapter.requestHeaders(), chatBody(request, model),
+        return http.postJson(chatUrl(model), adapter.requestHeaders(), chatBody(request, model),
                 chatAnswer(model));
     }
 
@@ -95,7 +96,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         } catch (RuntimeException e) {
             return Optional.of(CompletableFuture.failedFuture(e));
         }
-        return Optional.of(http.postJsonAsync(url("/chat/completions", model), adapter.requestHeaders(),
+        return Optional.of(http.postJsonAsync(chatUrl(model), adapter.requestHeaders(),
                 chatBody(request, model), chatAnswer(model)));
     }
 
@@ -113,7 +114,7 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
     public ChatStream stream(ChatRequest request) {
         require(Capability.STREAMING, "streaming");
         String model = chatModel(request);
-        StreamingResponse r = http.openPost(url("/chat/completions", model), adapter.requestHeaders(),
+        StreamingResponse r = http.openPost(chatUrl(model), adapter.requestHeaders(),
                 g -> OpenAiWire.writeChatRequest(g, request, adapter.bodyModel(model), true, adapter.requestOptions()), EVENT_STREAM);
         return new OpenAiChatStream(name(), model, r, adapter);
     }
@@ -174,6 +175,25 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
         if (!capabilities.contains(capability)) {
             throw LlmException.unsupported(name(), what + " (provider type " + type() + ")");
         }
+    }
+
+    /** The chat URL of the model a chat call named last, with that model. */
+    private record ChatUrl(String model, URI uri) {}
+
+    private volatile @Nullable ChatUrl lastChatUrl;
+
+    /**
+     * The chat URL for {@code model}: the one the previous chat call used when it named the same model, as a
+     * provider's calls do as a rule (looking it up in {@link #urls} makes a key string per call).
+     */
+    private URI chatUrl(String model) {
+        ChatUrl last = lastChatUrl;
+        if (last != null && last.model().equals(model)) {
+            return last.uri();
+        }
+        URI uri = url("/chat/completions", model);
+        lastChatUrl = new ChatUrl(model, uri);
+        return uri;
     }
 
     private URI url(String endpoint, String model) {
