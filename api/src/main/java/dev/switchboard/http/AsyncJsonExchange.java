@@ -175,8 +175,9 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
 
     /**
      * Aborts the exchange, for its watchdog or for the caller: closes its connection if its request has gone out (the
-     * I/O thread then fails the exchange), or fails the future now and leaves the connection, once leased, to be
-     * closed. Once the answer has been read whole there is nothing to abort.
+     * I/O thread then fails the exchange); before that, fails the future now (a connection leased already is closed
+     * as the request's head is written, one leased later goes back to the pool unused). Once the answer has been read
+     * whole there is nothing to abort.
      */
     private boolean abort() {
         HttpConnection open;
