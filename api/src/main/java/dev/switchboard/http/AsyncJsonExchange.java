@@ -118,7 +118,12 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     void start(byte[] json, HttpHost target, TimeoutSweeper sweeper) {
         this.body = new RequestBody(json);
         this.target = target;
-        this.watchdog = new Watchdog(this::abort, client.timeouts(), sweeper);
+        this.watchdog = new Watchdog(this::abort, client.timeouts(), sweeper, true);
+    }
+
+    /** The client refused to start the exchange: the future fails with what it threw. */
+    void couldNotStart(RuntimeException e) {
+        fail(e);
     }
 
     /** What hears of the leased (or newly connected) connection. */
@@ -174,10 +179,11 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     }
 
     /**
-     * Aborts the exchange, for its watchdog or for the caller: closes its connection if its request has gone out (the
-     * I/O thread then fails the exchange); before that, fails the future now (a connection leased already is closed
-     * as the request's head is written, one leased later goes back to the pool unused). Once the answer has been read
-     * whole there is nothing to abort.
+     * Aborts the exchange, for its watchdog (a timeout, the transport closing) or for the caller: fails the future now,
+     * with the watchdog's reason, and closes the connection if the request has gone out on it (a connection leased
+     * already is closed as the request's head is written, one leased later goes back to the pool unused). The future
+     * does not wait for the I/O thread to hear of the close: that thread may be gone (a closed transport), and the
+     * connection, once aborted, is never pooled again. Once the answer has been read whole there is nothing to abort.
      */
     private boolean abort() {
         HttpConnection open;
@@ -190,9 +196,8 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
         }
         if (open != null) {
             open.close(CloseMode.IMMEDIATE);
-        } else {
-            fail(failure(new InterruptedIOException("aborted before the request was sent")));
         }
+        fail(failure(new InterruptedIOException(open != null ? "aborted" : "aborted before the request was sent")));
         return true;
     }
 

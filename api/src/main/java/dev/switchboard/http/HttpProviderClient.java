@@ -176,7 +176,11 @@ public final class HttpProviderClient {
             return CompletableFuture.failedFuture(e); // e.g. a body that cannot be written: what postJson would throw
         }
         if (!exchange.future().isDone()) { // done already when the caller's scope was cancelled
-            exchanges.execute(exchange, connectTimeout);
+            try {
+                exchanges.execute(exchange, connectTimeout);
+            } catch (RuntimeException e) {
+                exchange.couldNotStart(e); // e.g. the transport closed meanwhile
+            }
         }
         return exchange.future();
     }

@@ -125,7 +125,7 @@ public final class HttpTransport implements AutoCloseable {
      */
     AsyncExchanges asyncExchanges() {
         AsyncExchanges started = asyncExchanges;
-        if (started != null) {
+        if (started != null && !closed.get()) {
             return started;
         }
         synchronized (lifecycle) {

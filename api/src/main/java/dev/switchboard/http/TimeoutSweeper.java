@@ -72,8 +72,12 @@ final class TimeoutSweeper {
         }
     }
 
+    /** Stops the thread; the exchanges still in flight hear that the transport closes (see {@link Watchdog}). */
     void stop() {
         stopped = true;
+        for (Watchdog w : active) {
+            w.transportClosed();
+        }
         wake.run();
     }
 

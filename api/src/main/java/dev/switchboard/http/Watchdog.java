@@ -23,8 +23,20 @@ final class Watchdog {
     /** Made when the watchdog fires (before {@link #firedReason} is set), counted down once its abort is done. */
     private volatile CountDownLatch aborted;
     private final CancelScope scope;
+    private final boolean abortWhenClosed;
 
+    /** An exchange of the blocking client: closing the transport ends it (its blocked read fails). */
     Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper) {
+        this(request, timeouts, sweeper, false);
+    }
+
+    /**
+     * @param abortWhenClosed whether closing the transport aborts the exchange through this watchdog: an exchange of
+     *                        the non-blocking client, which would otherwise hear of nothing more (HttpCore closes its
+     *                        connections at once, without telling their exchanges) and wait without end
+     */
+    Watchdog(Cancellable request, Timeouts timeouts, TimeoutSweeper sweeper, boolean abortWhenClosed) {
+        this.abortWhenClosed = abortWhenClosed;
         this.request = request;
         this.sweeper = sweeper;
         this.firstByteNanos = timeouts.firstByte().toNanos();
@@ -104,6 +116,13 @@ final class Watchdog {
     void cancelByCaller() {
         if (firedReason == null) {
             fire("cancelled by the caller");
+        }
+    }
+
+    /** Called by the sweeper as the transport closes with this exchange in flight. */
+    void transportClosed() {
+        if (abortWhenClosed && firedReason == null) {
+            fire("the HTTP transport was closed");
         }
     }
 

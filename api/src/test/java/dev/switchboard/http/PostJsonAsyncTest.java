@@ -149,7 +149,8 @@ class PostJsonAsyncTest {
 
     /**
      * No connection stays leased. Not checked at the very moment the future fails: when a connect fails, HttpCore's
-     * requester reports the failure first and hands the pool's entry back right after, on the same thread.
+     * requester reports the failure first and hands the pool's entry back right after, on the same thread; an aborted
+     * call (a timeout, a cancel) fails at once and its connection is discarded once its I/O thread hears of the close.
      */
     private void assertNoConnectionStaysLeased() throws InterruptedException {
         for (int i = 0; i < 500 && transport.leasedConnections() > 0; i++) {
@@ -368,7 +369,7 @@ class PostJsonAsyncTest {
         assertThat(e).isInstanceOf(LlmException.class);
         assertThat(((LlmException) e).kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains("first-byte timeout").contains(server.baseUrl());
-        assertNoConnectionLeased();
+        assertNoConnectionStaysLeased();
     }
 
     @Test
@@ -389,7 +390,7 @@ class PostJsonAsyncTest {
         assertThat(e).isInstanceOf(LlmException.class);
         assertThat(((LlmException) e).kind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(e.getMessage()).contains("no data for 300 ms (idle timeout)");
-        assertNoConnectionLeased();
+        assertNoConnectionStaysLeased();
     }
 
     // --- connections ----------------------------------------------------------------------------------------
@@ -491,6 +492,28 @@ class PostJsonAsyncTest {
     }
 
     @Test
+    void closingTheTransportFailsTheCallsInFlight() throws Exception {
+        // given: an upstream that never answers, and a call waiting for it
+        ScriptedHttpServer server = server((line, out, self) -> {
+            self.stallUntilClosed();
+            return false;
+        });
+        CompletableFuture<String> call = client(QUICK).postJsonAsync(URI.create(server.baseUrl() + "/x"), Map.of(), BODY,
+                FIELD_A);
+        while (server.requests() == 0) {
+            Thread.sleep(5);
+        }
+
+        // when
+        transport.close();
+
+        // then: the call fails rather than waiting for its timeouts, and a call after the close fails at once
+        assertThat(failureOf(call)).isInstanceOf(LlmException.class);
+        assertThat(client(QUICK).postJsonAsync(URI.create(server.baseUrl() + "/x"), Map.of(), BODY, FIELD_A))
+                .isCompletedExceptionally();
+    }
+
+    @Test
     void cancellingTheCallersScopeAbortsTheCall() throws Exception {
         // given: an upstream that never answers, and a call started inside a cancel scope
         ScriptedHttpServer server = server((line, out, self) -> {
@@ -511,7 +534,7 @@ class PostJsonAsyncTest {
         // then
         Throwable e = failureOf(call);
         assertThat(e).isInstanceOf(LlmException.class).hasMessageContaining("cancelled by the caller");
-        assertNoConnectionLeased();
+        assertNoConnectionStaysLeased();
     }
 
     @Test
