@@ -154,9 +154,10 @@ public final class HttpProviderClient {
      * rule, never wrapped in another exception).
      *
      * <p>The answer is read on an I/O thread of that client once it has arrived whole (bounded by the response
-     * limits): {@code reader} runs there, and so do callbacks added to the future, so neither may block. A timeout
-     * that fires before a connection was made completes the future on the timeout thread. Cancelling the future
-     * aborts the exchange and closes its connection; a completed exchange leaves its connection to the pool.
+     * limits): {@code reader} runs there, and so do callbacks added to the future, so neither may block. An aborted
+     * call's future completes where the abort happens: on the timeout thread for a timeout, on the cancelling thread
+     * for a cancelled {@link CancelScope}. Cancelling the future aborts the exchange and closes its connection; a
+     * completed exchange leaves its connection to the pool.
      */
     public <T> CompletableFuture<T> postJsonAsync(URI uri, Map<String, String> extraHeaders, BodyWriter body,
                                                   ResponseReader<T> reader) {
