@@ -417,6 +417,31 @@ class PostJsonAsyncTest {
     }
 
     @Test
+    void anAnswerThatClosesItsConnectionLeavesNoneToReuse() throws Exception {
+        // given: an upstream that answers "Connection: close" and closes
+        ScriptedHttpServer server = server((line, out, self) -> {
+            byte[] body = "{\"a\":\"once\"}".getBytes(StandardCharsets.UTF_8);
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return false;
+        });
+        HttpProviderClient client = client(QUICK);
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.postJsonAsync(URI.create(server.baseUrl() + "/x"), Map.of(), BODY, FIELD_A)
+                    .get(30, TimeUnit.SECONDS)).isEqualTo("once");
+        }
+
+        // then: each call had a connection of its own, none was sent on a closed one
+        assertThat(server.requests()).isEqualTo(3);
+        assertThat(server.connections()).isEqualTo(3);
+        assertNoConnectionLeased();
+    }
+
+    @Test
     void cancellingMidAnswerClosesTheConnectionAndTheNextCallStillWorks() throws Exception {
         // given: a first answer whose head and start arrive, the rest held back (a space now and then, until the
         // client goes away); later requests are answered at once
