@@ -47,7 +47,9 @@ import org.jspecify.annotations.Nullable;
  * The HTTP client of one provider: sends JSON over the shared pooled {@link HttpTransport} with the provider's
  * timeouts and headers, and turns every failure into an {@link LlmException} of the right kind with secrets
  * redacted. One call path serves both plain and streamed calls: {@link #send} reads the whole body, {@link #open}
- * hands it over as it arrives. Every body read is bounded by the provider's {@link ResponseLimits}: past a limit the
+ * hands it over as it arrives. {@link #postJsonAsync} makes the same plain call on the transport's non-blocking
+ * client, with no thread waiting for the answer; what an answer or a failure means is decided by the same methods
+ * for both clients. Every body read is bounded by the provider's {@link ResponseLimits}: past a limit the
  * connection is dropped and the call fails with a {@code SERVER} error naming the limit's key; error bodies are read
  * up to 64 KiB. Thread-safe.
  */
