@@ -34,6 +34,7 @@ import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.apache.hc.core5.http.nio.RequestChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.net.URIAuthority;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,10 +86,11 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
     private @Nullable AnswerBuffer borrowed;
     private int length;
 
-    AsyncJsonExchange(HttpProviderClient client, URI uri, ResponseReader<T> reader) {
+    /** An exchange with {@code target}, a URI as HttpCore's request reads it (see {@link RequestTarget#of}). */
+    AsyncJsonExchange(HttpProviderClient client, RequestTarget target, ResponseReader<T> reader) {
         this.client = client;
         this.reader = reader;
-        this.request = new Request(uri, this);
+        this.request = new Request(target, this);
         request.setHeader(ACCEPT_ENCODING);
         request.setHeader(KEEP_ALIVE);
     }
@@ -440,12 +442,28 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
         }
     }
 
+    /**
+     * A request URI's scheme, authority and path (with its query), as HttpCore's request reads them from the URI; made
+     * once per URI a client calls, rather than for every request (a provider calls the same few URIs).
+     */
+    record RequestTarget(URI uri, String scheme, @Nullable URIAuthority authority, String path) {
+        static RequestTarget of(URI uri) {
+            BasicHttpRequest read = new BasicHttpRequest(Method.POST, uri);
+            return new RequestTarget(uri, read.getScheme(), read.getAuthority(), read.getPath());
+        }
+
+        /** Whether this is {@code other}'s target: the same URI object as a rule (providers keep theirs). */
+        boolean isFor(URI other) {
+            return uri == other || uri.equals(other);
+        }
+    }
+
     /** The request, known by type to {@link AsyncExchanges}' head listener, which tells its exchange the connection. */
     static final class Request extends BasicHttpRequest {
         private final transient AsyncJsonExchange<?> exchange;
 
-        Request(URI uri, AsyncJsonExchange<?> exchange) {
-            super(Method.POST, uri);
+        Request(RequestTarget target, AsyncJsonExchange<?> exchange) {
+            super(Method.POST.name(), target.scheme(), target.authority(), target.path());
             this.exchange = exchange;
         }
 

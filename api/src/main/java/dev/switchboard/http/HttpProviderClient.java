@@ -169,7 +169,7 @@ public final class HttpProviderClient {
         AsyncExchanges exchanges;
         try {
             exchanges = transport.asyncExchanges();
-            exchange = new AsyncJsonExchange<>(this, uri, reader);
+            exchange = new AsyncJsonExchange<>(this, requestTarget(uri), reader);
             HostHeader host = prepare(exchange.request(), extraHeaders, "application/json");
             if (host == null) {
                 throw new IllegalArgumentException("no host in " + uri.getScheme() + " URI");
@@ -186,6 +186,18 @@ public final class HttpProviderClient {
             }
         }
         return exchange.future();
+    }
+
+    /** The target of this client's last call without waiting: its next one goes to the same URI as a rule. */
+    private volatile AsyncJsonExchange.@Nullable RequestTarget lastTarget;
+
+    private AsyncJsonExchange.RequestTarget requestTarget(URI uri) {
+        AsyncJsonExchange.RequestTarget target = lastTarget;
+        if (target == null || !target.isFor(uri)) {
+            target = AsyncJsonExchange.RequestTarget.of(uri);
+            lastTarget = target;
+        }
+        return target;
     }
 
     /** POSTs with no body (an action such as a cancel whose spec defines none) and returns the parsed JSON response. */
