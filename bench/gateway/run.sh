@@ -7,7 +7,9 @@
 # then
 #   3. STREAMS concurrent streams held open through the gateway while its RSS is sampled from /proc;
 #   4. bytes allocated per non-streamed request through the gateway (JFR's per-thread allocation counters).
-# It prints the ratios against the targets of issue 12. nginx serves a fixed OpenAI chat completion, and a fixed SSE
+# It prints the ratios against the targets of issue 12. For reference, each round also measures nginx as a reverse proxy
+# in front of the same nginx (keep-alive to the upstream, no body processing): what an event-loop proxy in C reaches on
+# the same machine in the same minute. nginx serves a fixed OpenAI chat completion, and a fixed SSE
 # stream sent slowly (limit_rate) so that streams stay open. Installs wrk and nginx from Debian packages when missing.
 # With DIST_B, a second distribution (a change, against DIST as its baseline) runs beside the first, both measured in
 # each round (in alternating order), and the summary gives B's figures over A's from the same rounds.
@@ -55,12 +57,14 @@ done
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 GATEWAY_B_PORT=${GATEWAY_B_PORT:-18082}
+PROXY_PORT=${PROXY_PORT:-18083}
 GATEWAY_PIDS=()
 cleanup() {
   for pid in "${GATEWAY_PIDS[@]}"; do
     if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
   done
   if [ -f "$WORK/nginx.pid" ]; then nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; fi
+  if [ -f "$WORK/proxy.pid" ]; then nginx -p "$WORK" -c "$WORK/proxy.conf" -s stop 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
@@ -117,6 +121,33 @@ http {
 CONF
 in_use "$NGINX_PORT" && die "port $NGINX_PORT is in use: set NGINX_PORT"
 nginx -p "$WORK" -c "$WORK/nginx.conf"
+
+# ---------------------------------------------------------------- the reference proxy: nginx in front of nginx
+cat > "$WORK/proxy.conf" <<CONF
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $WORK/proxy.pid;
+error_log $WORK/logs/proxy-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp/proxy-body;
+  proxy_temp_path $WORK/tmp/proxy-proxy;
+  fastcgi_temp_path $WORK/tmp/proxy-fastcgi;
+  uwsgi_temp_path $WORK/tmp/proxy-uwsgi;
+  scgi_temp_path $WORK/tmp/proxy-scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  upstream provider { server 127.0.0.1:$NGINX_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$PROXY_PORT backlog=4096;
+    location / { proxy_pass http://provider; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+in_use "$PROXY_PORT" && die "port $PROXY_PORT is in use: set PROXY_PORT"
+nginx -p "$WORK" -c "$WORK/proxy.conf"
+PROXY_URL="http://127.0.0.1:$PROXY_PORT/v1/chat/completions"
 
 # ---------------------------------------------------------------- the gateways, as shipped
 # GATEWAYS: the names of the gateways measured (A, and B with DIST_B); PID_x, PORT_x and URL_x for each.
@@ -222,15 +253,23 @@ for round in $(seq 1 "$ROUNDS"); do
   order=("${GATEWAYS[@]}")
   if [ "${#GATEWAYS[@]}" -eq 2 ] && [ $((round % 2)) -eq 0 ]; then order=(B A); fi
   load "$WORK/nginx-16-$round.txt" -t2 -c16 -d"$DURATION" "$NGINX_URL"
+  load "$WORK/proxy-16-$round.txt" -t2 -c16 -d"$DURATION" "$PROXY_URL"
   for g in "${order[@]}"; do
     before=$(cpu_ticks "$(pid_of "$g")")
     load "$WORK/gateway-$g-16-$round.txt" -t2 -c16 -d"$DURATION" "$(url_of "$g")"
     echo "$before $(cpu_ticks "$(pid_of "$g")")" >"$WORK/gateway-$g-16-$round.cpu"
   done
   load "$WORK/nginx-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$NGINX_URL"
+  load "$WORK/proxy-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$PROXY_URL"
   for g in "${order[@]}"; do load "$WORK/gateway-$g-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$(url_of "$g")"; done
   N=$(rps "$WORK/nginx-16-$round.txt")
   N50=$(pct_us "$WORK/nginx-1-$round.txt" 50); N99=$(pct_us "$WORK/nginx-1-$round.txt" 99)
+  # proxy-rounds.txt: round, nginx r/s, proxy r/s, ratio, added p50, added p99
+  awk -v r="$round" -v n="$N" -v p="$(rps "$WORK/proxy-16-$round.txt")" -v n50="$N50" -v n99="$N99" \
+    -v p50="$(pct_us "$WORK/proxy-1-$round.txt" 50)" -v p99="$(pct_us "$WORK/proxy-1-$round.txt" 99)" \
+    'BEGIN {printf "%s %d %d %.3f %.0f %.0f\n", r, n, p, p / n, p50 - n50, p99 - n99}' >>"$WORK/proxy-rounds.txt"
+  awk '$1 == '"$round"' {printf "round %-3s nginx as a proxy: %6d r/s vs nginx %6d: %.3fx   1 conn added %+d / %+d us\n", $1, $3, $2, $4, $5, $6}' \
+    "$WORK/proxy-rounds.txt"
   for g in "${GATEWAYS[@]}"; do
     G=$(rps "$WORK/gateway-$g-16-$round.txt")
     G50=$(pct_us "$WORK/gateway-$g-1-$round.txt" 50); G99=$(pct_us "$WORK/gateway-$g-1-$round.txt" 99)
@@ -312,6 +351,10 @@ if [ -n "${PROFILE:-}" ]; then
 fi
 
 log "summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "reference, nginx as a reverse proxy in front of nginx: $(awk '{print $4}' "$WORK/proxy-rounds.txt" | median)x nginx" \
+  "at 16 connections, added p50 $(awk '{print $5}' "$WORK/proxy-rounds.txt" | median) us and p99" \
+  "$(awk '{print $6}' "$WORK/proxy-rounds.txt" | median) us at 1 connection (median of $ROUNDS rounds)"
+echo
 for g in "${GATEWAYS[@]}"; do
   [ "${#GATEWAYS[@]}" -eq 1 ] || echo "gateway $g: $(if [ "$g" = A ]; then echo "$DIST"; else echo "$DIST_B"; fi)"
   printf '%-6s %10s %12s %7s %14s   %-20s %-22s %s\n' round "nginx r/s" "gateway r/s" ratio "CPU us/req" \

@@ -66,28 +66,98 @@ final class ChatCall {
     }
 
     /**
-     * On the I/O thread, for a request {@link InlineHits#mayTry} let it read: reads the body, and when the route keeps
+     * On the I/O thread, for a request {@link ReadOnReactor#mayRead} let it read: reads the body; when the route keeps
      * its answers in this process and has this one (not streamed: a replayed stream is relayed by a worker), answers
-     * it here, in the scopes a worker would answer it in. The cache is asked before the key's admission here, the
-     * other way round on a worker: the key this thread admits has no limit or budget, so its admission can neither
-     * refuse nor change anything the lookup depends on.
+     * it here, in the scopes a worker would answer it in; otherwise, for a call that is not streamed, starts it here
+     * when its route can make it without holding a thread ({@link #startedWithoutWaiting}). The cache is asked before
+     * the key's admission here, the other way round on a worker: the key this thread admits has no limit or budget,
+     * so its admission can neither refuse nor change anything the lookup depends on.
      *
-     * @return whether the request is answered (a hit, or an error in its body or model); false: a worker is to
-     *         {@link #serve} it, from what was read here
+     * @return whether the request is answered or started (a hit, an error in its body or model, a call under way);
+     *         false: a worker is to {@link #serve} it, from what was read here
      */
     boolean answeredOnReactor() {
         if (!prepare()) {
             return true;
         }
-        if (call.stream() || !server.cache().inProcess(target.route().name())) {
+        if (call.stream()) {
             return false;
         }
-        lookUp();
-        if (cached == null) {
+        String route = target.route().name();
+        if (server.cache().caches(route)) {
+            if (!server.cache().inProcess(route)) {
+                return false; // a shared cache's lookup is a round trip: a worker's
+            }
+            lookUp();
+            if (cached != null) {
+                exchange.inCallScopes(this::answer);
+                return true;
+            }
+        }
+        return startedWithoutWaiting();
+    }
+
+    /**
+     * Starts the call on this (I/O) thread when its route can make it without holding a thread while the provider
+     * answers, and {@code max-concurrent-requests} leaves room: admitted, started and written in the scopes a worker
+     * would call in; the answer is written by whichever thread completes the call ({@link #ended}).
+     *
+     * @return whether the call was started (or its key refused, which is answered); false: a worker is to call
+     */
+    private boolean startedWithoutWaiting() {
+        if (!server.callStarting()) {
             return false;
         }
-        exchange.inCallScopes(this::answer);
+        boolean[] started = {false};
+        try {
+            exchange.inCallScopes(() -> started[0] = start());
+        } finally {
+            if (!started[0]) {
+                server.callEnded();
+            }
+        }
+        // a failure inside start() was answered (a 500) by the scopes: the request is done with either way
+        return started[0] || exchange.responded();
+    }
+
+    /** {@link #startedWithoutWaiting}'s part inside the call's scopes; whether the call is under way. */
+    private boolean start() {
+        KeyAccount account = server.account(exchange.key);
+        java.util.Optional<java.util.concurrent.CompletableFuture<ChatResponse>> pending;
+        long t0 = System.nanoTime();
+        // admitted here without a limit or budget (ReadOnReactor): the ticket only names the key for the call's usage
+        try (KeyAccount.Ticket ticket = account == null ? null
+                : account.admit(TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS))) {
+            pending = target.route().chatWithoutWaiting(request, exchange.blockingSteps());
+        } catch (KeyAccount.Refused r) {
+            exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
+            return false;
+        }
+        if (pending.isEmpty()) {
+            return false;
+        }
+        exchange.callStarted(pending.get());
+        pending.get().whenComplete((response, failure) -> exchange.callEnded(() -> ended(response, failure, t0)));
         return true;
+    }
+
+    /** The end of a call started without a worker: its answer, or its failure, written as a worker writes them. */
+    private void ended(ChatResponse response, Throwable failure, long t0) {
+        upstreamNanos = System.nanoTime() - t0;
+        if (failure == null) {
+            answered(response, null);
+            return;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return; // the client left (or the gateway abandoned the call): nothing to answer
+        }
+        if (cause instanceof LlmException e) {
+            failed(exchange, target, e);
+            return;
+        }
+        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     /**
@@ -212,6 +282,11 @@ final class ChatCall {
         } finally {
             upstreamNanos = System.nanoTime() - t0;
         }
+        answered(response, ticket);
+    }
+
+    /** Writes the route's answer (and keeps it when the route caches it); {@code ticket} null for none. */
+    private void answered(ChatResponse response, KeyAccount.Ticket ticket) {
         exchange.provider = response.provider();
         if (exchange.prompt != null) {
             exchange.answer = ContentExcerpt.cut(response.text());

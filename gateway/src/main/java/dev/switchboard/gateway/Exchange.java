@@ -28,10 +28,12 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * One HTTP exchange. The reactor thread reads the request head and body (refusing a body over the limit) and
  * answers cheap GETs itself; a chat or embeddings call, which blocks on its provider, runs on a gateway worker
  * that writes the response into an {@link Outbox} the reactor drains. A chat request's hit of a response cache kept in
- * this process is answered by the reactor itself when nothing it touches can block ({@link InlineHits}). When the
- * client goes away before the response is complete ({@link #failed} or {@link #releaseResources} with the body
- * unsent) the worker's {@link CancelScope} is cancelled and its stream closed, which aborts the upstream request at
- * once.
+ * this process is answered by the reactor itself when nothing it touches can block ({@link ReadOnReactor}), and a
+ * non-streamed call whose route can make it without holding a thread ({@link dev.switchboard.api.LlmProvider#chatWithoutWaiting})
+ * is started there, its answer written by whichever thread completes it. When the client goes away before the
+ * response is complete ({@link #failed} or {@link #releaseResources} with the body unsent) the worker's
+ * {@link CancelScope} is cancelled, its stream closed and a call started without a worker cancelled, which aborts
+ * the upstream request at once.
  *
  * <p>The body is buffered as it arrives (its declared length can only shrink the first buffer), a body over {@code max-body} is refused before
  * {@code 100 Continue}, and a body slower than {@code min-body-rate} is cut with 408. Whatever fails inside an exchange
@@ -140,6 +142,8 @@ final class Exchange implements AsyncServerExchangeHandler {
     private volatile CancelScope scope;
     private WatchedSession session;
     private volatile ChatStream stream;
+    /** A call started without a worker ({@link #callStarted}), until it completes: the client's leaving cancels it. */
+    private volatile java.util.concurrent.Future<?> pendingCall;
 
     // Written by the worker, read when the exchange is recorded.
     volatile String label = "-";
@@ -465,9 +469,10 @@ final class Exchange implements AsyncServerExchangeHandler {
             reply(ErrorReply.tooLarge(server.config().maxBody()), true);
             return;
         }
-        if (endpoint == Endpoint.CHAT && InlineHits.mayTry(server, this)) {
-            // A hit of an in-process cache is answered here, without a worker; anything else goes on to one, which
-            // continues from what was read here (the body is not read twice).
+        if (endpoint == Endpoint.CHAT && ReadOnReactor.mayRead(server, this)) {
+            // A hit of an in-process cache is answered here, and a call that holds no thread is started here, without
+            // a worker; anything else goes on to one, which continues from what was read here (the body is not read
+            // twice).
             ChatCall chat = new ChatCall(server, this);
             if (chat.answeredOnReactor()) {
                 return;
@@ -493,6 +498,51 @@ final class Exchange implements AsyncServerExchangeHandler {
         } finally {
             dashboardPartDone();
         }
+    }
+
+    /**
+     * A call was started without a worker ({@link ChatCall#answeredOnReactor}): it is this exchange's part of the
+     * dashboard's trail until {@link #callEnded}, and the client's leaving cancels it.
+     */
+    void callStarted(java.util.concurrent.Future<?> call) {
+        dashboardParts.incrementAndGet();
+        pendingCall = call;
+        if (gone) {
+            call.cancel(true);
+        }
+    }
+
+    /**
+     * Runs the end of a call started without a worker, on the thread that completed it (an I/O thread of the
+     * provider's client, or a worker that carried the call on after a failure): as {@link #inCallScopes}, a failure
+     * inside ends this exchange only.
+     */
+    void callEnded(CallWork end) {
+        try {
+            end.run();
+        } catch (Outbox.ClientGone e) {
+            // nothing to answer
+        } catch (RuntimeException | Error e) {
+            failedInside(e);
+        } finally {
+            pendingCall = null;
+            server.callEnded();
+            dashboardPartDone();
+        }
+    }
+
+    /**
+     * Where the steps of a call started without a worker that have to wait (a retry's delay, a fallback) run: on a
+     * worker, in the scopes a worker's call runs in and the scope of the request's key. A pool with no worker free
+     * refuses, and the call fails with that.
+     */
+    java.util.concurrent.Executor blockingSteps() {
+        return step -> server.workers().execute(() -> inCallScopes(() -> {
+            AccessKey k = key;
+            try (UsageScope keyScope = k == null ? null : UsageScope.key(k.name())) {
+                step.run();
+            }
+        }));
     }
 
     private void call() throws Outbox.ClientGone {
@@ -865,11 +915,15 @@ final class Exchange implements AsyncServerExchangeHandler {
         cancelUpstream();
     }
 
-    /** Aborts the upstream call (the worker's scope and its stream). */
+    /** Aborts the upstream call (the worker's scope and its stream, or the call started without a worker). */
     private void cancelUpstream() {
         CancelScope s = scope;
         if (s != null) {
             s.cancel();
+        }
+        java.util.concurrent.Future<?> call = pendingCall;
+        if (call != null) {
+            call.cancel(true);
         }
         ChatStream st = stream;
         if (st != null) {

@@ -181,6 +181,37 @@ final class GatewayServer {
         return workers.getActiveCount();
     }
 
+    /** Calls started without a worker and not yet ended ({@link #callStarting}). */
+    private final AtomicInteger callsWithoutWorker = new AtomicInteger();
+
+    /**
+     * Counts a call about to start without a worker, if {@code max-concurrent-requests} leaves room for it beside the
+     * busy workers (a call that holds no thread still counts as a request being served); false: it goes to a worker,
+     * whose pool refuses it with 503 when full.
+     */
+    boolean callStarting() {
+        int max = config.maxConcurrentRequests();
+        while (true) {
+            int n = callsWithoutWorker.get();
+            if (n + workers.getActiveCount() >= max) {
+                return false;
+            }
+            if (callsWithoutWorker.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A call counted by {@link #callStarting} ended, or did not start after all. */
+    void callEnded() {
+        callsWithoutWorker.decrementAndGet();
+    }
+
+    /** Calls started without a worker and still waiting for their answers. */
+    int callsWithoutWorker() {
+        return callsWithoutWorker.get();
+    }
+
     int workerThreads() {
         return workers.getPoolSize();
     }

@@ -159,7 +159,7 @@ class InlineCacheHitTest {
     @Test
     void aBodyTooLargeToReadOnTheIoThreadIsStillAHitThroughAWorker() throws Exception {
         start("");
-        String large = REQUEST.replace("Describe the image.", "x".repeat(InlineHits.MAX_BODY));
+        String large = REQUEST.replace("Describe the image.", "x".repeat(ReadOnReactor.MAX_BODY));
 
         GatewayHarness.Reply miss = chat(large);
         GatewayHarness.Reply hit = chat(large);
