@@ -480,6 +480,9 @@ final class Exchange implements AsyncServerExchangeHandler {
             readChat = chat;
         }
         try {
+            if (!server.workerAllowed()) {
+                throw new RejectedExecutionException("calls without a worker fill max-concurrent-requests");
+            }
             dashboardParts.incrementAndGet(); // the worker's trail, too
             server.workers().execute(this::serve);
         } catch (RejectedExecutionException e) {

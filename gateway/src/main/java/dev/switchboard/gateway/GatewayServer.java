@@ -202,6 +202,15 @@ final class GatewayServer {
         }
     }
 
+    /**
+     * Whether a request may go to a worker as far as the calls without one are concerned: together they may not
+     * exceed {@code max-concurrent-requests} (the pool itself refuses past its own size).
+     */
+    boolean workerAllowed() {
+        int calls = callsWithoutWorker.get();
+        return calls == 0 || calls + workers.getActiveCount() < config.maxConcurrentRequests();
+    }
+
     /** A call counted by {@link #callStarting} ended, or did not start after all. */
     void callEnded() {
         callsWithoutWorker.decrementAndGet();
