@@ -118,4 +118,29 @@ class CallWithoutWorkerTest {
         assertThat(h.metricsContaining(List.of(gone))).contains(gone);
         assertThat(h.gateway.workerThreads()).isZero();
     }
+
+    @Test
+    void aCallWithoutAWorkerCountsAgainstMaxConcurrentRequests() throws Exception {
+        h = GatewayHarness.start("routes.solo.targets = [ primary ]\ngateway.max-concurrent-requests = 1\n"
+                + "providers.primary.timeouts.first-byte = 50s");
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json"))
+                .withFixedDelay(3_000)));
+        String body = "{\"model\":\"solo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}";
+        java.util.concurrent.CompletableFuture<GatewayHarness.Reply> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return h.http("POST", "/v1/chat/completions", body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        while (h.upstream.getAllServeEvents().isEmpty()) {
+            Thread.onSpinWait();
+        }
+
+        GatewayHarness.Reply second = h.http("POST", "/v1/chat/completions", body);
+
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(h.gateway.workerThreads()).isZero();
+    }
 }
