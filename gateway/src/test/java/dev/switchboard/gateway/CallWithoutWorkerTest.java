@@ -108,9 +108,7 @@ class CallWithoutWorkerTest {
             s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            while (h.upstream.getAllServeEvents().isEmpty()) {
-                Thread.onSpinWait();
-            }
+            awaitUpstreamRequest();
         }
 
         // the upstream holds its answer for 40 s: only a cancelled call ends the exchange before the test's timeout
@@ -133,14 +131,20 @@ class CallWithoutWorkerTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        while (h.upstream.getAllServeEvents().isEmpty()) {
-            Thread.onSpinWait();
-        }
+        awaitUpstreamRequest();
 
         GatewayHarness.Reply second = h.http("POST", "/v1/chat/completions", body);
 
         assertThat(second.statusCode()).isEqualTo(503);
         assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(h.gateway.workerThreads()).isZero();
+    }
+
+    /** Waits (at most 10 s) until the upstream has received a chat request. */
+    private void awaitUpstreamRequest() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h.upstream.findAll(postRequestedFor(urlEqualTo(PRIMARY_CHAT))).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 }
