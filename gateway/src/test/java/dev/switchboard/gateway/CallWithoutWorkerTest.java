@@ -90,7 +90,7 @@ class CallWithoutWorkerTest {
                         + "\"param\":\"temperature\",\"code\":\"invalid_value\"}}")));
 
         GatewayHarness.Reply r = h.http("POST", "/v1/chat/completions",
-                "{\"model\":\"solo\",\"temperature\":9,\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}");
+                "{\"model\":\"solo\",\"temperature\":1,\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}");
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("temperature");
