@@ -44,6 +44,16 @@ public interface OpenAiCompatible extends OpenAiWire.Dialect {
         return Map.of();
     }
 
+    /**
+     * Whether {@link #requestHeaders()} returns at once: then a chat call can be made without holding a thread
+     * ({@link dev.switchboard.api.LlmProvider#chatWithoutWaiting}), whose headers are asked for on an I/O thread. An
+     * adapter whose headers come from something that may wait (a token supplier that fetches a token over the network)
+     * says false, and its calls are made on a thread that may block.
+     */
+    default boolean requestHeadersWithoutWaiting() {
+        return true;
+    }
+
     /** Rewrites an endpoint path such as {@code /chat/completions} for a model (Azure routes by deployment). */
     default String transformEndpoint(String endpoint, String model) {
         return endpoint;

@@ -90,6 +90,9 @@ public final class OpenAiCompatibleProvider<A extends OpenAiCompatible> implemen
      */
     @Override
     public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
+        if (!adapter.requestHeadersWithoutWaiting()) {
+            return Optional.empty(); // its headers may wait (a token supplier): chat() on a thread that may block
+        }
         String model;
         try {
             model = chatModel(request);

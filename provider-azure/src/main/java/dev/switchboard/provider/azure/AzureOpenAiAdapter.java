@@ -64,6 +64,12 @@ final class AzureOpenAiAdapter implements OpenAiCompatible {
         return entraToken == null ? Map.of() : Map.of("Authorization", "Bearer " + entraToken.get());
     }
 
+    /** A token supplier may fetch its token over the network: calls with one are made on a thread that may block. */
+    @Override
+    public boolean requestHeadersWithoutWaiting() {
+        return entraToken == null;
+    }
+
     /** The v1 routes name the deployment in the body's {@code model}; the classic ones name it in the path. */
     @Override
     public String bodyModel(String model) {

@@ -289,6 +289,23 @@ class AzureWireTest {
         server.verify(postRequestedFor(urlEqualTo(CHAT_URL)).withHeader("Authorization", equalTo("Bearer entra-token-not-real-2")));
     }
 
+    @Test
+    void aCallWithATokenSupplierIsNotMadeWithoutWaitingButOneWithAKeyIs() throws Exception {
+        answerOn(CHAT);
+        AtomicInteger asked = new AtomicInteger();
+        Supplier<String> tokens = () -> "entra-token-not-real-" + asked.incrementAndGet();
+        ProviderSettings settings = AzureTestSupport.settings(server, "").apiKey(null).build();
+        LlmProvider withSupplier = AzureOpenAiProviderFactory.create(settings, ProviderContext.of(transport), tokens);
+
+        // the supplier may fetch its token over the network: not on an I/O thread
+        assertThat(withSupplier.chatWithoutWaiting(ChatRequest.of("Hello!"), Runnable::run)).isEmpty();
+        assertThat(asked).hasValue(0);
+
+        ChatResponse answered = provider().chatWithoutWaiting(ChatRequest.of("Hello!"), Runnable::run).orElseThrow()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.text()).isEqualTo(provider().chat(ChatRequest.of("Hello!")).text());
+    }
+
     // ------------------------------------------------------------------------------------------- responses and streams
 
     @Test
