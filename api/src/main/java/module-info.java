@@ -15,7 +15,7 @@ module dev.switchboard.api {
     exports dev.switchboard.spi;
     exports dev.switchboard.http;
     exports dev.switchboard.openai;
-    exports dev.switchboard.internal to dev.switchboard.runtime;
+    exports dev.switchboard.internal to dev.switchboard.runtime, dev.switchboard.gateway;
 
     uses dev.switchboard.spi.ProviderFactory;
 }

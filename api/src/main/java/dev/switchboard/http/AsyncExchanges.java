@@ -1,6 +1,18 @@
 package dev.switchboard.http;
 
+import dev.switchboard.internal.LentConnections;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpConnection;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.CharCodingConfig;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
+import org.apache.hc.core5.http.nio.ssl.BasicClientTlsStrategy;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.net.NamedEndpoint;
+import org.apache.hc.core5.reactor.IOEventHandlerFactory;
+import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
+import org.jspecify.annotations.Nullable;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.impl.Http1StreamListener;
@@ -23,17 +35,44 @@ final class AsyncExchanges implements AutoCloseable {
     /** How long a pooled connection is kept at most, as on the blocking client. */
     private static final Timeout TIME_TO_LIVE = Timeout.ofMinutes(5);
 
-    private final HttpAsyncRequester requester;
+    /** The transport's own requester; null when connections are lent ({@link #lent}). */
+    private final @Nullable HttpAsyncRequester requester;
+    private final @Nullable LentConnections lender;
 
-    private AsyncExchanges(HttpAsyncRequester requester) {
+    private AsyncExchanges(@Nullable HttpAsyncRequester requester, @Nullable LentConnections lender) {
         this.requester = requester;
+        this.lender = lender;
     }
+
+    /** Exchanges on connections a server lends ({@link HttpTransport#lend}): no I/O threads of their own. */
+    static AsyncExchanges lent(LentConnections lender) {
+        return new AsyncExchanges(null, lender);
+    }
+
+    /** Whether these exchanges run on {@code lender}'s connections. */
+    boolean lentBy(LentConnections lender) {
+        return this.lender == lender;
+    }
+
+    /**
+     * The handler of a connection opened for these exchanges, as the requester below makes it for its own
+     * connections: HttpCore's HTTP/1.1 client handler with the same settings, head listener and TLS (whose context
+     * is made at the first https target: most gateways never need one).
+     */
+    static IOEventHandlerFactory clientHandlers() {
+        ClientHttp1StreamDuplexerFactory duplexers = new ClientHttp1StreamDuplexerFactory(PROCESSOR, HttpTransport.HTTP1,
+                CharCodingConfig.DEFAULT, ConnectionReuse.INSTANCE, null, null, RequestHeads.INSTANCE);
+        return new ClientHttp1IOEventHandlerFactory(duplexers, new FirstUseTls(), null);
+    }
+
+    /** The protocol step of every request: see {@link #requester}. */
+    private static final DefaultHttpProcessor PROCESSOR = new DefaultHttpProcessor(RequestContent.INSTANCE);
 
     /** Starts a requester's I/O threads; see {@link #requester}. */
     static AsyncExchanges start(int maxConnections, int maxPerRoute) {
         HttpAsyncRequester requester = requester(maxConnections, maxPerRoute);
         requester.start();
-        return new AsyncExchanges(requester);
+        return new AsyncExchanges(requester, null);
     }
 
     /**
@@ -53,7 +92,7 @@ final class AsyncExchanges implements AutoCloseable {
                         .setTcpNoDelay(true)
                         .build())
                 .setHttp1Config(HttpTransport.HTTP1)
-                .setHttpProcessor(new DefaultHttpProcessor(RequestContent.INSTANCE))
+                .setHttpProcessor(PROCESSOR)
                 .setConnectionReuseStrategy(ConnectionReuse.INSTANCE)
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxTotal(maxConnections)
@@ -69,18 +108,62 @@ final class AsyncExchanges implements AutoCloseable {
      * connection back itself (see {@link AsyncJsonExchange}), which is why this is not the requester's own execute.
      */
     void execute(AsyncJsonExchange<?> exchange, Timeout connectTimeout) {
-        requester.connect(exchange.target(), connectTimeout, null, exchange.leasing());
+        if (lender != null) {
+            lender.lease(exchange.target(), connectTimeout, exchange.leasing());
+        } else {
+            requester.connect(exchange.target(), connectTimeout, null, exchange.leasing());
+        }
     }
 
     /** Connections leased now. */
     int leasedConnections() {
-        return requester.getTotalStats().getLeased();
+        return lender != null ? lender.leasedConnections() : requester.getTotalStats().getLeased();
     }
 
-    /** Closes every connection at once (exchanges in flight fail) and stops the I/O threads. */
+    /**
+     * Closes every connection at once (exchanges in flight fail) and stops the I/O threads; lent connections are
+     * their lender's to close.
+     */
     @Override
     public void close() {
-        requester.close(CloseMode.IMMEDIATE);
+        if (requester != null) {
+            requester.close(CloseMode.IMMEDIATE);
+        }
+    }
+
+    /**
+     * HttpCore's client TLS, made when a connection first needs it: the default SSL context takes tens of
+     * milliseconds to make, which a gateway calling plain-HTTP upstreams (a local model server) never needs.
+     */
+    private static final class FirstUseTls implements TlsStrategy {
+        private volatile @Nullable TlsStrategy tls;
+
+        private TlsStrategy tls() {
+            TlsStrategy t = tls;
+            if (t == null) {
+                synchronized (this) {
+                    t = tls;
+                    if (t == null) {
+                        t = new BasicClientTlsStrategy();
+                        tls = t;
+                    }
+                }
+            }
+            return t;
+        }
+
+        @Override
+        public void upgrade(TransportSecurityLayer session, NamedEndpoint endpoint, Object attachment, Timeout timeout,
+                            FutureCallback<TransportSecurityLayer> callback) {
+            tls().upgrade(session, endpoint, attachment, timeout, callback);
+        }
+
+        @Override
+        @Deprecated
+        public boolean upgrade(TransportSecurityLayer session, HttpHost host, java.net.SocketAddress localAddress,
+                               java.net.SocketAddress remoteAddress, Object attachment, Timeout timeout) {
+            return tls().upgrade(session, host, localAddress, remoteAddress, attachment, timeout);
+        }
     }
 
     /**

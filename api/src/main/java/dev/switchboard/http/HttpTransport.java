@@ -11,6 +11,7 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultHttpRequestWriterFactory;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
+import dev.switchboard.internal.LentConnections;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -124,6 +125,10 @@ public final class HttpTransport implements AutoCloseable {
      * @throws IllegalStateException once this transport is closed
      */
     AsyncExchanges asyncExchanges() {
+        AsyncExchanges lentNow = lent;
+        if (lentNow != null) {
+            return lentNow;
+        }
         AsyncExchanges started = asyncExchanges;
         if (started != null && !closed.get()) {
             return started;
@@ -141,10 +146,46 @@ public final class HttpTransport implements AutoCloseable {
         }
     }
 
-    /** Connections leased now, on either client (for leak checks and metrics). */
+    /** Exchanges on connections a server lends ({@link #lend}); null when none are lent. */
+    private volatile @Nullable AsyncExchanges lent;
+
+    /**
+     * From now on, calls without waiting take their connections from {@code lender} (a server's own I/O threads)
+     * instead of this transport's non-blocking client, until {@link #reclaim}; calls already under way finish where
+     * they are. For Switchboard's own modules (the gateway): {@link LentConnections} is not part of the contract.
+     *
+     * @throws IllegalStateException when connections are lent already, or this transport is closed
+     */
+    public void lend(LentConnections lender) {
+        java.util.Objects.requireNonNull(lender, "lender");
+        synchronized (lifecycle) {
+            if (closed.get()) {
+                throw new IllegalStateException("the HTTP transport is closed");
+            }
+            if (lent != null) {
+                throw new IllegalStateException("connections are lent to this transport already");
+            }
+            lender.bind(AsyncExchanges.clientHandlers());
+            lent = AsyncExchanges.lent(lender);
+        }
+    }
+
+    /** Ends {@code lender}'s loan ({@link #lend}): later calls use this transport's own client again. */
+    public void reclaim(LentConnections lender) {
+        synchronized (lifecycle) {
+            AsyncExchanges l = lent;
+            if (l != null && l.lentBy(lender)) {
+                lent = null;
+            }
+        }
+    }
+
+    /** Connections leased now, on either client and from a lender (for leak checks and metrics). */
     public int leasedConnections() {
         AsyncExchanges async = asyncExchanges;
-        return pool.getTotalStats().getLeased() + (async == null ? 0 : async.leasedConnections());
+        AsyncExchanges lentNow = lent;
+        return pool.getTotalStats().getLeased() + (async == null ? 0 : async.leasedConnections())
+                + (lentNow == null ? 0 : lentNow.leasedConnections());
     }
 
     public boolean isClosed() {
