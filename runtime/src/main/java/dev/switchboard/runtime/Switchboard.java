@@ -335,6 +335,14 @@ public final class Switchboard implements AutoCloseable {
         return transport.leasedConnections();
     }
 
+    /**
+     * The HTTP transport every provider of this instance shares: a server in front of it may lend it connections on
+     * its own I/O threads ({@link HttpTransport#lend}).
+     */
+    public HttpTransport transport() {
+        return transport;
+    }
+
     /** Closes every route and provider this instance created, then the shared HTTP pool. Idempotent. */
     @Override
     public void close() {
