@@ -57,8 +57,14 @@ final class ConnectionGuard implements IOSessionListener {
         return limits;
     }
 
-    /** The session decorator: every accepted connection passes here once. */
+    /**
+     * The session decorator: every connection of the reactor passes here once. Those the reactor opened to upstreams
+     * ({@link UpstreamExchanges}) are not clients: no slot, no head checks, no deadlines.
+     */
     IOSession decorate(IOSession session) {
+        if (UpstreamSession.connected(session)) {
+            return new UpstreamSession(session);
+        }
         boolean admitted = open.incrementAndGet() <= limits.maxConnections();
         WatchedSession watched = new WatchedSession(session, this, admitted);
         live.put(session.getId(), watched);
@@ -128,6 +134,9 @@ final class ConnectionGuard implements IOSessionListener {
 
     @Override
     public void disconnected(IOSession session) {
+        if (UpstreamSession.connected(session)) {
+            return; // never held a slot
+        }
         release(session);
     }
 

@@ -16,6 +16,7 @@ import org.apache.hc.core5.http.nio.AsyncServerExchangeHandler;
 import org.apache.hc.core5.http.nio.support.BasicAsyncServerExpectationDecorator;
 import org.apache.hc.core5.http.nio.support.DefaultAsyncResponseExchangeHandlerFactory;
 import org.apache.hc.core5.http.protocol.HttpProcessor;
+import org.apache.hc.core5.reactor.IOEventHandlerFactory;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.reactor.IOSessionListener;
@@ -29,6 +30,10 @@ import org.apache.hc.core5.reactor.IOSessionListener;
  * stream listener, and the server made without a canonical host name as the bootstrap makes it (the bootstrap's
  * own setting only names the host of registered routes, and the gateway registers none: its router picks every
  * handler).
+ *
+ * <p>The same reactor also opens the gateway's upstream connections ({@link UpstreamExchanges}): its one handler
+ * factory makes HttpCore's HTTP/1.1 client handler for a connection it opened for them (told apart by the connect
+ * attachment) and the server's handler, as before, for every connection it accepted.
  */
 final class GatewayReactor {
 
@@ -39,7 +44,7 @@ final class GatewayReactor {
                                   ConnectionReuseStrategy reuse,
                                   HttpRequestMapper<Supplier<AsyncServerExchangeHandler>> router,
                                   Decorator<IOSession> sessionDecorator, IOSessionListener sessionListener,
-                                  Callback<Exception> exceptionCallback) {
+                                  Callback<Exception> exceptionCallback, UpstreamExchanges upstream) {
         DefaultAsyncResponseExchangeHandlerFactory handlers = new DefaultAsyncResponseExchangeHandlerFactory(router,
                 handler -> new BasicAsyncServerExpectationDecorator(handler, exceptionCallback));
         ServerHttp1StreamDuplexerFactory connections = new ServerHttp1StreamDuplexerFactory(
@@ -54,7 +59,17 @@ final class GatewayReactor {
                 DefaultContentLengthStrategy.INSTANCE,
                 null,
                 exceptionCallback);
-        return new HttpAsyncServer(new ServerHttp1IOEventHandlerFactory(connections, null, null), reactorConfig,
-                sessionDecorator, exceptionCallback, sessionListener);
+        IOEventHandlerFactory server = new ServerHttp1IOEventHandlerFactory(connections, null, null);
+        IOEventHandlerFactory both = (session, attachment) -> {
+            upstream.onIoThread();
+            return UpstreamExchanges.opened(attachment)
+                    ? upstream.createHandler(session, attachment)
+                    : server.createHandler(session, attachment);
+        };
+        HttpAsyncServer reactor = new HttpAsyncServer(both, reactorConfig, sessionDecorator, exceptionCallback,
+                sessionListener);
+        // HttpAsyncServer is a ConnectionInitiator: a connection it opens lands on one of its I/O threads in turn
+        upstream.bind(reactor, reactorConfig.getIoThreadCount());
+        return reactor;
     }
 }

@@ -57,6 +57,8 @@ final class GatewayServer {
     private final DashboardEndpoints dashboard;
     private final ThreadPoolExecutor workers;
     private final HttpAsyncServer reactor;
+    /** Exchanges with upstreams over connections on {@link #reactor}'s own I/O threads. */
+    private final UpstreamExchanges upstream;
     private final InetSocketAddress address;
     private final Object lock = new Object();
     // Guarded by lock.
@@ -98,6 +100,7 @@ final class GatewayServer {
                 .setMaxLineLength(Math.max(limits.maxRequestLine(), limits.maxHeaderBytes()) + 1024)
                 .setMaxHeaderCount(limits.maxHeaderCount() + 1)
                 .build();
+        this.upstream = new UpstreamExchanges(guard.timer());
         this.reactor = GatewayReactor.create(http1,
                 IOReactorConfig.custom()
                         .setSoTimeout(SOCKET_TIMEOUT)
@@ -115,7 +118,8 @@ final class GatewayServer {
                 guard,
                 // A connection's I/O error is routine (DEBUG); anything else is a bug worth one line.
                 e -> FailureLine.log(e instanceof java.io.IOException
-                        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "gateway I/O", e));
+                        ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "gateway I/O", e),
+                upstream);
         try {
             reactor.start();
             ListenerEndpoint endpoint = reactor.listen(new InetSocketAddress(config.host(), config.port())).get();
@@ -154,6 +158,8 @@ final class GatewayServer {
 
     Switchboard switchboard() { return switchboard; }
     ConnectionGuard guard() { return guard; }
+    /** Upstream exchanges on this server's I/O threads: one started on an I/O thread is answered on it. */
+    UpstreamExchanges upstreamExchanges() { return upstream; }
 
     /** An exchange failed inside the gateway (a bug or a fatal error, not a provider's failure): counted for /health. */
     void exchangeFailed() {

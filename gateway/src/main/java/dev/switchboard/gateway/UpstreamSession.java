@@ -1,0 +1,99 @@
+package dev.switchboard.gateway;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.Lock;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.Command;
+import org.apache.hc.core5.reactor.IOEventHandler;
+import org.apache.hc.core5.reactor.IOSession;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * An upstream connection the gateway's reactor opened (see {@link UpstreamExchanges}), as its HTTP handler sees it:
+ * HttpCore's session with a command queue of its own and read and write interest changed through
+ * {@link SessionEvents}.
+ *
+ * <p>HttpCore's session wakes the I/O thread's selector on every command queued and every interest change, even
+ * when the interest stays as it is and even when the caller is that I/O thread itself, which is not blocked in a
+ * select and will apply the change anyway before it next waits. Here a command is queued without touching the
+ * selector when write interest is on already (the handler polls the queue whenever it may start the next request,
+ * which it decides after clearing write interest, under the session's lock: a command queued while write interest is
+ * on is never missed), and interest changes that change nothing are dropped. What is left (a real change of interest)
+ * still wakes the selector: only HttpCore's session holds the selection key.
+ *
+ * <p>None of the client-connection guards ({@link WatchedSession}) apply: no head checks, no deadlines, no slot.
+ */
+final class UpstreamSession implements IOSession {
+
+    private final IOSession session;
+    private final SessionEvents events;
+    private final Deque<Command> commands = new ConcurrentLinkedDeque<>();
+
+    UpstreamSession(IOSession session) {
+        this.session = session;
+        this.events = new SessionEvents(session);
+    }
+
+    /**
+     * Whether HttpCore's reactor opened {@code session} by connecting out rather than by accepting it. The reactor
+     * names its sessions by how they came to be ({@code "c-"} for a connection it opened, {@code "a-"} for one it
+     * accepted); the name is all the session decorator is given, before the session's handler (which sees the connect
+     * attachment) exists.
+     */
+    static boolean connected(IOSession session) {
+        return session.getId().startsWith("c-");
+    }
+
+    @Override
+    public void enqueue(Command command, Command.Priority priority) {
+        if (priority == Command.Priority.IMMEDIATE) {
+            commands.addFirst(command);
+        } else {
+            commands.add(command);
+        }
+        if (session.getStatus() == Status.ACTIVE) {
+            events.set(SelectionKey.OP_WRITE);
+        } else {
+            command.cancel();
+        }
+    }
+
+    @Override public boolean hasCommands() { return !commands.isEmpty(); }
+    @Override public Command poll() { return commands.poll(); }
+    @Override public int getEventMask() { return events.mask(); }
+    @Override public void setEventMask(int ops) { events.setMask(ops); }
+    @Override public void setEvent(int op) { events.set(op); }
+    @Override public void clearEvent(int op) { events.clear(op); }
+
+    @Override public ByteChannel channel() { return session.channel(); }
+    @Override public IOEventHandler getHandler() { return session.getHandler(); }
+    @Override public void upgrade(IOEventHandler handler) { session.upgrade(handler); }
+    @Override public Lock getLock() { return session.getLock(); }
+    @Override public SocketAddress getRemoteAddress() { return session.getRemoteAddress(); }
+    @Override public SocketAddress getLocalAddress() { return session.getLocalAddress(); }
+    @Override public void close() { session.close(); }
+    @Override public void close(CloseMode closeMode) { session.close(closeMode); }
+    @Override public Status getStatus() { return session.getStatus(); }
+    @Override public Timeout getSocketTimeout() { return session.getSocketTimeout(); }
+    @Override public void setSocketTimeout(Timeout timeout) { session.setSocketTimeout(timeout); }
+    @Override public long getLastReadTime() { return session.getLastReadTime(); }
+    @Override public long getLastWriteTime() { return session.getLastWriteTime(); }
+    @Override public long getLastEventTime() { return session.getLastEventTime(); }
+    @Override public void updateReadTime() { session.updateReadTime(); }
+    @Override public void updateWriteTime() { session.updateWriteTime(); }
+    @Override public String getId() { return session.getId(); }
+    @Override public int read(ByteBuffer dst) throws IOException { return session.read(dst); }
+    @Override public int write(ByteBuffer src) throws IOException { return session.write(src); }
+    @Override public boolean isOpen() { return session.isOpen(); }
+
+    @Override
+    public String toString() {
+        return session.toString();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.switchboard.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.entity.StringAsyncEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicClientExchangeHandler;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream exchanges over connections on the gateway's own reactor, against real loopback servers: WireMock for the
+ * answers, {@link KeepAliveUpstream} where the server's side of the connections counts.
+ */
+class UpstreamExchangesTest {
+
+    private static final Timeout CONNECT = Timeout.ofSeconds(5);
+
+    private GatewayHarness harness;
+    private GatewayServer server;
+    private UpstreamExchanges upstream;
+    private KeepAliveUpstream keepAlive;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = GatewayHarness.start();
+        server = new GatewayServer(harness.switchboard, GatewayConfig.from(harness.switchboard.config()));
+        upstream = server.upstreamExchanges();
+        keepAlive = new KeepAliveUpstream();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.shutdown(Duration.ZERO);
+        harness.close();
+        keepAlive.close();
+    }
+
+    /** What one exchange ended with, and the thread its end was delivered on. */
+    record Answer(int status, HttpResponse head, String body, Thread thread) {
+        String header(String name) {
+            return head.getFirstHeader(name) == null ? null : head.getFirstHeader(name).getValue();
+        }
+    }
+
+    /** Starts one exchange on the calling thread; the future completes on the thread that read its answer. */
+    private CompletableFuture<Answer> call(HttpHost target, Method method, String path, String json) {
+        return call(target, method, path, json, a -> { });
+    }
+
+    /** As above; {@code then} runs first, on the thread that read the answer (to start the next call there). */
+    private CompletableFuture<Answer> call(HttpHost target, Method method, String path, String json,
+                                           Consumer<Answer> then) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        BasicRequestProducer request = new BasicRequestProducer(new BasicHttpRequest(method, path),
+                json == null ? null : AsyncEntityProducers.create(json, ContentType.APPLICATION_JSON));
+        upstream.execute(target, new BasicClientExchangeHandler<>(request,
+                new BasicResponseConsumer<>(new StringAsyncEntityConsumer()),
+                new FutureCallback<Message<HttpResponse, String>>() {
+                    @Override
+                    public void completed(Message<HttpResponse, String> m) {
+                        Answer a = new Answer(m.getHead().getCode(), m.getHead(), m.getBody(), Thread.currentThread());
+                        try {
+                            then.accept(a);
+                        } finally {
+                            answer.complete(a);
+                        }
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        answer.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        answer.cancel(false);
+                    }
+                }), CONNECT, HttpCoreContext.create());
+        return answer;
+    }
+
+    private CompletableFuture<Answer> keepAliveGet(String path, Consumer<Answer> then) {
+        return call(keepAlive(), Method.GET, path, null, then);
+    }
+
+    private static void forward(CompletableFuture<Answer> from, CompletableFuture<Answer> to) {
+        from.whenComplete((a, e) -> {
+            if (e != null) {
+                to.completeExceptionally(e);
+            } else {
+                to.complete(a);
+            }
+        });
+    }
+
+    private HttpHost wiremock() {
+        return new HttpHost("http", "127.0.0.1", harness.upstream.port());
+    }
+
+    private HttpHost keepAlive() {
+        return new HttpHost("http", "127.0.0.1", keepAlive.port());
+    }
+
+    private static Answer await(CompletableFuture<Answer> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void answersComeWithTheirStatusHeadersAndBodies() throws Exception {
+        harness.upstream.stubFor(get("/ok").willReturn(aResponse().withStatus(200)
+                .withHeader("X-Upstream", "yes").withHeader("Content-Type", "text/plain").withBody("hello")));
+        harness.upstream.stubFor(post("/echo").withRequestBody(equalToJson("{\"a\":1}"))
+                .willReturn(aResponse().withStatus(201).withBody("{\"got\":\"a\"}")));
+        harness.upstream.stubFor(get("/boom").willReturn(aResponse().withStatus(500).withBody("upstream broke")));
+
+        Answer ok = await(call(wiremock(), Method.GET, "/ok", null));
+        Answer echo = await(call(wiremock(), Method.POST, "/echo", "{\"a\":1}"));
+        Answer boom = await(call(wiremock(), Method.GET, "/boom", null));
+
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.header("X-Upstream")).isEqualTo("yes");
+        assertThat(ok.body()).isEqualTo("hello");
+        assertThat(echo.status()).isEqualTo(201);
+        assertThat(echo.body()).isEqualTo("{\"got\":\"a\"}");
+        assertThat(boom.status()).isEqualTo(500);
+        assertThat(boom.body()).isEqualTo("upstream broke");
+        // answered on the gateway's I/O threads; upstream connections are not client connections
+        assertThat(ok.thread().getName()).startsWith("server-dispatch");
+        assertThat(server.guard().connections()).isZero();
+    }
+
+    @Test
+    void aChunkedAnswerIsReadWhole() throws Exception {
+        Answer a = await(call(keepAlive(), Method.GET, "/chunked", null));
+
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body()).isEqualTo("first,second,third");
+    }
+
+    @Test
+    void sequentialExchangesShareOneKeptAliveConnection() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(await(call(keepAlive(), Method.POST, "/n", "{\"i\":" + i + "}")).body())
+                    .isEqualTo("POST /n {\"i\":" + i + "}");
+        }
+        await(call(keepAlive(), Method.GET, "/chunked", null));
+
+        assertThat(keepAlive.requests()).isEqualTo(6);
+        assertThat(keepAlive.connections()).isEqualTo(1);
+        assertThat(upstream.openConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void anExchangeStartedOnAnIoThreadIsAnsweredOnThatThreadOverItsOwnConnection() throws Exception {
+        Thread io = await(call(keepAlive(), Method.GET, "/first", null)).thread();
+        assertThat(io.getName()).startsWith("server-dispatch");
+
+        // Chained calls, each started by the previous one's answer on that I/O thread: each takes the connection the
+        // thread has just given back (a connection is released before its answer's end is passed on)
+        List<Answer> answers = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        keepAliveGet("/0", a -> chain(a, answers, done));
+        done.get(10, TimeUnit.SECONDS);
+
+        assertThat(answers).hasSize(10).allSatisfy(a -> assertThat(a.thread()).isSameAs(io));
+        assertThat(keepAlive.connections()).isEqualTo(1);
+        assertThat(upstream.openConnections()).isEqualTo(1);
+    }
+
+    private void chain(Answer a, List<Answer> answers, CompletableFuture<Void> done) {
+        answers.add(a);
+        if (answers.size() == 10) {
+            done.complete(null);
+        } else {
+            keepAliveGet("/" + answers.size(), next -> chain(next, answers, done))
+                    .exceptionally(e -> {
+                        done.completeExceptionally(e);
+                        return null;
+                    });
+        }
+    }
+
+    @Test
+    void aConnectionOpenedForAnotherThreadStaysWithTheThreadItLandedOn() throws Exception {
+        Thread io = await(call(keepAlive(), Method.GET, "/warm", null)).thread();
+
+        // On that I/O thread, two calls at once: the first takes its idle connection, the second needs a new one,
+        // which the reactor may put on either thread; that thread answers it, keeps the connection, and answers a
+        // call started there on it
+        CompletableFuture<Answer> a = new CompletableFuture<>();
+        CompletableFuture<Answer> b = new CompletableFuture<>();
+        CompletableFuture<Answer> there = new CompletableFuture<>();
+        keepAliveGet("/again", warm -> {
+            forward(keepAliveGet("/a", x -> { }), a);
+            forward(keepAliveGet("/b", y -> forward(keepAliveGet("/there", z -> { }), there)), b);
+        });
+
+        assertThat(await(a).thread()).isSameAs(io);
+        Thread other = await(b).thread();
+        assertThat(other.getName()).startsWith("server-dispatch");
+        assertThat(await(there).thread()).isSameAs(other);
+        assertThat(keepAlive.connections()).isEqualTo(2);
+        assertThat(keepAlive.requests()).isEqualTo(5);
+    }
+
+    @Test
+    void anIdleConnectionTheServerClosedIsNotReused() throws Exception {
+        assertThat(await(call(keepAlive(), Method.GET, "/before", null)).status()).isEqualTo(200);
+        assertThat(upstream.openConnections()).isEqualTo(1);
+
+        keepAlive.closeConnections();
+        awaitTrue(() -> upstream.openConnections() == 0); // the reactor saw the close and dropped the connection
+
+        Answer after = await(call(keepAlive(), Method.GET, "/after", null));
+        assertThat(after.body()).isEqualTo("GET /after");
+        assertThat(keepAlive.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedConnectionFailsTheExchange() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+
+        CompletableFuture<Answer> f = call(new HttpHost("http", "127.0.0.1", port), Method.GET, "/", null);
+
+        assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(ConnectException.class);
+        awaitTrue(() -> upstream.openConnections() == 0);
+    }
+}
