@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.http.nio.command.RequestExecutionCommand;
+import org.apache.hc.core5.http.nio.command.ShutdownCommand;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.Command;
@@ -74,8 +75,21 @@ final class UpstreamConnection {
         if (!STATE.compareAndSet(this, IDLE, CLOSED)) {
             return false;
         }
-        session.close(CloseMode.GRACEFUL);
+        close();
         return true;
+    }
+
+    /**
+     * Closes the connection: at once on its owner thread, else by a command to it. HttpCore's session wakes its
+     * selector before it queues a close for the reactor to report, so a close from another thread may wait for the
+     * reactor's next select timeout (a second) before it is reported and its place under the limits is free again.
+     */
+    private void close() {
+        if (pool.onOwnerThread(this)) {
+            session.close(CloseMode.GRACEFUL);
+        } else {
+            session.enqueue(ShutdownCommand.IMMEDIATE, Command.Priority.IMMEDIATE);
+        }
     }
 
     /** Runs {@code handler}'s exchange on this (leased) connection, through the session's command queue. */
@@ -101,7 +115,7 @@ final class UpstreamConnection {
 
     /** The exchange on it failed or was cancelled: the connection goes (its close does the rest, on its owner). */
     void discard() {
-        session.close(CloseMode.GRACEFUL);
+        close();
     }
 
     /** Back in the idle state, for the owner's list. */

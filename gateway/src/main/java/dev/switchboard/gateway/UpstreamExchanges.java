@@ -327,12 +327,17 @@ final class UpstreamExchanges {
 
     // ---------------------------------------------------------------- a connection's end of an exchange, its close
 
+    /** Whether the calling thread is {@code c}'s owner. */
+    boolean onOwnerThread(UpstreamConnection c) {
+        return c.owner >= 0 && ioThreadIndex() == c.owner;
+    }
+
     /** {@code c}'s exchange ended and it may be reused; on its owner thread. */
     void released(UpstreamConnection c) {
         if (!waiting.isEmpty() && handOver(c)) {
             return;
         }
-        if (c.owner < 0 || ioThreadIndex() != c.owner) {
+        if (!onOwnerThread(c)) {
             c.discard(); // not on its owner thread (never the case for HttpCore's events): not pooled
             return;
         }
