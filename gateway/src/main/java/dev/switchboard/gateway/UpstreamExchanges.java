@@ -136,6 +136,10 @@ final class UpstreamExchanges {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(context, "context");
+        if (reactor == null) {
+            handler.failed(new IllegalStateException("the gateway's reactor is not running yet"));
+            return;
+        }
         Route route = route(target);
         int me = ioThreadIndex();
         UpstreamConnection c = me >= 0 ? route.leaseLocal(me) : route.leaseAny();
@@ -292,6 +296,15 @@ final class UpstreamExchanges {
             closeIdleElsewhere(w.route); // only the total stands in the way: make room
         }
         serveWaiting(); // a place freed before this waiter was seen
+        // or a connection given back before this waiter was seen
+        UpstreamConnection c = w.done.get() ? null : w.route.leaseAny();
+        if (c != null) {
+            if (w.claim()) {
+                c.execute(w.handler, w.route.host, w.context);
+            } else {
+                c.discard(); // the waiter was served or expired meanwhile: nobody to give the connection to
+            }
+        }
     }
 
     /** Closes one idle connection to a target other than {@code route}'s; its close frees a place. */
