@@ -119,8 +119,8 @@ final class UpstreamExchanges {
 
     /** The reactor that opens the connections, with its number of I/O threads; once, before it starts. */
     synchronized void bind(ConnectionInitiator reactor, int ioThreads) {
-        this.reactor = reactor;
         this.ioThreadCount = ioThreads;
+        this.reactor = reactor; // last: execute reads it first, and then sees the count
     }
 
     /**
