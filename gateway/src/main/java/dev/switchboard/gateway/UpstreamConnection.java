@@ -2,7 +2,6 @@ package dev.switchboard.gateway;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.http.nio.command.RequestExecutionCommand;
 import org.apache.hc.core5.http.nio.command.ShutdownCommand;
@@ -92,17 +91,14 @@ final class UpstreamConnection {
         }
     }
 
-    /** Runs {@code handler}'s exchange on this (leased) connection, through the session's command queue. */
+    /**
+     * Runs {@code handler}'s exchange on this (leased) connection, through the session's command queue. A connection
+     * that closes before the command ran cancels it (the handler is told it failed, its request not executed): when
+     * queued on a session already closed, or by the handler's disconnect.
+     */
     void execute(AsyncClientExchangeHandler handler, org.apache.hc.core5.http.HttpHost target, HttpContext context) {
-        PooledExchange exchange = new PooledExchange(this, handler, target);
-        session.enqueue(new RequestExecutionCommand(exchange, context), Command.Priority.NORMAL);
-        if (!session.isOpen()) {
-            try {
-                exchange.failed(new ConnectionClosedException());
-            } finally {
-                exchange.releaseResources();
-            }
-        }
+        session.enqueue(new RequestExecutionCommand(new PooledExchange(this, handler, target), context),
+                Command.Priority.NORMAL);
     }
 
     /** The exchange on it has ended and the connection may be reused: on the owner thread, as every answer's end. */

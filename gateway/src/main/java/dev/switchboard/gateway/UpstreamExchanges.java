@@ -522,7 +522,10 @@ final class UpstreamExchanges {
         }
     }
 
-    /** HttpCore's client handler, and the pool told when the connection closes. */
+    /**
+     * HttpCore's client handler, with the pool told when the connection closes and the session told when an event is
+     * being handled (so that a command queued from inside one does not re-enter the handler).
+     */
     private static final class Watched implements IOEventHandler {
         private final IOEventHandler http;
         private final UpstreamConnection connection;
@@ -532,36 +535,78 @@ final class UpstreamExchanges {
             this.connection = connection;
         }
 
+        private static void entered(IOSession session) {
+            if (session instanceof UpstreamSession s) {
+                s.entered();
+            }
+        }
+
+        private static void left(IOSession session) {
+            if (session instanceof UpstreamSession s) {
+                s.left();
+            }
+        }
+
         @Override
         public void connected(IOSession session) throws java.io.IOException {
-            http.connected(session);
+            entered(session);
+            try {
+                http.connected(session);
+            } finally {
+                left(session);
+            }
+            if (session instanceof UpstreamSession s) {
+                s.established();
+            }
         }
 
         @Override
         public void inputReady(IOSession session, ByteBuffer src) throws java.io.IOException {
-            http.inputReady(session, src);
+            entered(session);
+            try {
+                http.inputReady(session, src);
+            } finally {
+                left(session);
+            }
         }
 
         @Override
         public void outputReady(IOSession session) throws java.io.IOException {
-            http.outputReady(session);
+            entered(session);
+            try {
+                http.outputReady(session);
+            } finally {
+                left(session);
+            }
         }
 
         @Override
         public void timeout(IOSession session, Timeout timeout) throws java.io.IOException {
-            http.timeout(session, timeout);
+            entered(session);
+            try {
+                http.timeout(session, timeout);
+            } finally {
+                left(session);
+            }
         }
 
         @Override
         public void exception(IOSession session, Exception cause) {
-            http.exception(session, cause);
+            entered(session);
+            try {
+                http.exception(session, cause);
+            } finally {
+                left(session);
+            }
         }
 
         @Override
         public void disconnected(IOSession session) {
+            entered(session);
             try {
                 http.disconnected(session);
             } finally {
+                left(session);
                 connection.closed();
             }
         }

@@ -12,6 +12,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.Command;
 import org.apache.hc.core5.reactor.IOEventHandler;
 import org.apache.hc.core5.reactor.IOSession;
+import org.apache.hc.core5.reactor.ssl.SSLIOSession;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -31,13 +32,25 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class UpstreamSession implements IOSession {
 
+    /** How many times a command queued on the owner thread drives the handler's output at most, at once. */
+    private static final int WRITE_ROUNDS = 3;
+
     private final IOSession session;
     private final SessionEvents events;
     private final Deque<Command> commands = new ConcurrentLinkedDeque<>();
+    /** The I/O thread that owns the session: the one it was made on, where all its events arrive. */
+    private final Thread owner = Thread.currentThread();
+    /** Whether the session is plain TCP (a TLS session's output is the TLS layer's to drive). */
+    private final boolean plain;
+    /** Whether the connection is established (its handler has seen it connect); owner thread only. */
+    private boolean ready;
+    /** Whether the session's handler is handling one of its events now; owner thread only. */
+    private boolean handling;
 
     UpstreamSession(IOSession session) {
         this.session = session;
         this.events = new SessionEvents(session);
+        this.plain = !(session instanceof SSLIOSession);
     }
 
     /**
@@ -57,11 +70,56 @@ final class UpstreamSession implements IOSession {
         } else {
             commands.add(command);
         }
-        if (session.getStatus() == Status.ACTIVE) {
-            events.set(SelectionKey.OP_WRITE);
-        } else {
+        if (session.getStatus() != Status.ACTIVE) {
             command.cancel();
+        } else if (plain && ready && !handling && Thread.currentThread() == owner) {
+            writeNow();
+        } else {
+            events.set(SelectionKey.OP_WRITE);
         }
+    }
+
+    /**
+     * On the owner thread, outside the session's own events (a call started by another connection's event, say):
+     * runs the handler's output step here, as the reactor would on its next round, so that the command's request is
+     * written now. Its interest changes are held back and applied once at the end: a request written whole sets and
+     * clears write interest, which nets out to no change and no selector wake-up at all. Inside the session's own
+     * events (a call started by this connection's previous answer) the handler is not re-entered: the command waits
+     * for the reactor as usual.
+     */
+    private void writeNow() {
+        IOEventHandler handler = session.getHandler();
+        boolean held = events.hold();
+        try {
+            for (int i = 0; i < WRITE_ROUNDS; i++) { // a head and a body that fit the socket: one or two rounds
+                session.updateWriteTime();
+                handler.outputReady(this);
+                if ((events.mask() & SelectionKey.OP_WRITE) == 0 || !session.isOpen()) {
+                    break;
+                }
+            }
+        } catch (Exception e) { // as the reactor treats an event that throws
+            handler.exception(this, e);
+            session.close(CloseMode.GRACEFUL);
+        } finally {
+            if (held) {
+                events.release();
+            }
+        }
+    }
+
+    /** The handler is handling one of the session's events (from the reactor) until {@link #left}. */
+    void entered() {
+        handling = true;
+    }
+
+    void left() {
+        handling = false;
+    }
+
+    /** The handler has seen the connection established: commands queued on the owner thread may drive it. */
+    void established() {
+        ready = true;
     }
 
     @Override public boolean hasCommands() { return !commands.isEmpty(); }
