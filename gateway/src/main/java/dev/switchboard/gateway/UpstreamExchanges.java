@@ -541,52 +541,65 @@ final class UpstreamExchanges {
             }
         }
 
-        private static void left(IOSession session) {
+        /** After an event: on success, writes what was queued during it; on failure, leaves it to the reactor. */
+        private static void left(IOSession session, boolean ok) {
             if (session instanceof UpstreamSession s) {
-                s.left();
+                if (ok) {
+                    s.left();
+                } else {
+                    s.leftFailing();
+                }
             }
         }
 
         @Override
         public void connected(IOSession session) throws java.io.IOException {
             entered(session);
+            boolean ok = false;
             try {
                 http.connected(session);
+                ok = true;
             } finally {
-                left(session);
-            }
-            if (session instanceof UpstreamSession s) {
-                s.established();
+                if (ok && session instanceof UpstreamSession s) {
+                    s.established();
+                }
+                left(session, ok);
             }
         }
 
         @Override
         public void inputReady(IOSession session, ByteBuffer src) throws java.io.IOException {
             entered(session);
+            boolean ok = false;
             try {
                 http.inputReady(session, src);
+                ok = true;
             } finally {
-                left(session);
+                left(session, ok);
             }
         }
 
         @Override
         public void outputReady(IOSession session) throws java.io.IOException {
             entered(session);
+            boolean ok = false;
             try {
                 http.outputReady(session);
+                ok = true;
             } finally {
-                left(session);
+                left(session, ok);
             }
         }
 
         @Override
         public void timeout(IOSession session, Timeout timeout) throws java.io.IOException {
             entered(session);
+            boolean ok = false;
             try {
                 http.timeout(session, timeout);
+                ok = true;
             } finally {
-                left(session);
+                left(session, ok);
             }
         }
 
@@ -596,17 +609,15 @@ final class UpstreamExchanges {
             try {
                 http.exception(session, cause);
             } finally {
-                left(session);
+                left(session, false);
             }
         }
 
         @Override
         public void disconnected(IOSession session) {
-            entered(session);
             try {
-                http.disconnected(session);
+                http.disconnected(session); // HttpCore passes its own session here, not the decorated one
             } finally {
-                left(session);
                 connection.closed();
             }
         }

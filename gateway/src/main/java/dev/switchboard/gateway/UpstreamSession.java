@@ -46,6 +46,8 @@ final class UpstreamSession implements IOSession {
     private boolean ready;
     /** Whether the session's handler is handling one of its events now; owner thread only. */
     private boolean handling;
+    /** Whether a command was queued during the current event, to be written when it ends; owner thread only. */
+    private boolean writeAfterEvent;
 
     UpstreamSession(IOSession session) {
         this.session = session;
@@ -72,8 +74,12 @@ final class UpstreamSession implements IOSession {
         }
         if (session.getStatus() != Status.ACTIVE) {
             command.cancel();
-        } else if (plain && ready && !handling && Thread.currentThread() == owner) {
-            writeNow();
+        } else if (plain && ready && Thread.currentThread() == owner) {
+            if (handling) {
+                writeAfterEvent = true;
+            } else {
+                writeNow();
+            }
         } else {
             events.set(SelectionKey.OP_WRITE);
         }
@@ -84,8 +90,9 @@ final class UpstreamSession implements IOSession {
      * runs the handler's output step here, as the reactor would on its next round, so that the command's request is
      * written now. Its interest changes are held back and applied once at the end: a request written whole sets and
      * clears write interest, which nets out to no change and no selector wake-up at all. Inside the session's own
-     * events (a call started by this connection's previous answer) the handler is not re-entered: the command waits
-     * for the reactor as usual.
+     * events (a call started by this connection's previous answer) the handler is not re-entered: the command is
+     * written the same way as soon as the event has ended (where the reactor would run the output step next, had
+     * write interest been set).
      */
     private void writeNow() {
         IOEventHandler handler = session.getHandler();
@@ -113,8 +120,24 @@ final class UpstreamSession implements IOSession {
         handling = true;
     }
 
+    /** The event has ended normally: a command queued during it is written now. */
     void left() {
         handling = false;
+        if (writeAfterEvent) {
+            writeAfterEvent = false;
+            if (session.isOpen() && hasCommands()) {
+                writeNow();
+            }
+        }
+    }
+
+    /** The event has ended with an exception (the reactor closes the session): a queued command is left to it. */
+    void leftFailing() {
+        handling = false;
+        if (writeAfterEvent) {
+            writeAfterEvent = false;
+            events.set(SelectionKey.OP_WRITE);
+        }
     }
 
     /** The handler has seen the connection established: commands queued on the owner thread may drive it. */
