@@ -22,11 +22,18 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>HttpCore's session wakes the I/O thread's selector on every command queued and every interest change, even
  * when the interest stays as it is and even when the caller is that I/O thread itself, which is not blocked in a
- * select and will apply the change anyway before it next waits. Here a command is queued without touching the
- * selector when write interest is on already (the handler polls the queue whenever it may start the next request,
- * which it decides after clearing write interest, under the session's lock: a command queued while write interest is
- * on is never missed), and interest changes that change nothing are dropped. What is left (a real change of interest)
- * still wakes the selector: only HttpCore's session holds the selection key.
+ * select and will apply the change anyway before it next waits. Here:
+ * <ul>
+ *   <li>a command queued on the owner thread is written there, at once or as soon as the session's current event
+ *       ends, with the handler's output step run as the reactor would run it and its interest changes netted out
+ *       (see {@code writeNow}): a request written whole changes no interest at all;</li>
+ *   <li>a command queued from another thread does not touch the selector when write interest is on already (the
+ *       handler polls the queue whenever it may start the next request, which it decides after clearing write
+ *       interest, under the session's lock: a command queued while write interest is on is never missed);</li>
+ *   <li>interest changes that change nothing are dropped ({@link SessionEvents}).</li>
+ * </ul>
+ * What is left (a real change of interest: from another thread, or for a request that did not fit the socket) still
+ * wakes the selector: only HttpCore's session holds the selection key.
  *
  * <p>None of the client-connection guards ({@link WatchedSession}) apply: no head checks, no deadlines, no slot.
  */
