@@ -23,6 +23,7 @@ import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
 import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.http.nio.ssl.BasicClientTlsStrategy;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpProcessor;
 import org.apache.hc.core5.http.protocol.HttpProcessorBuilder;
@@ -95,6 +96,8 @@ final class UpstreamExchanges {
             REQUEST_STEPS, HTTP1, CharCodingConfig.DEFAULT, KeepAlive.REUSE, null, null, null, null, null);
     private final ClientHttp1IOEventHandlerFactory plainHandlers = new ClientHttp1IOEventHandlerFactory(duplexers, null,
             null);
+    /** The TLS strategy for https targets; null for HttpCore's default one, made at the first https target. */
+    private final TlsStrategy tls;
     /** Made at the first https target: the default TLS context is costly to make and most gateways never need it. */
     private volatile ClientHttp1IOEventHandlerFactory tlsHandlers;
     private final ConcurrentHashMap<HttpHost, Route> routes = new ConcurrentHashMap<>();
@@ -112,9 +115,15 @@ final class UpstreamExchanges {
     }
 
     UpstreamExchanges(ScheduledExecutorService timer, int maxTotal, int maxPerRoute) {
+        this(timer, maxTotal, maxPerRoute, null);
+    }
+
+    /** {@code tls}: how https targets are spoken to; null for HttpCore's default (the JVM's trust, host names checked). */
+    UpstreamExchanges(ScheduledExecutorService timer, int maxTotal, int maxPerRoute, TlsStrategy tls) {
         this.timer = Objects.requireNonNull(timer, "timer");
         this.maxTotal = maxTotal;
         this.maxPerRoute = maxPerRoute;
+        this.tls = tls;
     }
 
     /** The reactor that opens the connections, with its number of I/O threads; once, before it starts. */
@@ -224,7 +233,8 @@ final class UpstreamExchanges {
             synchronized (this) {
                 f = tlsHandlers;
                 if (f == null) {
-                    f = new ClientHttp1IOEventHandlerFactory(duplexers, new BasicClientTlsStrategy(), null);
+                    f = new ClientHttp1IOEventHandlerFactory(duplexers,
+                            tls != null ? tls : new BasicClientTlsStrategy(), null);
                     tlsHandlers = f;
                 }
             }
