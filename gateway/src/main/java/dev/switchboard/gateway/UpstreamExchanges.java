@@ -1,7 +1,6 @@
 package dev.switchboard.gateway;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Objects;
@@ -224,7 +223,7 @@ final class UpstreamExchanges {
         UpstreamConnection connection = new UpstreamConnection(this, route, onIoThread(), session);
         route.connections.add(connection);
         connecting.connection = connection;
-        return new Watched(http, connection);
+        return new UpstreamHandler(http, connection);
     }
 
     private ClientHttp1IOEventHandlerFactory tlsHandlers() {
@@ -528,107 +527,6 @@ final class UpstreamExchanges {
         void expire() {
             if (done.compareAndSet(false, true)) {
                 handler.failed(DeadlineTimeoutException.from(deadline));
-            }
-        }
-    }
-
-    /**
-     * HttpCore's client handler, with the pool told when the connection closes and the session told when an event is
-     * being handled (so that a command queued from inside one does not re-enter the handler).
-     */
-    private static final class Watched implements IOEventHandler {
-        private final IOEventHandler http;
-        private final UpstreamConnection connection;
-
-        Watched(IOEventHandler http, UpstreamConnection connection) {
-            this.http = http;
-            this.connection = connection;
-        }
-
-        private static void entered(IOSession session) {
-            if (session instanceof UpstreamSession s) {
-                s.entered();
-            }
-        }
-
-        /** After an event: on success, writes what was queued during it; on failure, leaves it to the reactor. */
-        private static void left(IOSession session, boolean ok) {
-            if (session instanceof UpstreamSession s) {
-                if (ok) {
-                    s.left();
-                } else {
-                    s.leftFailing();
-                }
-            }
-        }
-
-        @Override
-        public void connected(IOSession session) throws java.io.IOException {
-            entered(session);
-            boolean ok = false;
-            try {
-                http.connected(session);
-                ok = true;
-            } finally {
-                if (ok && session instanceof UpstreamSession s) {
-                    s.established();
-                }
-                left(session, ok);
-            }
-        }
-
-        @Override
-        public void inputReady(IOSession session, ByteBuffer src) throws java.io.IOException {
-            entered(session);
-            boolean ok = false;
-            try {
-                http.inputReady(session, src);
-                ok = true;
-            } finally {
-                left(session, ok);
-            }
-        }
-
-        @Override
-        public void outputReady(IOSession session) throws java.io.IOException {
-            entered(session);
-            boolean ok = false;
-            try {
-                http.outputReady(session);
-                ok = true;
-            } finally {
-                left(session, ok);
-            }
-        }
-
-        @Override
-        public void timeout(IOSession session, Timeout timeout) throws java.io.IOException {
-            entered(session);
-            boolean ok = false;
-            try {
-                http.timeout(session, timeout);
-                ok = true;
-            } finally {
-                left(session, ok);
-            }
-        }
-
-        @Override
-        public void exception(IOSession session, Exception cause) {
-            entered(session);
-            try {
-                http.exception(session, cause);
-            } finally {
-                left(session, false);
-            }
-        }
-
-        @Override
-        public void disconnected(IOSession session) {
-            try {
-                http.disconnected(session); // HttpCore passes its own session here, not the decorated one
-            } finally {
-                connection.closed();
             }
         }
     }
