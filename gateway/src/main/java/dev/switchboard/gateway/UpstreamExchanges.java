@@ -60,6 +60,9 @@ import org.apache.hc.core5.util.Timeout;
  * room when only the total stands in the way. A connection the server closed is dropped as soon as its close is seen,
  * and never leased.
  *
+ * <p>A call started on its connection's own I/O thread has its request written there and then, without a selector
+ * wake-up (see {@link UpstreamSession}); from any other thread it is queued to the connection's thread.
+ *
  * <p>Thread-safe.
  */
 final class UpstreamExchanges {
@@ -135,8 +138,10 @@ final class UpstreamExchanges {
      * Runs {@code handler}'s exchange with {@code target}: on an idle connection of the calling I/O thread, else on a
      * new connection (or one borrowed or waited for at a limit). Never blocks; see the class comment.
      *
-     * @param connectTimeout how long connecting (or waiting for a connection at a limit) may take; also a new
-     *                       connection's socket timeout, as with {@code HttpAsyncRequester}
+     * @param connectTimeout how long connecting (or waiting for a connection at a limit) may take, and also, as
+     *                       {@code HttpAsyncRequester} uses its timeout, a new connection's socket timeout: how long it
+     *                       may then stay silent, answers included, before it is closed (a pooled connection keeps
+     *                       the one it was opened with)
      */
     public void execute(HttpHost target, AsyncClientExchangeHandler handler, Timeout connectTimeout,
                         HttpContext context) {
