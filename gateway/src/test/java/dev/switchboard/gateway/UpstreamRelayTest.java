@@ -25,6 +25,9 @@ import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
+import org.apache.hc.core5.http.nio.RequestChannel;
 import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
@@ -101,9 +104,9 @@ class UpstreamRelayTest {
             String path = message.getHead().getPath();
             HttpCoreContext upstreamContext = HttpCoreContext.create();
             boolean[] writtenAtOnce = new boolean[1];
-            upstream.execute(target, new BasicClientExchangeHandler<>(
-                    new BasicRequestProducer(new BasicHttpRequest(Method.POST, path),
-                            AsyncEntityProducers.create("{\"from\":\"relay\"}", ContentType.APPLICATION_JSON)),
+            BasicRequestProducer request = new BasicRequestProducer(new BasicHttpRequest(Method.POST, path),
+                    AsyncEntityProducers.create("{\"from\":\"relay\"}", ContentType.APPLICATION_JSON));
+            upstream.execute(target, new BasicClientExchangeHandler<>(path.startsWith("/broken") ? new Broken() : request,
                     new BasicResponseConsumer<>(new StringAsyncEntityConsumer()),
                     new FutureCallback<Message<org.apache.hc.core5.http.HttpResponse, String>>() {
                         @Override
@@ -134,6 +137,44 @@ class UpstreamRelayTest {
             // whether the request was committed (its head made and handed to the connection) before execute returned
             writtenAtOnce[0] = upstreamContext.getRequest() != null;
         }
+    }
+
+    /** A request producer that fails as its request is asked for: a bug in the caller's handler. */
+    private static final class Broken implements AsyncRequestProducer {
+        @Override
+        public void sendRequest(RequestChannel channel, HttpContext context) {
+            throw new IllegalStateException("the request could not be made");
+        }
+
+        @Override public boolean isRepeatable() { return false; }
+        @Override public void failed(Exception cause) { }
+        @Override public int available() { return 0; }
+        @Override public void produce(DataStreamChannel channel) { }
+        @Override public void releaseResources() { }
+    }
+
+    private String[] get(HttpClient client, String path) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body().split("\\|");
+    }
+
+    @Test
+    void aCallerHandlerFailingAsItsRequestIsWrittenOnTheThreadFailsThatCallOnly() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 3; i++) {
+            get(client, "/warm" + i);
+        }
+
+        String[] broken = get(client, "/broken");
+        String[] after = get(client, "/after");
+
+        assertThat(broken[0]).startsWith("failed").contains("the request could not be made");
+        // the connection it was on is closed (as the reactor closes one whose event throws); the next call is
+        // answered on a new one, and the broken request never reached the provider
+        assertThat(after[0]).isEqualTo("POST /after {\"from\":\"relay\"}");
+        assertThat(provider.requests()).isEqualTo(4);
     }
 
     @Test
