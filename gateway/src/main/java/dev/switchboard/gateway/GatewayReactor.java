@@ -69,7 +69,7 @@ final class GatewayReactor {
         HttpAsyncServer reactor = new HttpAsyncServer(both, reactorConfig, sessionDecorator, exceptionCallback,
                 sessionListener);
         // HttpAsyncServer is a ConnectionInitiator: a connection it opens lands on one of its I/O threads in turn
-        upstream.bind(reactor, reactorConfig.getIoThreadCount());
+        upstream.openThrough(reactor, reactorConfig.getIoThreadCount());
         return reactor;
     }
 }

@@ -62,6 +62,7 @@ final class UpstreamConnection {
             state = CLOSED;
             return false;
         }
+        pool.leasedOne();
         return true;
     }
 
@@ -116,12 +117,16 @@ final class UpstreamConnection {
 
     /** Back in the idle state, for the owner's list. */
     void idleAgain() {
-        state = IDLE;
+        if ((int) STATE.getAndSet(this, IDLE) == LEASED) {
+            pool.releasedOne();
+        }
     }
 
     /** HttpCore reported the connection closed (on the owner thread, once). */
     void closed() {
-        state = CLOSED;
+        if ((int) STATE.getAndSet(this, CLOSED) == LEASED) {
+            pool.releasedOne();
+        }
         pool.closed(this);
     }
 

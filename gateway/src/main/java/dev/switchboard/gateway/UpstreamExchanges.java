@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.internal.LentConnections;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.URIScheme;
@@ -20,6 +22,7 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.DefaultAddressResolver;
 import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
 import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
+import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
 import org.apache.hc.core5.http.nio.ssl.BasicClientTlsStrategy;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
@@ -33,6 +36,7 @@ import org.apache.hc.core5.http.protocol.RequestUserAgent;
 import org.apache.hc.core5.reactor.ConnectionInitiator;
 import org.apache.hc.core5.reactor.EndpointParameters;
 import org.apache.hc.core5.reactor.IOEventHandler;
+import org.apache.hc.core5.reactor.IOEventHandlerFactory;
 import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.reactor.ProtocolIOSession;
 import org.apache.hc.core5.util.Deadline;
@@ -63,9 +67,14 @@ import org.apache.hc.core5.util.Timeout;
  * <p>A call started on its connection's own I/O thread has its request written there and then, without a selector
  * wake-up (see {@link UpstreamSession}); from any other thread it is queued to the connection's thread.
  *
+ * <p>These are the connections the gateway can lend to its Switchboard's HTTP transport ({@link LentConnections}):
+ * {@link #lease} hands out a connection as {@code HttpAsyncRequester.connect} does (its user runs exchanges on the
+ * endpoint and releases it), and {@link #bind} gives the transport's own client handler to every connection opened
+ * from then on (those opened before keep HttpCore's handler made here, with the same HTTP/1.1 limits).
+ *
  * <p>Thread-safe.
  */
-final class UpstreamExchanges {
+final class UpstreamExchanges implements LentConnections {
 
     /** The limits of the providers' own HTTP client (the api module's {@code HttpTransport}). */
     static final int MAX_TOTAL = 1024;
@@ -107,6 +116,10 @@ final class UpstreamExchanges {
     /** Exchanges waiting for a connection (a limit was reached), oldest first. */
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private volatile ConnectionInitiator reactor;
+    /** The handler factory of the transport these connections are lent to ({@link #bind}); null until then. */
+    private volatile IOEventHandlerFactory lentHandlers;
+    /** Connections leased now (for an exchange, or lent). */
+    private final LongAdder leased = new LongAdder();
     /** The reactor's I/O threads; a thread's index here is its idle lists' index in each {@link Route}. */
     private volatile Thread[] ioThreads = new Thread[0];
     private int ioThreadCount;
@@ -129,7 +142,7 @@ final class UpstreamExchanges {
     }
 
     /** The reactor that opens the connections, with its number of I/O threads; once, before it starts. */
-    synchronized void bind(ConnectionInitiator reactor, int ioThreads) {
+    synchronized void openThrough(ConnectionInitiator reactor, int ioThreads) {
         this.ioThreadCount = ioThreads;
         this.reactor = reactor; // last: execute reads it first, and then sees the count
     }
@@ -158,13 +171,64 @@ final class UpstreamExchanges {
         UpstreamConnection c = me >= 0 ? route.leaseLocal(me) : route.leaseAny();
         if (c != null) {
             c.execute(handler, target, context);
-        } else if (reserve(route)) {
-            connect(new Connecting(route, handler, connectTimeout, context));
-        } else if (me >= 0 && (c = route.leaseAny()) != null) { // at a limit: another thread's idle connection
-            c.execute(handler, target, context);
         } else {
-            await(new Waiter(route, handler, connectTimeout, context));
+            acquire(route, me, connectTimeout, new Run(handler, target, context));
         }
+    }
+
+    /**
+     * Leases a keep-alive connection to {@code target} (one of the calling I/O thread's own when it has one idle), or
+     * connects one, and hands it to {@code leased}; as {@link #execute}, with an endpoint whose user runs exchanges
+     * on it and releases it. The contract of HttpCore's {@code HttpAsyncRequester.connect(target, connectTimeout,
+     * null, leased)}. Never blocks.
+     */
+    @Override
+    public void lease(HttpHost target, Timeout connectTimeout, FutureCallback<AsyncClientEndpoint> leased) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(leased, "leased");
+        if (reactor == null) {
+            leased.failed(new IllegalStateException("the gateway's reactor is not running yet"));
+            return;
+        }
+        Route route = route(target);
+        int me = ioThreadIndex();
+        UpstreamConnection c = me >= 0 ? route.leaseLocal(me) : route.leaseAny();
+        if (c != null) {
+            leased.completed(new LentEndpoint(c));
+        } else {
+            acquire(route, me, connectTimeout, new Lend(leased));
+        }
+    }
+
+    /** No idle connection of the caller's: a new one, else another thread's idle one, else a wait. */
+    private void acquire(Route route, int me, Timeout timeout, Use use) {
+        UpstreamConnection c;
+        if (reserve(route)) {
+            connect(new Connecting(route, use, timeout));
+        } else if (me >= 0 && (c = route.leaseAny()) != null) { // at a limit: another thread's idle connection
+            use.with(c);
+        } else {
+            await(new Waiter(route, use, timeout));
+        }
+    }
+
+    @Override
+    public void bind(IOEventHandlerFactory clientHandlers) {
+        this.lentHandlers = Objects.requireNonNull(clientHandlers, "clientHandlers");
+    }
+
+    @Override
+    public int leasedConnections() {
+        return (int) leased.sum();
+    }
+
+    void leasedOne() {
+        leased.increment();
+    }
+
+    void releasedOne() {
+        leased.decrement();
     }
 
     private Route route(HttpHost target) {
@@ -222,10 +286,12 @@ final class UpstreamExchanges {
     IOEventHandler createHandler(ProtocolIOSession session, Object attachment) {
         Connecting connecting = (Connecting) attachment;
         Route route = connecting.route;
-        boolean tls = URIScheme.HTTPS.same(route.host.getSchemeName());
-        IOEventHandler http = (tls ? tlsHandlers() : plainHandlers).createHandler(session,
-                new EndpointParameters(route.host, null));
+        IOEventHandlerFactory lent = lentHandlers;
+        IOEventHandlerFactory handlers = lent != null ? lent
+                : URIScheme.HTTPS.same(route.host.getSchemeName()) ? tlsHandlers() : plainHandlers;
+        IOEventHandler http = handlers.createHandler(session, new EndpointParameters(route.host, null));
         UpstreamConnection connection = new UpstreamConnection(this, route, onIoThread(), session);
+        leasedOne(); // made for the exchange it was opened for
         route.connections.add(connection);
         connecting.connection = connection;
         return new UpstreamHandler(http, connection);
@@ -314,7 +380,7 @@ final class UpstreamExchanges {
         UpstreamConnection c = w.done.get() ? null : w.route.leaseAny();
         if (c != null) {
             if (w.claim()) {
-                c.execute(w.handler, w.route.host, w.context);
+                w.use.with(c);
             } else {
                 c.discard(); // the waiter was served or expired meanwhile: nobody to give the connection to
             }
@@ -343,7 +409,7 @@ final class UpstreamExchanges {
             } else if (reserve(w.route)) {
                 if (w.claim()) {
                     it.remove();
-                    connect(new Connecting(w.route, w.handler, w.timeout, w.context));
+                    connect(new Connecting(w.route, w.use, w.timeout));
                 } else { // expired meanwhile: the place goes back
                     w.route.open.decrementAndGet();
                     open.decrementAndGet();
@@ -386,7 +452,7 @@ final class UpstreamExchanges {
                 others = true;
             } else if (w.claim()) {
                 it.remove();
-                c.execute(w.handler, w.route.host, w.context);
+                w.use.with(c);
                 return true;
             }
         }
@@ -453,27 +519,70 @@ final class UpstreamExchanges {
         }
     }
 
-    /** A connection being opened for one exchange: the reactor's attachment for it, and the outcome's callback. */
+    /** What a connection is wanted for: an exchange to run on it, or a lease to hand it to. */
+    private interface Use {
+        void with(UpstreamConnection c);
+
+        void failed(Exception cause);
+
+        void cancelled();
+    }
+
+    /** {@link #execute}'s use: its exchange, run on the connection. */
+    private record Run(AsyncClientExchangeHandler handler, HttpHost target, HttpContext context) implements Use {
+        @Override
+        public void with(UpstreamConnection c) {
+            c.execute(handler, target, context);
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            handler.failed(cause);
+        }
+
+        @Override
+        public void cancelled() {
+            handler.cancel();
+        }
+    }
+
+    /** {@link #lease}'s use: the connection, handed over as an endpoint. */
+    private record Lend(FutureCallback<AsyncClientEndpoint> leased) implements Use {
+        @Override
+        public void with(UpstreamConnection c) {
+            leased.completed(new LentEndpoint(c));
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            leased.failed(cause);
+        }
+
+        @Override
+        public void cancelled() {
+            leased.cancelled();
+        }
+    }
+
+    /** A connection being opened for one use: the reactor's attachment for it, and the outcome's callback. */
     private final class Connecting implements FutureCallback<IOSession> {
         final Route route;
-        final AsyncClientExchangeHandler handler;
+        final Use use;
         final Timeout timeout;
-        final HttpContext context;
         /** Made by {@link #createHandler} (the place reserved for it is its own from then on). */
         UpstreamConnection connection;
 
-        Connecting(Route route, AsyncClientExchangeHandler handler, Timeout timeout, HttpContext context) {
+        Connecting(Route route, Use use, Timeout timeout) {
             this.route = route;
-            this.handler = handler;
+            this.use = use;
             this.timeout = timeout;
-            this.context = context;
         }
 
         /** On the new connection's I/O thread, just after its handler was made and before it is connected. */
         @Override
         public void completed(IOSession session) {
             session.setSocketTimeout(timeout);
-            connection.execute(handler, route.host, context);
+            use.with(connection);
         }
 
         @Override
@@ -483,7 +592,7 @@ final class UpstreamExchanges {
                     unreserve(route);
                 }
             } finally {
-                handler.failed(cause);
+                use.failed(cause);
             }
         }
 
@@ -494,26 +603,24 @@ final class UpstreamExchanges {
                     unreserve(route);
                 }
             } finally {
-                handler.cancel();
+                use.cancelled();
             }
         }
     }
 
-    /** An exchange waiting for a connection beyond a limit. */
+    /** A use waiting for a connection beyond a limit. */
     private static final class Waiter {
         final Route route;
-        final AsyncClientExchangeHandler handler;
+        final Use use;
         final Timeout timeout;
-        final HttpContext context;
         final AtomicBoolean done = new AtomicBoolean();
         final Deadline deadline;
         volatile java.util.concurrent.ScheduledFuture<?> expiry;
 
-        Waiter(Route route, AsyncClientExchangeHandler handler, Timeout timeout, HttpContext context) {
+        Waiter(Route route, Use use, Timeout timeout) {
             this.route = route;
-            this.handler = handler;
+            this.use = use;
             this.timeout = timeout;
-            this.context = context;
             this.deadline = Deadline.calculate(timeout);
         }
 
@@ -531,7 +638,7 @@ final class UpstreamExchanges {
 
         void expire() {
             if (done.compareAndSet(false, true)) {
-                handler.failed(DeadlineTimeoutException.from(deadline));
+                use.failed(DeadlineTimeoutException.from(deadline));
             }
         }
     }

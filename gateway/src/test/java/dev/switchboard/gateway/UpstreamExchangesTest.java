@@ -30,6 +30,17 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.util.Timeout;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.core5.http.config.CharCodingConfig;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
+import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
+import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
+import org.apache.hc.core5.http.protocol.DefaultHttpProcessor;
+import org.apache.hc.core5.http.protocol.RequestContent;
+import org.apache.hc.core5.http.protocol.RequestTargetHost;
+import org.apache.hc.core5.reactor.EndpointParameters;
+import org.apache.hc.core5.reactor.IOEventHandlerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -249,6 +260,86 @@ class UpstreamExchangesTest {
         Answer after = await(call(keepAlive(), Method.GET, "/after", null));
         assertThat(after.body()).isEqualTo("GET /after");
         assertThat(keepAlive.connections()).isEqualTo(2);
+    }
+
+    /** Leases a connection to the keep-alive server, from the calling thread. */
+    private AsyncClientEndpoint lease() throws Exception {
+        CompletableFuture<AsyncClientEndpoint> leased = new CompletableFuture<>();
+        upstream.lease(keepAlive(), CONNECT, new FutureCallback<AsyncClientEndpoint>() {
+            @Override
+            public void completed(AsyncClientEndpoint endpoint) {
+                leased.complete(endpoint);
+            }
+
+            @Override
+            public void failed(Exception e) {
+                leased.completeExceptionally(e);
+            }
+
+            @Override
+            public void cancelled() {
+                leased.cancel(false);
+            }
+        });
+        return leased.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs one GET on {@code endpoint} and releases it for reuse when the answer has ended, on its I/O thread. */
+    private CompletableFuture<String> getOn(AsyncClientEndpoint endpoint, String path) {
+        CompletableFuture<String> body = new CompletableFuture<>();
+        endpoint.execute(new BasicClientExchangeHandler<>( // on a leased endpoint the request names its target
+                new BasicRequestProducer(new BasicHttpRequest(Method.GET, keepAlive(), path), null),
+                new BasicResponseConsumer<>(new StringAsyncEntityConsumer()),
+                new FutureCallback<Message<HttpResponse, String>>() {
+                    @Override
+                    public void completed(Message<HttpResponse, String> m) {
+                        endpoint.releaseAndReuse();
+                        body.complete(m.getBody());
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        endpoint.releaseAndDiscard();
+                        body.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        endpoint.releaseAndDiscard();
+                        body.cancel(false);
+                    }
+                }), null, HttpCoreContext.create());
+        return body;
+    }
+
+    @Test
+    void leasedConnectionsAreMadeWithTheBoundHandlersAndComeBackToThePool() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        List<Object> attachments = new CopyOnWriteArrayList<>();
+        IOEventHandlerFactory http = new ClientHttp1IOEventHandlerFactory(new ClientHttp1StreamDuplexerFactory(
+                new DefaultHttpProcessor(RequestTargetHost.INSTANCE, RequestContent.INSTANCE), Http1Config.DEFAULT,
+                CharCodingConfig.DEFAULT), null, null);
+        upstream.bind((session, attachment) -> {
+            made.incrementAndGet();
+            attachments.add(attachment);
+            return http.createHandler(session, attachment);
+        });
+
+        AsyncClientEndpoint first = lease();
+        assertThat(first.isConnected()).isTrue();
+        assertThat(upstream.leasedConnections()).isEqualTo(1);
+        assertThat(getOn(first, "/one").get(10, TimeUnit.SECONDS)).isEqualTo("GET /one");
+        awaitTrue(() -> upstream.leasedConnections() == 0);
+
+        AsyncClientEndpoint second = lease();
+        assertThat(getOn(second, "/two").get(10, TimeUnit.SECONDS)).isEqualTo("GET /two");
+
+        assertThat(made.get()).isEqualTo(1);
+        assertThat(attachments).singleElement().isInstanceOfSatisfying(EndpointParameters.class,
+                p -> assertThat(p.getPort()).isEqualTo(keepAlive.port()));
+        assertThat(keepAlive.connections()).isEqualTo(1);
+        awaitTrue(() -> upstream.leasedConnections() == 0);
+        assertThat(first.isConnected()).isFalse(); // released
     }
 
     @Test
