@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
@@ -41,35 +42,48 @@ import org.apache.hc.core5.http.protocol.RequestContent;
 import org.apache.hc.core5.http.protocol.RequestTargetHost;
 import org.apache.hc.core5.reactor.EndpointParameters;
 import org.apache.hc.core5.reactor.IOEventHandlerFactory;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upstream exchanges over connections on the gateway's own reactor, against real loopback servers: WireMock for the
- * answers, {@link KeepAliveUpstream} where the server's side of the connections counts.
+ * Upstream exchanges over connections on the gateway's own reactor (as GatewayReactor builds it, with the gateway's
+ * connection guard), against real loopback servers: WireMock for the answers, {@link KeepAliveUpstream} where the
+ * server's side of the connections counts.
  */
 class UpstreamExchangesTest {
 
     private static final Timeout CONNECT = Timeout.ofSeconds(5);
 
-    private GatewayHarness harness;
-    private GatewayServer server;
+    private WireMockServer wiremock;
+    private ConnectionGuard guard;
+    private HttpAsyncServer reactor;
     private UpstreamExchanges upstream;
     private KeepAliveUpstream keepAlive;
 
+    /** The gateway's reactor as GatewayReactor builds it, with the gateway's connection guard (no routes). */
     @BeforeEach
     void start() throws Exception {
-        harness = GatewayHarness.start();
-        server = new GatewayServer(harness.switchboard, GatewayConfig.from(harness.switchboard.config()));
-        upstream = server.upstreamExchanges();
+        wiremock = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        wiremock.start();
+        guard = new ConnectionGuard(ClientLimits.DEFAULTS);
+        upstream = new UpstreamExchanges(guard.timer());
+        reactor = GatewayReactor.create(Http1Config.DEFAULT, IOReactorConfig.custom().setIoThreadCount(2).build(),
+                KeepAlive.serverProcessor(), KeepAlive.REUSE, (request, context) -> null, guard::decorate, guard,
+                e -> { }, upstream);
+        reactor.start();
         keepAlive = new KeepAliveUpstream();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.shutdown(Duration.ZERO);
-        harness.close();
+        reactor.close(CloseMode.IMMEDIATE);
+        guard.shutdown();
+        wiremock.stop();
         keepAlive.close();
     }
 
@@ -132,7 +146,7 @@ class UpstreamExchangesTest {
     }
 
     private HttpHost wiremock() {
-        return new HttpHost("http", "127.0.0.1", harness.upstream.port());
+        return new HttpHost("http", "127.0.0.1", wiremock.port());
     }
 
     private HttpHost keepAlive() {
@@ -153,11 +167,11 @@ class UpstreamExchangesTest {
 
     @Test
     void answersComeWithTheirStatusHeadersAndBodies() throws Exception {
-        harness.upstream.stubFor(get("/ok").willReturn(aResponse().withStatus(200)
+        wiremock.stubFor(get("/ok").willReturn(aResponse().withStatus(200)
                 .withHeader("X-Upstream", "yes").withHeader("Content-Type", "text/plain").withBody("hello")));
-        harness.upstream.stubFor(post("/echo").withRequestBody(equalToJson("{\"a\":1}"))
+        wiremock.stubFor(post("/echo").withRequestBody(equalToJson("{\"a\":1}"))
                 .willReturn(aResponse().withStatus(201).withBody("{\"got\":\"a\"}")));
-        harness.upstream.stubFor(get("/boom").willReturn(aResponse().withStatus(500).withBody("upstream broke")));
+        wiremock.stubFor(get("/boom").willReturn(aResponse().withStatus(500).withBody("upstream broke")));
 
         Answer ok = await(call(wiremock(), Method.GET, "/ok", null));
         Answer echo = await(call(wiremock(), Method.POST, "/echo", "{\"a\":1}"));
@@ -172,7 +186,7 @@ class UpstreamExchangesTest {
         assertThat(boom.body()).isEqualTo("upstream broke");
         // answered on the gateway's I/O threads; upstream connections are not client connections
         assertThat(ok.thread().getName()).startsWith("server-dispatch");
-        assertThat(server.guard().connections()).isZero();
+        assertThat(guard.connections()).isZero();
     }
 
     @Test
