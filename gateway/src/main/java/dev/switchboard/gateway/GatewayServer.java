@@ -137,6 +137,7 @@ final class GatewayServer {
             guard.shutdown();
             throw new IllegalStateException("interrupted while starting the gateway", e);
         }
+        lendUpstreamConnections();
         if (!config.loopbackOnly() && config.keys().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "the gateway listens on {0}, beyond this machine, without access keys:"
                     + " anyone who can reach it can spend your provider credits; set switchboard.gateway.keys", address);
@@ -144,6 +145,24 @@ final class GatewayServer {
         LOG.log(System.Logger.Level.INFO, "gateway listening on http://{0}:{1}/v1 ({2} routes, {3} providers)",
                 address.getHostString(), Integer.toString(address.getPort()), switchboard.routeNames().size(),
                 switchboard.providerNames().size());
+    }
+
+    /** Whether the providers' calls without waiting use this server's connections ({@link #lendUpstreamConnections}). */
+    private volatile boolean lent;
+
+    /**
+     * Lends the providers' calls without waiting the connections of this server's own I/O threads, so that a call
+     * started on one of them is written, answered and read there, with no hop to the transport's own I/O threads and
+     * back. A second gateway on the same Switchboard finds them lent already and leaves its providers' calls on the
+     * first one's (or, once that one stops, on the transport's own client).
+     */
+    private void lendUpstreamConnections() {
+        try {
+            switchboard.transport().lend(upstream);
+            lent = true;
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "upstream connections not lent: {0}", e.getMessage());
+        }
     }
 
     /** Whether the request asks for {@code 100 Continue}; the header is removed, the exchange sends 100 itself. */
@@ -298,6 +317,9 @@ final class GatewayServer {
         }
         if (!overdue.isEmpty()) {
             interrupted |= awaitExchanges(System.nanoTime() + ENDING_FLUSH.toNanos());
+        }
+        if (lent) {
+            switchboard.transport().reclaim(upstream); // later calls (a library user's) use the transport's own client
         }
         reactor.initiateShutdown();
         reactor.close(CloseMode.IMMEDIATE);
