@@ -164,7 +164,10 @@ class DistributionIT {
                 "  providers.up { type = openai, base-url = \"" + stub.baseUrl() + "\", model = \"stub-model\" }",
                 "  routes.default { targets = [up] }",
                 "}");
-        Launcher launcher = launcher(Launcher.BUILT);
+        // a copy: the launcher's default data dir is inside the distribution, and this run's usage must not stay in
+        // the one the build made (it is what benchmarks and trials copy)
+        Launcher launcher = launcher(Launcher.copyOfBuilt(tmp.resolve("dist")));
+        launcher.env.remove("SWITCHBOARD_DATA_DIR"); // the launcher's default, in the copy
         launcher.env.put("SWITCHBOARD_CONFIG", config.toString());
         launcher.env.put("OPENAI_API_KEY", KEY);
         Process serve = launcher.start("serve", "--port", "0");

@@ -42,6 +42,8 @@ final class Launcher {
         this.workingDir = workingDir;
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // state in the test's own folder: the launcher's default is inside the distribution, which other runs copy
+        env.put("SWITCHBOARD_DATA_DIR", workingDir.resolve("data").toString());
     }
 
     record Result(int exitCode, String out, String err) {
