@@ -137,8 +137,7 @@ final class DashboardEndpoints {
                 }
             });
         } catch (RejectedExecutionException e) {
-            exchange.reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
-                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false);
+            exchange.reply(ErrorReply.busy(), false);
         }
     }
 

@@ -75,6 +75,15 @@ record ErrorReply(int status, String type, String code, String param, String mes
     }
 
     /**
+     * 503: {@code max-concurrent-requests} are being served; a second is a fair guess at when one has ended (as the
+     * refusal of a connection past {@code max-connections} says).
+     */
+    static ErrorReply busy() {
+        return new ErrorReply(503, "server_error", "unavailable", null, "The gateway is serving as many requests as it"
+                + " may (switchboard.gateway.max-concurrent-requests); retry shortly.", Duration.ofSeconds(1), "unavailable");
+    }
+
+    /**
      * The gateway itself failed. The answer names no Java class or message (they are the operator's, and may say
      * more than a client should know), only the request id under which the gateway's log has the details.
      */

@@ -487,8 +487,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             server.workers().execute(this::serve);
         } catch (RejectedExecutionException e) {
             dashboardPartDone();
-            reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
-                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false,
+            reply(ErrorReply.busy(), false,
                     ChatCall.cacheResult(NO_HEADERS, this)); // a chat read above may be known to be a caching route's
         }
     }

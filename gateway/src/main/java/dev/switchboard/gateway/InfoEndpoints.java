@@ -262,8 +262,7 @@ final class InfoEndpoints {
                 }
             });
         } catch (RejectedExecutionException e) {
-            exchange.reply(ErrorReply.unavailable("The gateway is serving as many requests as it may"
-                    + " (switchboard.gateway.max-concurrent-requests); retry shortly."), false);
+            exchange.reply(ErrorReply.busy(), false);
         }
     }
 

@@ -136,6 +136,7 @@ class CallWithoutWorkerTest {
         GatewayHarness.Reply second = h.http("POST", "/v1/chat/completions", body);
 
         assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(second.header("Retry-After")).contains("1");
         assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(h.gateway.workerThreads()).isZero();
     }
