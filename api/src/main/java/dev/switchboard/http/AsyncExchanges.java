@@ -57,11 +57,13 @@ final class AsyncExchanges implements AutoCloseable {
     /**
      * The handler of a connection opened for these exchanges, as the requester below makes it for its own
      * connections: HttpCore's HTTP/1.1 client handler with the same settings, head listener and TLS (whose context
-     * is made at the first https target: most gateways never need one).
+     * is made at the first https target: most gateways never need one), and one {@link AnswerHeadParser} per
+     * connection where the requester uses HttpCore's own (its bootstrap takes no response parser).
      */
     static IOEventHandlerFactory clientHandlers() {
         ClientHttp1StreamDuplexerFactory duplexers = new ClientHttp1StreamDuplexerFactory(PROCESSOR, HttpTransport.HTTP1,
-                CharCodingConfig.DEFAULT, ConnectionReuse.INSTANCE, null, null, RequestHeads.INSTANCE);
+                CharCodingConfig.DEFAULT, ConnectionReuse.INSTANCE, AnswerHeadParser.factory(HttpTransport.HTTP1), null,
+                RequestHeads.INSTANCE);
         return new ClientHttp1IOEventHandlerFactory(duplexers, new FirstUseTls(), null);
     }
 
