@@ -1,19 +1,13 @@
 package dev.switchboard.gateway;
 
-import java.io.IOException;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.locks.Lock;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.Command;
 import org.apache.hc.core5.reactor.IOEventHandler;
 import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.reactor.ssl.SSLIOSession;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * An upstream connection the gateway's reactor opened (see {@link UpstreamExchanges}), as its HTTP handler sees it:
@@ -37,12 +31,11 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>None of the client-connection guards ({@link WatchedSession}) apply: no head checks, no deadlines, no slot.
  */
-final class UpstreamSession implements IOSession {
+final class UpstreamSession extends ForwardingSession {
 
     /** How many times a command queued on the owner thread drives the handler's output at most, at once. */
     private static final int WRITE_ROUNDS = 3;
 
-    private final IOSession session;
     private final SessionEvents events;
     private final Deque<Command> commands = new ConcurrentLinkedDeque<>();
     /** The I/O thread that owns the session: the one it was made on, where all its events arrive. */
@@ -57,7 +50,7 @@ final class UpstreamSession implements IOSession {
     private boolean writeAfterEvent;
 
     UpstreamSession(IOSession session) {
-        this.session = session;
+        super(session);
         this.events = new SessionEvents(session);
         this.plain = !(session instanceof SSLIOSession);
     }
@@ -159,29 +152,4 @@ final class UpstreamSession implements IOSession {
     @Override public void setEvent(int op) { events.set(op); }
     @Override public void clearEvent(int op) { events.clear(op); }
 
-    @Override public ByteChannel channel() { return session.channel(); }
-    @Override public IOEventHandler getHandler() { return session.getHandler(); }
-    @Override public void upgrade(IOEventHandler handler) { session.upgrade(handler); }
-    @Override public Lock getLock() { return session.getLock(); }
-    @Override public SocketAddress getRemoteAddress() { return session.getRemoteAddress(); }
-    @Override public SocketAddress getLocalAddress() { return session.getLocalAddress(); }
-    @Override public void close() { session.close(); }
-    @Override public void close(CloseMode closeMode) { session.close(closeMode); }
-    @Override public Status getStatus() { return session.getStatus(); }
-    @Override public Timeout getSocketTimeout() { return session.getSocketTimeout(); }
-    @Override public void setSocketTimeout(Timeout timeout) { session.setSocketTimeout(timeout); }
-    @Override public long getLastReadTime() { return session.getLastReadTime(); }
-    @Override public long getLastWriteTime() { return session.getLastWriteTime(); }
-    @Override public long getLastEventTime() { return session.getLastEventTime(); }
-    @Override public void updateReadTime() { session.updateReadTime(); }
-    @Override public void updateWriteTime() { session.updateWriteTime(); }
-    @Override public String getId() { return session.getId(); }
-    @Override public int read(ByteBuffer dst) throws IOException { return session.read(dst); }
-    @Override public int write(ByteBuffer src) throws IOException { return session.write(src); }
-    @Override public boolean isOpen() { return session.isOpen(); }
-
-    @Override
-    public String toString() {
-        return session.toString();
-    }
 }

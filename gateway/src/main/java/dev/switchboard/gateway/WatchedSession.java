@@ -1,19 +1,14 @@
 package dev.switchboard.gateway;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.locks.Lock;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.reactor.Command;
-import org.apache.hc.core5.reactor.IOEventHandler;
 import org.apache.hc.core5.reactor.IOSession;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * A client connection that notices its peer leaving and guards its request heads. HTTP/1.1 in HttpCore treats a
@@ -33,13 +28,12 @@ import org.apache.hc.core5.util.Timeout;
  * <p>The reactor thread that reads a connection also parses its requests, so {@link #current()} tells a new
  * exchange which connection it belongs to.
  */
-final class WatchedSession implements IOSession {
+final class WatchedSession extends ForwardingSession {
 
     private static final ThreadLocal<WatchedSession> CURRENT = new ThreadLocal<>();
     /** The most a refused client may still send before its connection is closed at once. */
     private static final long MAX_DRAIN = 1024 * 1024;
 
-    private final IOSession session;
     private final ByteChannel channel;
     private final ConnectionGuard guard;
     /** Read and write interest, with fewer selector wake-ups than the session's own (see {@link SessionEvents}). */
@@ -80,7 +74,7 @@ final class WatchedSession implements IOSession {
     private int afterHead = -1;
 
     WatchedSession(IOSession session, ConnectionGuard guard, boolean admitted) {
-        this.session = session;
+        super(session);
         this.guard = guard;
         this.scanner = new HeadScanner(guard.limits());
         this.events = new SessionEvents(session);
@@ -371,14 +365,6 @@ final class WatchedSession implements IOSession {
     }
 
     @Override public ByteChannel channel() { return channel; }
-    @Override public IOEventHandler getHandler() { return session.getHandler(); }
-    @Override public void upgrade(IOEventHandler handler) { session.upgrade(handler); }
-    @Override public Lock getLock() { return session.getLock(); }
-    @Override public void enqueue(Command command, Command.Priority priority) { session.enqueue(command, priority); }
-    @Override public boolean hasCommands() { return session.hasCommands(); }
-    @Override public Command poll() { return session.poll(); }
-    @Override public SocketAddress getRemoteAddress() { return session.getRemoteAddress(); }
-    @Override public SocketAddress getLocalAddress() { return session.getLocalAddress(); }
     @Override public int getEventMask() { return events.mask(); }
     @Override public void setEventMask(int ops) { events.setMask(ops); }
     @Override public void setEvent(int op) { events.set(op); }
@@ -394,21 +380,5 @@ final class WatchedSession implements IOSession {
 
     @Override public void close() { session.close(); guard.release(this); }
     @Override public void close(CloseMode closeMode) { closeNow(closeMode); }
-    @Override public Status getStatus() { return session.getStatus(); }
-    @Override public Timeout getSocketTimeout() { return session.getSocketTimeout(); }
-    @Override public void setSocketTimeout(Timeout timeout) { session.setSocketTimeout(timeout); }
-    @Override public long getLastReadTime() { return session.getLastReadTime(); }
-    @Override public long getLastWriteTime() { return session.getLastWriteTime(); }
-    @Override public long getLastEventTime() { return session.getLastEventTime(); }
-    @Override public void updateReadTime() { session.updateReadTime(); }
-    @Override public void updateWriteTime() { session.updateWriteTime(); }
-    @Override public String getId() { return session.getId(); }
     @Override public int read(ByteBuffer dst) throws IOException { return channel.read(dst); }
-    @Override public int write(ByteBuffer src) throws IOException { return session.write(src); }
-    @Override public boolean isOpen() { return session.isOpen(); }
-
-    @Override
-    public String toString() {
-        return session.toString();
-    }
 }
