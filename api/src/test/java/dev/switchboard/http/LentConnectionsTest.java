@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @org.junit.jupiter.api.Timeout(60)
 class LentConnectionsTest {
 
-    private static final String KEY = "sk-lentKeyNotReal000000000000";
+    private static final String KEY = "sk-test-lent-key-not-real";
 
     @RegisterExtension
     static WireMockExtension server = WireMockExtension.newInstance()

@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class PostJsonAsyncTest {
 
-    private static final String KEY = "sk-asyncKeyNotReal0000000000";
+    private static final String KEY = "sk-test-async-key-not-real";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
     private static final Timeouts QUICK = new Timeouts(
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20));
