@@ -249,6 +249,28 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    @Test
+    void aTransactionOfManyCallsWritesEachCallsRowExactlyOnce() throws Exception {
+        // given: more calls than the writer inserts between two yields, several times over and not a multiple of it
+        int calls = 5 * SqliteJournal.ROWS_BETWEEN_YIELDS + 3;
+        long dropped;
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            for (int i = 0; i < calls; i++) {
+                store.recordUsage(record("openai", "m", "default", "team-a", i, 1, "0.001"));
+            }
+            dropped = store.usageLog().orElseThrow().dropped();
+        } // closing writes what is queued
+        // then: every row is there once, with each call's own tokens
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement();
+             var r = s.executeQuery("SELECT count(*), count(DISTINCT input_tokens), sum(input_tokens) FROM usage_log")) {
+            assertThat(dropped).isZero();
+            assertThat(r.getLong(1)).isEqualTo(calls);
+            assertThat(r.getLong(2)).isEqualTo(calls);
+            assertThat(r.getLong(3)).isEqualTo((long) calls * (calls - 1) / 2);
+        }
+    }
+
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,
                               String usd) {
         return new UsageRecord(T0, provider, model, route, key, Usage.of(in, out),
