@@ -24,9 +24,6 @@ import org.apache.hc.core5.http.protocol.RequestValidateHost;
 import org.apache.hc.core5.http.protocol.ResponseConformance;
 import org.apache.hc.core5.http.protocol.ResponseConnControl;
 import org.apache.hc.core5.http.protocol.ResponseContent;
-import org.apache.hc.core5.http.protocol.ResponseDate;
-import org.apache.hc.core5.http.protocol.ResponseServer;
-import org.apache.hc.core5.util.VersionInfo;
 
 /**
  * HttpCore's {@code Connection} handling for an answer, with a short way for the usual request: HTTP/1.1 with no
@@ -45,14 +42,13 @@ final class KeepAlive {
 
     /**
      * HttpCore's default server processor ({@link HttpProcessors#server()}), with {@link #CONTROL} for its connection
-     * step and {@link HostAuthority} for its {@link RequestValidateHost} step.
+     * step, {@link HostAuthority} for its {@link RequestValidateHost} step, and {@link FixedAnswerHeaders} for its
+     * {@code ResponseDate} and {@code ResponseServer} steps.
      */
     static HttpProcessor serverProcessor() {
         return HttpProcessorBuilder.create()
-                .addAll(ResponseConformance.INSTANCE, ResponseDate.INSTANCE,
-                        new ResponseServer(VersionInfo.getSoftwareInfo("Apache-HttpCore", "org.apache.hc.core5",
-                                HttpProcessors.class)),
-                        ResponseContent.INSTANCE, CONTROL)
+                .addAll(ResponseConformance.INSTANCE, FixedAnswerHeaders.DateHeader.SYSTEM,
+                        FixedAnswerHeaders.SERVER_HEADER, ResponseContent.INSTANCE, CONTROL)
                 .addAll(HostAuthority.INSTANCE, RequestConformance.INSTANCE)
                 .build();
     }
