@@ -844,18 +844,29 @@ final class Exchange implements AsyncServerExchangeHandler {
     }
 
     private void submit(BasicHttpResponse response, EntityDetails details) {
+        WatchedSession s = session;
+        if (s != null && s.writesHere()) {
+            s.writeNow(() -> send(response, details)); // on the connection's I/O thread, outside its events
+            return;
+        }
         // HttpCore writes the head, asks for the body (produce, on this thread) and ends it, each time asking for
         // write interest: held back to one wake-up of the I/O thread once all of it is buffered.
-        SessionEvents events = session == null ? null : session.events;
+        SessionEvents events = s == null ? null : s.events;
         boolean held = events != null && events.hold();
         try {
-            responseChannel.sendResponse(response, details, context);
-        } catch (HttpException | IOException e) {
-            clientGone();
+            send(response, details);
         } finally {
             if (held) {
                 events.release();
             }
+        }
+    }
+
+    private void send(BasicHttpResponse response, EntityDetails details) {
+        try {
+            responseChannel.sendResponse(response, details, context);
+        } catch (HttpException | IOException e) {
+            clientGone();
         }
     }
 

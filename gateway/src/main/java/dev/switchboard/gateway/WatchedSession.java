@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOEventHandler;
 import org.apache.hc.core5.reactor.IOSession;
 
 /**
@@ -27,10 +28,17 @@ import org.apache.hc.core5.reactor.IOSession;
  *
  * <p>The reactor thread that reads a connection also parses its requests, so {@link #current()} tells a new
  * exchange which connection it belongs to.
+ *
+ * <p>An answer submitted on the connection's own I/O thread outside the connection's events (a call answered by its
+ * upstream connection's event, on the same thread) is written at once ({@link #writeNow}), as the reactor would write
+ * it on its next round: HttpCore's session would otherwise set write interest and wake the selector, which costs
+ * that thread an eventfd write and read, a trip round the reactor's loop and two interest changes per answer.
  */
 final class WatchedSession extends ForwardingSession {
 
     private static final ThreadLocal<WatchedSession> CURRENT = new ThreadLocal<>();
+    /** How many times {@link #writeNow} drives the handler's output step at most: a head and a body that fit. */
+    private static final int WRITE_ROUNDS = 3;
     /** The most a refused client may still send before its connection is closed at once. */
     private static final long MAX_DRAIN = 1024 * 1024;
 
@@ -39,6 +47,15 @@ final class WatchedSession extends ForwardingSession {
     /** Read and write interest, with fewer selector wake-ups than the session's own (see {@link SessionEvents}). */
     final SessionEvents events;
     private volatile Exchange active;
+    /** The I/O thread that owns the connection: the one it was accepted on, where all its events arrive. */
+    private final Thread owner = Thread.currentThread();
+    /** How deep the owner thread is in the connection's events ({@link ClientEvents}) or {@link #writeNow}. */
+    private int handling;
+    /** Whether the connection's events come to this session itself (plain TCP; TLS puts its own layer between). */
+    private boolean plain;
+    /** HttpCore's current handler of the connection, and the same with the event boundaries marked. */
+    private IOEventHandler http;
+    private ClientEvents bounded;
 
     // Guarded by this: the head guard.
     private final HeadScanner scanner;
@@ -361,6 +378,70 @@ final class WatchedSession extends ForwardingSession {
         Exchange e = active;
         if (e != null) {
             e.connectionClosed();
+        }
+    }
+
+    /** The connection's handler, with its events' boundaries marked ({@link ClientEvents}). */
+    @Override
+    public IOEventHandler getHandler() {
+        IOEventHandler h = session.getHandler();
+        if (h == null || h instanceof ClientEvents) {
+            return h;
+        }
+        if (h != http) {
+            http = h;
+            bounded = new ClientEvents(h, this);
+        }
+        return bounded;
+    }
+
+    /** One of the connection's events is being handled on the owner thread, for {@code eventSession}. */
+    void entered(IOSession eventSession) {
+        handling++;
+        plain = eventSession == this;
+    }
+
+    /** The event has ended. */
+    void left() {
+        handling--;
+    }
+
+    /**
+     * Whether an answer submitted now may be written at once ({@link #writeNow}): on the owner thread, outside the
+     * connection's events, and plain TCP.
+     */
+    boolean writesHere() {
+        return Thread.currentThread() == owner && plain && handling == 0;
+    }
+
+    /**
+     * Runs {@code submit} (which hands an answer to HttpCore) and then the handler's output step, here and now, as
+     * the reactor would run it on its next round had write interest been set. The interest changes of both are held
+     * back and applied once at the end ({@link SessionEvents#hold}): an answer written whole sets and clears write
+     * interest, which nets out to no change and no selector wake-up. An answer that does not fit the socket keeps
+     * write interest set, and the reactor writes the rest. Only when {@link #writesHere}.
+     */
+    void writeNow(Runnable submit) {
+        IOEventHandler handler = session.getHandler();
+        boolean held = events.hold();
+        handling++; // an answer submitted from inside the output step (a pipelined request's) is not written nested
+        try {
+            submit.run();
+            for (int i = 0; i < WRITE_ROUNDS && handler != null && session.isOpen()
+                    && (events.mask() & SelectionKey.OP_WRITE) != 0; i++) {
+                session.updateWriteTime();
+                handler.outputReady(this);
+            }
+        } catch (Exception e) { // as the reactor treats an event that throws
+            if (handler != null) {
+                handler.exception(this, e);
+            }
+            closeNow(CloseMode.GRACEFUL);
+        } finally {
+            handling--;
+            if (held) {
+                events.release();
+            }
         }
     }
 
