@@ -27,6 +27,18 @@ class FixedAnswerHeadersTest {
     }
 
     @Test
+    void bothHeadersAreFormattedOnceAsHttpCoreFormatsThem() {
+        for (Header h : java.util.List.of(date.current(), FixedAnswerHeaders.SERVER)) {
+            assertThat(h).isInstanceOf(org.apache.hc.core5.http.FormattedHeader.class);
+            org.apache.hc.core5.util.CharArrayBuffer expected = new org.apache.hc.core5.util.CharArrayBuffer(64);
+            org.apache.hc.core5.http.message.BasicLineFormatter.INSTANCE.formatHeader(expected,
+                    new org.apache.hc.core5.http.message.BasicHeader(h.getName(), h.getValue()));
+            assertThat(((org.apache.hc.core5.http.FormattedHeader) h).getBuffer().toString())
+                    .isEqualTo(expected.toString()).startsWith(h.getName() + ": ");
+        }
+    }
+
+    @Test
     void oneHeaderServesTheWholeSecondAndTheNextSecondGetsItsOwn() {
         Header first = date.current();
         now.addAndGet(749); // 05:04:09.999
