@@ -2,12 +2,8 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hc.core5.reactor.IOSession;
 import org.junit.jupiter.api.Test;
 
@@ -19,42 +15,6 @@ class SessionEventsTest {
 
     private static final int READ = SelectionKey.OP_READ;
     private static final int WRITE = SelectionKey.OP_WRITE;
-
-    /** A session whose interest is a field; every setEvent/clearEvent that reaches it is recorded. */
-    private static final class RecordingSession {
-        final ReentrantLock lock = new ReentrantLock();
-        final List<String> calls = new ArrayList<>();
-        int mask;
-        IOSession.Status status = IOSession.Status.ACTIVE;
-
-        IOSession session() {
-            return (IOSession) Proxy.newProxyInstance(IOSession.class.getClassLoader(), new Class<?>[] {IOSession.class},
-                    (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "getLock":
-                                return lock;
-                            case "getStatus":
-                                return status;
-                            case "getEventMask":
-                                return mask;
-                            case "setEvent":
-                                calls.add("set " + args[0]);
-                                mask |= (int) args[0];
-                                return null;
-                            case "clearEvent":
-                                calls.add("clear " + args[0]);
-                                mask &= ~(int) args[0];
-                                return null;
-                            case "setEventMask":
-                                calls.add("mask " + args[0]);
-                                mask = (int) args[0];
-                                return null;
-                            default:
-                                throw new UnsupportedOperationException(method.getName());
-                        }
-                    });
-        }
-    }
 
     @Test
     void askingForAnInterestAlreadySetReachesNoSession() {

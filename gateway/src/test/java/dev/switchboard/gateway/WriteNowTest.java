@@ -2,16 +2,13 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hc.core5.reactor.IOEventHandler;
 import org.apache.hc.core5.reactor.IOSession;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +25,8 @@ class WriteNowTest {
     private static final int WRITE = SelectionKey.OP_WRITE;
 
     private final ConnectionGuard guard = new ConnectionGuard(ClientLimits.DEFAULTS);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final List<String> calls = new ArrayList<>();
+    private final RecordingSession httpCores = new RecordingSession();
     private final AtomicInteger outputSteps = new AtomicInteger();
-    private int mask = READ;
     /** Whether the handler's output step flushes everything (else the socket stays full). */
     private boolean flushes = true;
 
@@ -50,30 +45,13 @@ class WriteNowTest {
         @Override public void disconnected(IOSession session) { }
     };
 
-    private final IOSession httpCores = (IOSession) Proxy.newProxyInstance(IOSession.class.getClassLoader(),
-            new Class<?>[] {IOSession.class}, (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "getId": return "a-1";
-                    case "getLock": return lock;
-                    case "getStatus": return IOSession.Status.ACTIVE;
-                    case "isOpen": return true;
-                    case "getHandler": return http;
-                    case "channel": return new IdleChannel();
-                    case "updateWriteTime": return null;
-                    case "getEventMask": return mask;
-                    case "setEvent":
-                        calls.add("set " + args[0]);
-                        mask |= (int) args[0];
-                        return null;
-                    case "clearEvent":
-                        calls.add("clear " + args[0]);
-                        mask &= ~(int) args[0];
-                        return null;
-                    default: throw new UnsupportedOperationException(method.getName());
-                }
-            });
+    private final WatchedSession client = decorated();
 
-    private final WatchedSession client = (WatchedSession) guard.decorate(httpCores);
+    private WatchedSession decorated() {
+        httpCores.mask = READ;
+        httpCores.handler = http;
+        return (WatchedSession) guard.decorate(httpCores.session());
+    }
 
     @AfterEach
     void stopTimer() {
@@ -88,7 +66,7 @@ class WriteNowTest {
         client.writeNow(() -> client.setEvent(WRITE)); // what HttpCore does when an answer is submitted
 
         assertThat(outputSteps).hasValue(1);
-        assertThat(calls).isEmpty();
+        assertThat(httpCores.calls).isEmpty();
         assertThat(client.getEventMask()).isEqualTo(READ);
     }
 
@@ -100,7 +78,7 @@ class WriteNowTest {
         client.writeNow(() -> client.setEvent(WRITE));
 
         assertThat(outputSteps).hasValue(3); // a few tries, then the reactor writes the rest when the socket drains
-        assertThat(calls).containsExactly("set " + WRITE);
+        assertThat(httpCores.calls).containsExactly("set " + WRITE);
     }
 
     @Test
@@ -139,13 +117,5 @@ class WriteNowTest {
     void theHandlerWithBoundariesIsMadeOncePerHandlerOfHttpCore() {
         assertThat(client.getHandler()).isInstanceOf(ClientEvents.class).isSameAs(client.getHandler());
         assertThat(((ClientEvents) client.getHandler()).http()).isSameAs(http);
-    }
-
-    /** A client connection with nothing to read. */
-    private static final class IdleChannel implements ByteChannel {
-        @Override public int read(ByteBuffer dst) { return 0; }
-        @Override public int write(ByteBuffer src) { return 0; }
-        @Override public boolean isOpen() { return true; }
-        @Override public void close() throws IOException { }
     }
 }
