@@ -41,6 +41,21 @@ public final class ChatResponse {
         this.cost = b.cost;
     }
 
+    /** A copy of {@code r} with another trail and cost: what {@link #withCost} and {@link #withAttempts} make. */
+    private ChatResponse(ChatResponse r, List<Attempt> attempts, Cost cost) {
+        this.id = r.id;
+        this.model = r.model;
+        this.provider = r.provider;
+        this.message = r.message;
+        this.reasoning = r.reasoning;
+        this.finishReason = r.finishReason;
+        this.rawFinishReason = r.rawFinishReason;
+        this.usage = r.usage;
+        this.rateLimits = r.rateLimits;
+        this.attempts = attempts;
+        this.cost = cost;
+    }
+
     private static <T> T require(@Nullable T value, String name) {
         if (value == null) { // not requireNonNull with a message supplier: a capturing lambda per part on every build
             throw new NullPointerException("ChatResponse." + name + " is required; set it on the builder");
@@ -68,6 +83,23 @@ public final class ChatResponse {
         b.attempts = attempts;
         b.cost = cost;
         return b;
+    }
+
+    /**
+     * This response with {@code cost} ({@link Cost#UNKNOWN} for null) in place of its own, as
+     * {@code toBuilder().cost(cost).build()} makes it, without the builder: the runtime prices every answer.
+     */
+    public ChatResponse withCost(@Nullable Cost cost) {
+        return new ChatResponse(this, attempts, cost == null ? Cost.UNKNOWN : cost);
+    }
+
+    /**
+     * This response with the attempt trail {@code attempts} (copied; empty for null) in place of its own, as
+     * {@code toBuilder().attempts(attempts).build()} makes it, without the builder: a route adds its trail to every
+     * answer.
+     */
+    public ChatResponse withAttempts(@Nullable List<Attempt> attempts) {
+        return new ChatResponse(this, attempts == null ? List.of() : List.copyOf(attempts), cost);
     }
 
     /** The provider's response id; empty when the provider gives none. */

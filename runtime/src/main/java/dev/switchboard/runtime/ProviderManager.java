@@ -10,7 +10,7 @@ import dev.switchboard.runtime.routing.CapabilityCheck;
 import dev.switchboard.runtime.routing.CircuitBreaker;
 import dev.switchboard.runtime.routing.Failures;
 import dev.switchboard.runtime.routing.FallbackChain;
-import dev.switchboard.runtime.routing.LinkedFuture;
+import dev.switchboard.runtime.routing.CallEnd;
 import dev.switchboard.runtime.routing.OpenedStream;
 import dev.switchboard.runtime.routing.ResumePrefix;
 import dev.switchboard.runtime.routing.RouteChatStream;
@@ -50,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
@@ -323,29 +324,11 @@ public final class ProviderManager implements LlmProvider {
         } catch (BudgetExceededException e) {
             return Optional.of(CompletableFuture.failedFuture(e));
         }
-        Optional<CompletableFuture<FallbackChain.Outcome<ChatResponse>>> started;
         try (UsageScope s = UsageScope.route(name, clock)) {
             Executor inRoute = inRouteScope(blocking, UsageScope.current());
-            started = chain.runWithoutWaiting(chatOperation(request),
-                    t -> countedWithoutWaiting(t, request, inRoute), inRoute);
+            return chain.runWithoutWaiting(chatOperation(request),
+                    (t, end) -> countedWithoutWaiting(t, request, inRoute, end), ProviderManager::answer, inRoute);
         }
-        if (started.isEmpty()) {
-            return Optional.empty();
-        }
-        CompletableFuture<FallbackChain.Outcome<ChatResponse>> outcome = started.get();
-        LinkedFuture<ChatResponse> answer = new LinkedFuture<>(outcome);
-        outcome.whenComplete((o, failure) -> {
-            if (failure != null) {
-                answer.completeExceptionally(LinkedFuture.cause(failure));
-                return;
-            }
-            try {
-                answer.complete(answer(o));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return Optional.of(answer);
     }
 
     private FallbackChain.Operation<ChatResponse> chatOperation(ChatRequest request) {
@@ -354,7 +337,7 @@ public final class ProviderManager implements LlmProvider {
     }
 
     private static ChatResponse answer(FallbackChain.Outcome<ChatResponse> o) {
-        return o.value().toBuilder().attempts(o.attempts()).build();
+        return o.value().withAttempts(o.attempts());
     }
 
     /**
@@ -370,31 +353,38 @@ public final class ProviderManager implements LlmProvider {
     }
 
     /**
-     * A call of {@code target} that holds no thread while it answers, counted in flight until its future completes;
-     * empty when the target's provider offers none.
+     * A call of {@code target} that holds no thread while it answers, counted in flight until {@code end} hears its
+     * end; null when the target's provider offers none. A metered target (a {@code Switchboard}'s are) hands its end
+     * on as a plain call; any other provider's future gets a callback.
      */
-    private Optional<CompletableFuture<ChatResponse>> countedWithoutWaiting(Target target, ChatRequest request,
-            Executor blocking) {
+    private @Nullable Future<?> countedWithoutWaiting(Target target, ChatRequest request, Executor blocking,
+            CallEnd<ChatResponse> end) {
         TargetStats s = stats.get(target);
         s.enter();
-        Optional<CompletableFuture<ChatResponse>> started;
+        CallEnd<ChatResponse> counted = (response, failure) -> {
+            s.exit();
+            end.ended(response, failure);
+        };
+        ChatRequest sent = forTarget(request, target);
+        Future<?> call;
         try {
-            started = target.provider().chatWithoutWaiting(forTarget(request, target), blocking);
+            if (target.provider() instanceof MeteredProvider metered) {
+                call = metered.chatWithoutWaiting(sent, blocking, counted);
+            } else {
+                Optional<CompletableFuture<ChatResponse>> started = target.provider().chatWithoutWaiting(sent, blocking);
+                call = started.isEmpty() ? null : started.get();
+                if (call != null) {
+                    CallEnd.whenDone(started.get(), counted);
+                }
+            }
         } catch (RuntimeException e) {
             s.exit();
             throw e;
         }
-        if (started.isEmpty()) {
+        if (call == null) {
             s.exit();
-            return started;
         }
-        CompletableFuture<ChatResponse> call = started.get();
-        LinkedFuture<ChatResponse> counted = new LinkedFuture<>(call);
-        call.whenComplete((response, failure) -> {
-            s.exit();
-            counted.completeAs(response, failure);
-        });
-        return Optional.of(counted);
+        return call;
     }
 
     /**

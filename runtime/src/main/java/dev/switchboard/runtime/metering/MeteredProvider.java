@@ -9,6 +9,7 @@ import dev.switchboard.runtime.UsageLedger;
 import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageScope;
 import dev.switchboard.runtime.config.Durations;
+import dev.switchboard.runtime.routing.CallEnd;
 import dev.switchboard.runtime.routing.CapabilityCheck;
 import dev.switchboard.runtime.routing.LinkedFuture;
 import dev.switchboard.api.Capability;
@@ -35,8 +36,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider with Switchboard's accounting around every call: its {@link RateLimiter} is asked before anything is
@@ -134,44 +138,60 @@ public final class MeteredProvider implements LlmProvider {
      */
     @Override
     public Optional<CompletableFuture<ChatResponse>> chatWithoutWaiting(ChatRequest request, Executor blocking) {
-        Objects.requireNonNull(blocking, "blocking");
-        if (ledger != null && !ledger.recordsWithoutWaiting()) {
+        LinkedFuture<ChatResponse> metered = new LinkedFuture<>();
+        Future<?> call = chatWithoutWaiting(request, blocking, metered::completeAs);
+        if (call == null) {
             return Optional.empty();
+        }
+        metered.link(call);
+        return Optional.of(metered);
+    }
+
+    /**
+     * {@link #chatWithoutWaiting(ChatRequest, Executor)} for a layer above in the runtime (a route calling its
+     * target), without a future of its own: {@code end} hears what that future would complete with (the priced answer,
+     * or the failure), once, where the provider's call ends or on {@code blocking}.
+     *
+     * @return the provider's call, whose cancel abandons it; {@code end} may already have heard a failure that came
+     *         before anything was sent (a capability missing, a budget refusing). Null when no such call can be
+     *         made: nothing is held then and {@code end} hears nothing.
+     */
+    public @Nullable Future<?> chatWithoutWaiting(ChatRequest request, Executor blocking, CallEnd<ChatResponse> end) {
+        Objects.requireNonNull(blocking, "blocking");
+        Objects.requireNonNull(end, "end");
+        if (ledger != null && !ledger.recordsWithoutWaiting()) {
+            return null;
         }
         ChatCall call;
         try {
             call = admit(request, false);
         } catch (RuntimeException e) {
-            return Optional.of(CompletableFuture.failedFuture(e)); // as chat() would throw: unsupported, over budget
+            return failedAtOnce(e, end); // as chat() would throw: unsupported, over budget
         }
         if (call == null) {
-            return Optional.empty();
+            return null;
         }
         Optional<CompletableFuture<ChatResponse>> started;
         try {
             started = delegate.chatWithoutWaiting(request, blocking);
         } catch (RuntimeException e) {
             call.failed(e);
-            return Optional.of(CompletableFuture.failedFuture(e));
+            return failedAtOnce(e, end);
         }
         if (started.isEmpty()) {
             call.notSent();
-            return started;
+            return null;
         }
         CompletableFuture<ChatResponse> answer = started.get();
-        LinkedFuture<ChatResponse> metered = new LinkedFuture<>(answer);
-        answer.whenComplete((response, failure) -> {
-            if (call.accountsWithoutWaiting(response, failure)) {
-                call.complete(metered, response, failure);
-                return;
-            }
-            try {
-                blocking.execute(() -> call.complete(metered, response, failure));
-            } catch (RejectedExecutionException e) {
-                call.complete(metered, response, failure); // accounted late rather than never
-            }
-        });
-        return Optional.of(metered);
+        call.endsIn(end, blocking);
+        answer.whenComplete(call);
+        return answer;
+    }
+
+    /** A call that failed before anything was sent: {@code end} hears it now; the call to cancel is a done one. */
+    private static Future<?> failedAtOnce(RuntimeException e, CallEnd<ChatResponse> end) {
+        end.ended(null, e);
+        return CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -207,13 +227,16 @@ public final class MeteredProvider implements LlmProvider {
      * One admitted chat call until it is accounted for: what {@link #chat} and {@link #chatWithoutWaiting} do after
      * the provider answered or failed.
      */
-    private final class ChatCall {
+    private final class ChatCall implements BiConsumer<ChatResponse, Throwable> {
         private final String requested;
         private final UsageScope scope;
         private final Instant since;
         private final long inputEstimate;
         private final UsageLedger.Reservation held;
         private final RateLimiter.Reservation admitted;
+        /** A call without waiting: who hears its end, and where accounting that waits runs (set before it starts). */
+        private CallEnd<ChatResponse> end;
+        private Executor blocking;
 
         ChatCall(String requested, UsageScope scope, Instant since, long inputEstimate, UsageLedger.Reservation held,
                  RateLimiter.Reservation admitted) {
@@ -239,7 +262,7 @@ public final class MeteredProvider implements LlmProvider {
                 boolean estimated = counted != reported;
                 Cost charged = estimated ? prices.cost(name(), response.model(), requested, counted) : cost;
                 record(scope, since, response.model(), requested, counted, charged, estimated, CallOutcome.OK, held);
-                return response.toBuilder().cost(cost).build();
+                return response.withCost(cost);
             } finally {
                 unhold(held); // nothing left to give back once recorded
             }
@@ -277,19 +300,41 @@ public final class MeteredProvider implements LlmProvider {
             return providerAsksToWait(LinkedFuture.cause(failure)) == null;
         }
 
-        /** Accounts for the call's end and completes {@code metered} with what {@link #chat} returns or throws. */
-        void complete(LinkedFuture<ChatResponse> metered, ChatResponse response, Throwable failure) {
+        void endsIn(CallEnd<ChatResponse> end, Executor blocking) {
+            this.end = end;
+            this.blocking = blocking;
+        }
+
+        /** The provider's call without waiting ended: accounted for here, or on {@code blocking} when that waits. */
+        @Override
+        public void accept(ChatResponse response, Throwable failure) {
+            if (accountsWithoutWaiting(response, failure)) {
+                complete(response, failure);
+                return;
+            }
+            try {
+                blocking.execute(() -> complete(response, failure));
+            } catch (RejectedExecutionException e) {
+                complete(response, failure); // accounted late rather than never
+            }
+        }
+
+        /** Accounts for the call's end; {@code end} hears what {@link #chat} returns or throws. */
+        private void complete(ChatResponse response, Throwable failure) {
+            ChatResponse priced = null;
+            Throwable thrown = null;
             try {
                 if (failure == null) {
-                    metered.complete(answered(response));
-                    return;
+                    priced = answered(response);
+                } else {
+                    thrown = LinkedFuture.cause(failure);
+                    failed(thrown instanceof RuntimeException e ? e : new CompletionException(thrown));
                 }
-                Throwable cause = LinkedFuture.cause(failure);
-                failed(cause instanceof RuntimeException e ? e : new CompletionException(cause));
-                metered.completeExceptionally(cause);
             } catch (Throwable t) {
-                metered.completeExceptionally(t); // the accounting failed: as chat() would throw it
+                priced = null;
+                thrown = t; // the accounting failed: as chat() would throw it
             }
+            end.ended(priced, thrown);
         }
     }
 

@@ -30,9 +30,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one call pipeline of a route, shared by chat, stream and embeddings: its elements in order (a single target, or
@@ -150,7 +152,7 @@ public final class FallbackChain {
      * {@code from}'s members were already put in {@code picked} order and the first of them was tried once, ending as
      * {@code first} says: the chain goes on from there as if it had made that try itself.
      */
-    private <T> Outcome<T> run(Operation<T> op, int from, List<Target> picked, FirstTry<T> first, List<Attempt> trail,
+    private <T> Outcome<T> run(Operation<T> op, int from, List<Target> picked, Tried<T> first, List<Attempt> trail,
             List<TargetFailure> failures) {
         for (int i = from; i < elements.size(); i++) {
             TargetGroup element = elements.get(i);
@@ -175,25 +177,43 @@ public final class FallbackChain {
     }
 
     /**
+     * Starts the first try of a call without waiting on one target; what {@link #runWithoutWaiting} asks of its caller.
+     */
+    @FunctionalInterface
+    public interface FirstTry<T> {
+        /**
+         * Starts the call on {@code target}; {@code end} hears how it ends, once (possibly before this returns).
+         *
+         * @return the call, whose cancel abandons it; null when {@code target} offers no call without waiting (then
+         *         {@code end} hears nothing)
+         */
+        @Nullable Future<?> start(Target target, CallEnd<T> end);
+    }
+
+    /**
      * Starts {@code op}'s first try without waiting, when the route's first target to try can be tried at once: the
      * first element puts its members in order as {@link #run} does, and the first of them must support the call, be
      * let through by its cooldown and be asked while the caller has not cancelled (else empty: the caller runs the
      * chain with {@link #run} on a thread that may wait, which records the skip). {@code firstTry} makes the call
-     * (empty when the target offers none: empty too).
+     * (none when the target offers none: empty too).
      *
      * <p>An answer is accounted for as {@link #run} does (the trail's answered try and its latency, the target's
-     * health) where the call's future completes. After a failure the chain carries on on {@code blocking} exactly as
-     * {@link #run} would after that try failed: the target's retries with their waits, its cooldown, the next member
-     * or element, a rejected request, every target failed. Cancelling the returned future cancels the try in flight
-     * (its permit is given back, as for a caller who cancels {@link #run}), or the chain's continuation, through the
-     * {@link CancelScope} of the thread running it.
+     * health) where the call ends, and the returned future completes with {@code answer} of the outcome. After a
+     * failure the chain carries on on {@code blocking} exactly as {@link #run} would after that try failed: the
+     * target's retries with their waits, its cooldown, the next member or element, a rejected request, every target
+     * failed. Cancelling the returned future cancels the try in flight (its permit is given back, as for a caller who
+     * cancels {@link #run}), or the chain's continuation, through the {@link CancelScope} of the thread running it.
+     * The call's future and this one are the only futures of the call: the layers between hear of its end through
+     * {@link CallEnd}.
      *
-     * @param firstTry the call on one target that holds no thread while the target answers, or empty
+     * @param firstTry the call on one target that holds no thread while the target answers
+     * @param answer   what the caller gets of the outcome (run where the call ends, or on {@code blocking})
      * @param blocking where the chain goes on after a failed first try; it runs tasks in the caller's scopes
      */
-    public <T> Optional<CompletableFuture<Outcome<T>>> runWithoutWaiting(Operation<T> op,
-            Function<Target, Optional<CompletableFuture<T>>> firstTry, Executor blocking) {
+    public <T, V> Optional<CompletableFuture<V>> runWithoutWaiting(Operation<T> op, FirstTry<T> firstTry,
+            Function<Outcome<T>, V> answer, Executor blocking) {
         Objects.requireNonNull(firstTry, "firstTry");
+        Objects.requireNonNull(answer, "answer");
         Objects.requireNonNull(blocking, "blocking");
         List<Target> order = elements.get(0).order(random, stats);
         Target target = order.get(0);
@@ -205,93 +225,117 @@ public final class FallbackChain {
         if (permit == CircuitBreaker.Permit.REJECTED) {
             return Optional.empty();
         }
-        Instant start = clock.instant();
-        CompletableFuture<T> call;
+        LinkedFuture<V> result = new LinkedFuture<>();
+        TryInFlight<T, V> inFlight = new TryInFlight<>(op, order, target, breaker, permit, clock.instant(), answer,
+                result, blocking);
+        Future<?> call;
         try {
-            Optional<CompletableFuture<T>> started = firstTry.apply(target);
-            if (started.isEmpty()) {
-                breaker.released(permit);
-                return Optional.empty();
-            }
-            call = started.get();
+            call = firstTry.start(target, inFlight);
         } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e); // a try that failed at once: the chain goes on as after any
+            inFlight.ended(null, e); // a try that failed at once: the chain goes on as after any
+            return Optional.of(result);
         }
-        LinkedFuture<Outcome<T>> outcome = new LinkedFuture<>(call);
-        call.whenComplete((value, failure) -> firstTryEnded(op, order, target, breaker,
-                FirstTry.of(op, permit, start, value, failure), outcome, blocking));
-        return Optional.of(outcome);
+        if (call == null) {
+            breaker.released(permit);
+            return Optional.empty();
+        }
+        result.link(call);
+        return Optional.of(result);
     }
 
     /** A first try made without waiting, as it ended: its permit, when it started, and its value or failure. */
-    private record FirstTry<T>(CircuitBreaker.Permit permit, Instant start, T value, RuntimeException thrown) {
+    private record Tried<T>(CircuitBreaker.Permit permit, Instant start, T value, RuntimeException thrown) {
 
-        /** How the call's future completed, as {@link #tryTarget} sees a try: a null value is a failure too. */
-        static <T> FirstTry<T> of(Operation<T> op, CircuitBreaker.Permit permit, Instant start, T value,
+        /** How the call ended, as {@link #tryTarget} sees a try: a null value is a failure too. */
+        static <T> Tried<T> of(Operation<T> op, CircuitBreaker.Permit permit, Instant start, T value,
                 Throwable failure) {
             if (failure == null) {
-                return value != null ? new FirstTry<>(permit, start, value, null)
-                        : new FirstTry<>(permit, start, null, new NullPointerException(op.what() + " returned null"));
+                return value != null ? new Tried<>(permit, start, value, null)
+                        : new Tried<>(permit, start, null, new NullPointerException(op.what() + " returned null"));
             }
             Throwable cause = LinkedFuture.cause(failure);
-            return new FirstTry<>(permit, start, null,
+            return new Tried<>(permit, start, null,
                     cause instanceof RuntimeException e ? e : new CompletionException(cause));
         }
     }
 
-    /** Where a first try made without waiting completes: its answer accounted for, or the chain resumed. */
-    private <T> void firstTryEnded(Operation<T> op, List<Target> order, Target target, CircuitBreaker breaker,
-            FirstTry<T> first, LinkedFuture<Outcome<T>> outcome, Executor blocking) {
-        if (outcome.isCancelled()) {
-            breaker.released(first.permit()); // the caller left: neither retry, fall back nor blame the target
-            return;
-        }
-        if (first.thrown() == null && breaker.succeedsWithoutWaiting(first.permit())) {
-            answeredAtFirstTry(op, target, breaker, first, outcome);
-            return;
-        }
-        Runnable rest = first.thrown() == null
-                ? () -> answeredAtFirstTry(op, target, breaker, first, outcome)
-                : () -> resume(op, order, first, outcome);
-        try {
-            blocking.execute(rest);
-        } catch (RejectedExecutionException e) {
-            breaker.released(first.permit());
-            outcome.completeExceptionally(e);
-        }
-    }
+    /** A first try made without waiting, in flight: where it ends, its answer is accounted for or the chain resumed. */
+    private final class TryInFlight<T, V> implements CallEnd<T> {
+        private final Operation<T> op;
+        private final List<Target> order;
+        private final Target target;
+        private final CircuitBreaker breaker;
+        private final CircuitBreaker.Permit permit;
+        private final Instant start;
+        private final Function<Outcome<T>, V> answer;
+        private final LinkedFuture<V> result;
+        private final Executor blocking;
 
-    private <T> void answeredAtFirstTry(Operation<T> op, Target target, CircuitBreaker breaker, FirstTry<T> first,
-            LinkedFuture<Outcome<T>> outcome) {
-        try {
-            List<Attempt> trail = new ArrayList<>(1);
-            answered(target, op, op.model(target), trail, first.start());
-            breaker.succeeded(first.permit());
-            outcome.complete(new Outcome<>(first.value(), target, 0, List.copyOf(trail)));
-        } catch (RuntimeException e) {
-            outcome.completeExceptionally(e);
+        TryInFlight(Operation<T> op, List<Target> order, Target target, CircuitBreaker breaker,
+                CircuitBreaker.Permit permit, Instant start, Function<Outcome<T>, V> answer, LinkedFuture<V> result,
+                Executor blocking) {
+            this.op = op;
+            this.order = order;
+            this.target = target;
+            this.breaker = breaker;
+            this.permit = permit;
+            this.start = start;
+            this.answer = answer;
+            this.result = result;
+            this.blocking = blocking;
         }
-    }
 
-    /**
-     * The chain after a failed first try, on a thread that may wait. A cancel of {@code outcome} cancels this thread's
-     * {@link CancelScope} (one of its own when the thread has none), which the chain's waits and calls heed.
-     */
-    private <T> void resume(Operation<T> op, List<Target> order, FirstTry<T> first, LinkedFuture<Outcome<T>> outcome) {
-        CancelScope caller = CancelScope.current();
-        CancelScope scope = caller != null ? caller : CancelScope.open();
-        try {
-            outcome.whenComplete((v, e) -> {
-                if (outcome.isCancelled()) {
-                    scope.cancel();
+        @Override
+        public void ended(T value, Throwable failure) {
+            if (result.isCancelled()) {
+                breaker.released(permit); // the caller left: neither retry, fall back nor blame the target
+                return;
+            }
+            Tried<T> first = Tried.of(op, permit, start, value, failure);
+            if (first.thrown() == null && breaker.succeedsWithoutWaiting(permit)) {
+                answeredAtFirstTry(first);
+                return;
+            }
+            Runnable rest = first.thrown() == null ? () -> answeredAtFirstTry(first) : () -> resume(first);
+            try {
+                blocking.execute(rest);
+            } catch (RejectedExecutionException e) {
+                breaker.released(permit);
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void answeredAtFirstTry(Tried<T> first) {
+            try {
+                List<Attempt> trail = new ArrayList<>(1);
+                answered(target, op, op.model(target), trail, start);
+                breaker.succeeded(permit);
+                result.complete(answer.apply(new Outcome<>(first.value(), target, 0, List.copyOf(trail))));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        /**
+         * The chain after a failed first try, on a thread that may wait. A cancel of the result cancels this thread's
+         * {@link CancelScope} (one of its own when the thread has none), which the chain's waits and calls heed.
+         */
+        private void resume(Tried<T> first) {
+            CancelScope caller = CancelScope.current();
+            CancelScope scope = caller != null ? caller : CancelScope.open();
+            try {
+                result.whenComplete((v, e) -> {
+                    if (result.isCancelled()) {
+                        scope.cancel();
+                    }
+                });
+                result.complete(answer.apply(run(op, 0, order, first, new ArrayList<>(2), new ArrayList<>())));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            } finally {
+                if (scope != caller) {
+                    scope.close();
                 }
-            });
-            outcome.complete(run(op, 0, order, first, new ArrayList<>(2), new ArrayList<>()));
-        } catch (Throwable e) {
-            outcome.completeExceptionally(e);
-        } finally {
-            if (scope != caller) {
-                scope.close();
             }
         }
     }
@@ -337,7 +381,7 @@ public final class FallbackChain {
      * {@code first}: the first try, when it was already made.
      */
     private <T> Step<T> tries(Target target, Operation<T> op, CircuitBreaker breaker, CircuitBreaker.Permit permit,
-            List<Attempt> trail, List<TargetFailure> failures, String nextMember, String nextElement, FirstTry<T> first) {
+            List<Attempt> trail, List<TargetFailure> failures, String nextMember, String nextElement, Tried<T> first) {
         boolean settled = false;
         try {
             if (first == null && CancelScope.currentIsCancelled()) {
@@ -424,7 +468,7 @@ public final class FallbackChain {
 
     /** The retry loop of one target; {@code first}: its first try, when it was already made. */
     private <T> TargetResult<T> tryTarget(Target target, Operation<T> op, String model, List<Attempt> trail,
-            FirstTry<T> first) {
+            Tried<T> first) {
         String provider = target.provider().name();
         for (int n = 0; ; n++) {
             Instant start;

@@ -6,27 +6,38 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 
 /**
- * The future of a layer built on another call's future (a route's on its target's, a metered call's on its
- * provider's): cancelling it cancels that call too. A {@link CompletableFuture} made from another does not pass a
- * cancel on by itself, so without this a caller giving up a route's call would leave the provider's request running.
- * The layer completes this future from its own completion of the call, which sees the cancel as the call's
- * {@link java.util.concurrent.CancellationException} and gives back what the call held.
+ * The future of a call whose layers (a route, its fallback chain, a target's accounting) wait for another call's
+ * future, the provider's: cancelling it cancels that call too. A {@link CompletableFuture} made from another does not
+ * pass a cancel on by itself, so without this a caller giving up a route's call would leave the provider's request
+ * running. The layers hear of the provider's call ending as plain method calls ({@link CallEnd}) and the outermost
+ * completes this future: one future per call, whatever the number of layers. It is made before the call it waits
+ * for starts ({@link #link}), since a call may end while it is being started.
  */
 public final class LinkedFuture<T> extends CompletableFuture<T> {
 
-    private final Future<?> upstream;
+    private volatile Future<?> upstream;
 
-    /** @param upstream the call this future's layer is waiting for */
-    public LinkedFuture(Future<?> upstream) {
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
+    /** A future to {@link #link} to the call it waits for once that call has started. */
+    public LinkedFuture() {}
+
+    /**
+     * Links this future to {@code call}, the call it waits for: from now on a cancel of this future cancels it, and a
+     * cancel that came before is passed on now.
+     */
+    public void link(Future<?> call) {
+        upstream = Objects.requireNonNull(call, "call");
+        if (isCancelled()) {
+            call.cancel(true);
+        }
     }
 
     /** Cancels this future and, when that cancelled it (it was not done), the call it waits for. */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        if (cancelled) {
-            upstream.cancel(mayInterruptIfRunning);
+        Future<?> call = upstream;
+        if (cancelled && call != null) { // not linked yet: link passes the cancel on
+            call.cancel(mayInterruptIfRunning);
         }
         return cancelled;
     }
