@@ -571,10 +571,26 @@ final class ChatCall {
     private static void putHeaders(Header[] headers, Exchange exchange, long upstreamNanos, String provider,
                                    List<Attempt> attempts) {
         long overhead = Math.max(0, System.nanoTime() - exchange.startNanos() - upstreamNanos);
-        headers[0] = new BasicHeader(PROVIDER_HEADER, provider);
+        headers[0] = providerHeader(provider);
         int tries = tries(attempts);
         headers[1] = tries == 1 ? ONE_TRY : new BasicHeader(ATTEMPTS_HEADER, Integer.toString(tries));
         headers[2] = new BasicHeader(OVERHEAD_HEADER, millis(overhead));
+    }
+
+    /**
+     * The provider header of the latest answer that named one: a route's calls are mostly answered by the same
+     * provider, and a header is immutable, so it serves every such answer (a race only makes one header more).
+     */
+    private static volatile Header lastProviderHeader = new BasicHeader(PROVIDER_HEADER, "");
+
+    /** {@code x-switchboard-provider: provider}, the latest answer's header when it named the same provider. */
+    static Header providerHeader(String provider) {
+        Header h = lastProviderHeader;
+        if (!h.getValue().equals(provider)) {
+            h = new BasicHeader(PROVIDER_HEADER, provider);
+            lastProviderHeader = h;
+        }
+        return h;
     }
 
     /** The usual count of tries, answered at the first: one header for every such answer (headers are immutable). */

@@ -55,7 +55,7 @@ final class GatewayServer {
     private final java.util.concurrent.atomic.LongAdder exchangeFailures = new java.util.concurrent.atomic.LongAdder();
     private final InfoEndpoints info;
     private final DashboardEndpoints dashboard;
-    private final ThreadPoolExecutor workers;
+    private final Workers workers;
     private final HttpAsyncServer reactor;
     /** Exchanges with upstreams over connections on {@link #reactor}'s own I/O threads. */
     private final UpstreamExchanges upstream;
@@ -84,8 +84,7 @@ final class GatewayServer {
         this.info = new InfoEndpoints(this);
         this.dashboard = new DashboardEndpoints(this);
         this.stopMetering = switchboard.ledger().listen(metrics::recorded);
-        this.workers = new ThreadPoolExecutor(0, config.maxConcurrentRequests(), 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new WorkerThreads());
+        this.workers = new Workers(config.maxConcurrentRequests());
         this.guard = new ConnectionGuard(config.clientLimits());
         Supplier<AsyncServerExchangeHandler> plain = () -> new Exchange(this, false);
         Supplier<AsyncServerExchangeHandler> expecting = () -> new Exchange(this, true);
@@ -203,7 +202,7 @@ final class GatewayServer {
     boolean draining() { return draining; }
 
     int activeWorkers() {
-        return workers.getActiveCount();
+        return workers.busy();
     }
 
     /** Calls started without a worker and not yet ended ({@link #callStarting}). */
@@ -218,7 +217,7 @@ final class GatewayServer {
         int max = config.maxConcurrentRequests();
         while (true) {
             int n = callsWithoutWorker.get();
-            if (n + workers.getActiveCount() >= max) {
+            if (n + workers.busy() >= max) {
                 return false;
             }
             if (callsWithoutWorker.compareAndSet(n, n + 1)) {
@@ -233,7 +232,7 @@ final class GatewayServer {
      */
     boolean workerAllowed() {
         int calls = callsWithoutWorker.get();
-        return calls == 0 || calls + workers.getActiveCount() < config.maxConcurrentRequests();
+        return calls == 0 || calls + workers.busy() < config.maxConcurrentRequests();
     }
 
     /** A call counted by {@link #callStarting} ended, or did not start after all. */
@@ -370,6 +369,33 @@ final class GatewayServer {
     }
 
     /** Daemon worker threads, named, with a modest stack: a thousand streams hold a thousand of them. */
+    /**
+     * The workers' pool, counting its busy workers itself: {@link ThreadPoolExecutor#getActiveCount} takes the pool's
+     * lock and walks its workers with an iterator, and {@link #callStarting} asks on every call without a worker.
+     */
+    private static final class Workers extends ThreadPoolExecutor {
+        private final AtomicInteger busy = new AtomicInteger();
+
+        Workers(int max) {
+            super(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), new WorkerThreads());
+        }
+
+        @Override
+        protected void beforeExecute(Thread t, Runnable r) {
+            busy.incrementAndGet();
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) {
+            busy.decrementAndGet();
+        }
+
+        /** Workers running a task now, as {@link #getActiveCount} counts them. */
+        int busy() {
+            return busy.get();
+        }
+    }
+
     private static final class WorkerThreads implements ThreadFactory {
         private static final AtomicInteger POOLS = new AtomicInteger();
         private final int pool = POOLS.incrementAndGet();

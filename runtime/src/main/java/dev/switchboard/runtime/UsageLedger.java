@@ -48,7 +48,12 @@ public final class UsageLedger {
 
     private final StateStore store;
     private final List<Tracked> budgets = new CopyOnWriteArrayList<>();
-    private final List<Consumer<UsageRecord>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * The listeners, replaced whole when one comes or goes (under {@link #listenersLock}): every record reads them
+     * by index, with neither an iterator nor a lock.
+     */
+    private volatile List<Consumer<UsageRecord>> listeners = List.of();
+    private final Object listenersLock = new Object();
 
     /** A ledger whose totals live in memory, its own. */
     public UsageLedger() {
@@ -131,8 +136,9 @@ public final class UsageLedger {
 
     /** The call holding {@code reservation} failed before costing anything: its holds are given back. */
     public void release(Reservation reservation) {
-        for (Held h : reservation.holds) {
-            h.budget().release(h.hold());
+        List<Held> holds = reservation.holds;
+        for (int i = 0; i < holds.size(); i++) { // by index: most calls hold nothing, and need no iterator for it
+            holds.get(i).budget().release(holds.get(i).hold());
         }
     }
 
@@ -150,20 +156,14 @@ public final class UsageLedger {
         Objects.requireNonNull(r, "r");
         Objects.requireNonNull(reservation, "reservation");
         store.recordUsage(r);
-        for (Tracked t : budgets) {
-            if (t.name().equals(nameIn(t.dimension(), r))) {
-                Budget.Hold hold = holdOn(reservation, t.budget());
-                if (hold == null) {
-                    t.budget().add(r.at(), r.cost());
-                } else {
-                    t.budget().settle(hold, r.at(), r.cost());
-                }
-            }
+        if (!budgets.isEmpty()) { // the usual case, without an iterator
+            settle(r, reservation);
         }
         release(reservation); // what the record did not settle
-        for (Consumer<UsageRecord> l : listeners) {
+        List<Consumer<UsageRecord>> ls = listeners;
+        for (int i = 0; i < ls.size(); i++) {
             try {
-                l.accept(r);
+                ls.get(i).accept(r);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "a usage listener failed; the call stays recorded", e);
             }
@@ -180,6 +180,20 @@ public final class UsageLedger {
             throw new IllegalArgumentException("an answered call is recorded with record(), not recordUnanswered()");
         }
         store.recordUnanswered(r);
+    }
+
+    /** Each budget {@code r} counts in gets its cost, in place of what {@code reservation} held there. */
+    private void settle(UsageRecord r, Reservation reservation) {
+        for (Tracked t : budgets) {
+            if (t.name().equals(nameIn(t.dimension(), r))) {
+                Budget.Hold hold = holdOn(reservation, t.budget());
+                if (hold == null) {
+                    t.budget().add(r.at(), r.cost());
+                } else {
+                    t.budget().settle(hold, r.at(), r.cost());
+                }
+            }
+        }
     }
 
     private static Budget.Hold holdOn(Reservation reservation, Budget budget) {
@@ -199,8 +213,18 @@ public final class UsageLedger {
      */
     public Runnable listen(Consumer<UsageRecord> listener) {
         Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        synchronized (listenersLock) {
+            List<Consumer<UsageRecord>> more = new ArrayList<>(listeners);
+            more.add(listener);
+            listeners = List.copyOf(more);
+        }
+        return () -> {
+            synchronized (listenersLock) {
+                List<Consumer<UsageRecord>> fewer = new ArrayList<>(listeners);
+                fewer.remove(listener);
+                listeners = List.copyOf(fewer);
+            }
+        };
     }
 
     /** Feeds {@code budget} with the cost of every call recorded from now on under {@code name} in {@code dimension}. */
