@@ -30,7 +30,7 @@ import org.apache.hc.core5.http.message.BasicHeader;
  * {@link StreamRelay}'s, shared with the Responses and Messages endpoints; what is chat's own is how the events are
  * written ({@code Chunks}).
  */
-final class ChatCall {
+final class ChatCall implements java.util.function.BiConsumer<ChatResponse, Throwable> {
 
     static final String PROVIDER_HEADER = "x-switchboard-provider";
     static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
@@ -41,6 +41,9 @@ final class ChatCall {
     private final GatewayServer server;
     private final Exchange exchange;
     private long upstreamNanos;
+    /** A call started without a worker: whether it is under way, and when it started ({@link System#nanoTime}). */
+    private boolean started;
+    private long startNanos;
     /** The request's key in its route's response cache; null when the route does not cache it. */
     private String cacheKey;
 
@@ -108,42 +111,47 @@ final class ChatCall {
         if (!server.callStarting()) {
             return false;
         }
-        boolean[] started = {false};
         try {
-            exchange.inCallScopes(() -> started[0] = start());
+            exchange.inCallScopes(this::start);
         } finally {
-            if (!started[0]) {
+            if (!started) {
                 server.callEnded();
             }
         }
         // a failure inside start() was answered (a 500) by the scopes: the request is done with either way
-        return started[0] || exchange.responded();
+        return started || exchange.responded();
     }
 
-    /** {@link #startedWithoutWaiting}'s part inside the call's scopes; whether the call is under way. */
-    private boolean start() {
+    /** {@link #startedWithoutWaiting}'s part inside the call's scopes; {@link #started} says whether it is under way. */
+    private void start() {
         KeyAccount account = server.account(exchange.key);
         java.util.Optional<java.util.concurrent.CompletableFuture<ChatResponse>> pending;
-        long t0 = System.nanoTime();
+        startNanos = System.nanoTime();
         // admitted here without a limit or budget (ReadOnReactor): the ticket only names the key for the call's usage
         try (KeyAccount.Ticket ticket = account == null ? null
                 : account.admit(TokenEstimate.of(request, LimitPolicy.DEFAULT_OUTPUT_TOKENS))) {
             pending = target.route().chatWithoutWaiting(request, exchange.blockingSteps());
         } catch (KeyAccount.Refused r) {
             exchange.reply(r.reply(), false, cacheResult(Exchange.NO_HEADERS, exchange));
-            return false;
+            return;
         }
         if (pending.isEmpty()) {
-            return false;
+            return;
         }
         exchange.callStarted(pending.get());
-        pending.get().whenComplete((response, failure) -> exchange.callEnded(() -> ended(response, failure, t0)));
-        return true;
+        started = true;
+        pending.get().whenComplete(this);
+    }
+
+    /** A call started without a worker ended, on the thread that completed it: its end is the exchange's. */
+    @Override
+    public void accept(ChatResponse response, Throwable failure) {
+        exchange.callEnded(() -> ended(response, failure));
     }
 
     /** The end of a call started without a worker: its answer, or its failure, written as a worker writes them. */
-    private void ended(ChatResponse response, Throwable failure, long t0) {
-        upstreamNanos = System.nanoTime() - t0;
+    private void ended(ChatResponse response, Throwable failure) {
+        upstreamNanos = System.nanoTime() - startNanos;
         if (failure == null) {
             answered(response, null);
             return;

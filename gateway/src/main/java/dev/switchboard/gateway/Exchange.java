@@ -171,7 +171,10 @@ final class Exchange implements AsyncServerExchangeHandler {
      * What the dashboard waits for before it keeps this call: the exchange's end, and the worker's, when one served
      * it (a worker sets the trail after the answer's last bytes may have been sent).
      */
-    private final java.util.concurrent.atomic.AtomicInteger dashboardParts = new java.util.concurrent.atomic.AtomicInteger(1);
+    private volatile int dashboardParts = 1;
+    /** Counts {@link #dashboardParts} in the exchange itself: no atomic object of its own per request. */
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Exchange> DASHBOARD_PARTS =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "dashboardParts");
     private volatile int sentStatus;
     private volatile long tookNanos;
     /** When a streamed answer's head (with its first content) went out; 0 when none did. */
@@ -483,7 +486,7 @@ final class Exchange implements AsyncServerExchangeHandler {
             if (!server.workerAllowed()) {
                 throw new RejectedExecutionException("calls without a worker fill max-concurrent-requests");
             }
-            dashboardParts.incrementAndGet(); // the worker's trail, too
+            DASHBOARD_PARTS.incrementAndGet(this); // the worker's trail, too
             server.workers().execute(this::serve);
         } catch (RejectedExecutionException e) {
             dashboardPartDone();
@@ -507,7 +510,7 @@ final class Exchange implements AsyncServerExchangeHandler {
      * dashboard's trail until {@link #callEnded}, and the client's leaving cancels it.
      */
     void callStarted(java.util.concurrent.Future<?> call) {
-        dashboardParts.incrementAndGet();
+        DASHBOARD_PARTS.incrementAndGet(this);
         pendingCall = call;
         if (gone) {
             call.cancel(true);
@@ -656,7 +659,7 @@ final class Exchange implements AsyncServerExchangeHandler {
     }
 
     private void dashboardPartDone() {
-        if (dashboardParts.decrementAndGet() == 0) {
+        if (DASHBOARD_PARTS.decrementAndGet(this) == 0) {
             UnansweredCalls.finished(server, this, sentStatus, tookNanos);
             server.dashboard().finished(this, sentStatus, tookNanos);
         }

@@ -291,12 +291,12 @@ public final class FallbackChain {
                 breaker.released(permit); // the caller left: neither retry, fall back nor blame the target
                 return;
             }
-            Tried<T> first = Tried.of(op, permit, start, value, failure);
-            if (first.thrown() == null && breaker.succeedsWithoutWaiting(permit)) {
-                answeredAtFirstTry(first);
+            if (failure == null && value != null && breaker.succeedsWithoutWaiting(permit)) {
+                answeredAtFirstTry(value); // the usual end, settled right here
                 return;
             }
-            Runnable rest = first.thrown() == null ? () -> answeredAtFirstTry(first) : () -> resume(first);
+            Tried<T> first = Tried.of(op, permit, start, value, failure);
+            Runnable rest = first.thrown() == null ? () -> answeredAtFirstTry(first.value()) : () -> resume(first);
             try {
                 blocking.execute(rest);
             } catch (RejectedExecutionException e) {
@@ -305,12 +305,11 @@ public final class FallbackChain {
             }
         }
 
-        private void answeredAtFirstTry(Tried<T> first) {
+        private void answeredAtFirstTry(T value) {
             try {
-                List<Attempt> trail = new ArrayList<>(1);
-                answered(target, op, op.model(target), trail, start);
+                List<Attempt> trail = List.of(answered(target, op, op.model(target), start));
                 breaker.succeeded(permit);
-                result.complete(answer.apply(new Outcome<>(first.value(), target, 0, List.copyOf(trail))));
+                result.complete(answer.apply(new Outcome<>(value, target, 0, trail)));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -526,11 +525,16 @@ public final class FallbackChain {
 
     /** An answered try: the trail gets it with its latency, which the target's statistics learn. */
     private <T> void answered(Target target, Operation<T> op, String model, List<Attempt> trail, Instant start) {
+        trail.add(answered(target, op, model, start));
+    }
+
+    /** An answered try, with its latency, which the target's statistics learn. */
+    private <T> Attempt answered(Target target, Operation<T> op, String model, Instant start) {
         Duration took = since(start);
-        trail.add(Attempt.answered(target.provider().name(), model, took));
         if (op.measuresFirstToken()) {
             stats.get(target).recordLatency(took);
         }
+        return Attempt.answered(target.provider().name(), model, took);
     }
 
     /** Waits with the sleeper; a cancelled {@link CancelScope} of this thread cuts the wait short. */

@@ -482,14 +482,15 @@ public class MemoryStateStore implements StateStore {
         }
 
         synchronized void add(UsageRecord r) {
-            total.add(r);
-            tally(providers, r.provider()).add(r);
-            tally(models.computeIfAbsent(r.provider(), p -> new HashMap<>()), r.model()).add(r);
+            long picos = UsageTally.picosOf(r); // once for every tally the record counts in
+            total.add(r, picos);
+            tally(providers, r.provider()).add(r, picos);
+            tally(models.computeIfAbsent(r.provider(), p -> new HashMap<>()), r.model()).add(r, picos);
             if (!r.route().isEmpty()) {
-                tally(routes, r.route()).add(r);
+                tally(routes, r.route()).add(r, picos);
             }
             if (!r.key().isEmpty()) {
-                tally(keys, r.key()).add(r);
+                tally(keys, r.key()).add(r, picos);
                 if (perKey != null) {
                     perKey.computeIfAbsent(r.key(), k -> new UsageTable(false)).add(r);
                 }

@@ -42,12 +42,42 @@ public final class UsageTally {
 
     /** Adds one answered call. */
     public void add(UsageRecord r) {
+        add(r, picosOf(r));
+    }
+
+    /** What {@link #picosOf} answers for a cost no long holds exactly (or an unknown one). */
+    static final long NOT_PICOS = Long.MIN_VALUE;
+
+    /**
+     * {@code r}'s known cost in whole picodollars, or {@link #NOT_PICOS} when it is unknown or a long cannot hold it
+     * exactly: worked out once for the several tallies a record counts in ({@link #add(UsageRecord, long)}).
+     */
+    static long picosOf(UsageRecord r) {
+        if (!r.cost().isKnown()) {
+            return NOT_PICOS;
+        }
+        BigDecimal usd = r.cost().usd().get();
+        if (usd.signum() == 0) {
+            return 0;
+        }
+        if (usd.scale() <= SCALE && usd.precision() - usd.scale() <= WHOLE_DIGITS) {
+            return usd.movePointRight(SCALE).longValueExact(); // exact: whole picodollars, at most 10^18
+        }
+        return NOT_PICOS;
+    }
+
+    /** Adds one answered call whose cost in picodollars is {@code picos}, as {@link #picosOf} gave it. */
+    void add(UsageRecord r, long picos) {
         requests++;
         inputTokens += r.usage().inputTokens();
         outputTokens += r.usage().outputTokens();
         cachedInputTokens += r.usage().cachedInputTokens();
-        if (r.cost().isKnown()) {
-            addCost(r.cost().usd().get());
+        if (picos != NOT_PICOS) {
+            if (picos != 0) {
+                addPicos(picos);
+            }
+        } else if (r.cost().isKnown()) {
+            addFiner(r.cost().usd().get());
         } else {
             unpricedRequests++;
         }
