@@ -206,11 +206,11 @@ public final class MeteredProvider implements LlmProvider {
         UsageScope scope = UsageScope.current();
         Instant since = since(scope);
         long inputEstimate = TokenEstimate.input(request);
-        UsageLedger.Reservation held = reserve(scope, requested, inputEstimate,
-                TokenEstimate.output(request, limiter.policy().defaultOutputTokens()));
+        long outputEstimate = TokenEstimate.output(request, limiter.policy().defaultOutputTokens());
+        UsageLedger.Reservation held = reserve(scope, requested, inputEstimate, outputEstimate);
         RateLimiter.Reservation r;
         try {
-            long tokens = TokenEstimate.of(request, limiter.policy().defaultOutputTokens());
+            long tokens = inputEstimate + outputEstimate; // TokenEstimate.of, without reading the messages again
             r = mayWait ? limiter.acquire(tokens, sleeper) : limiter.tryAcquireWithoutWaiting(tokens);
         } catch (RuntimeException e) {
             unhold(held);

@@ -104,10 +104,7 @@ public final class RateLimiter {
 
     /** Reserves one request and {@code estimatedTokens} if there is room now; never waits. */
     public Decision tryAcquire(long estimatedTokens) {
-        if (estimatedTokens < 0) {
-            throw new IllegalArgumentException("a token estimate cannot be negative, was " + estimatedTokens);
-        }
-        BucketDecision d = store.takeFromBucket(id, limits, estimatedTokens, clock.instant());
+        BucketDecision d = take(estimatedTokens);
         if (!d.granted()) {
             return new Decision(null, d.retryAfter(), d.reason());
         }
@@ -126,7 +123,15 @@ public final class RateLimiter {
         if (limited ? !store.changesWithoutWaiting() : !store.answersFromThisProcess()) {
             return null;
         }
-        return tryAcquire(estimatedTokens).reservation();
+        return take(estimatedTokens).granted() ? new Reservation(estimatedTokens) : null; // no Decision to drop
+    }
+
+    /** Takes one request and {@code estimatedTokens} from the buckets if there is room now. */
+    private BucketDecision take(long estimatedTokens) {
+        if (estimatedTokens < 0) {
+            throw new IllegalArgumentException("a token estimate cannot be negative, was " + estimatedTokens);
+        }
+        return store.takeFromBucket(id, limits, estimatedTokens, clock.instant());
     }
 
     /**
