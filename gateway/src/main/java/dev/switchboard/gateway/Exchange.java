@@ -71,6 +71,11 @@ final class Exchange implements AsyncServerExchangeHandler {
     static final ContentType JSON = ContentType.APPLICATION_JSON;
     static final ContentType SSE = ContentType.create("text/event-stream", java.nio.charset.StandardCharsets.UTF_8);
     private static final String JSON_TEXT = JSON.toString();
+    /**
+     * A JSON answer's {@code Content-Type}, set before HttpCore's {@code ResponseContent} step, which then adds none
+     * of its own (it would make a header per answer from the body's content type).
+     */
+    private static final Header JSON_CONTENT_TYPE = new BasicHeader(HttpHeaders.CONTENT_TYPE, JSON_TEXT);
     private static final String SSE_TEXT = SSE.toString();
 
     /**
@@ -775,6 +780,9 @@ final class Exchange implements AsyncServerExchangeHandler {
             if (!inputDone && session != null) {
                 session.closeAfterLinger(); // the unread body would keep the connection open: close it ourselves
             }
+        }
+        if (type == JSON) {
+            response.addHeader(JSON_CONTENT_TYPE);
         }
         outbox.end(bytes);
         submit(response, new Body(bytes.length, type == JSON ? JSON_TEXT : type.toString()));

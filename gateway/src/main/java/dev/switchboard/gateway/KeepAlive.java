@@ -14,6 +14,7 @@ import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
 import org.apache.hc.core5.http.impl.HttpProcessors;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.message.MessageSupport;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
@@ -36,6 +37,8 @@ import org.apache.hc.core5.http.protocol.ResponseContent;
 final class KeepAlive {
 
     private static final String KEEP_ALIVE = "keep-alive";
+    /** {@code Connection: keep-alive}, one header for every answer that says it (headers are immutable). */
+    private static final Header KEEP_ALIVE_HEADER = new BasicHeader(HttpHeaders.CONNECTION, KEEP_ALIVE);
 
     private KeepAlive() {
     }
@@ -69,7 +72,7 @@ final class KeepAlive {
                         return; // HTTP/1.1 keeps the connection: nothing to say
                     }
                     if (n == 1 && keepAlive(request.getFirstHeader(HttpHeaders.CONNECTION))) {
-                        response.addHeader(HttpHeaders.CONNECTION, KEEP_ALIVE);
+                        response.addHeader(KEEP_ALIVE_HEADER);
                         return;
                     }
                 }
