@@ -325,9 +325,8 @@ public final class ProviderManager implements LlmProvider {
             return Optional.of(CompletableFuture.failedFuture(e));
         }
         try (UsageScope s = UsageScope.route(name, clock)) {
-            Executor inRoute = inRouteScope(blocking, UsageScope.current());
-            return chain.runWithoutWaiting(chatOperation(request),
-                    (t, end) -> countedWithoutWaiting(t, request, inRoute, end), ProviderManager::answer, inRoute);
+            CallWithoutWaiting call = new CallWithoutWaiting(request, blocking, UsageScope.current());
+            return chain.runWithoutWaiting(chatOperation(request), call, ProviderManager::answer, call);
         }
     }
 
@@ -341,50 +340,74 @@ public final class ProviderManager implements LlmProvider {
     }
 
     /**
-     * Runs tasks on {@code blocking} (which re-enters the caller's scopes) inside this route's {@link UsageScope}
-     * again, counting from when {@code route}, the scope opened for the call, says it started.
+     * One chat call of this route made without waiting, in one object for its three parts: where its steps that wait
+     * run ({@link #execute}: on the caller's {@code blocking} executor, which re-enters the caller's scopes, inside
+     * this route's {@link UsageScope} again, counting from when the scope opened for the call says it started), how
+     * its first try starts ({@link #start}), and that try's count in flight until it ends ({@link #ended}).
      */
-    private Executor inRouteScope(Executor blocking, UsageScope route) {
-        return task -> blocking.execute(() -> {
-            try (UsageScope s = UsageScope.route(name, route.startedAt().orElse(null))) {
-                task.run();
-            }
-        });
-    }
+    private final class CallWithoutWaiting
+            implements Executor, FallbackChain.FirstTry<ChatResponse>, CallEnd<ChatResponse> {
+        private final ChatRequest request;
+        private final Executor blocking;
+        private final UsageScope route;
+        // Set by start, before the try can end.
+        private TargetStats counted;
+        private CallEnd<ChatResponse> end;
 
-    /**
-     * A call of {@code target} that holds no thread while it answers, counted in flight until {@code end} hears its
-     * end; null when the target's provider offers none. A metered target (a {@code Switchboard}'s are) hands its end
-     * on as a plain call; any other provider's future gets a callback.
-     */
-    private @Nullable Future<?> countedWithoutWaiting(Target target, ChatRequest request, Executor blocking,
-            CallEnd<ChatResponse> end) {
-        TargetStats s = stats.get(target);
-        s.enter();
-        CallEnd<ChatResponse> counted = (response, failure) -> {
-            s.exit();
-            end.ended(response, failure);
-        };
-        ChatRequest sent = forTarget(request, target);
-        Future<?> call;
-        try {
-            if (target.provider() instanceof MeteredProvider metered) {
-                call = metered.chatWithoutWaiting(sent, blocking, counted);
-            } else {
-                Optional<CompletableFuture<ChatResponse>> started = target.provider().chatWithoutWaiting(sent, blocking);
-                call = started.isEmpty() ? null : started.get();
-                if (call != null) {
-                    CallEnd.whenDone(started.get(), counted);
+        CallWithoutWaiting(ChatRequest request, Executor blocking, UsageScope route) {
+            this.request = request;
+            this.blocking = blocking;
+            this.route = route;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            blocking.execute(() -> {
+                try (UsageScope s = UsageScope.route(name, route.startedAt().orElse(null))) {
+                    task.run();
                 }
+            });
+        }
+
+        /**
+         * The call of {@code target}, counted in flight until it ends; null when the target's provider offers none. A
+         * metered target (a {@code Switchboard}'s are) hands its end on as a plain call; any other provider's future
+         * gets a callback.
+         */
+        @Override
+        public @Nullable Future<?> start(Target target, CallEnd<ChatResponse> end) {
+            TargetStats s = stats.get(target);
+            this.counted = s;
+            this.end = end;
+            s.enter();
+            ChatRequest sent = forTarget(request, target);
+            Future<?> call;
+            try {
+                if (target.provider() instanceof MeteredProvider metered) {
+                    call = metered.chatWithoutWaiting(sent, this, this);
+                } else {
+                    Optional<CompletableFuture<ChatResponse>> started = target.provider().chatWithoutWaiting(sent, this);
+                    call = started.isEmpty() ? null : started.get();
+                    if (call != null) {
+                        CallEnd.whenDone(started.get(), this);
+                    }
+                }
+            } catch (RuntimeException e) {
+                s.exit();
+                throw e;
             }
-        } catch (RuntimeException e) {
-            s.exit();
-            throw e;
+            if (call == null) {
+                s.exit();
+            }
+            return call;
         }
-        if (call == null) {
-            s.exit();
+
+        /** The first try ended: it no longer counts in flight, and the chain hears of it. */
+        @Override
+        public void ended(ChatResponse response, Throwable failure) {
+            counted.exit();
+            end.ended(response, failure);
         }
-        return call;
     }
 
     /**
