@@ -75,7 +75,7 @@ final class Exchange implements AsyncServerExchangeHandler {
      * A JSON answer's {@code Content-Type}, set before HttpCore's {@code ResponseContent} step, which then adds none
      * of its own (it would make a header per answer from the body's content type).
      */
-    private static final Header JSON_CONTENT_TYPE = new BasicHeader(HttpHeaders.CONTENT_TYPE, JSON_TEXT);
+    private static final Header JSON_CONTENT_TYPE = dev.switchboard.internal.FormattedHeaders.of(HttpHeaders.CONTENT_TYPE, JSON_TEXT);
     private static final String SSE_TEXT = SSE.toString();
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.internal.FormattedHeaders;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,20 +13,15 @@ import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.HttpResponseInterceptor;
 import org.apache.hc.core5.http.HttpStatus;
 import org.apache.hc.core5.http.impl.HttpProcessors;
-import org.apache.hc.core5.http.message.BasicHeader;
-import org.apache.hc.core5.http.message.BasicLineFormatter;
-import org.apache.hc.core5.http.message.BufferedHeader;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.ResponseDate;
 import org.apache.hc.core5.http.protocol.ResponseServer;
-import org.apache.hc.core5.util.CharArrayBuffer;
 import org.apache.hc.core5.util.VersionInfo;
 
 /**
  * The {@code Date} and {@code Server} headers of every answer, as HttpCore's {@link ResponseDate} and
  * {@link ResponseServer} add them, each one header object shared by all answers (immutable) instead of one made per
- * answer, and formatted already ({@link BufferedHeader}): HttpCore's head writer copies such a header's line as it is
- * instead of formatting its name and value again for every answer. HttpCore's date generator takes a lock that every I/O thread shares for each answer; here the date of the
+ * answer, and formatted already ({@link FormattedHeaders}). HttpCore's date generator takes a lock that every I/O thread shares for each answer; here the date of the
  * current second is read from a volatile field and formatted again only when the second has changed (two threads
  * that both see it change format it both, harmlessly).
  */
@@ -36,7 +32,7 @@ final class FixedAnswerHeaders {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     /** What HttpCore's default server processor says in {@code Server}. */
-    static final Header SERVER = formatted(HttpHeaders.SERVER,
+    static final Header SERVER = FormattedHeaders.of(HttpHeaders.SERVER,
             VersionInfo.getSoftwareInfo("Apache-HttpCore", "org.apache.hc.core5", HttpProcessors.class));
 
     /** Adds {@link #SERVER} to an answer that has no {@code Server} header. */
@@ -50,12 +46,6 @@ final class FixedAnswerHeaders {
     private FixedAnswerHeaders() {
     }
 
-    /** The header line {@code name: value}, as HttpCore's line formatter writes it. */
-    private static Header formatted(String name, String value) {
-        CharArrayBuffer line = new CharArrayBuffer(name.length() + 2 + value.length());
-        BasicLineFormatter.INSTANCE.formatHeader(line, new BasicHeader(name, value));
-        return BufferedHeader.create(line);
-    }
 
     /** Adds the current {@code Date} to a final answer (2xx and over) that has none, as {@link ResponseDate}. */
     static final class DateHeader implements HttpResponseInterceptor {
@@ -83,7 +73,7 @@ final class FixedAnswerHeaders {
             long second = Math.floorDiv(millis.getAsLong(), 1000);
             Stamp stamp = current;
             if (stamp.second() != second) {
-                stamp = new Stamp(second, formatted(HttpHeaders.DATE, IMF_FIXDATE.format(Instant.ofEpochSecond(second))));
+                stamp = new Stamp(second, FormattedHeaders.of(HttpHeaders.DATE, IMF_FIXDATE.format(Instant.ofEpochSecond(second))));
                 current = stamp;
             }
             return stamp.header();

@@ -14,7 +14,6 @@ import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
 import org.apache.hc.core5.http.impl.HttpProcessors;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.message.MessageSupport;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
@@ -38,7 +37,7 @@ final class KeepAlive {
 
     private static final String KEEP_ALIVE = "keep-alive";
     /** {@code Connection: keep-alive}, one header for every answer that says it (headers are immutable). */
-    private static final Header KEEP_ALIVE_HEADER = new BasicHeader(HttpHeaders.CONNECTION, KEEP_ALIVE);
+    private static final Header KEEP_ALIVE_HEADER = dev.switchboard.internal.FormattedHeaders.of(HttpHeaders.CONNECTION, KEEP_ALIVE);
 
     private KeepAlive() {
     }
