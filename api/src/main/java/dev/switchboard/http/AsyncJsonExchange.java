@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.api.LlmException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -334,8 +335,8 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
             return;
         }
         T value;
-        try (JsonReader json = ContentCodings.answer(contentEncoding, buffer, length, client.limits().maxResponseBytes())) {
-            value = client.readAnswer(json, headers, reader);
+        try {
+            value = readAnswer();
         } catch (LlmException e) {
             fail(e);
             return;
@@ -349,6 +350,25 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
             giveBackBuffer(); // what the reader made of the body holds none of its bytes
         }
         succeed(value);
+    }
+
+    /**
+     * What the caller's reader makes of the answer. A plain answer is read with the parser this I/O thread keeps for
+     * one document after another; should that fail as JSON, the ordinary parser reads the body again, so that a
+     * malformed answer fails exactly as it did with it (same message, same location), and one in an encoding the kept
+     * parser does not read (UTF-16, UTF-32) is still read.
+     */
+    private T readAnswer() throws IOException {
+        if (contentEncoding == null) {
+            try (JsonReader json = Json.reusedReader(buffer, 0, length)) {
+                return client.readAnswer(json, headers, reader);
+            } catch (JsonProcessingException readAgain) {
+                // below
+            }
+        }
+        try (JsonReader json = ContentCodings.answer(contentEncoding, buffer, length, client.limits().maxResponseBytes())) {
+            return client.readAnswer(json, headers, reader);
+        }
     }
 
     /** The error body's text: its bytes, decoded when the upstream compressed them. */

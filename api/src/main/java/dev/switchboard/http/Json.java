@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.switchboard.internal.ReusedJsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,6 +109,16 @@ public final class Json {
     /** A reader of one JSON value in part of a buffer, token by token, with no tree (text after the value is not read). */
     static JsonReader reader(byte[] buffer, int offset, int length) throws IOException {
         return new JsonReader(MAPPER.createParser(buffer, offset, length));
+    }
+
+    /**
+     * As {@link #reader(byte[], int, int)}, with the parser this thread keeps for one whole document after another
+     * ({@link ReusedJsonParser}); it reads UTF-8 only. A caller whose reading fails with a {@code
+     * JsonProcessingException} reads the bytes again with {@link #reader(byte[], int, int)}, whose error (or answer,
+     * for a body in another encoding) is the one to report.
+     */
+    static JsonReader reusedReader(byte[] buffer, int offset, int length) throws IOException {
+        return new JsonReader(ReusedJsonParser.open(buffer, offset, length));
     }
 
     /** A reader of a tree token by token, as if its JSON arrived on a stream: one reader then serves both. */

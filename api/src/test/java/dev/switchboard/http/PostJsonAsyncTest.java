@@ -285,6 +285,10 @@ class PostJsonAsyncTest {
                         .withBody("{\"error\":{\"message\":\"" + "x".repeat(200_000) + "\"}}")),
                 wireMock("malformed JSON", aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"choices\": [")),
+                wireMock("a syntax error on the second line", aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("{\"id\":\"x\",\n\"choices\": [1,,2]}")),
+                wireMock("a string cut short", aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"Hel")),
                 wireMock("not JSON, echoing the key", aResponse().withStatus(200).withBody(KEY + " is not allowed here")),
                 wireMock("empty body", aResponse().withStatus(200).withHeader("Content-Type", "application/json")),
                 wireMock("a 200 without choices", okJson("{\"id\":\"x\",\"object\":\"chat.completion\"}")),

@@ -8,6 +8,7 @@ import dev.switchboard.api.Content;
 import dev.switchboard.api.Message;
 import dev.switchboard.api.Role;
 import dev.switchboard.api.ToolCall;
+import dev.switchboard.internal.ReusedJsonParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ final class ChatBodyReader {
 
     /** The call {@code body[0, length)} asks for, or null when the tree reader must read it. */
     static OpenAiServerCodec.@Nullable ChatCall read(byte[] body, int length) {
-        try (JsonParser p = JsonBodies.FACTORY.createParser(body, 0, length)) {
+        try (JsonParser p = ReusedJsonParser.open(body, 0, length)) {
             return readCall(p);
         } catch (GiveUp | IOException | RuntimeException e) {
             return null; // the tree reader gives the answer, an error or the same call
