@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.internal.ReusedJsonOutput;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
 import dev.switchboard.spi.ResponseLimits;
 import dev.switchboard.spi.Timeouts;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -319,20 +319,20 @@ public final class HttpProviderClient {
         return writeBody(body).toByteArray();
     }
 
-    private BodyBuffer writeBody(BodyWriter body) {
-        BodyBuffer out = BODY_BUFFERS.get();
-        out.reset();
-        try (JsonWriter g = Json.writer(out)) {
-            body.write(g);
+    /**
+     * Writes the body with the thread's kept buffer and generator ({@link ReusedJsonOutput}, which the gateway's
+     * answers on the same thread are written with too). A body left with a value open is ended, as closing its own
+     * generator would end it.
+     */
+    private ReusedJsonOutput writeBody(BodyWriter body) {
+        try (ReusedJsonOutput out = ReusedJsonOutput.open()) {
+            body.write(new JsonWriter(out.generator()));
+            out.finish();
+            return out;
         } catch (IOException e) {
             throw LlmException.builder(ErrorKind.INVALID_REQUEST, provider)
                     .message("cannot write the request body: " + e.getMessage()).cause(e).build();
-        } finally {
-            if (out.capacity() > BodyBuffer.KEPT) {
-                BODY_BUFFERS.remove(); // a large body (images) does not stay behind on the thread
-            }
         }
-        return out;
     }
 
     /**
@@ -344,11 +344,11 @@ public final class HttpProviderClient {
      */
     private static final class JsonBody extends org.apache.hc.core5.http.io.entity.AbstractHttpEntity {
         private static final String CONTENT_TYPE = JSON.toString();
-        private final BodyBuffer buffer;
+        private final ReusedJsonOutput buffer;
         private final int use;
         private final int length;
 
-        JsonBody(BodyBuffer buffer) {
+        JsonBody(ReusedJsonOutput buffer) {
             super(CONTENT_TYPE, null, false);
             this.buffer = buffer;
             this.use = buffer.uses();
@@ -390,45 +390,6 @@ public final class HttpProviderClient {
         @Override
         public void close() {
             // nothing held
-        }
-    }
-
-    /** Each thread's buffer for request bodies: a body allocates none of its own bytes, nor a growing buffer's. */
-    private static final ThreadLocal<BodyBuffer> BODY_BUFFERS = ThreadLocal.withInitial(BodyBuffer::new);
-
-    /** A ByteArrayOutputStream that a thread reuses from one request body to the next. */
-    private static final class BodyBuffer extends ByteArrayOutputStream {
-        /** The largest buffer kept between bodies; larger ones are dropped after use. */
-        static final int KEPT = 64 * 1024;
-
-        /** How many bodies this buffer has been reset for: a body holds the count it was written under. */
-        private int uses;
-
-        BodyBuffer() {
-            super(4096);
-        }
-
-        int capacity() {
-            return buf.length;
-        }
-
-        byte[] array() {
-            return buf;
-        }
-
-        int uses() {
-            return uses;
-        }
-
-        @Override
-        public synchronized void reset() {
-            super.reset();
-            uses++;
-        }
-
-        @Override
-        public void close() {
-            // the generator closes its target when it is closed; the buffer stays the thread's
         }
     }
 
