@@ -850,11 +850,28 @@ final class Exchange implements AsyncServerExchangeHandler {
         }
     }
 
+    /** The answer handed to HttpCore, once it is (its headers as HttpCore's steps left them). */
+    private volatile BasicHttpResponse sentHead;
+
     boolean responded() {
         return responded;
     }
 
+    /**
+     * Whether the answer sent says the connection closes after it ({@code Connection: close}, which HttpCore's steps
+     * add for some statuses, an HTTP/1.0 client or a client that asked). HttpCore then stops serving the connection,
+     * but requests the client pipelined behind this one stay queued in it, never answered nor failed, and it never
+     * closes the connection while they are there: so once this answer's body is all handed over, the connection is
+     * closed here when it is flushed ({@link WatchedSession#closeWhenFlushed}), which fails those requests.
+     */
+    private boolean closesConnection() {
+        BasicHttpResponse a = sentHead;
+        Header connection = a == null || session == null ? null : a.getFirstHeader(HttpHeaders.CONNECTION);
+        return connection != null && "close".equalsIgnoreCase(connection.getValue());
+    }
+
     private void submit(BasicHttpResponse response, EntityDetails details) {
+        sentHead = response;
         WatchedSession s = session;
         if (s != null && s.writesHere()) {
             s.writeNow(() -> send(response, details)); // on the connection's I/O thread, outside its events
@@ -891,7 +908,9 @@ final class Exchange implements AsyncServerExchangeHandler {
     @Override
     public void produce(DataStreamChannel channel) throws IOException {
         try {
-            outbox.produce(channel);
+            if (outbox.produce(channel) && closesConnection()) {
+                session.closeWhenFlushed();
+            }
         } catch (RuntimeException | Error e) {
             failedInside(e);
             clientGone(); // the body cannot be completed: end the exchange

@@ -124,13 +124,14 @@ final class Outbox {
         return queued > 0 ? queued : ended && !completed && abruptEnd == null ? 1 : 0;
     }
 
-    void produce(DataStreamChannel ch) throws IOException {
+    /** Hands HttpCore what is queued; true when this ended the body (its last bytes handed over, the stream ended). */
+    boolean produce(DataStreamChannel ch) throws IOException {
         channel = ch; // before draining, so a write that races with us either is drained now or wakes us again
         boolean endNow = false;
         Runnable closeNow = null;
         synchronized (this) {
             if (aborted || completed) {
-                return;
+                return false;
             }
             while (!queue.isEmpty()) {
                 ByteBuffer b = queue.peek();
@@ -155,5 +156,6 @@ final class Outbox {
         } else if (closeNow != null) {
             closeNow.run();
         }
+        return endNow;
     }
 }

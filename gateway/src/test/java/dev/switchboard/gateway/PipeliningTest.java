@@ -76,6 +76,27 @@ class PipeliningTest {
     }
 
     @Test
+    void requestsPipelinedBehindAnAnswerThatClosesTheConnectionEndWithIt() throws Exception {
+        // given: a body that is not JSON (answered 400, which closes the connection), two good requests behind it
+        String notJson = "{\"model\": ";
+        try (RawClient c = client()) {
+            c.send(chat(notJson) + chat(longBody(2)) + chat(longBody(3)));
+
+            RawClient.Answer first = c.read();
+            assertThat(first.status()).isEqualTo(400);
+            assertThat(first.header("connection")).isEqualToIgnoringCase("close");
+            // then: the gateway closes the connection (whatever it answered after the 400), and none of the three
+            // requests stays in flight (HttpCore alone kept the requests behind such an answer, and the connection)
+            c.readToEnd();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h.gateway.requestsInFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(h.gateway.requestsInFlight()).isZero();
+    }
+
+    @Test
     void postsWithBodiesLongerThanARequestLinePipelinedInOneWriteAreAnsweredInOrder() throws Exception {
         try (RawClient c = client()) {
             c.send(chat(longBody(1)) + chat(longBody(2)) + chat(longBody(3)));
