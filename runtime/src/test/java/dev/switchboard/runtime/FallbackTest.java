@@ -177,13 +177,13 @@ class FallbackTest {
 
     @Test
     void keepsAttemptMessagesOnOneLineAndFreeOfCredentials() {
-        openai.failing(new IllegalArgumentException("bad header\nAuthorization: Bearer test-key-not-real"));
+        openai.failing(new IllegalArgumentException("bad header\nAuthorization: Bearer test-key-0-not-real"));
         groq.answering("ok");
 
         ChatResponse r = route(openai, groq).retry(RetryPolicy.none()).build().chat(ChatRequest.of("Hi"));
 
         String error = r.attempts().get(0).error().orElseThrow();
-        assertThat(error).doesNotContain("test-key-not-real").doesNotContain("\n").contains("bad header");
+        assertThat(error).doesNotContain("test-key-0-not-real").doesNotContain("\n").contains("bad header");
     }
 
     @Test
