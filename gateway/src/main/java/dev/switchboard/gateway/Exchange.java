@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import dev.switchboard.api.Attempt;
 import dev.switchboard.api.ChatStream;
 import dev.switchboard.http.CancelScope;
+import dev.switchboard.internal.FormattedHeaders;
 import dev.switchboard.runtime.InboundContext;
 import dev.switchboard.runtime.UsageScope;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class Exchange implements AsyncServerExchangeHandler {
      * A JSON answer's {@code Content-Type}, set before HttpCore's {@code ResponseContent} step, which then adds none
      * of its own (it would make a header per answer from the body's content type).
      */
-    private static final Header JSON_CONTENT_TYPE = dev.switchboard.internal.FormattedHeaders.of(HttpHeaders.CONTENT_TYPE, JSON_TEXT);
+    private static final Header JSON_CONTENT_TYPE = FormattedHeaders.of(HttpHeaders.CONTENT_TYPE, JSON_TEXT);
     private static final String SSE_TEXT = SSE.toString();
 
     /**

@@ -21,9 +21,9 @@ import org.apache.hc.core5.util.VersionInfo;
 /**
  * The {@code Date} and {@code Server} headers of every answer, as HttpCore's {@link ResponseDate} and
  * {@link ResponseServer} add them, each one header object shared by all answers (immutable) instead of one made per
- * answer, and formatted already ({@link FormattedHeaders}). HttpCore's date generator takes a lock that every I/O thread shares for each answer; here the date of the
- * current second is read from a volatile field and formatted again only when the second has changed (two threads
- * that both see it change format it both, harmlessly).
+ * answer, and formatted already ({@link FormattedHeaders}). HttpCore's date generator takes a lock that every I/O
+ * thread shares for each answer; here the date of the current second is read from a volatile field and formatted
+ * again only when the second has changed (two threads that both see it change format it both, harmlessly).
  */
 final class FixedAnswerHeaders {
 
@@ -73,7 +73,8 @@ final class FixedAnswerHeaders {
             long second = Math.floorDiv(millis.getAsLong(), 1000);
             Stamp stamp = current;
             if (stamp.second() != second) {
-                stamp = new Stamp(second, FormattedHeaders.of(HttpHeaders.DATE, IMF_FIXDATE.format(Instant.ofEpochSecond(second))));
+                String date = IMF_FIXDATE.format(Instant.ofEpochSecond(second));
+                stamp = new Stamp(second, FormattedHeaders.of(HttpHeaders.DATE, date));
                 current = stamp;
             }
             return stamp.header();

@@ -368,7 +368,6 @@ final class GatewayServer {
         reactor.awaitShutdown(TimeValue.MAX_VALUE);
     }
 
-    /** Daemon worker threads, named, with a modest stack: a thousand streams hold a thousand of them. */
     /**
      * The workers' pool, counting its busy workers itself: {@link ThreadPoolExecutor#getActiveCount} takes the pool's
      * lock and walks its workers with an iterator, and {@link #callStarting} asks on every call without a worker.
@@ -396,6 +395,7 @@ final class GatewayServer {
         }
     }
 
+    /** Daemon worker threads, named, with a modest stack: a thousand streams hold a thousand of them. */
     private static final class WorkerThreads implements ThreadFactory {
         private static final AtomicInteger POOLS = new AtomicInteger();
         private final int pool = POOLS.incrementAndGet();

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.internal.FormattedHeaders;
 import java.io.IOException;
 import org.apache.hc.core5.http.ConnectionReuseStrategy;
 import org.apache.hc.core5.http.EntityDetails;
@@ -37,7 +38,7 @@ final class KeepAlive {
 
     private static final String KEEP_ALIVE = "keep-alive";
     /** {@code Connection: keep-alive}, one header for every answer that says it (headers are immutable). */
-    private static final Header KEEP_ALIVE_HEADER = dev.switchboard.internal.FormattedHeaders.of(HttpHeaders.CONNECTION, KEEP_ALIVE);
+    private static final Header KEEP_ALIVE_HEADER = FormattedHeaders.of(HttpHeaders.CONNECTION, KEEP_ALIVE);
 
     private KeepAlive() {
     }
