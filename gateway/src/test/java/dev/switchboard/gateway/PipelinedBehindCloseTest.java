@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * HttpCore answers with {@code Connection: close}): the gateway closes the connection once that answer is out, and
  * none of the requests behind it stays in flight. HttpCore alone left them queued, unanswered and counted, with the
  * connection open, for good: a client could take the gateway's connection slots and in-flight count one by one.
+ * The close waits for the answer: a large one that a slow reader takes longer than the linger to read arrives whole.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PipelinedBehindCloseTest {
@@ -75,5 +76,27 @@ class PipelinedBehindCloseTest {
             Thread.sleep(10);
         }
         assertThat(h.gateway.requestsInFlight()).isZero();
+    }
+    @Test
+    void aLargeAnswerThatClosesTheConnectionReachesASlowReaderWhole() throws Exception {
+        h = GatewayHarness.start("");
+        String tail = "END-OF-THE-LONG-ANSWER";
+        String content = "x".repeat(6 * 1024 * 1024) + tail;
+        h.upstream.stubFor(post(PRIMARY_CHAT).willReturn(okJson(Fixtures.load("fixtures/openai/chat-completion.json")
+                .replaceFirst("\"content\": *\"[^\"]*\"", "\"content\": \"" + content + "\""))));
+        String body = BODY.replace("solo", "default");
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(4096); // most of the answer stays in the gateway's buffers, not the kernel's
+            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), h.gateway.port()));
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // a client that starts reading only after a pause longer than the gateway's linger
+            Thread.sleep(ConnectionGuard.LINGER.toMillis() + 500);
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close").contains(tail);
+        }
     }
 }
