@@ -27,7 +27,9 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * figure of {@code bench/gateway/run.sh}, whose JVM also serves other requests while it records, it does not depend
  * on the machine's load, so a change to the gateway's request path can be judged by it on a busy machine. The state
  * backend is the in-memory one; with the argument {@code embedded} it is the launcher's default, the embedded store
- * (SQLite) in a temporary data dir, whose journal writer thread counts too. Run with the shaded jar:
+ * (SQLite) in a temporary data dir, whose journal writer thread counts too. It also prints the CPU time of the same
+ * threads per request, which does depend on the machine and its load: compare it only between runs made side by
+ * side. Run with the shaded jar:
  *
  * <pre>java -cp bench/target/switchboard-bench.jar dev.switchboard.bench.GatewayAllocationPerRequest [embedded]</pre>
  */
@@ -87,6 +89,7 @@ public final class GatewayAllocationPerRequest {
                     post(client, url, request);
                 }
                 Map<Long, Long> before = allocated();
+                Map<Long, Long> cpuBefore = cpu();
                 for (int i = 0; i < MEASURED; i++) {
                     String result = post(client, url, request);
                     if (cacheResult != null && !cacheResult.equals(result)) {
@@ -94,8 +97,11 @@ public final class GatewayAllocationPerRequest {
                     }
                 }
                 Map<Long, Long> after = allocated();
+                Map<Long, Long> cpuAfter = cpu();
                 Map<String, Long> byThread = new TreeMap<>();
+                Map<String, Long> cpuByThread = new TreeMap<>();
                 long total = 0;
+                long cpuTotal = 0;
                 for (Map.Entry<Long, Long> t : after.entrySet()) {
                     java.lang.management.ThreadInfo info = THREADS.getThreadInfo(t.getKey());
                     if (info == null || t.getKey() == Thread.currentThread().getId()
@@ -104,7 +110,11 @@ public final class GatewayAllocationPerRequest {
                     }
                     long bytes = t.getValue() - before.getOrDefault(t.getKey(), 0L);
                     total += bytes;
-                    byThread.merge(info.getThreadName().replaceAll("[0-9]+", "N"), bytes, Long::sum);
+                    String name = info.getThreadName().replaceAll("[0-9]+", "N");
+                    byThread.merge(name, bytes, Long::sum);
+                    long nanos = cpuAfter.getOrDefault(t.getKey(), 0L) - cpuBefore.getOrDefault(t.getKey(), 0L);
+                    cpuTotal += nanos;
+                    cpuByThread.merge(name, nanos, Long::sum);
                 }
                 System.out.println("bytes the gateway allocated per request" + what + " (" + MEASURED + " requests after " + WARM_UP
                         + " to warm up, one connection), by thread:");
@@ -114,6 +124,14 @@ public final class GatewayAllocationPerRequest {
                     }
                 }
                 System.out.printf("%8d  in all%n", total / MEASURED);
+                // CPU depends on the machine and what else runs on it, unlike the bytes: compare runs made side by side
+                System.out.println("CPU time of the gateway's threads per request, microseconds:");
+                for (Map.Entry<String, Long> e : cpuByThread.entrySet()) {
+                    if (e.getValue() / MEASURED >= 100) {
+                        System.out.printf("%8.1f  %s%n", e.getValue() / 1000.0 / MEASURED, e.getKey());
+                    }
+                }
+                System.out.printf("%8.1f  in all%n", cpuTotal / 1000.0 / MEASURED);
             }
             switchboard.close();
         }
@@ -133,6 +151,18 @@ public final class GatewayAllocationPerRequest {
             org.apache.hc.core5.http.Header cache = response.getFirstHeader("x-switchboard-cache");
             return cache == null ? null : cache.getValue();
         });
+    }
+
+    /** CPU time so far of every live thread, by id (threads that report none are left out). */
+    private static Map<Long, Long> cpu() {
+        Map<Long, Long> byId = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long nanos = THREADS.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                byId.put(id, nanos);
+            }
+        }
+        return byId;
     }
 
     private static Map<Long, Long> allocated() {
