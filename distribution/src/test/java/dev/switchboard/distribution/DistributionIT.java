@@ -199,8 +199,12 @@ class DistributionIT {
                     () -> err.lines().collect(java.util.stream.Collectors.joining("\n")));
             assertThat(serve.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
             assertThat(serve.exitValue()).isIn(0, 143);
+            // The client has [DONE] before the gateway has counted the stream finished (HttpCore releases the exchange
+            // after its last bytes are written), so SIGTERM may find it still in flight: then shutdown waits for it, and it
+            // ends within the grace, never abandoned.
             assertThat(rest.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .contains("switchboard: gateway stopping: 0 requests in flight").contains("switchboard: gateway stopped");
+                    .containsPattern("switchboard: gateway stopping: [01] requests in flight")
+                    .contains("switchboard: gateway stopped").doesNotContain("were ended with an error");
         } finally {
             serve.destroyForcibly();
         }
