@@ -28,15 +28,23 @@ public final class ReusedJsonOutput extends ByteArrayOutputStream {
 
     /** A mapper's factory, so that trees and plain values can be written too. */
     private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new ObjectMapper().getFactory();
-    private static final ThreadLocal<ReusedJsonOutput> KEPT = new ThreadLocal<>();
+    /**
+     * Each thread's place for its free output. The place stays in the thread's map and only its field changes: taking
+     * the output out of the map and putting it back for every body (a remove and a set) cost more than writing a small
+     * body, and the entries it moved about slowed the thread's other thread-locals (the JDK's I/O buffers) too.
+     */
+    private static final ThreadLocal<Kept> KEPT = ThreadLocal.withInitial(Kept::new);
 
     private final JsonGenerator generator;
+    /** The place of the thread that made this output, where {@link #close} gives it back (on that thread only). */
+    private final Kept home;
     /** How many bodies this buffer has been opened for: a body read in place holds the count it was written under. */
     private int uses;
     private boolean finished;
 
-    private ReusedJsonOutput() {
+    private ReusedJsonOutput(Kept home) {
         super(4096);
+        this.home = home;
         try {
             generator = FACTORY.createGenerator(this, JsonEncoding.UTF8);
         } catch (IOException e) {
@@ -47,11 +55,12 @@ public final class ReusedJsonOutput extends ByteArrayOutputStream {
 
     /** This thread's output (a new one if it has none free), emptied for a new body. */
     public static ReusedJsonOutput open() {
-        ReusedJsonOutput out = KEPT.get();
+        Kept kept = KEPT.get();
+        ReusedJsonOutput out = kept.output;
         if (out == null) {
-            out = new ReusedJsonOutput();
+            out = new ReusedJsonOutput(kept);
         } else {
-            KEPT.remove();
+            kept.output = null;
         }
         out.reset();
         out.uses++;
@@ -92,8 +101,14 @@ public final class ReusedJsonOutput extends ByteArrayOutputStream {
     /** Gives the output back to its thread if its body was finished and its buffer did not grow too large. */
     @Override
     public void close() {
-        if (finished && buf.length <= KEPT_BYTES && KEPT.get() == null) {
-            KEPT.set(this);
+        if (finished && buf.length <= KEPT_BYTES && home.output == null && home.thread == Thread.currentThread()) {
+            home.output = this;
         }
+    }
+
+    /** A thread's free output, if it has one. */
+    private static final class Kept {
+        final Thread thread = Thread.currentThread();
+        ReusedJsonOutput output;
     }
 }

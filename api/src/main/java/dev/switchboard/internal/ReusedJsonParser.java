@@ -37,16 +37,23 @@ public final class ReusedJsonParser extends NonBlockingJsonParser {
 
     /** A mapper's factory, so that {@code readValueAsTree} works; its name table is shared by every thread's parser. */
     private static final Factory FACTORY = new Factory();
-    private static final ThreadLocal<ReusedJsonParser> KEPT = new ThreadLocal<>();
+    /**
+     * Each thread's place for its free parser; the place stays in the thread's map and only its field changes (as for
+     * {@link ReusedJsonOutput}'s: a remove and a set per document cost more than they saved).
+     */
+    private static final ThreadLocal<Kept> KEPT = ThreadLocal.withInitial(Kept::new);
 
     private final int namesAtStart;
+    /** The place of the thread that made this parser, where {@link #close} gives it back (on that thread only). */
+    private final Kept home;
     /** The last token returned ended a root value. */
     private boolean valueDone;
     /** The document opened is larger than {@link #KEPT_DOCUMENT_BYTES}. */
     private boolean large;
 
-    private ReusedJsonParser(Factory factory) {
+    private ReusedJsonParser(Factory factory, Kept home) {
         super(factory.context(), factory.parserFeatures(), factory.names());
+        this.home = home;
         namesAtStart = _symbols.size();
     }
 
@@ -55,11 +62,12 @@ public final class ReusedJsonParser extends NonBlockingJsonParser {
      * thread has none (or is already reading another document with it). Close it once the document is read.
      */
     public static ReusedJsonParser open(byte[] bytes, int offset, int length) throws IOException {
-        ReusedJsonParser p = KEPT.get();
+        Kept kept = KEPT.get();
+        ReusedJsonParser p = kept.parser;
         if (p == null) {
-            p = new ReusedJsonParser(FACTORY);
+            p = new ReusedJsonParser(FACTORY, kept);
         } else {
-            KEPT.remove();
+            kept.parser = null;
         }
         p.start(bytes, offset, length);
         return p;
@@ -115,14 +123,15 @@ public final class ReusedJsonParser extends NonBlockingJsonParser {
     public void close() throws IOException {
         if (keepable()) {
             feedInput(NO_BYTES, 0, 0); // the document's bytes are not held by the kept parser
-            KEPT.set(this);
+            home.parser = this;
         } else {
             super.close();
         }
     }
 
     private boolean keepable() {
-        if (isClosed() || _endOfInput || large || _symbols.size() - namesAtStart > KEPT_NEW_NAMES || KEPT.get() != null) {
+        if (isClosed() || _endOfInput || large || _symbols.size() - namesAtStart > KEPT_NEW_NAMES || home.parser != null
+                || home.thread != Thread.currentThread()) {
             return false;
         }
         try {
@@ -132,6 +141,12 @@ public final class ReusedJsonParser extends NonBlockingJsonParser {
         } catch (IOException | RuntimeException trailingText) {
             return false;
         }
+    }
+
+    /** A thread's free parser, if it has one. */
+    private static final class Kept {
+        final Thread thread = Thread.currentThread();
+        ReusedJsonParser parser;
     }
 
     /** A mapper's factory that makes the parts of a non-blocking parser, for a subclass of it. */

@@ -87,4 +87,21 @@ class ReusedJsonOutputTest {
             assertThat(text(outer)).isEqualTo("[]");
         }
     }
+
+    @Test
+    void anOutputClosedOnAnotherThreadIsKeptByNeither() throws Exception {
+        ReusedJsonOutput handedOver = ReusedJsonOutput.open();
+        handedOver.generator().writeNumber(1);
+        assertThat(handedOver.finish()).isTrue();
+        // e.g. a body written on a worker and released on the event loop: that thread must not touch this one's place
+        Thread other = new Thread(handedOver::close);
+        other.start();
+        other.join();
+        try (ReusedJsonOutput out = ReusedJsonOutput.open()) {
+            assertThat(out).isNotSameAs(handedOver);
+            out.generator().writeNumber(2);
+            assertThat(out.finish()).isTrue();
+            assertThat(text(out)).isEqualTo("2");
+        }
+    }
 }
