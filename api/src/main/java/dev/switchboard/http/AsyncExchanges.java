@@ -7,6 +7,7 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.CharCodingConfig;
 import org.apache.hc.core5.http.impl.nio.ClientHttp1IOEventHandlerFactory;
 import org.apache.hc.core5.http.impl.nio.ClientHttp1StreamDuplexerFactory;
+import org.apache.hc.core5.http.impl.nio.DefaultHttpRequestWriterFactory;
 import org.apache.hc.core5.http.nio.ssl.BasicClientTlsStrategy;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.net.NamedEndpoint;
@@ -57,12 +58,15 @@ final class AsyncExchanges implements AutoCloseable {
     /**
      * The handler of a connection opened for these exchanges, as the requester below makes it for its own
      * connections: HttpCore's HTTP/1.1 client handler with the same settings, head listener and TLS (whose context
-     * is made at the first https target: most gateways never need one), and one {@link AnswerHeadParser} per
-     * connection where the requester uses HttpCore's own (its bootstrap takes no response parser).
+     * is made at the first https target: most gateways never need one), one {@link AnswerHeadParser} per
+     * connection where the requester uses HttpCore's own (its bootstrap takes no response parser), and the request
+     * line written with the {@link RequestLineFormatter} the blocking client uses (HttpCore's makes the version's text
+     * for every request; its bootstrap takes no writer either).
      */
     static IOEventHandlerFactory clientHandlers() {
         ClientHttp1StreamDuplexerFactory duplexers = new ClientHttp1StreamDuplexerFactory(PROCESSOR, HttpTransport.HTTP1,
-                CharCodingConfig.DEFAULT, ConnectionReuse.INSTANCE, AnswerHeadParser.factory(HttpTransport.HTTP1), null,
+                CharCodingConfig.DEFAULT, ConnectionReuse.INSTANCE, AnswerHeadParser.factory(HttpTransport.HTTP1),
+                new DefaultHttpRequestWriterFactory(HttpTransport.HTTP1, RequestLineFormatter.INSTANCE),
                 RequestHeads.INSTANCE);
         return new ClientHttp1IOEventHandlerFactory(duplexers, new FirstUseTls(), null);
     }

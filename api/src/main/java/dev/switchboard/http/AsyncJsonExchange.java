@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.internal.FormattedHeaders;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -26,7 +27,6 @@ import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.RequestNotExecutedException;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
 import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
@@ -55,10 +55,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
 
-    /** What the blocking client adds to every request (its content-compression and connection steps). */
-    private static final Header ACCEPT_ENCODING = new BasicHeader("Accept-Encoding", ContentCodings.ACCEPTED);
-    private static final Header KEEP_ALIVE = new BasicHeader("Connection", "keep-alive");
     private static final String JSON_CONTENT_TYPE = ContentType.APPLICATION_JSON.toString();
+    /**
+     * The request headers of every exchange, besides its client's ({@link HttpProviderClient} sets all of them at once,
+     * formatted once): what the blocking client adds to every request (its content-compression and connection steps),
+     * and the body's Content-Type, which HttpCore's content step then finds and does not make again.
+     */
+    static final List<Header> OWN_HEADERS = List.of(
+            FormattedHeaders.of("Accept-Encoding", ContentCodings.ACCEPTED),
+            FormattedHeaders.of("Connection", "keep-alive"),
+            FormattedHeaders.of("Content-Type", JSON_CONTENT_TYPE));
     /** The first buffer for an answer of unknown length (chunked): it grows by doubling, up to the limit. */
     private static final int FIRST_BUFFER_BYTES = 4096;
     private static final byte[] NO_BYTES = new byte[0];
@@ -92,11 +98,9 @@ final class AsyncJsonExchange<T> implements AsyncClientExchangeHandler {
         this.client = client;
         this.reader = reader;
         this.request = new Request(target, this);
-        request.setHeader(ACCEPT_ENCODING);
-        request.setHeader(KEEP_ALIVE);
     }
 
-    /** The request, for {@link HttpProviderClient} to set its headers on before {@link #start}. */
+    /** The request, for {@link HttpProviderClient} to set its headers on ({@link #OWN_HEADERS} too) before {@link #start}. */
     BasicHttpRequest request() {
         return request;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.api.LlmException;
+import dev.switchboard.internal.FormattedHeaders;
 import dev.switchboard.internal.ReusedJsonOutput;
 import dev.switchboard.spi.ProviderContext;
 import dev.switchboard.spi.ProviderSettings;
@@ -37,8 +38,10 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -90,7 +93,7 @@ public final class HttpProviderClient {
         this.clock = Objects.requireNonNull(clock, "clock");
         // whether a name carries a credential is decided here, as it is for registering the header's value
         this.fixedHeaders = Map.copyOf(headers).entrySet().stream()
-                .map(h -> header(h.getKey(), h.getValue()))
+                .map(h -> fixedHeader(h.getKey(), h.getValue()))
                 .toArray(Header[]::new);
         long socketMillis = Math.max(timeouts.firstByte().toMillis(), timeouts.idle().toMillis()) + 1000;
         this.socketTimeout = Timeout.ofMilliseconds(socketMillis); // backstop; the watchdog is precise
@@ -170,10 +173,12 @@ public final class HttpProviderClient {
         try {
             exchanges = transport.asyncExchanges();
             exchange = new AsyncJsonExchange<>(this, requestTarget(uri), reader);
-            HostHeader host = prepare(exchange.request(), extraHeaders, "application/json");
+            HostHeaders host = hostHeaders(exchange.request());
             if (host == null) {
                 throw new IllegalArgumentException("no host in " + uri.getScheme() + " URI");
             }
+            exchange.request().setHeaders(host.jsonPost()); // a new request: these replace nothing
+            setExtraHeaders(exchange.request(), extraHeaders);
             exchange.start(exactBody(body), host.target(), transport.timeouts());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e); // e.g. a body that cannot be written: what postJson would throw
@@ -233,65 +238,81 @@ public final class HttpProviderClient {
         return post;
     }
 
+    /**
+     * Sets the headers every request of the blocking client carries: Accept, User-Agent, Host, the configured and
+     * credential headers (see {@link #setOwnHeaders}) and {@code extraHeaders}.
+     */
     private void prepare(HttpUriRequestBase request, Map<String, String> extraHeaders, String accept) {
         request.setConfig(requestConfig);
-        prepare((HttpRequest) request, extraHeaders, accept);
+        HostHeaders host = hostHeaders(request);
+        setOwnHeaders(request, accept(accept), host == null ? null : host.host());
+        setExtraHeaders(request, extraHeaders);
     }
 
     /**
-     * Sets the headers every request of this client carries, on either client: Accept, User-Agent, Host, the
-     * configured and credential headers and {@code extraHeaders}. Returns the Host header's record (null when the
-     * request names no authority), which also holds the request's target host.
+     * Sets the headers this client gives every request, on either client, in this order (a header replaces an earlier
+     * one of the same name): Accept, User-Agent, Host (when the request names an authority), then the configured and
+     * credential headers.
      */
-    private @Nullable HostHeader prepare(HttpRequest request, Map<String, String> extraHeaders, String accept) {
-        request.setHeader(accept(accept));
+    private void setOwnHeaders(HttpRequest request, Header accept, @Nullable Header host) {
+        request.setHeader(accept);
         request.setHeader(USER_AGENT); // what the client would add, made once instead of per request
-        HostHeader host = setHost(request);
+        if (host != null) {
+            request.setHeader(host);
+        }
         for (Header h : fixedHeaders) {
             request.setHeader(h);
         }
+    }
+
+    /** Sets the headers a call adds (e.g. a refreshed token), after and over all others. */
+    private void setExtraHeaders(HttpRequest request, Map<String, String> extraHeaders) {
         if (!extraHeaders.isEmpty()) {
             for (Map.Entry<String, String> h : extraHeaders.entrySet()) {
                 redactor.secrets().registerHeader(h.getKey(), h.getValue()); // e.g. a refreshed token
-                request.setHeader(header(h.getKey(), h.getValue()));
+                request.setHeader(callHeader(h.getKey(), h.getValue()));
             }
         }
-        return host;
     }
 
     /**
-     * The Host header of the authority this client last sent to, with that authority, its scheme, and the host the
-     * non-blocking client connects to for it.
+     * What this client sends to the authority it last sent to, made when it first calls there (a provider's requests
+     * all go to its base URL): that authority and scheme; the Host header HttpCore's RequestTargetHost would add (the
+     * host and port, without user info), formatted once; the host the non-blocking client connects to; and every
+     * header of a JSON POST without waiting but the call's extra ones and Content-Length, in order: the exchange's own
+     * ({@link AsyncJsonExchange#OWN_HEADERS}), then this client's ({@link #setOwnHeaders}), each replacing an earlier
+     * one of the same name, as when they were set on each request one by one.
      */
-    private record HostHeader(String scheme, URIAuthority authority, Header header, HttpHost target) {}
+    private record HostHeaders(String scheme, URIAuthority authority, Header host, HttpHost target, Header[] jsonPost) {}
 
-    private volatile HostHeader lastHost;
+    private volatile HostHeaders lastHost;
 
-    /**
-     * Sets the Host header HttpCore's RequestTargetHost would add (the request's host and port, without user info),
-     * reusing the one made for this client's previous request to the same authority: a provider's requests all go to
-     * its base URL, and the library formats the authority into a new header for every request.
-     */
-    private @Nullable HostHeader setHost(HttpRequest request) {
+    /** The headers for the request's authority; null when it names none (the library's step names the target then). */
+    private @Nullable HostHeaders hostHeaders(HttpRequest request) {
         URIAuthority authority = request.getAuthority();
         if (authority == null) {
-            return null; // the library's step names the target from the route
+            return null;
         }
         String scheme = request.getScheme();
-        HostHeader host = lastHost;
+        HostHeaders host = lastHost;
         if (host == null || !host.authority().equals(authority) || !host.scheme().equals(scheme)) {
             URIAuthority withoutUser = new URIAuthority(authority.getHostName(), authority.getPort());
-            host = new HostHeader(scheme, authority, new BasicHeader("Host", withoutUser.toString()),
-                    new HttpHost(scheme, authority.getHostName(), authority.getPort()));
+            Header hostHeader = FormattedHeaders.of("Host", withoutUser.toString());
+            BasicHttpRequest jsonPost = new BasicHttpRequest(Method.POST, "/");
+            for (Header h : AsyncJsonExchange.OWN_HEADERS) {
+                jsonPost.setHeader(h);
+            }
+            setOwnHeaders(jsonPost, ACCEPT_JSON, hostHeader);
+            host = new HostHeaders(scheme, authority, hostHeader,
+                    new HttpHost(scheme, authority.getHostName(), authority.getPort()), jsonPost.getHeaders());
             lastHost = host;
         }
-        request.setHeader(host.header());
         return host;
     }
 
-    private static final Header USER_AGENT = new BasicHeader("User-Agent", HttpTransport.USER_AGENT);
-    private static final Header ACCEPT_JSON = new BasicHeader("Accept", "application/json");
-    private static final Header ACCEPT_EVENTS = new BasicHeader("Accept", "text/event-stream");
+    private static final Header USER_AGENT = FormattedHeaders.of("User-Agent", HttpTransport.USER_AGENT);
+    private static final Header ACCEPT_JSON = FormattedHeaders.of("Accept", "application/json");
+    private static final Header ACCEPT_EVENTS = FormattedHeaders.of("Accept", "text/event-stream");
 
     private static Header accept(String accept) {
         return switch (accept) {
@@ -301,8 +322,17 @@ public final class HttpProviderClient {
         };
     }
 
-    /** A credential goes in as a {@link CredentialHeader}, so that HttpClient's header log prints it masked. */
-    private Header header(String name, String value) {
+    /**
+     * A header of every request, formatted once: a credential as a {@link CredentialHeader}, so that HttpClient's
+     * header log prints it masked.
+     */
+    private Header fixedHeader(String name, String value) {
+        return redactor.secrets().isSensitiveHeader(name) ? CredentialHeader.formatted(name, value)
+                : FormattedHeaders.of(name, value);
+    }
+
+    /** A header of one call, left to the writer to format (formatting it here would be the same work, and a copy). */
+    private Header callHeader(String name, String value) {
         return redactor.secrets().isSensitiveHeader(name) ? new CredentialHeader(name, value) : new BasicHeader(name, value);
     }
 

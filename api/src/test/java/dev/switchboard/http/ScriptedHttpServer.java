@@ -32,6 +32,7 @@ final class ScriptedHttpServer implements AutoCloseable {
     private final Handler handler;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<String> heads = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread acceptor;
@@ -56,6 +57,11 @@ final class ScriptedHttpServer implements AutoCloseable {
     /** Requests read so far. */
     int requests() {
         return requests.get();
+    }
+
+    /** The heads of the requests read so far (request line and header lines, as sent), oldest first. */
+    List<String> heads() {
+        return List.copyOf(heads);
     }
 
     /** Blocks a handler until the server closes (a stalled body); bounded so a forgotten server cannot hang a run. */
@@ -89,6 +95,7 @@ final class ScriptedHttpServer implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
+                heads.add(head);
                 requests.incrementAndGet();
                 in.readNBytes(contentLength(head));
                 if (!handler.respond(head.lines().findFirst().orElse(""), out, this)) {
