@@ -271,6 +271,41 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    @Test
+    void callsOfGroupsThatAlternateAreEachTotalledInTheirOwnGroup() throws Exception {
+        // given: calls whose provider, model, route and key change from one call to the next, in every combination,
+        // so that a transaction's runs of calls of one group are short and each field alone tells groups apart
+        String[][] groups = {{"openai", "m", "default", "team-a"}, {"groq", "m", "default", "team-a"},
+                {"openai", "m2", "default", "team-a"}, {"openai", "m", "other", "team-a"},
+                {"openai", "m", "default", "team-b"}};
+        int calls = 4 * SqliteJournal.ROWS_BETWEEN_YIELDS + 5;
+        long[] inputTokens = new long[groups.length];
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            for (int i = 0; i < calls; i++) {
+                int g = (i / (1 + i % 3)) % groups.length; // runs of one, two and three calls
+                inputTokens[g] += i;
+                store.recordUsage(record(groups[g][0], groups[g][1], groups[g][2], groups[g][3], i, 1, "0.001"));
+            }
+        } // closing writes what is queued
+        // then: each group's totals hold its own calls' tokens, in the file and after a restart
+        try (StateStore reopened = EmbeddedStateBackend.open(dir);
+             var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.prepareStatement("SELECT input_tokens FROM usage_totals WHERE provider = ? AND model = ?"
+                     + " AND route = ? AND key_name = ?")) {
+            assertThat(reopened.usage().total().requests()).isEqualTo(calls);
+            for (int g = 0; g < groups.length; g++) {
+                for (int i = 0; i < 4; i++) {
+                    s.setString(i + 1, groups[g][i]);
+                }
+                try (var r = s.executeQuery()) {
+                    assertThat(r.next()).as("totals of %s", String.join("/", groups[g])).isTrue();
+                    assertThat(r.getLong(1)).as("input tokens of %s", String.join("/", groups[g]))
+                            .isEqualTo(inputTokens[g]);
+                }
+            }
+        }
+    }
+
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,
                               String usd) {
         return new UsageRecord(T0, provider, model, route, key, Usage.of(in, out),
