@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The latency tail at one connection, finer than run.sh's p99: nginx alone, nginx as a reverse proxy in front of it
+# (keep-alive to it, no body processing) and the gateway as shipped (`bin/switchboard serve`, launcher defaults) in
+# front of it, back to back in each of ROUNDS rounds, each printing p50 to p99.99 and max in microseconds. It tells
+# whether the gateway's p99 is its own or the machine's: a tail that all three share (the same start, reached at a
+# higher percentile by the shorter paths) is the machine's, and how much more often the gateway reaches it than the
+# proxy is the gateway's part.
+#
+# Usage: bench/gateway/tail.sh
+#   DIST=path/to/unpacked/distribution   skip the build and use that one (default: build distribution/target/switchboard)
+#   STATE_BACKEND=embedded|memory        the gateway's state backend (default: embedded, as shipped)
+#   ROUNDS=3 DURATION=8s WARMUP=5s NGINX_PORT=18191 PROXY_PORT=18192 GATEWAY_PORT=18190
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=$(mktemp -d /tmp/switchboard-tail-bench.XXXXXX)
+NGINX_PORT=${NGINX_PORT:-18191}
+PROXY_PORT=${PROXY_PORT:-18192}
+GATEWAY_PORT=${GATEWAY_PORT:-18190}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-8s}
+WARMUP=${WARMUP:-5s}
+
+die() { printf 'tail.sh: %s\n' "$*" >&2; exit 1; }
+
+if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
+  echo "installing wrk and nginx (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q wrk nginx-light >/dev/null 2>&1 || apt-get install -y -q wrk nginx >/dev/null
+  (service nginx stop >/dev/null 2>&1 || true)
+fi
+for tool in java curl; do
+  command -v "$tool" >/dev/null 2>&1 || die "needs $tool on the PATH (a JDK 17 or newer, and curl)"
+done
+
+GATEWAY_PID=""
+cleanup() {
+  if [ -n "$GATEWAY_PID" ] && kill "$GATEWAY_PID" 2>/dev/null; then wait "$GATEWAY_PID" 2>/dev/null || true; fi
+  for conf in nginx proxy; do
+    if [ -f "$WORK/$conf.pid" ]; then nginx -p "$WORK" -c "$WORK/$conf.conf" -s stop 2>/dev/null || true; fi
+  done
+}
+trap cleanup EXIT
+
+if [ -z "${DIST:-}" ]; then
+  echo "building the distribution"
+  (cd "$ROOT" && mvn -B -ntp -q -pl distribution -am package -DskipTests >"$WORK/build.log" 2>&1) \
+    || { cat "$WORK/build.log"; exit 1; }
+  DIST=$ROOT/distribution/target/switchboard
+fi
+[ -x "$DIST/bin/switchboard" ] || die "no launcher at $DIST/bin/switchboard: set DIST to an unpacked distribution"
+
+# ---------------------------------------------------------------- nginx as the provider, and nginx as a proxy
+mkdir -p "$WORK/logs" "$WORK/tmp"
+COMPLETION=$(cat "$HERE/completion.json")
+nginx_conf() { # name, server block
+  cat > "$WORK/$1.conf" <<CONF
+worker_processes 1;
+pid $WORK/$1.pid;
+error_log $WORK/logs/$1-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp/$1-body;
+  proxy_temp_path $WORK/tmp/$1-proxy;
+  fastcgi_temp_path $WORK/tmp/$1-fastcgi;
+  uwsgi_temp_path $WORK/tmp/$1-uwsgi;
+  scgi_temp_path $WORK/tmp/$1-scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  $2
+}
+CONF
+  nginx -p "$WORK" -c "$WORK/$1.conf"
+}
+nginx_conf nginx "server { listen 127.0.0.1:$NGINX_PORT; location = /v1/chat/completions { default_type application/json; return 200 '$COMPLETION'; } }"
+nginx_conf proxy "upstream provider { server 127.0.0.1:$NGINX_PORT; keepalive 32; }
+  server { listen 127.0.0.1:$PROXY_PORT; location / { proxy_pass http://provider; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+
+# ---------------------------------------------------------------- the gateway, as shipped
+cat > "$WORK/switchboard.conf" <<CONF
+switchboard {
+  providers.upstream { type = openai, base-url = "http://127.0.0.1:$NGINX_PORT/v1", api-key = "bench-key-not-real", model = "gpt-4o-mini" }
+  routes.default.targets = [ upstream ]
+  gateway { port = $GATEWAY_PORT, shutdown-grace = 1s }
+}
+CONF
+SWITCHBOARD_STATE_BACKEND=${STATE_BACKEND:-embedded} SWITCHBOARD_DATA_DIR=$WORK/data \
+  "$DIST/bin/switchboard" --config "$WORK/switchboard.conf" serve >"$WORK/logs/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+for _ in $(seq 1 150); do
+  curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health" && break
+  kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK/logs/gateway.log"; die "the gateway exited"; }
+  sleep 0.2
+done
+curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health" || { cat "$WORK/logs/gateway.log"; die "the gateway did not start"; }
+
+PATH_=/v1/chat/completions
+export BENCH_DIR=$HERE
+measure() { # label, port, duration, connections
+  local out="$WORK/$1-$RANDOM.txt"
+  wrk -t1 -c"$4" -d"$3" -s "$HERE/percentiles.lua" "http://127.0.0.1:$2$PATH_" >"$out"
+  if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK/logs/gateway.log"; die "errors from $1"; fi
+  tail -n 1 "$out"
+}
+echo "warm-up: 3 x $WARMUP at 16 connections through the gateway, $WARMUP at 1 through the gateway and the proxy"
+for _ in 1 2 3; do
+  wrk -t2 -c16 -d"$WARMUP" -s "$HERE/chat.lua" "http://127.0.0.1:$GATEWAY_PORT$PATH_" >/dev/null
+done
+measure gateway "$GATEWAY_PORT" "$WARMUP" 1 >/dev/null
+measure proxy "$PROXY_PORT" "$WARMUP" 1 >/dev/null
+
+echo "$ROUNDS rounds of $DURATION at 1 connection; latencies in microseconds" \
+  "($(nproc) cores, $(java -version 2>&1 | head -n 1), state backend ${STATE_BACKEND:-embedded}, $(date -u '+%Y-%m-%d %H:%M UTC'))"
+for round in $(seq 1 "$ROUNDS"); do
+  printf '%s nginx    %s\n' "$round" "$(measure nginx "$NGINX_PORT" "$DURATION" 1)"
+  printf '%s proxy    %s\n' "$round" "$(measure proxy "$PROXY_PORT" "$DURATION" 1)"
+  printf '%s gateway  %s\n' "$round" "$(measure gateway "$GATEWAY_PORT" "$DURATION" 1)"
+done
