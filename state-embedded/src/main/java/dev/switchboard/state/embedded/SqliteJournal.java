@@ -1,6 +1,5 @@
 package dev.switchboard.state.embedded;
 
-import dev.switchboard.api.Cost;
 import dev.switchboard.api.ErrorKind;
 import dev.switchboard.runtime.UsageRecord;
 import dev.switchboard.runtime.UsageTotals;
@@ -30,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -629,6 +629,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         private final PreparedStatement usageTotals;
         /** Log rows added to {@link #usage}'s batch and not yet inserted. */
         private int batchedRows;
+        /** The {@code at_ms} of the latest row, boxed once for the rows of the same millisecond. */
+        private Long lastAt;
+        private final PlainDecimalText costText = new PlainDecimalText();
 
         Writes(Connection c) throws SQLException {
             budget = c.prepareStatement("INSERT INTO budget_spend (budget, window, spent_usd) VALUES (?, ?, ?)"
@@ -680,22 +683,31 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             // UsageRestored is never journaled.
         }
 
+        /**
+         * Adds a call's row to {@link #usage}'s batch. Numbers are bound as boxes the driver keeps as they are
+         * ({@code setObject}; its {@code setLong} and {@code setInt} make a new box every time): the JDK's shared
+         * small ones, or the previous row's time when the calls ended in the same millisecond.
+         */
         private void logRow(UsageRecord r) throws SQLException {
-            usage.setLong(1, r.at().toEpochMilli());
+            long at = r.at().toEpochMilli();
+            if (lastAt == null || lastAt != at) {
+                lastAt = at;
+            }
+            usage.setObject(1, lastAt);
             usage.setString(2, r.provider());
             usage.setString(3, r.model());
             usage.setString(4, r.route());
             usage.setString(5, r.key());
-            usage.setLong(6, r.usage().inputTokens());
-            usage.setLong(7, r.usage().outputTokens());
-            usage.setLong(8, r.usage().cachedInputTokens());
-            Cost cost = r.cost();
-            setText(usage, 9, cost.usd().map(BigDecimal::toPlainString).orElse(null));
-            usage.setInt(10, r.estimated() ? 1 : 0);
+            usage.setObject(6, Long.valueOf(r.usage().inputTokens()));
+            usage.setObject(7, Long.valueOf(r.usage().outputTokens()));
+            usage.setObject(8, Long.valueOf(r.usage().cachedInputTokens()));
+            Optional<BigDecimal> cost = r.cost().usd();
+            setText(usage, 9, cost.isPresent() ? costText.format(cost.get()) : null);
+            usage.setObject(10, Integer.valueOf(r.estimated() ? 1 : 0));
             usage.setString(11, r.requestId());
-            usage.setLong(12, r.latency().toMillis());
+            usage.setObject(12, Long.valueOf(r.latency().toMillis()));
             usage.setString(13, r.outcome().label());
-            usage.setInt(14, r.attempts().size());
+            usage.setObject(14, Integer.valueOf(r.attempts().size()));
             usage.setString(15, targets(r.attempts()));
             usage.addBatch();
             if (++batchedRows == ROWS_BETWEEN_YIELDS) {
@@ -729,7 +741,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             usageTotals.setLong(6, t.inputTokens());
             usageTotals.setLong(7, t.outputTokens());
             usageTotals.setLong(8, t.cachedInputTokens());
-            usageTotals.setString(9, t.costUsd().toPlainString());
+            usageTotals.setString(9, costText.format(t.costUsd()));
             usageTotals.setLong(10, t.unpricedRequests());
             usageTotals.setLong(11, t.estimatedRequests());
             usageTotals.executeUpdate();

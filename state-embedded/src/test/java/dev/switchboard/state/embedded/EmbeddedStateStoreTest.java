@@ -306,6 +306,76 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    @Test
+    void eachRowHoldsItsCallsValuesAsTextAndIntegersAndEachGroupsTotalsAreItsOwn() throws Exception {
+        // given: calls of two groups interleaved, an unanswered call, an unpriced one, costs of several scales
+        Instant at = T0.plusMillis(5);
+        List<UsageRecord> calls = List.of(
+                new UsageRecord(at, "openai", "gpt-4o-mini", "default", "team-a", Usage.of(300, 200),
+                        Cost.usd("0.000165"), false, "req-1", Duration.ofMillis(812), CallOutcome.OK,
+                        List.of("openai")),
+                new UsageRecord(at, "openai", "gpt-4o-mini", "default", "team-a", Usage.of(1, 2), Cost.usd("1E+2"),
+                        true, "req-2", Duration.ofMillis(3), CallOutcome.CANCELLED, List.of("openai")),
+                new UsageRecord(at.plusMillis(1), "groq", "llama", "default", "team-b", Usage.of(7, 9), Cost.UNKNOWN,
+                        false, "req-3", Duration.ofMillis(99_000), CallOutcome.OK, List.of("openai", "groq")),
+                UsageRecord.unanswered(at.plusMillis(1), "gpt-4o-mini", "default", "team-a", "req-4",
+                        Duration.ofMillis(40), CallOutcome.failed(ErrorKind.TIMEOUT), List.of("openai", "openai")),
+                new UsageRecord(at.plusMillis(2), "openai", "gpt-4o-mini", "default", "team-a", Usage.of(0, 0),
+                        Cost.ZERO, false, "", Duration.ZERO, CallOutcome.OK, List.of("openai")));
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            for (UsageRecord call : calls) {
+                if (call.answered()) {
+                    store.recordUsage(call);
+                } else {
+                    store.recordUnanswered(call);
+                }
+            }
+        } // closing writes what is queued
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            // then: every column of every row, with the type SQLite stored it as
+            List<String> rows = new java.util.ArrayList<>();
+            try (var r = s.executeQuery("SELECT at_ms, provider, model, route, key_name, input_tokens, output_tokens,"
+                    + " cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome, attempts, targets,"
+                    + " typeof(at_ms) || typeof(provider) || typeof(input_tokens) || typeof(cost_usd)"
+                    + " || typeof(request_id) || typeof(latency_ms) || typeof(targets) FROM usage_log ORDER BY id")) {
+                while (r.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int i = 1; i <= 16; i++) {
+                        row.append(i == 1 ? "" : "|").append(r.getString(i));
+                    }
+                    rows.add(row.toString());
+                }
+            }
+            long ms = at.toEpochMilli();
+            assertThat(rows).containsExactly(
+                    ms + "|openai|gpt-4o-mini|default|team-a|300|200|0|0.000165|0|req-1|812|ok|1|openai"
+                            + "|integertextintegertexttextintegertext",
+                    ms + "|openai|gpt-4o-mini|default|team-a|1|2|0|100|1|req-2|3|cancelled|1|openai"
+                            + "|integertextintegertexttextintegertext",
+                    (ms + 1) + "|groq|llama|default|team-b|7|9|0|null|0|req-3|99000|ok|2|openai,groq"
+                            + "|integertextintegernulltextintegertext",
+                    (ms + 1) + "||gpt-4o-mini|default|team-a|0|0|0|0|0|req-4|40|timeout|2|openai,openai"
+                            + "|integertextintegertexttextintegertext",
+                    (ms + 2) + "|openai|gpt-4o-mini|default|team-a|0|0|0|0|0||0|ok|1|openai"
+                            + "|integertextintegertexttextintegertext");
+            List<String> totals = new java.util.ArrayList<>();
+            try (var r = s.executeQuery("SELECT provider, model, route, key_name, requests, input_tokens,"
+                    + " output_tokens, cost_usd, unpriced_requests, estimated_requests FROM usage_totals"
+                    + " ORDER BY provider")) {
+                while (r.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int i = 1; i <= 10; i++) {
+                        row.append(i == 1 ? "" : "|").append(r.getString(i));
+                    }
+                    totals.add(row.toString());
+                }
+            }
+            assertThat(totals).containsExactly("groq|llama|default|team-b|1|7|9|0|1|0",
+                    "openai|gpt-4o-mini|default|team-a|3|301|202|100.000165|0|1");
+        }
+    }
+
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,
                               String usd) {
         return new UsageRecord(T0, provider, model, route, key, Usage.of(in, out),
