@@ -97,17 +97,17 @@ for _ in $(seq 1 150); do
 done
 curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/health" || { cat "$WORK/logs/gateway.log"; die "the gateway did not start"; }
 
-PATH_=/v1/chat/completions
+CHAT=/v1/chat/completions
 export BENCH_DIR=$HERE
-measure() { # label, port, duration, connections
-  local out="$WORK/$1-$RANDOM.txt"
-  wrk -t1 -c"$4" -d"$3" -s "$HERE/percentiles.lua" "http://127.0.0.1:$2$PATH_" >"$out"
+measure() { # label, port, duration, connections; its wrk output stays in $WORK, by label and round
+  local out="$WORK/$1-${round:-warmup}.txt"
+  wrk -t1 -c"$4" -d"$3" -s "$HERE/percentiles.lua" "http://127.0.0.1:$2$CHAT" >"$out"
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK/logs/gateway.log"; die "errors from $1"; fi
   tail -n 1 "$out"
 }
 echo "warm-up: 3 x $WARMUP at 16 connections through the gateway, $WARMUP at 1 through the gateway and the proxy"
 for _ in 1 2 3; do
-  wrk -t2 -c16 -d"$WARMUP" -s "$HERE/chat.lua" "http://127.0.0.1:$GATEWAY_PORT$PATH_" >/dev/null
+  wrk -t2 -c16 -d"$WARMUP" -s "$HERE/chat.lua" "http://127.0.0.1:$GATEWAY_PORT$CHAT" >/dev/null
 done
 measure gateway "$GATEWAY_PORT" "$WARMUP" 1 >/dev/null
 measure proxy "$PROXY_PORT" "$WARMUP" 1 >/dev/null

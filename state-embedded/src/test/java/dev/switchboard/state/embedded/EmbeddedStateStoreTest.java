@@ -334,19 +334,10 @@ class EmbeddedStateStoreTest {
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
              var s = c.createStatement()) {
             // then: every column of every row, with the type SQLite stored it as
-            List<String> rows = new java.util.ArrayList<>();
-            try (var r = s.executeQuery("SELECT at_ms, provider, model, route, key_name, input_tokens, output_tokens,"
+            List<String> rows = rows(s, "SELECT at_ms, provider, model, route, key_name, input_tokens, output_tokens,"
                     + " cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome, attempts, targets,"
                     + " typeof(at_ms) || typeof(provider) || typeof(input_tokens) || typeof(cost_usd)"
-                    + " || typeof(request_id) || typeof(latency_ms) || typeof(targets) FROM usage_log ORDER BY id")) {
-                while (r.next()) {
-                    StringBuilder row = new StringBuilder();
-                    for (int i = 1; i <= 16; i++) {
-                        row.append(i == 1 ? "" : "|").append(r.getString(i));
-                    }
-                    rows.add(row.toString());
-                }
-            }
+                    + " || typeof(request_id) || typeof(latency_ms) || typeof(targets) FROM usage_log ORDER BY id");
             long ms = at.toEpochMilli();
             assertThat(rows).containsExactly(
                     ms + "|openai|gpt-4o-mini|default|team-a|300|200|0|0.000165|0|req-1|812|ok|1|openai"
@@ -359,21 +350,28 @@ class EmbeddedStateStoreTest {
                             + "|integertextintegertexttextintegertext",
                     (ms + 2) + "|openai|gpt-4o-mini|default|team-a|0|0|0|0|0||0|ok|1|openai"
                             + "|integertextintegertexttextintegertext");
-            List<String> totals = new java.util.ArrayList<>();
-            try (var r = s.executeQuery("SELECT provider, model, route, key_name, requests, input_tokens,"
+            List<String> totals = rows(s, "SELECT provider, model, route, key_name, requests, input_tokens,"
                     + " output_tokens, cost_usd, unpriced_requests, estimated_requests FROM usage_totals"
-                    + " ORDER BY provider")) {
-                while (r.next()) {
-                    StringBuilder row = new StringBuilder();
-                    for (int i = 1; i <= 10; i++) {
-                        row.append(i == 1 ? "" : "|").append(r.getString(i));
-                    }
-                    totals.add(row.toString());
-                }
-            }
+                    + " ORDER BY provider");
             assertThat(totals).containsExactly("groq|llama|default|team-b|1|7|9|0|1|0",
                     "openai|gpt-4o-mini|default|team-a|3|301|202|100.000165|0|1");
         }
+    }
+
+    /** Each row {@code sql} selects, its columns' texts joined with {@code |} (SQL NULL as {@code null}). */
+    private static List<String> rows(java.sql.Statement s, String sql) throws java.sql.SQLException {
+        List<String> rows = new java.util.ArrayList<>();
+        try (var r = s.executeQuery(sql)) {
+            int columns = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i == 1 ? "" : "|").append(r.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 
     static UsageRecord record(String provider, String model, String route, String key, long in, long out,
