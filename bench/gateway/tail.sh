@@ -6,6 +6,10 @@
 # higher percentile by the shorter paths) is the machine's, and how much more often the gateway reaches it than the
 # proxy is the gateway's part.
 #
+# Each target is measured twice a round: by wrk (percentiles.lua), whose percentiles are corrected for coordinated
+# omission (at one connection a stall of D counts about D / mean-latency times), and by OneConnection.java, which
+# prints the same requests' percentiles both as each request saw them ("raw") and corrected as wrk corrects them.
+#
 # Usage: bench/gateway/tail.sh
 #   DIST=path/to/unpacked/distribution   skip the build and use that one (default: build distribution/target/switchboard)
 #   STATE_BACKEND=embedded|memory        the gateway's state backend (default: embedded, as shipped)
@@ -20,6 +24,7 @@ PROXY_PORT=${PROXY_PORT:-18192}
 GATEWAY_PORT=${GATEWAY_PORT:-18190}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8s}
+[[ $DURATION =~ ^[0-9]+s$ ]] || { printf 'tail.sh: DURATION must be whole seconds such as 8s, not %s\n' "$DURATION" >&2; exit 2; }
 WARMUP=${WARMUP:-5s}
 
 die() { printf 'tail.sh: %s\n' "$*" >&2; exit 1; }
@@ -105,6 +110,14 @@ measure() { # label, port, duration, connections; its wrk output stays in $WORK,
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK/logs/gateway.log"; die "errors from $1"; fi
   tail -n 1 "$out"
 }
+# chat.lua's request body, for OneConnection.java
+printf '%s' '{"model":"default","stream":false,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello!"}]}' \
+  >"$WORK/chat.json"
+exact() { # label, port: OneConnection's raw and corrected lines, for DURATION after 2 s of warm-up
+  java "$HERE/OneConnection.java" "http://127.0.0.1:$2$CHAT" "$WORK/chat.json" "${DURATION%s}" 2 >"$WORK/$1-exact-$round.txt" \
+    || { cat "$WORK/$1-exact-$round.txt"; die "OneConnection failed against $1"; }
+  sed "s/^/$round $(printf '%-8s' "$1") /" "$WORK/$1-exact-$round.txt"
+}
 echo "warm-up: 3 x $WARMUP at 16 connections through the gateway, $WARMUP at 1 through the gateway and the proxy"
 for _ in 1 2 3; do
   wrk -t2 -c16 -d"$WARMUP" -s "$HERE/chat.lua" "http://127.0.0.1:$GATEWAY_PORT$CHAT" >/dev/null
@@ -118,4 +131,7 @@ for round in $(seq 1 "$ROUNDS"); do
   printf '%s nginx    %s\n' "$round" "$(measure nginx "$NGINX_PORT" "$DURATION" 1)"
   printf '%s proxy    %s\n' "$round" "$(measure proxy "$PROXY_PORT" "$DURATION" 1)"
   printf '%s gateway  %s\n' "$round" "$(measure gateway "$GATEWAY_PORT" "$DURATION" 1)"
+  exact nginx "$NGINX_PORT"
+  exact proxy "$PROXY_PORT"
+  exact gateway "$GATEWAY_PORT"
 done
