@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.api.Attempt;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard's bookkeeping on a given clock: route figures per window, and the bounded ring of recent calls. */
@@ -47,6 +52,79 @@ class RouteWindowsTest {
         RouteWindows.Figures last5 = w.figures(NOW, Duration.ofMinutes(5)).get("quiet");
         assertThat(last5.requests()).isZero();
         assertThat(last5.latencyP50Ms()).isNull();
+    }
+
+    @Test
+    void aBusyRouteKeepsItsNewestCallsUpToTheBound() {
+        RouteWindows w = new RouteWindows(24);
+        for (int i = 1; i <= 40; i++) { // past the first arrays (16), grown to the bound (24), then round the ring
+            w.add("busy", NOW - (40 - i), i * 1_000_000L, -1, i % 10 == 0);
+        }
+
+        RouteWindows.Figures f = w.figures(NOW, Duration.ofMinutes(5)).get("busy");
+        assertThat(f.requests()).isEqualTo(24); // calls 17 to 40
+        assertThat(f.latencyP50Ms()).isEqualTo(28.0); // the 12th of 17..40
+        assertThat(f.latencyP95Ms()).isEqualTo(39.0); // the 23rd
+        assertThat(f.errorRate()).isEqualTo(3.0 / 24); // 20, 30 and 40
+    }
+
+    @Test
+    void figuresAreThoseOfEveryCallKeptInOrder() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            int max = 1 + random.nextInt(70);
+            RouteWindows w = new RouteWindows(max);
+            Map<String, ArrayDeque<long[]>> expected = new TreeMap<>();
+            long at = NOW - 3 * 60 * MINUTE;
+            for (int i = 0, calls = random.nextInt(300); i < calls; i++) {
+                at += random.nextInt(4) == 0 ? random.nextInt((int) (20 * MINUTE)) : random.nextInt(1000);
+                String route = "r" + random.nextInt(3);
+                long[] call = {at, 1 + random.nextInt(50_000_000), random.nextBoolean() ? -1 : random.nextInt(9_000_000),
+                        random.nextInt(5) == 0 ? 1 : 0};
+                w.add(route, call[0], call[1], call[2], call[3] == 1);
+                ArrayDeque<long[]> kept = expected.computeIfAbsent(route, r -> new ArrayDeque<>());
+                kept.addLast(call);
+                while (kept.size() > max || kept.peekFirst()[0] < at - RouteWindows.KEPT.toMillis()) {
+                    kept.removeFirst();
+                }
+            }
+            for (Duration window : List.of(Duration.ofMinutes(5), RouteWindows.KEPT)) {
+                long now = at + random.nextInt((int) (10 * MINUTE)) - 5 * MINUTE;
+                assertThat(w.figures(now, window)).as("trial %d, window %s", trial, window)
+                        .isEqualTo(figures(expected, now, window));
+            }
+        }
+    }
+
+    /** The figures of the calls each route keeps, as a list of them in order gives them. */
+    private static Map<String, RouteWindows.Figures> figures(Map<String, ArrayDeque<long[]>> kept, long now,
+                                                             Duration window) {
+        Map<String, RouteWindows.Figures> out = new TreeMap<>();
+        kept.forEach((route, calls) -> {
+            if (calls.isEmpty() || calls.peekLast()[0] < now - RouteWindows.KEPT.toMillis()) {
+                return;
+            }
+            long[] latencies = calls.stream().filter(c -> c[0] >= now - window.toMillis() && c[0] <= now)
+                    .mapToLong(c -> c[1]).toArray();
+            long[] firsts = calls.stream().filter(c -> c[0] >= now - window.toMillis() && c[0] <= now && c[2] >= 0)
+                    .mapToLong(c -> c[2]).toArray();
+            long failed = calls.stream().filter(c -> c[0] >= now - window.toMillis() && c[0] <= now && c[3] == 1)
+                    .count();
+            int n = latencies.length;
+            out.put(route, new RouteWindows.Figures(n, n / (window.toMillis() / 60_000.0),
+                    n == 0 ? 0 : (double) failed / n, nearestRankMs(latencies, 0.50), nearestRankMs(latencies, 0.95),
+                    nearestRankMs(firsts, 0.50), nearestRankMs(firsts, 0.95)));
+        });
+        return out;
+    }
+
+    private static Double nearestRankMs(long[] values, double p) {
+        if (values.length == 0) {
+            return null;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
     @Test
