@@ -420,14 +420,16 @@ class DistributionIT {
         List<String> serveWithAnotherCollector = launcher.run("serve").out().lines().toList();
 
         // then serve runs with the full JIT and the parallel collector; a command keeps C1 only
-        assertThat(serve).contains("-XX:+UseParallelGC", "-Xmx256m").noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        assertThat(serve).contains("-XX:+UseParallelGC", "-XX:-UsePSAdaptiveSurvivorSizePolicy", "-XX:SurvivorRatio=6",
+                "-Xmx256m").noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
         assertThat(serveAfterOptions).isEqualTo(serve);
         assertThat(chat).contains("-XX:TieredStopAtLevel=1").doesNotContain("-XX:+UseParallelGC");
         // and JAVA_OPTS come after the defaults, so the JVM takes them (the last of a repeated option wins)
         assertThat(serveWithJavaOpts.subList(serveWithJavaOpts.indexOf("-Xmx256m"), serveWithJavaOpts.size()))
                 .containsSubsequence("-Xmx256m", "-Xmx1g", "-XX:TieredStopAtLevel=1");
         // and a collector named there replaces the server's, since the JVM refuses two
-        assertThat(serveWithAnotherCollector).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseParallelGC");
+        assertThat(serveWithAnotherCollector).contains("-XX:+UseG1GC", "-Xmx256m")
+                .doesNotContain("-XX:+UseParallelGC", "-XX:-UsePSAdaptiveSurvivorSizePolicy", "-XX:SurvivorRatio=6");
     }
 
     @Test
