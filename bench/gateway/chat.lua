@@ -1,5 +1,5 @@
--- POSTs one small chat request per call (wrk -s chat.lua). MODEL, STREAM and TEMPERATURE (left out unless set)
--- come from the environment.
+-- POSTs one small chat request per call (wrk -s chat.lua); with the defaults its body is chat.json's. MODEL, STREAM
+-- and TEMPERATURE (left out unless set) come from the environment.
 local model = os.getenv("MODEL") or "default"
 local stream = os.getenv("STREAM") == "1"
 local temperature = os.getenv("TEMPERATURE")

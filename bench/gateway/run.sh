@@ -3,7 +3,9 @@
 # launcher's default JVM options, against nginx playing the provider, all on 127.0.0.1 and every step bounded in time.
 # In one run, nginx alone and the gateway back to back (ROUNDS times, so machine load hits both alike):
 #   1. non-streaming requests/s at 16 connections;
-#   2. median and p99 latency at 1 connection (the differences are what the gateway adds);
+#   2. median and p99 latency at 1 connection (the differences are what the gateway adds), by wrk, whose percentiles
+#      are corrected for coordinated omission (at one connection its p99 is where stalls add up to 1 % of the time),
+#      and by OneConnection.java, whose raw p99 is each request's own latency;
 # then
 #   3. STREAMS concurrent streams held open through the gateway while its RSS is sampled from /proc;
 #   4. bytes allocated per non-streamed request through the gateway (JFR's per-thread allocation counters).
@@ -32,6 +34,7 @@ NGINX_PORT=${NGINX_PORT:-18081}
 GATEWAY_PORT=${GATEWAY_PORT:-18080}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5s}
+[[ $DURATION =~ ^[0-9]+s$ ]] || { printf 'run.sh: DURATION must be whole seconds such as 5s, not %s\n' "$DURATION" >&2; exit 2; }
 WARMUP=${WARMUP:-10s}
 WARMUP_RUNS=${WARMUP_RUNS:-8}
 STREAMS=${STREAMS:-1000}
@@ -215,6 +218,13 @@ load() {
   wrk "$@" -s "$HERE/chat.lua" >"$out"
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK"/logs/gateway-*.log; die "errors during $*"; fi
 }
+# OneConnection.java's raw and corrected percentiles into $1, against URL $2, for DURATION after 2 s of warm-up
+exact() {
+  java "$HERE/OneConnection.java" "$2" "$HERE/chat.json" "${DURATION%s}" 2 >"$1" \
+    || { cat "$1"; die "OneConnection.java failed against $2"; }
+}
+# OneConnection's raw percentile $2 (99 for p99) from its output $1, in microseconds
+raw_pct() { awk -v p="p$2=" '$1 == "raw" {for (i = 2; i <= NF; i++) if (index($i, p) == 1) print substr($i, length(p) + 1)}' "$1"; }
 # the median of the numbers on stdin
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
@@ -262,6 +272,8 @@ for round in $(seq 1 "$ROUNDS"); do
   load "$WORK/nginx-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$NGINX_URL"
   load "$WORK/proxy-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$PROXY_URL"
   for g in "${order[@]}"; do load "$WORK/gateway-$g-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$(url_of "$g")"; done
+  exact "$WORK/nginx-raw-$round.txt" "$NGINX_URL"
+  for g in "${order[@]}"; do exact "$WORK/gateway-$g-raw-$round.txt" "$(url_of "$g")"; done
   N=$(rps "$WORK/nginx-16-$round.txt")
   N50=$(pct_us "$WORK/nginx-1-$round.txt" 50); N99=$(pct_us "$WORK/nginx-1-$round.txt" 99)
   # proxy-rounds.txt: round, nginx r/s, proxy r/s, ratio, added p50, added p99
@@ -281,6 +293,9 @@ for round in $(seq 1 "$ROUNDS"); do
       -v cu=$(( (u1 - u0) * TICK_US )) -v cs=$(( (s1 - s0) * TICK_US )) -v req="$n" \
       'BEGIN {printf "%s %d %d %.3f %s %s %s %s %.0f %.0f %.0f %.0f\n", r, n, g, g / n, n50, n99, g50, g99, g50 - n50,
         g99 - n99, cu / req, cs / req}' >>"$WORK/rounds-$g.txt"
+    # rounds-raw-X.txt: round, nginx raw p99, X raw p99, added (each request's own latency, not corrected)
+    nr=$(raw_pct "$WORK/nginx-raw-$round.txt" 99); gr=$(raw_pct "$WORK/gateway-$g-raw-$round.txt" 99)
+    echo "$round $nr $gr $((gr - nr))" >>"$WORK/rounds-raw-$g.txt"
   done
   for g in "${GATEWAYS[@]}"; do
     awk -v g="$g" '$1 == '"$round"' {printf "round %-3s gateway %s: %6d r/s vs nginx %6d: %.3fx (CPU %d+%d us/request)   1 conn p50/p99 %s / %s us vs nginx %s / %s: added %+d / %+d us\n", $1, g, $3, $2, $4, $11, $12, $7, $8, $5, $6, $9, $10}' \
@@ -365,6 +380,7 @@ for g in "${GATEWAYS[@]}"; do
   bytes="BYTES_$g"; streams="STREAMS_$g"
   echo "gateway / nginx at 16 connections:   $(awk '{print $4}' "$WORK/rounds-$g.txt" | median)x, median of $ROUNDS rounds   (target >= 0.30)"
   echo "added latency at 1 connection:       median $(awk '{print $9}' "$WORK/rounds-$g.txt" | median) us, p99 $(awk '{print $10}' "$WORK/rounds-$g.txt" | median) us   (targets <= 100 and <= 500)"
+  echo "  each request's own p99 (raw):      added $(awk '{print $4}' "$WORK/rounds-raw-$g.txt" | median) us, median of $ROUNDS rounds [$(awk '{printf "%+d ", $4}' "$WORK/rounds-raw-$g.txt")] (wrk's p99 above is corrected for coordinated omission)"
   echo "gateway CPU per request (16 conns):  $(awk '{print $11 + $12}' "$WORK/rounds-$g.txt" | median) us, user + system, median of $ROUNDS rounds"
   echo "allocated per non-streamed request:  ${!bytes} bytes   (target <= 8192)"
   [ "$STREAMS" -gt 0 ] && echo "$STREAMS streams:                        ${!streams}"
@@ -378,6 +394,7 @@ if [ "${#GATEWAYS[@]}" -eq 2 ]; then
   echo "  CPU per request, B/A:              $(awk '{printf "%.3f\n", ($23 + $24) / ($11 + $12)}' "$WORK/rounds-AB.txt" | median)x   [$(awk '{printf "%.3f ", ($23 + $24) / ($11 + $12)}' "$WORK/rounds-AB.txt")]"
   echo "  p50 at 1 connection, B-A:          $(awk '{print $19 - $7}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $19 - $7}' "$WORK/rounds-AB.txt")]"
   echo "  p99 at 1 connection, B-A:          $(awk '{print $20 - $8}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $20 - $8}' "$WORK/rounds-AB.txt")]"
+  echo "  raw p99 at 1 connection, B-A:      $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{print $7 - $3}' | median) us   [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+d ", $7 - $3}')]"
   echo "  bytes per request, B/A:            $(awk -v a="$BYTES_A" -v b="$BYTES_B" 'BEGIN {printf "%.3f", b / a}')x   ($BYTES_B against $BYTES_A)"
 fi
 echo "logs and wrk output: $WORK"

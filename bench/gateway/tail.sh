@@ -110,11 +110,8 @@ measure() { # label, port, duration, connections; its wrk output stays in $WORK,
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK/logs/gateway.log"; die "errors from $1"; fi
   tail -n 1 "$out"
 }
-# chat.lua's request body, for OneConnection.java
-printf '%s' '{"model":"default","stream":false,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello!"}]}' \
-  >"$WORK/chat.json"
 exact() { # label, port: OneConnection's raw and corrected lines, for DURATION after 2 s of warm-up
-  java "$HERE/OneConnection.java" "http://127.0.0.1:$2$CHAT" "$WORK/chat.json" "${DURATION%s}" 2 >"$WORK/$1-exact-$round.txt" \
+  java "$HERE/OneConnection.java" "http://127.0.0.1:$2$CHAT" "$HERE/chat.json" "${DURATION%s}" 2 >"$WORK/$1-exact-$round.txt" \
     || { cat "$WORK/$1-exact-$round.txt"; die "OneConnection failed against $1"; }
   sed "s/^/$round $(printf '%-8s' "$1") /" "$WORK/$1-exact-$round.txt"
 }
