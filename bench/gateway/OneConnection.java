@@ -24,7 +24,7 @@ import java.nio.file.Path;
  *
  * <p>One keep-alive connection, TCP_NODELAY, blocking reads; the request is sent again as soon as the whole answer
  * (a {@code Content-Length} body) is read, and the loop allocates nothing, so the client's own collector does not
- * stop it. Latencies are in microseconds, from writing the request to reading the answer's last byte.
+ * stop it. An answer that is not a 2xx ends the run with an error. Latencies are in microseconds, from writing the request to reading the answer's last byte.
  */
 public final class OneConnection {
 
@@ -95,6 +95,11 @@ public final class OneConnection {
         while (headEnd < 0) {
             fill();
             headEnd = headEnd();
+        }
+        if (in.get(9) != '2') { // "HTTP/1.1 200": a benchmark of errors means nothing
+            byte[] status = new byte[3];
+            in.get(9, status);
+            throw new IOException("an answer with status " + new String(status, StandardCharsets.US_ASCII));
         }
         long length = contentLength(headEnd);
         long remaining = headEnd + length - in.position();
