@@ -31,6 +31,7 @@ public final class OneConnection {
     /** The longest latency the histogram holds, in microseconds; longer ones count as this. */
     private static final int MAX_MICROS = 1_000_000;
     private static final double[] PERCENTILES = {50, 90, 95, 97, 98, 98.5, 99, 99.5, 99.9, 99.99};
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     private final SocketChannel channel;
     private final ByteBuffer request;
@@ -110,6 +111,9 @@ public final class OneConnection {
     }
 
     private int fill() throws IOException {
+        if (!in.hasRemaining()) {
+            throw new IOException("an answer head longer than " + in.capacity() + " bytes");
+        }
         int read = channel.read(in);
         if (read < 0) {
             throw new IOException("the server closed the connection");
@@ -129,17 +133,17 @@ public final class OneConnection {
 
     /** The value of the head's Content-Length header (case-insensitive name); an answer without one is refused. */
     private long contentLength(int headEnd) throws IOException {
-        byte[] name = "content-length:".getBytes(StandardCharsets.US_ASCII);
         for (int line = 0; line < headEnd; ) {
             int i = 0;
-            while (i < name.length && line + i < headEnd && Character.toLowerCase(in.get(line + i)) == name[i]) {
+            while (i < CONTENT_LENGTH.length && line + i < headEnd
+                    && Character.toLowerCase(in.get(line + i)) == CONTENT_LENGTH[i]) {
                 i++;
             }
             int next = line;
             while (next < headEnd && in.get(next) != '\n') {
                 next++;
             }
-            if (i == name.length) {
+            if (i == CONTENT_LENGTH.length) {
                 long value = 0;
                 for (int j = line + i; j < next; j++) {
                     byte b = in.get(j);

@@ -27,21 +27,16 @@ read -r -a WANTED <<<"${BACKENDS:-memory embedded redis}"
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'backends.sh: %s\n' "$*" >&2; exit 1; }
 
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+install_wrk_and_nginx
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
-  log "installing wrk and nginx (Debian packages)"
-  apt-get update -q >/dev/null
-  apt-get install -y -q wrk nginx-light >/dev/null 2>&1 || apt-get install -y -q wrk nginx >/dev/null
-  (service nginx stop >/dev/null 2>&1 || true)
-fi
 if [[ " ${WANTED[*]} " == *" redis "* ]] && ! command -v redis-server >/dev/null 2>&1; then
   log "installing redis-server (Debian package)"
   apt-get install -y -q redis-server >/dev/null 2>&1 || true
   (service redis-server stop >/dev/null 2>&1 || true)
 fi
-for tool in java curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "needs $tool on the PATH (a JDK 17 or newer, and curl)"
-done
+require_tools java curl
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 PIDS=()
@@ -53,13 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${DIST:-}" ]; then
-  log "building the distribution"
-  (cd "$ROOT" && mvn -B -ntp -q -pl distribution -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { cat "$WORK/build.log"; exit 1; }
-  DIST=$ROOT/distribution/target/switchboard
-fi
-[ -x "$DIST/bin/switchboard" ] || die "no launcher at $DIST/bin/switchboard: set DIST to an unpacked distribution"
+use_distribution
 
 # ---------------------------------------------------------------- the fake provider
 mkdir -p "$WORK/logs" "$WORK/tmp"

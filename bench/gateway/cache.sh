@@ -24,16 +24,10 @@ WARMUP=${WARMUP:-10s}
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'cache.sh: %s\n' "$*" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
-  log "installing wrk and nginx (Debian packages)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q wrk nginx-light >/dev/null 2>&1 || apt-get install -y -q wrk nginx >/dev/null
-  (service nginx stop >/dev/null 2>&1 || true)
-fi
-for tool in java curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "needs $tool on the PATH (a JDK 17 or newer, and curl)"
-done
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+install_wrk_and_nginx
+require_tools java curl
 
 GATEWAY_PID=""
 cleanup() {
@@ -42,13 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${DIST:-}" ]; then
-  log "building the distribution"
-  (cd "$ROOT" && mvn -B -ntp -q -pl distribution -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { cat "$WORK/build.log"; exit 1; }
-  DIST=$ROOT/distribution/target/switchboard
-fi
-[ -x "$DIST/bin/switchboard" ] || die "no launcher at $DIST/bin/switchboard: set DIST to an unpacked distribution"
+use_distribution
 
 # ---------------------------------------------------------------- nginx: the provider, and the baseline
 mkdir -p "$WORK/logs" "$WORK/tmp"

@@ -45,17 +45,10 @@ in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
-  log "installing wrk and nginx (Debian packages)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q wrk nginx-light >/dev/null 2>&1 || apt-get install -y -q wrk nginx >/dev/null
-  # the package may start a default site on port 80; this benchmark runs its own instance
-  (service nginx stop >/dev/null 2>&1 || true)
-fi
-for tool in java jcmd jstat curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "needs $tool on the PATH (a JDK 17 or newer, and curl)"
-done
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+install_wrk_and_nginx
+require_tools java jcmd jstat curl
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -72,13 +65,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- the distribution
-if [ -z "${DIST:-}" ]; then
-  log "building the distribution"
-  (cd "$ROOT" && mvn -B -ntp -q -pl distribution -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { cat "$WORK/build.log"; exit 1; }
-  DIST=$ROOT/distribution/target/switchboard
-fi
-[ -x "$DIST/bin/switchboard" ] || die "no launcher at $DIST/bin/switchboard: set DIST to an unpacked distribution"
+use_distribution
 if [ -n "${DIST_B:-}" ]; then
   [ -x "$DIST_B/bin/switchboard" ] || die "no launcher at $DIST_B/bin/switchboard: set DIST_B to an unpacked distribution"
   DIST=$(cd "$DIST" && pwd); DIST_B=$(cd "$DIST_B" && pwd)

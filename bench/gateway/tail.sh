@@ -27,18 +27,13 @@ DURATION=${DURATION:-8s}
 [[ $DURATION =~ ^[0-9]+s$ ]] || { printf 'tail.sh: DURATION must be whole seconds such as 8s, not %s\n' "$DURATION" >&2; exit 2; }
 WARMUP=${WARMUP:-5s}
 
+log() { printf '%s\n' "$*"; }
 die() { printf 'tail.sh: %s\n' "$*" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
-  echo "installing wrk and nginx (Debian packages)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q wrk nginx-light >/dev/null 2>&1 || apt-get install -y -q wrk nginx >/dev/null
-  (service nginx stop >/dev/null 2>&1 || true)
-fi
-for tool in java curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "needs $tool on the PATH (a JDK 17 or newer, and curl)"
-done
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+install_wrk_and_nginx
+require_tools java curl
 
 GATEWAY_PID=""
 cleanup() {
@@ -49,13 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${DIST:-}" ]; then
-  echo "building the distribution"
-  (cd "$ROOT" && mvn -B -ntp -q -pl distribution -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { cat "$WORK/build.log"; exit 1; }
-  DIST=$ROOT/distribution/target/switchboard
-fi
-[ -x "$DIST/bin/switchboard" ] || die "no launcher at $DIST/bin/switchboard: set DIST to an unpacked distribution"
+use_distribution
 
 # ---------------------------------------------------------------- nginx as the provider, and nginx as a proxy
 mkdir -p "$WORK/logs" "$WORK/tmp"
