@@ -20,7 +20,8 @@ import java.nio.file.Path;
  * take 110 µs each becomes about seventeen samples between 0.2 and 2 ms, so at one connection wrk's p99 is the
  * latency at which the stalls (a collector's pause, a virtual CPU taken away) add up to 1 % of the run's time,
  * however few requests met them. This client records each request's own latency and prints both: {@code raw}, the
- * requests as they were, and {@code corrected}, the same samples corrected as wrk corrects them.
+ * requests as they were, and {@code corrected}, the same samples corrected as wrk corrects them; then
+ * {@code stalls}, the share of the run's time spent in requests slower than 0.5, 1 and 2 ms (and how many there were).
  *
  * <p>One keep-alive connection, TCP_NODELAY, blocking reads; the request is sent again as soon as the whole answer
  * (a {@code Content-Length} body) is read, and the loop allocates nothing, so the client's own collector does not
@@ -31,6 +32,8 @@ public final class OneConnection {
     /** The longest latency the histogram holds, in microseconds; longer ones count as this. */
     private static final int MAX_MICROS = 1_000_000;
     private static final double[] PERCENTILES = {50, 90, 95, 97, 98, 98.5, 99, 99.5, 99.9, 99.99};
+    /** The latencies, in microseconds, above which the {@code stalls} line gives the share of the run's time. */
+    private static final int[] STALL_THRESHOLDS = {500, 1000, 2000};
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     private final SocketChannel channel;
@@ -67,6 +70,7 @@ public final class OneConnection {
             correct(corrected, elapsedMicros / Math.max(1, requests));
             System.out.println("raw       " + percentiles(counts) + " n=" + requests);
             System.out.println("corrected " + percentiles(corrected) + " n=" + total(corrected));
+            System.out.println("stalls    " + stallShares(counts, elapsedMicros));
         }
     }
 
@@ -173,6 +177,25 @@ public final class OneConnection {
                 counts[(int) m] += count;
             }
         }
+    }
+
+    /**
+     * The share of the run's time spent in requests slower than each of {@link #STALL_THRESHOLDS}: what decides the
+     * corrected percentiles, and, measured against nginx alone in the same minute, how much of it the machine's.
+     */
+    static String stallShares(long[] counts, long elapsedMicros) {
+        StringBuilder out = new StringBuilder();
+        for (int threshold : STALL_THRESHOLDS) {
+            long micros = 0;
+            long requests = 0;
+            for (int v = threshold + 1; v < counts.length; v++) {
+                micros += counts[v] * v;
+                requests += counts[v];
+            }
+            out.append(String.format(java.util.Locale.ROOT, "over%dus=%.2f%% (%d) ", threshold,
+                    100.0 * micros / Math.max(1, elapsedMicros), requests));
+        }
+        return out.append("of ").append(elapsedMicros / 1000).append(" ms").toString();
     }
 
     private static long total(long[] counts) {

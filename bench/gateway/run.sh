@@ -212,6 +212,8 @@ exact() {
 }
 # OneConnection's raw percentile $2 (99 for p99) from its output $1, in microseconds
 raw_pct() { awk -v p="p$2=" '$1 == "raw" {for (i = 2; i <= NF; i++) if (index($i, p) == 1) print substr($i, length(p) + 1)}' "$1"; }
+# OneConnection's share of the run's time (in %) spent in requests slower than $2 us (500, 1000 or 2000), from $1
+stall_pct() { awk -v k="over$2us=" '$1 == "stalls" {for (i = 2; i <= NF; i++) if (index($i, k) == 1) {v = substr($i, length(k) + 1); sub(/%/, "", v); print v}}' "$1"; }
 # the median of the numbers on stdin
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
@@ -282,7 +284,8 @@ for round in $(seq 1 "$ROUNDS"); do
         g99 - n99, cu / req, cs / req}' >>"$WORK/rounds-$g.txt"
     # rounds-raw-X.txt: round, nginx raw p99, X raw p99, added (each request's own latency, not corrected)
     nr=$(raw_pct "$WORK/nginx-raw-$round.txt" 99); gr=$(raw_pct "$WORK/gateway-$g-raw-$round.txt" 99)
-    echo "$round $nr $gr $((gr - nr))" >>"$WORK/rounds-raw-$g.txt"
+    echo "$round $nr $gr $((gr - nr)) $(stall_pct "$WORK/nginx-raw-$round.txt" 1000) $(stall_pct "$WORK/gateway-$g-raw-$round.txt" 1000)" \
+      >>"$WORK/rounds-raw-$g.txt"
   done
   for g in "${GATEWAYS[@]}"; do
     awk -v g="$g" '$1 == '"$round"' {printf "round %-3s gateway %s: %6d r/s vs nginx %6d: %.3fx (CPU %d+%d us/request)   1 conn p50/p99 %s / %s us vs nginx %s / %s: added %+d / %+d us\n", $1, g, $3, $2, $4, $11, $12, $7, $8, $5, $6, $9, $10}' \
@@ -368,6 +371,7 @@ for g in "${GATEWAYS[@]}"; do
   echo "gateway / nginx at 16 connections:   $(awk '{print $4}' "$WORK/rounds-$g.txt" | median)x, median of $ROUNDS rounds   (target >= 0.30)"
   echo "added latency at 1 connection:       median $(awk '{print $9}' "$WORK/rounds-$g.txt" | median) us, p99 $(awk '{print $10}' "$WORK/rounds-$g.txt" | median) us   (targets <= 100 and <= 500)"
   echo "  each request's own p99 (raw):      added $(awk '{print $4}' "$WORK/rounds-raw-$g.txt" | median) us, median of $ROUNDS rounds [$(awk '{printf "%+d ", $4}' "$WORK/rounds-raw-$g.txt")] (wrk's p99 above is corrected for coordinated omission)"
+  echo "  time in requests over 1 ms:       $(awk '{print $6}' "$WORK/rounds-raw-$g.txt" | median) % of the run through the gateway, $(awk '{print $5}' "$WORK/rounds-raw-$g.txt" | median) % for nginx alone (median of $ROUNDS rounds: wrk's p99 is about the latency above which such time reaches 1 %)"
   echo "gateway CPU per request (16 conns):  $(awk '{print $11 + $12}' "$WORK/rounds-$g.txt" | median) us, user + system, median of $ROUNDS rounds"
   echo "allocated per non-streamed request:  ${!bytes} bytes   (target <= 8192)"
   [ "$STREAMS" -gt 0 ] && echo "$STREAMS streams:                        ${!streams}"
@@ -381,7 +385,8 @@ if [ "${#GATEWAYS[@]}" -eq 2 ]; then
   echo "  CPU per request, B/A:              $(awk '{printf "%.3f\n", ($23 + $24) / ($11 + $12)}' "$WORK/rounds-AB.txt" | median)x   [$(awk '{printf "%.3f ", ($23 + $24) / ($11 + $12)}' "$WORK/rounds-AB.txt")]"
   echo "  p50 at 1 connection, B-A:          $(awk '{print $19 - $7}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $19 - $7}' "$WORK/rounds-AB.txt")]"
   echo "  p99 at 1 connection, B-A:          $(awk '{print $20 - $8}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $20 - $8}' "$WORK/rounds-AB.txt")]"
-  echo "  raw p99 at 1 connection, B-A:      $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{print $7 - $3}' | median) us   [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+d ", $7 - $3}')]"
+  echo "  raw p99 at 1 connection, B-A:      $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{print $9 - $3}' | median) us   [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+d ", $9 - $3}')]"
+  echo "  time over 1 ms at 1 connection, B-A: $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%.2f\n", $12 - $6}' | median) points of % [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+.2f ", $12 - $6}')]"
   echo "  bytes per request, B/A:            $(awk -v a="$BYTES_A" -v b="$BYTES_B" 'BEGIN {printf "%.3f", b / a}')x   ($BYTES_B against $BYTES_A)"
 fi
 echo "logs and wrk output: $WORK"

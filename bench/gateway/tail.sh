@@ -8,7 +8,8 @@
 #
 # Each target is measured twice a round: by wrk (percentiles.lua), whose percentiles are corrected for coordinated
 # omission (at one connection a stall of D counts about D / mean-latency times), and by OneConnection.java, which
-# prints the same requests' percentiles both as each request saw them ("raw") and corrected as wrk corrects them.
+# prints the same requests' percentiles both as each request saw them ("raw") and corrected as wrk corrects them, and
+# the share of the run's time spent in requests over 0.5, 1 and 2 ms ("stalls": what the corrected p99 is made of).
 #
 # Usage: bench/gateway/tail.sh
 #   DIST=path/to/unpacked/distribution   skip the build and use that one (default: build distribution/target/switchboard)
