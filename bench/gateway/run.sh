@@ -386,7 +386,7 @@ if [ "${#GATEWAYS[@]}" -eq 2 ]; then
   echo "  p50 at 1 connection, B-A:          $(awk '{print $19 - $7}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $19 - $7}' "$WORK/rounds-AB.txt")]"
   echo "  p99 at 1 connection, B-A:          $(awk '{print $20 - $8}' "$WORK/rounds-AB.txt" | median) us   [$(awk '{printf "%+d ", $20 - $8}' "$WORK/rounds-AB.txt")]"
   echo "  raw p99 at 1 connection, B-A:      $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{print $9 - $3}' | median) us   [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+d ", $9 - $3}')]"
-  echo "  time over 1 ms at 1 connection, B-A: $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%.2f\n", $12 - $6}' | median) points of % [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+.2f ", $12 - $6}')]"
+  echo "  time over 1 ms at 1 connection, B-A: $(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%.2f\n", $12 - $6}' | median) points of %   [$(paste -d' ' "$WORK/rounds-raw-A.txt" "$WORK/rounds-raw-B.txt" | awk '{printf "%+.2f ", $12 - $6}')]"
   echo "  bytes per request, B/A:            $(awk -v a="$BYTES_A" -v b="$BYTES_B" 'BEGIN {printf "%.3f", b / a}')x   ($BYTES_B against $BYTES_A)"
 fi
 echo "logs and wrk output: $WORK"
