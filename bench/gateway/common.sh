@@ -1,5 +1,5 @@
 # Steps the gateway benchmarks share (run.sh, cache.sh, backends.sh, tail.sh). Sourced once each script has set
-# ROOT and WORK and defined its own log and die.
+# HERE, ROOT and WORK (and DURATION, for one_connection) and defined its own log and die.
 
 # Installs wrk and nginx from Debian's packages when either is missing.
 install_wrk_and_nginx() {
@@ -11,6 +11,13 @@ install_wrk_and_nginx() {
     # the package may start a default site on port 80; the benchmarks run their own instances
     (service nginx stop >/dev/null 2>&1 || true)
   fi
+}
+
+# Runs OneConnection.java against URL $2 for DURATION (whole seconds) after 2 s of warm-up, its output into file $1;
+# dies, showing that output, when it fails (an answer that is not a 2xx among them).
+one_connection() {
+  java "$HERE/OneConnection.java" "$2" "$HERE/chat.json" "${DURATION%s}" 2 >"$1" \
+    || { cat "$1"; die "OneConnection.java failed against $2"; }
 }
 
 # Dies unless every command named is on the PATH.

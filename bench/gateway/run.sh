@@ -205,11 +205,6 @@ load() {
   wrk "$@" -s "$HERE/chat.lua" >"$out"
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK"/logs/gateway-*.log; die "errors during $*"; fi
 }
-# OneConnection.java's raw and corrected percentiles into $1, against URL $2, for DURATION after 2 s of warm-up
-exact() {
-  java "$HERE/OneConnection.java" "$2" "$HERE/chat.json" "${DURATION%s}" 2 >"$1" \
-    || { cat "$1"; die "OneConnection.java failed against $2"; }
-}
 # OneConnection's raw percentile $2 (99 for p99) from its output $1, in microseconds
 raw_pct() { awk -v p="p$2=" '$1 == "raw" {for (i = 2; i <= NF; i++) if (index($i, p) == 1) print substr($i, length(p) + 1)}' "$1"; }
 # OneConnection's share of the run's time (in %) spent in requests slower than $2 us (500, 1000 or 2000), from $1
@@ -261,8 +256,8 @@ for round in $(seq 1 "$ROUNDS"); do
   load "$WORK/nginx-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$NGINX_URL"
   load "$WORK/proxy-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$PROXY_URL"
   for g in "${order[@]}"; do load "$WORK/gateway-$g-1-$round.txt" -t1 -c1 -d"$DURATION" --latency "$(url_of "$g")"; done
-  exact "$WORK/nginx-raw-$round.txt" "$NGINX_URL"
-  for g in "${order[@]}"; do exact "$WORK/gateway-$g-raw-$round.txt" "$(url_of "$g")"; done
+  one_connection "$WORK/nginx-raw-$round.txt" "$NGINX_URL"
+  for g in "${order[@]}"; do one_connection "$WORK/gateway-$g-raw-$round.txt" "$(url_of "$g")"; done
   N=$(rps "$WORK/nginx-16-$round.txt")
   N50=$(pct_us "$WORK/nginx-1-$round.txt" 50); N99=$(pct_us "$WORK/nginx-1-$round.txt" 99)
   # proxy-rounds.txt: round, nginx r/s, proxy r/s, ratio, added p50, added p99

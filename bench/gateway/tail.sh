@@ -100,9 +100,8 @@ measure() { # label, port, duration, connections; its wrk output stays in $WORK,
   if grep -q 'Non-2xx' "$out"; then cat "$out"; tail -n 20 "$WORK/logs/gateway.log"; die "errors from $1"; fi
   tail -n 1 "$out"
 }
-exact() { # label, port: OneConnection's raw and corrected lines, for DURATION after 2 s of warm-up
-  java "$HERE/OneConnection.java" "http://127.0.0.1:$2$CHAT" "$HERE/chat.json" "${DURATION%s}" 2 >"$WORK/$1-exact-$round.txt" \
-    || { cat "$WORK/$1-exact-$round.txt"; die "OneConnection failed against $1"; }
+exact() { # label, port: OneConnection's lines (raw, corrected, stalls), prefixed with the round and label
+  one_connection "$WORK/$1-exact-$round.txt" "http://127.0.0.1:$2$CHAT"
   sed "s/^/$round $(printf '%-8s' "$1") /" "$WORK/$1-exact-$round.txt"
 }
 echo "warm-up: 3 x $WARMUP at 16 connections through the gateway, $WARMUP at 1 through the gateway and the proxy"
