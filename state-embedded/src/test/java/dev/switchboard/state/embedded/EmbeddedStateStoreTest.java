@@ -359,6 +359,35 @@ class EmbeddedStateStoreTest {
     }
 
     /** Each row {@code sql} selects, its columns' texts joined with {@code |} (SQL NULL as {@code null}). */
+    @Test
+    void rowsInsertedTogetherEachHoldTheirOwnCallsValuesInEveryColumn() throws Exception {
+        // given: one more call than the writer inserts with one statement, each with values of its own in every
+        // column (so that a value bound to another row's or another column's place shows), then the rest alone
+        int calls = SqliteJournal.ROWS_BETWEEN_YIELDS + 1;
+        List<String> expected = new java.util.ArrayList<>();
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            for (int i = 0; i < calls; i++) {
+                Instant at = T0.plusMillis(i);
+                List<String> tried = i % 2 == 0 ? List.of("p" + i) : List.of("q" + i, "p" + i);
+                CallOutcome outcome = i % 3 == 0 ? CallOutcome.CANCELLED : CallOutcome.OK;
+                store.recordUsage(new UsageRecord(at, "p" + i, "m" + i, "r" + i, "k" + i,
+                        Usage.builder().inputTokens(i).outputTokens(1000 + i).cachedInputTokens(2000 + i).build(),
+                        Cost.usd((i + 1) + ".25"), i % 2 == 1, "req-" + i, Duration.ofMillis(3000 + i), outcome,
+                        tried));
+                expected.add(at.toEpochMilli() + "|p" + i + "|m" + i + "|r" + i + "|k" + i + "|" + i + "|"
+                        + (1000 + i) + "|" + (2000 + i) + "|" + (i + 1) + ".25|" + (i % 2) + "|req-" + i + "|"
+                        + (3000 + i) + "|" + outcome.label() + "|" + tried.size() + "|" + String.join(",", tried));
+            }
+        } // closing writes what is queued
+        // then: row by row, column by column, each call's own values
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            assertThat(rows(s, "SELECT at_ms, provider, model, route, key_name, input_tokens, output_tokens,"
+                    + " cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome, attempts, targets"
+                    + " FROM usage_log ORDER BY id")).containsExactlyElementsOf(expected);
+        }
+    }
+
     private static List<String> rows(java.sql.Statement s, String sql) throws java.sql.SQLException {
         List<String> rows = new java.util.ArrayList<>();
         try (var r = s.executeQuery(sql)) {
