@@ -358,7 +358,6 @@ class EmbeddedStateStoreTest {
         }
     }
 
-    /** Each row {@code sql} selects, its columns' texts joined with {@code |} (SQL NULL as {@code null}). */
     @Test
     void rowsInsertedTogetherEachHoldTheirOwnCallsValuesInEveryColumn() throws Exception {
         // given: one more call than the writer inserts with one statement, each with values of its own in every
@@ -388,6 +387,7 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    /** Each row {@code sql} selects, its columns' texts joined with {@code |} (SQL NULL as {@code null}). */
     private static List<String> rows(java.sql.Statement s, String sql) throws java.sql.SQLException {
         List<String> rows = new java.util.ArrayList<>();
         try (var r = s.executeQuery(sql)) {
