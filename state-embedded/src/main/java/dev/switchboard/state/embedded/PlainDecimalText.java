@@ -2,6 +2,7 @@ package dev.switchboard.state.embedded;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes a {@link BigDecimal} as {@link BigDecimal#toPlainString()} does (digits, a point, no exponent), for the
@@ -22,16 +23,33 @@ final class PlainDecimalText {
 
     /** {@code value.toPlainString()}. */
     String format(BigDecimal value) {
+        int at = write(value);
+        return at < 0 ? value.toPlainString() : new String(text, at, text.length - at, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code value.toPlainString()} as UTF-8 (ASCII) bytes: what a statement binds without the driver encoding it. */
+    byte[] utf8(BigDecimal value) {
+        int at = write(value);
+        return at < 0 ? value.toPlainString().getBytes(StandardCharsets.US_ASCII)
+                : Arrays.copyOfRange(text, at, text.length);
+    }
+
+    /**
+     * Writes {@code value}'s plain digits at the end of {@link #text}: where they start, or -1 for a value left to
+     * {@code toPlainString}.
+     */
+    private int write(BigDecimal value) {
         int scale = value.scale();
         if (value.precision() > MAX_DIGITS || scale > MAX_SCALE || scale < -MAX_SCALE) {
-            return value.toPlainString();
+            return -1;
         }
         // The unscaled value as a decimal of scale 0: a short-lived object the JIT leaves out once this is inlined.
         long unscaled = value.scaleByPowerOfTen(scale).longValue();
-        if (unscaled == 0 && scale <= 0) {
-            return "0"; // toPlainString of 0E+3 is 0, not 000
-        }
         int end = text.length;
+        if (unscaled == 0 && scale <= 0) {
+            text[end - 1] = '0'; // toPlainString of 0E+3 is 0, not 000
+            return end - 1;
+        }
         int at = end;
         if (scale < 0) {
             for (int i = 0; i < -scale; i++) {
@@ -52,6 +70,6 @@ final class PlainDecimalText {
         if (unscaled < 0) {
             text[--at] = '-';
         }
-        return new String(text, at, end - at, StandardCharsets.ISO_8859_1);
+        return at;
     }
 }

@@ -84,7 +84,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private static final String LOG_INSERT = "INSERT INTO usage_log (at_ms, provider, model, route, key_name,"
             + " input_tokens, output_tokens, cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome,"
             + " attempts, targets) VALUES ";
-    private static final String LOG_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The text columns but the request id are bound as UTF-8 bytes the writer keeps ({@link RepeatedText}). */
+    private static final String LOG_VALUES = "(?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+            + " ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, CAST(? AS TEXT), ?, CAST(? AS TEXT))";
     private static final int LOG_COLUMNS = 15;
 
     private record Queued(long sequence, StateChange change) {}
@@ -649,6 +651,12 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         /** The {@code at_ms} of the latest row, boxed once for the rows of the same millisecond. */
         private Long lastAt;
         private final PlainDecimalText costText = new PlainDecimalText();
+        private final RepeatedText provider = new RepeatedText();
+        private final RepeatedText model = new RepeatedText();
+        private final RepeatedText route = new RepeatedText();
+        private final RepeatedText key = new RepeatedText();
+        private final RepeatedText outcome = new RepeatedText();
+        private final RepeatedText targets = new RepeatedText();
 
         Writes(Connection c) throws SQLException {
             budget = c.prepareStatement("INSERT INTO budget_spend (budget, window, spent_usd) VALUES (?, ?, ?)"
@@ -721,7 +729,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
          * Binds a call's row to {@code statement}'s parameters {@code offset + 1} to {@code offset + LOG_COLUMNS}.
          * Numbers are bound as boxes the driver keeps as they are ({@code setObject}; its {@code setLong} and
          * {@code setInt} make a new box every time): the JDK's shared small ones, or the previous row's time when the
-         * calls ended in the same millisecond.
+         * calls ended in the same millisecond. Texts but the request id are bound as UTF-8 bytes ({@link #LOG_VALUES}
+         * casts them): the names as the previous row's when they repeat, the cost written straight into bytes.
          */
         private void bindRow(PreparedStatement statement, int offset, UsageRecord r) throws SQLException {
             long at = r.at().toEpochMilli();
@@ -729,21 +738,21 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 lastAt = at;
             }
             statement.setObject(offset + 1, lastAt);
-            statement.setString(offset + 2, r.provider());
-            statement.setString(offset + 3, r.model());
-            statement.setString(offset + 4, r.route());
-            statement.setString(offset + 5, r.key());
+            statement.setBytes(offset + 2, provider.utf8(r.provider()));
+            statement.setBytes(offset + 3, model.utf8(r.model()));
+            statement.setBytes(offset + 4, route.utf8(r.route()));
+            statement.setBytes(offset + 5, key.utf8(r.key()));
             statement.setObject(offset + 6, Long.valueOf(r.usage().inputTokens()));
             statement.setObject(offset + 7, Long.valueOf(r.usage().outputTokens()));
             statement.setObject(offset + 8, Long.valueOf(r.usage().cachedInputTokens()));
             Optional<BigDecimal> cost = r.cost().usd();
-            setText(statement, offset + 9, cost.isPresent() ? costText.format(cost.get()) : null);
+            statement.setBytes(offset + 9, cost.isPresent() ? costText.utf8(cost.get()) : null);
             statement.setObject(offset + 10, Integer.valueOf(r.estimated() ? 1 : 0));
             statement.setString(offset + 11, r.requestId());
             statement.setObject(offset + 12, Long.valueOf(r.latency().toMillis()));
-            statement.setString(offset + 13, r.outcome().label());
+            statement.setBytes(offset + 13, outcome.utf8(r.outcome().label()));
             statement.setObject(offset + 14, Integer.valueOf(r.attempts().size()));
-            statement.setString(offset + 15, targets(r.attempts()));
+            statement.setBytes(offset + 15, targets.utf8(targets(r.attempts())));
         }
 
         /** Inserts the log rows {@link #apply} added since the last insert (fewer than a run: one JDBC batch). */

@@ -387,6 +387,43 @@ class EmbeddedStateStoreTest {
         }
     }
 
+    @Test
+    void namesRepeatedFromCallToCallAreStoredAsTextEmptyAndNonAsciiOnesIncluded() throws Exception {
+        // given: more calls than one statement inserts, in two runs of the same names (the writer binds a name that
+        // repeats as the previous row's bytes): answered calls of no route and no key, priced every other time, then
+        // unanswered ones (no provider, no try) with names beyond ASCII
+        int calls = SqliteJournal.ROWS_BETWEEN_YIELDS + 4;
+        List<String> expected = new java.util.ArrayList<>();
+        try (StateStore store = EmbeddedStateBackend.open(dir)) {
+            for (int i = 0; i < calls; i++) {
+                Instant at = T0.plusMillis(i);
+                if (i < calls / 2) {
+                    store.recordUsage(new UsageRecord(at, "openai", "gpt-4o-mini", "", "", Usage.of(i, i),
+                            i % 2 == 0 ? Cost.usd("0.5") : Cost.UNKNOWN));
+                    expected.add("text|text|text|text|" + (i % 2 == 0 ? "text" : "null") + "|text|text"
+                            + "|openai|gpt-4o-mini|||" + (i % 2 == 0 ? "0.5" : "null") + "|ok|openai");
+                } else {
+                    store.recordUsage(UsageRecord.unanswered(at, "modèle-ü", "路由", "team-ä", "req-" + i,
+                            Duration.ofMillis(i), CallOutcome.CANCELLED, List.of()));
+                    expected.add("text|text|text|text|text|text|text||modèle-ü|路由|team-ä|0|"
+                            + CallOutcome.CANCELLED.label() + "|");
+                }
+            }
+        } // closing writes what is queued
+        // then: every name is text (an empty one too), so that SQL compares it with text, as the sqlite3 shell does
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("switchboard.db"));
+             var s = c.createStatement()) {
+            assertThat(rows(s, "SELECT typeof(provider), typeof(model), typeof(route), typeof(key_name),"
+                    + " typeof(cost_usd), typeof(outcome), typeof(targets), provider, model, route, key_name, cost_usd,"
+                    + " outcome, targets FROM usage_log ORDER BY id")).containsExactlyElementsOf(expected);
+            assertThat(rows(s, "SELECT count(*) FROM usage_log WHERE provider = '' AND model = 'modèle-ü'"
+                    + " AND route = '路由' AND key_name = 'team-ä' AND targets = ''")).containsExactly(""
+                    + (calls - calls / 2));
+            assertThat(rows(s, "SELECT count(*) FROM usage_log WHERE provider = 'openai' AND route = ''"
+                    + " AND key_name = '' AND targets = 'openai'")).containsExactly("" + calls / 2);
+        }
+    }
+
     /** Each row {@code sql} selects, its columns' texts joined with {@code |} (SQL NULL as {@code null}). */
     private static List<String> rows(java.sql.Statement s, String sql) throws java.sql.SQLException {
         List<String> rows = new java.util.ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.api.Cost;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,7 @@ class PlainDecimalTextTest {
         assertThat(text.format(BigDecimal.ZERO)).isEqualTo("0");
         assertThat(text.format(new BigDecimal("0.000"))).isEqualTo("0.000");
         assertThat(text.format(new BigDecimal("0E+5"))).isEqualTo("0");
+        assertThat(text.utf8(new BigDecimal("0E+5"))).containsExactly('0');
     }
 
     @Test
@@ -57,8 +59,12 @@ class PlainDecimalTextTest {
         }
     }
 
+    /** Both forms, the string and the bytes a statement binds. */
     private void assertSameAsToPlainString(BigDecimal value) {
         assertThat(text.format(value)).as("%s (unscaled %s, scale %d)", value, value.unscaledValue(), value.scale())
+                .isEqualTo(value.toPlainString());
+        assertThat(new String(text.utf8(value), StandardCharsets.UTF_8))
+                .as("%s as bytes (unscaled %s, scale %d)", value, value.unscaledValue(), value.scale())
                 .isEqualTo(value.toPlainString());
     }
 }
