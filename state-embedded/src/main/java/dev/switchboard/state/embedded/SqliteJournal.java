@@ -84,7 +84,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private static final String LOG_INSERT = "INSERT INTO usage_log (at_ms, provider, model, route, key_name,"
             + " input_tokens, output_tokens, cached_input_tokens, cost_usd, estimated, request_id, latency_ms, outcome,"
             + " attempts, targets) VALUES ";
-    /** The text columns but the request id are bound as UTF-8 bytes the writer keeps ({@link RepeatedText}). */
+    /** Every text column but the request id is bound as UTF-8 bytes the writer keeps ({@link RepeatedText}). */
     private static final String LOG_VALUES = "(?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
             + " ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, CAST(? AS TEXT), ?, CAST(? AS TEXT))";
     private static final int LOG_COLUMNS = 15;
@@ -729,8 +729,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
          * Binds a call's row to {@code statement}'s parameters {@code offset + 1} to {@code offset + LOG_COLUMNS}.
          * Numbers are bound as boxes the driver keeps as they are ({@code setObject}; its {@code setLong} and
          * {@code setInt} make a new box every time): the JDK's shared small ones, or the previous row's time when the
-         * calls ended in the same millisecond. Texts but the request id are bound as UTF-8 bytes ({@link #LOG_VALUES}
-         * casts them): the names as the previous row's when they repeat, the cost written straight into bytes.
+         * calls ended in the same millisecond. Texts other than the request id are bound as UTF-8 bytes
+         * ({@link #LOG_VALUES} casts them): the names as the previous row's when they repeat, the cost written straight
+         * into bytes.
          */
         private void bindRow(PreparedStatement statement, int offset, UsageRecord r) throws SQLException {
             long at = r.at().toEpochMilli();
