@@ -856,17 +856,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             queueLock.unlock();
         }
         if (writer != null) {
-            boolean interrupted = false;
-            while (writer.isAlive()) {
-                try {
-                    writer.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibly.join(writer);
         }
         if (checkpointer != null) {
             checkpointer.close(); // before the writer's connection, the last one, which copies what is left
