@@ -856,7 +856,17 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             queueLock.unlock();
         }
         if (writer != null) {
-            Uninterruptibly.join(writer);
+            boolean interrupted = false;
+            while (writer.isAlive()) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (checkpointer != null) {
             checkpointer.close(); // before the writer's connection, the last one, which copies what is left

@@ -112,7 +112,17 @@ final class WalCheckpointer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Uninterruptibly.join(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         try {
             connection.close();
         } catch (SQLException e) {
