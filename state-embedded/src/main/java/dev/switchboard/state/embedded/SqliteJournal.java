@@ -41,8 +41,7 @@ import org.sqlite.SQLiteConfig;
  * holds it; every change queued meanwhile goes into the same transaction. The database runs in WAL mode with
  * {@code synchronous=NORMAL}: a commit is in the operating system's hands (written to the WAL file) when it returns,
  * so it survives the process being killed, SIGKILL included; a power cut or an operating-system crash can lose the
- * last commits since the WAL was last synced (at its checkpoints), never the database's consistency. Checkpoints run
- * on a thread and a connection of their own ({@link WalCheckpointer}), never inside a commit somebody waits for.
+ * last commits since the WAL was last synced (at its checkpoints), never the database's consistency.
  *
  * <p>Tables: {@code budget_spend} (each budget's current window and spending), {@code bucket} (each rate-limit
  * bucket pair and hold), {@code cooldown} (each route target's failures and open-until), {@code usage_totals} (the
