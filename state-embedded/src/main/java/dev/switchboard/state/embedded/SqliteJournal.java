@@ -140,16 +140,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private final AtomicLong failedWrites = new AtomicLong();
     private volatile boolean failing;
     private Thread writer;
-    private final java.time.Duration checkpointPeriod;
-    /** Copies the WAL into the database file beside the writer; null until {@link #start()}. */
-    private WalCheckpointer checkpointer;
     /** The writer thread's prepared statements; null until the first write and after a failed one. */
     private Writes writes;
 
-    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection, int usageQueue,
-                          java.time.Duration checkpointPeriod) {
+    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection, int usageQueue) {
         this.usageQueue = usageQueue;
-        this.checkpointPeriod = checkpointPeriod;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -183,16 +178,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         return open(file, MAX_PENDING);
     }
 
-    /** As {@link #open(Path, int)}, checkpointing every {@link WalCheckpointer#PERIOD}. */
-    static SqliteJournal open(Path file, int usageQueue) {
-        return open(file, usageQueue, WalCheckpointer.PERIOD);
-    }
-
     /**
      * As {@link #open(Path)}, dropping a call's log row when {@code usageQueue} changes are queued already (at most
      * {@value #MAX_PENDING}).
      */
-    static SqliteJournal open(Path file, int usageQueue, java.time.Duration checkpointPeriod) {
+    static SqliteJournal open(Path file, int usageQueue) {
         if (usageQueue < 1 || usageQueue > MAX_PENDING) {
             throw new IllegalArgumentException("usageQueue must be 1 to " + MAX_PENDING + ", was " + usageQueue);
         }
@@ -222,11 +212,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             // insert's SQL against a regex and runs a SELECT last_insert_rowid() after it, one of each per call.
             config.setGetGeneratedKeys(false);
             Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue, checkpointPeriod);
+            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue);
             journal.migrate();
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA wal_autocheckpoint = 0"); // the checkpointer's work, not a commit's
-            }
             return journal;
         } catch (IOException | SQLException e) {
             closeQuietly(channel);
@@ -364,13 +351,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         }
     }
 
-    /** Starts the checkpointer and the writer thread. */
+    /** Starts the writer thread. */
     void start() {
-        try {
-            checkpointer = WalCheckpointer.start(file, checkpointPeriod);
-        } catch (SQLException e) {
-            throw new StateUnavailableException("cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
         writer = new Thread(this::writeLoop, "switchboard-state-writer");
         writer.setDaemon(true);
         writer.start();
@@ -461,11 +443,6 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         } finally {
             queueLock.unlock();
         }
-    }
-
-    /** Runs a checkpoint now, as the checkpointer does every period: the WAL's frames and those copied. */
-    long[] checkpointNow() throws SQLException {
-        return checkpointer.checkpoint();
     }
 
     /** Transactions that could not be written since the store was opened (their changes stayed in memory). */
@@ -866,9 +843,6 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (checkpointer != null) {
-            checkpointer.close(); // before the writer's connection, the last one, which copies what is left
         }
         closeWrites();
         try {
