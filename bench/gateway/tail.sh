@@ -15,6 +15,10 @@
 #   DIST=path/to/unpacked/distribution   skip the build and use that one (default: build distribution/target/switchboard)
 #   STATE_BACKEND=embedded|memory        the gateway's state backend (default: embedded, as shipped)
 #   ROUNDS=3 DURATION=8s WARMUP=5s NGINX_PORT=18191 PROXY_PORT=18192 GATEWAY_PORT=18190
+#   SCHED_TRACE=5                        after the rounds, trace the scheduler for that many seconds at one connection
+#                                        through the gateway (`perf sched record`, all CPUs; needs perf and the right
+#                                        to trace, e.g. root) and print SchedStalls.java's account of it: each time a
+#                                        request's thread waited more than 0.5 ms for a CPU, and what ran meanwhile
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +30,8 @@ GATEWAY_PORT=${GATEWAY_PORT:-18190}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8s}
 [[ $DURATION =~ ^[0-9]+s$ ]] || { printf 'tail.sh: DURATION must be whole seconds such as 8s, not %s\n' "$DURATION" >&2; exit 2; }
+SCHED_TRACE=${SCHED_TRACE:-0}
+[[ $SCHED_TRACE =~ ^[0-9]+$ ]] || { printf 'tail.sh: SCHED_TRACE must be whole seconds such as 5, not %s\n' "$SCHED_TRACE" >&2; exit 2; }
 WARMUP=${WARMUP:-5s}
 
 log() { printf '%s\n' "$*"; }
@@ -35,6 +41,9 @@ die() { printf 'tail.sh: %s\n' "$*" >&2; exit 1; }
 . "$HERE/common.sh"
 install_wrk_and_nginx
 require_tools java curl
+if [ "$SCHED_TRACE" -gt 0 ]; then
+  command -v perf >/dev/null 2>&1 || die "SCHED_TRACE needs perf on the PATH (Debian: linux-perf)"
+fi
 
 GATEWAY_PID=""
 cleanup() {
@@ -121,3 +130,15 @@ for round in $(seq 1 "$ROUNDS"); do
   exact proxy "$PROXY_PORT"
   exact gateway "$GATEWAY_PORT"
 done
+
+if [ "$SCHED_TRACE" -gt 0 ]; then
+  echo "scheduler trace: $SCHED_TRACE s at 1 connection through the gateway"
+  wrk -t1 -c1 -d"$((SCHED_TRACE + 2))s" -s "$HERE/chat.lua" "http://127.0.0.1:$GATEWAY_PORT$CHAT" >"$WORK/sched-wrk.txt" &
+  wrk_pid=$!
+  sleep 1
+  (cd "$WORK" && perf sched record -a -o "$WORK/sched.data" -- sleep "$SCHED_TRACE" >"$WORK/sched-record.log" 2>&1) \
+    || { cat "$WORK/sched-record.log"; die "perf sched record failed (it needs the right to trace: root, or perf_event_paranoid -1)"; }
+  wait "$wrk_pid"
+  perf sched timehist -i "$WORK/sched.data" --state >"$WORK/sched.txt" 2>/dev/null
+  java "$HERE/SchedStalls.java" "$WORK/sched.txt" 0.5
+fi
