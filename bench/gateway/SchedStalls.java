@@ -23,15 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class SchedStalls {
 
-    /** time [cpu] task wait delay run state, e.g. {@code 23499.733518 [0000]  server-dispatch[7198/7146]  4.211  0.000  0.085  R}. */
-    private static final Pattern LINE = Pattern.compile(
-            "\\s*(\\d+\\.\\d+)\\s+\\[(\\d+)]\\s+(.+?)\\s+(\\d+\\.\\d+)\\s+(\\d+\\.\\d+)\\s+(\\d+\\.\\d+)\\s+(\\S+)\\s*");
+    /**
+     * One switch: time [cpu] thread wait delay run state, e.g.
+     * {@code 23499.733518 [0000]  server-dispatch[7198/7146]  4.211  0.000  0.085  R}.
+     */
+    private static final Pattern LINE = Pattern.compile("\\s*(\\d+\\.\\d+)\\s+\\[(\\d+)]\\s+(.+?)"
+            + "\\s+(\\d+\\.\\d+)\\s+(\\d+\\.\\d+)\\s+(\\d+\\.\\d+)\\s+(\\S+)\\s*");
 
     private record Run(double start, double end, String task) {}
 
     private record Stall(double from, double to, String task) {}
 
     private SchedStalls() {}
+
+    /** What a trace holds: every run of a thread on a CPU, the request path's waits, and the span traced (s). */
+    private record Trace(List<Run> runs, List<Stall> stalls, double first, double last) {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 3) {
@@ -40,13 +46,39 @@ public final class SchedStalls {
         }
         double threshold = args.length > 1 ? Double.parseDouble(args[1]) / 1000 : 0.0005;
         List<String> path = Arrays.asList((args.length > 2 ? args[2] : "server-dispatch,wrk,nginx").split(","));
+        Trace trace = read(Path.of(args[0]), threshold, path);
+        if (trace.runs.isEmpty()) {
+            System.err.println("SchedStalls: no context switch in " + args[0]
+                    + ": give it the output of perf sched timehist --state");
+            System.exit(1);
+        }
+        List<Stall> stalls = trace.stalls;
+        double stalled = stalls.stream().mapToDouble(s -> s.to - s.from).sum();
+        double span = trace.last - trace.first;
+        System.out.printf("%d stretches of more than %.2f ms in which a thread of the request path (%s) was runnable"
+                        + " and not running, %.1f ms in all, in %.1f s traced (%.2f %% of the time)%n",
+                stalls.size(), threshold * 1000, String.join(", ", path), stalled * 1000, span, 100 * stalled / span);
+        System.out.println("what the CPUs ran meanwhile, ms (summed over the CPUs):");
+        heldDuring(trace).entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .limit(15)
+                .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue() * 1000, e.getKey()));
+        // the five longest, to look up in the file
+        System.out.println("longest (start, ms, thread):");
+        stalls.stream()
+                .sorted((a, b) -> Double.compare(b.to - b.from, a.to - a.from))
+                .limit(5)
+                .forEach(s -> System.out.printf("  %.6f  %.2f  %s%n", s.from, (s.to - s.from) * 1000, s.task));
+    }
 
+    /** Reads the runs, and the waits longer than {@code threshold} s of the threads {@code path}'s prefixes name. */
+    private static Trace read(Path file, double threshold, List<String> path) throws IOException {
         List<Run> runs = new ArrayList<>();
         List<Stall> stalls = new ArrayList<>();
         Map<String, String> leftIn = new HashMap<>(); // thread (name[tid/pid]) -> state it last left a CPU in
-        double first = Double.NaN;
-        double last = Double.NaN;
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        double first = Double.POSITIVE_INFINITY;
+        double last = Double.NEGATIVE_INFINITY;
+        for (String line : Files.readAllLines(file)) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
                 continue; // the header lines
@@ -58,8 +90,8 @@ public final class SchedStalls {
             double start = end - Double.parseDouble(m.group(6)) / 1000;
             String name = thread.replaceFirst("\\[[^\\[]*]$", "");
             runs.add(new Run(start, end, name));
-            first = Double.isNaN(first) ? start : Math.min(first, start);
-            last = end;
+            first = Math.min(first, start);
+            last = Math.max(last, end);
             // runnable before this run: since its wake-up, or since it was preempted (it left a CPU in state R)
             double runnable = delay + ("R".equals(leftIn.get(thread)) ? waited : 0);
             leftIn.put(thread, m.group(7));
@@ -68,14 +100,18 @@ public final class SchedStalls {
             }
         }
         runs.sort((a, b) -> Double.compare(a.start, b.start));
-        double longestRun = runs.stream().mapToDouble(r -> r.end - r.start).max().orElse(0);
+        return new Trace(runs, stalls, first, last);
+    }
 
+    /** Seconds each thread name (and {@code <idle>}) ran on any CPU while a thread of the request path waited. */
+    private static Map<String, Double> heldDuring(Trace trace) {
+        List<Run> runs = trace.runs;
+        double longestRun = runs.stream().mapToDouble(r -> r.end - r.start).max().orElse(0);
         Map<String, Double> heldBy = new HashMap<>();
-        double stalled = 0;
-        for (Stall s : stalls) {
-            stalled += s.to - s.from;
-            // runs that overlap [from, to] start before `to` and at most the longest run before `from`
-            for (int i = firstStartingAfter(runs, s.from - longestRun); i < runs.size() && runs.get(i).start < s.to; i++) {
+        for (Stall s : trace.stalls) {
+            // the runs that overlap [from, to] start before `to` and at most the longest run before `from`
+            int i = firstStartingAfter(runs, s.from - longestRun);
+            for (; i < runs.size() && runs.get(i).start < s.to; i++) {
                 Run r = runs.get(i);
                 double overlap = Math.min(r.end, s.to) - Math.max(r.start, s.from);
                 if (overlap > 0) {
@@ -83,20 +119,7 @@ public final class SchedStalls {
                 }
             }
         }
-        System.out.printf("%d stretches of more than %.2f ms in which a thread of the request path (%s) was runnable"
-                        + " and not running, %.1f ms in all, in %.1f s traced (%.2f %% of the time)%n",
-                stalls.size(), threshold * 1000, String.join(", ", path), stalled * 1000, last - first,
-                100 * stalled / (last - first));
-        System.out.println("what the CPUs ran meanwhile, ms (two CPUs count twice):");
-        heldBy.entrySet().stream()
-                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-                .limit(15)
-                .forEach(e -> System.out.printf("  %8.1f  %s%n", e.getValue() * 1000, e.getKey()));
-        // the five longest, to look up in the file
-        stalls.sort((a, b) -> Double.compare(b.to - b.from, a.to - a.from));
-        System.out.println("longest (start, ms, thread):");
-        stalls.stream().limit(5).forEach(s -> System.out.printf("  %.6f  %.2f  %s%n", s.from, (s.to - s.from) * 1000,
-                s.task));
+        return heldBy;
     }
 
     /** The index of the first run starting at or after {@code time} (runs sorted by start). */
