@@ -139,6 +139,9 @@ if [ "$SCHED_TRACE" -gt 0 ]; then
   (cd "$WORK" && perf sched record -a -o "$WORK/sched.data" -- sleep "$SCHED_TRACE" >"$WORK/sched-record.log" 2>&1) \
     || { cat "$WORK/sched-record.log"; die "perf sched record failed (it needs the right to trace: root, or perf_event_paranoid -1)"; }
   wait "$wrk_pid"
+  if grep -q 'Non-2xx' "$WORK/sched-wrk.txt"; then
+    cat "$WORK/sched-wrk.txt"; tail -n 20 "$WORK/logs/gateway.log"; die "errors during the scheduler trace"
+  fi
   perf sched timehist -i "$WORK/sched.data" --state >"$WORK/sched.txt" 2>/dev/null
   java "$HERE/SchedStalls.java" "$WORK/sched.txt" 0.5
 fi
