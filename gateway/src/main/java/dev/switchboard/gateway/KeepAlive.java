@@ -37,6 +37,8 @@ import org.apache.hc.core5.http.protocol.ResponseContent;
 final class KeepAlive {
 
     private static final String KEEP_ALIVE = "keep-alive";
+    /** The header HttpCore's reuse strategy reads when an answer has no {@code Connection} header. */
+    private static final String PROXY_CONNECTION = "Proxy-Connection";
     /** {@code Connection: keep-alive}, one header for every answer that says it (headers are immutable). */
     private static final Header KEEP_ALIVE_HEADER = FormattedHeaders.of(HttpHeaders.CONNECTION, KEEP_ALIVE);
 
@@ -85,9 +87,7 @@ final class KeepAlive {
     static final ConnectionReuseStrategy REUSE = (request, response, context) -> {
         if (request != null && !request.containsHeader(HttpHeaders.TRANSFER_ENCODING)
                 && response.getCode() != HttpStatus.SC_NO_CONTENT
-                && !response.containsHeader(HttpHeaders.TRANSFER_ENCODING)
-                && response.countHeaders(HttpHeaders.CONNECTION) == 1
-                && keepAlive(response.getFirstHeader(HttpHeaders.CONNECTION))) {
+                && !response.containsHeader(HttpHeaders.TRANSFER_ENCODING) && answerKeepsAlive(response)) {
             int asked = request.countHeaders(HttpHeaders.CONNECTION);
             ProtocolVersion version = response.getVersion() != null ? response.getVersion()
                     : context.getProtocolVersion();
@@ -100,6 +100,17 @@ final class KeepAlive {
         }
         return DefaultConnectionReuseStrategy.INSTANCE.keepAlive(request, response, context);
     };
+
+    /**
+     * The answer's own say: a single {@code Connection: keep-alive}, or none at all, which is what {@link #CONTROL}
+     * leaves on the usual HTTP/1.1 answer (then HttpCore reads {@code Proxy-Connection} instead, so that one must be
+     * absent too).
+     */
+    private static boolean answerKeepsAlive(HttpResponse response) {
+        int n = response.countHeaders(HttpHeaders.CONNECTION);
+        return n == 0 ? !response.containsHeader(PROXY_CONNECTION)
+                : n == 1 && keepAlive(response.getFirstHeader(HttpHeaders.CONNECTION));
+    }
 
     /** The statuses after which {@link ResponseConnControl} always closes the connection. */
     private static boolean closesAlways(int status) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
@@ -29,7 +31,10 @@ class KeepAliveTest {
             new String[] {"Content-Length", "12"}, new String[] {"Content-Length", "12", "Content-Length", "12"},
             new String[] {"Transfer-Encoding", "chunked"}, new String[] {"Transfer-Encoding", "gzip"},
             new String[] {"Connection", "close", "Content-Length", "3"}, new String[] {"Upgrade", "h2c"},
-            new String[] {"Content-Length", "0"});
+            new String[] {"Content-Length", "0"}, new String[] {"Proxy-Connection", "close", "Content-Length", "12"},
+            new String[] {"Proxy-Connection", "keep-alive", "Content-Length", "12"},
+            new String[] {"Connection", "keep-alive", "Content-Length", "12"},
+            new String[] {"Connection", "Keep-Alive", "Connection", "close", "Content-Length", "12"});
     private static final int[] STATUSES = {200, 204, 304, 400, 408, 413, 500, 503};
     private static final ProtocolVersion[] VERSIONS = {HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0};
     private static final String[] METHODS = {"POST", "GET", "HEAD"};
@@ -52,6 +57,29 @@ class KeepAliveTest {
             }
         }
         assertThat(compared).isGreaterThan(1000);
+    }
+
+    @Test
+    void decidesTheUsualAnswerWithoutHttpCoresTokenParsing() throws Exception {
+        // an HTTP/1.1 request without a Connection header, and the answer CONTROL leaves on it: no Connection header
+        BasicHttpRequest request = new BasicHttpRequest("POST", "/v1/chat/completions") {
+            @Override
+            public Iterator<Header> headerIterator(String name) {
+                throw new AssertionError("the request's " + name + " headers parsed into tokens");
+            }
+        };
+        BasicHttpResponse answer = new BasicHttpResponse(200) {
+            @Override
+            public Iterator<Header> headerIterator(String name) {
+                throw new AssertionError("the answer's " + name + " headers parsed into tokens");
+            }
+        };
+        answer.addHeader("Content-Length", "12");
+        HttpCoreContext context = context(request, HttpVersion.HTTP_1_1);
+        KeepAlive.CONTROL.process(answer, new BasicEntityDetails(12, null), context);
+
+        assertThat(answer.containsHeader("Connection")).isFalse();
+        assertThat(KeepAlive.REUSE.keepAlive(request, answer, context)).isTrue();
     }
 
     private static void compare(ProtocolVersion version, String method, String[] asked, String[] headers, int status,
