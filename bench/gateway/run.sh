@@ -216,6 +216,8 @@ median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # loaded machine the compiler threads get little CPU, so a fixed warm-up may end long before. Each gateway is warmed
 # up in WARMUP-long runs at 16 connections until the JIT compiled fewer than 50 methods during a run and its CPU time
 # per request changed by less than 10 % from the run before (WARMUP_RUNS at most), then for WARMUP at 1 connection.
+# usage-log rows the gateway's state store has dropped since it started (its queue full: the writer behind)
+dropped_rows() { curl -s "http://127.0.0.1:$(port_of "$1")/metrics" | awk '/^switchboard_usage_log_dropped_total / {printf "%d", $2; f = 1} END {if (!f) print 0}'; }
 compiled() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1}'; }
 cpu_per_request() { # pid "ticks before" wrk-output: user+system microseconds per request
   local after; after=$(cpu_ticks "$1")
@@ -239,6 +241,7 @@ for g in "${GATEWAYS[@]}"; do
     previous=$cpu
   done
   load "$WORK/warmup-1-$g.txt" -t1 -c1 -d"$WARMUP" "$(url_of "$g")"
+  printf -v "DROPPED_WARMUP_$g" '%s' "$(dropped_rows "$g")"
 done
 
 log "$ROUNDS rounds of $DURATION each: nginx alone, then through the gateway${DIST_B:+s (A and B in alternating order)}"
@@ -289,6 +292,8 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 
+for g in "${GATEWAYS[@]}"; do printf -v "DROPPED_ROUNDS_$g" '%s' "$(dropped_rows "$g")"; done
+
 IN_FLIGHT=""; MAX_RSS=""; MAX_OPEN=""; RSS_BEFORE=""
 if [ "$STREAMS" -gt 0 ]; then
   for g in "${GATEWAYS[@]}"; do
@@ -335,6 +340,7 @@ for g in "${GATEWAYS[@]}"; do
   echo "$allocated bytes for $n requests"
   printf -v "BYTES_$g" '%s' "$(awk -v a="$allocated" -v n="$n" 'BEGIN {printf "%.0f", a / n}')"
   jcmd "$pid" JFR.stop name=bench-init >/dev/null
+  printf -v "DROPPED_END_$g" '%s' "$(dropped_rows "$g")"
 done
 
 if [ -n "${PROFILE:-}" ]; then
@@ -370,6 +376,11 @@ for g in "${GATEWAYS[@]}"; do
   echo "gateway CPU per request (16 conns):  $(awk '{print $11 + $12}' "$WORK/rounds-$g.txt" | median) us, user + system, median of $ROUNDS rounds"
   echo "allocated per non-streamed request:  ${!bytes} bytes   (target <= 8192)"
   [ "$STREAMS" -gt 0 ] && echo "$STREAMS streams:                        ${!streams}"
+  # rows dropped mean the writer fell behind and then did less work than the requests asked: figures of such a
+  # phase are not comparable with a phase that dropped none
+  w="DROPPED_WARMUP_$g"; r="DROPPED_ROUNDS_$g"; e="DROPPED_END_$g"
+  echo "usage-log rows dropped (queue full):  ${!w} in the warm-up, $(( ${!r} - ${!w} )) in the rounds," \
+    "$(( ${!e} - ${!r} )) after them (streams, JFR steps)"
   echo
 done
 if [ "${#GATEWAYS[@]}" -eq 2 ]; then
