@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -93,6 +94,14 @@ public final class SqliteJournal implements StateJournal, UsageLog {
 
     /** The most log rows queued and not yet written; a call's row that finds the queue this full is dropped. */
     private final int usageQueue;
+    /**
+     * A quarter of {@link #usageQueue}: with this many changes queued the writer is behind the calls, and writes without
+     * yielding its core until it has caught up, since under a load that keeps every core busy each yield can cost it
+     * milliseconds. A writer that went on yielding every {@link #ROWS_BETWEEN_YIELDS} rows fell further behind with
+     * each batch until the queue was full and calls' log rows were dropped (at 16 connections on 2 cores, in benchmark
+     * runs: 981 rows in one run's rounds, 2,825 in another's JFR steps).
+     */
+    private final int behindAt;
     /** Log rows dropped since the store was opened (the queue full, or their transaction failed). */
     private final AtomicLong droppedRows = new AtomicLong();
     /** Whether rows are being dropped for a full queue now; logged once per episode. Guarded by queueLock. */
@@ -135,6 +144,10 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private long awaitedSequence;
     /** When the oldest change still pending was queued ({@link System#nanoTime}). */
     private long oldestPendingNanos;
+    /** The clock of {@link #oldestPendingNanos} and lingering: {@code System::nanoTime}. */
+    private final LongSupplier nanoClock;
+    /** How the writer offers its core to another thread ({@link #ROWS_BETWEEN_YIELDS}): {@code Thread::yield}. */
+    private final Runnable yield;
     private boolean closing;
 
     private final AtomicLong failedWrites = new AtomicLong();
@@ -143,8 +156,12 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     /** The writer thread's prepared statements; null until the first write and after a failed one. */
     private Writes writes;
 
-    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection, int usageQueue) {
+    private SqliteJournal(Path file, FileChannel lockChannel, FileLock lock, Connection connection, int usageQueue,
+                          LongSupplier nanoClock, Runnable yield) {
         this.usageQueue = usageQueue;
+        this.behindAt = Math.max(1, usageQueue / 4);
+        this.nanoClock = nanoClock;
+        this.yield = yield;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -183,6 +200,11 @@ public final class SqliteJournal implements StateJournal, UsageLog {
      * {@value #MAX_PENDING}).
      */
     static SqliteJournal open(Path file, int usageQueue) {
+        return open(file, usageQueue, System::nanoTime, Thread::yield);
+    }
+
+    /** As {@link #open(Path, int)}, with the writer's clock and its way of offering its core given (for tests). */
+    static SqliteJournal open(Path file, int usageQueue, LongSupplier nanoClock, Runnable yield) {
         if (usageQueue < 1 || usageQueue > MAX_PENDING) {
             throw new IllegalArgumentException("usageQueue must be 1 to " + MAX_PENDING + ", was " + usageQueue);
         }
@@ -212,7 +234,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             // insert's SQL against a regex and runs a SELECT last_insert_rowid() after it, one of each per call.
             config.setGetGeneratedKeys(false);
             Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue);
+            SqliteJournal journal = new SqliteJournal(file, channel, lock, connection, usageQueue, nanoClock, yield);
             journal.migrate();
             return journal;
         } catch (IOException | SQLException e) {
@@ -382,7 +404,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             }
             long sequence = ++lastSequence;
             if (pending.isEmpty()) {
-                oldestPendingNanos = System.nanoTime();
+                oldestPendingNanos = nanoClock.getAsLong();
                 queued.signal(); // the writer starts lingering; later appends need not wake it
             }
             pending.add(new Queued(sequence, change));
@@ -454,6 +476,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         while (true) {
             List<Queued> batch;
             Map<UsageGroup, UsageTally> dropped;
+            boolean behind;
             queueLock.lock();
             try {
                 while (true) {
@@ -461,14 +484,14 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                         if (closing) {
                             dropped = takeDroppedTotals();
                             if (!unwritten.isEmpty() || !dropped.isEmpty()) {
-                                write(List.of(), dropped); // a last try at what a failed transaction held
+                                write(List.of(), dropped, true); // a last try at what a failed transaction held
                             }
                             return;
                         }
                         queued.awaitUninterruptibly();
                         continue;
                     }
-                    long left = LINGER_NANOS - (System.nanoTime() - oldestPendingNanos);
+                    long left = LINGER_NANOS - (nanoClock.getAsLong() - oldestPendingNanos);
                     if (closing || awaitedSequence > durableSequence || pending.size() >= MAX_BATCH || left <= 0) {
                         break;
                     }
@@ -478,13 +501,14 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                         // nobody interrupts the writer; lingering is only an optimisation anyway
                     }
                 }
+                behind = pending.size() >= behindAt;
                 if (pending.size() <= MAX_BATCH) {
                     batch = pending;
                     pending = new ArrayList<>();
                 } else {
                     batch = new ArrayList<>(pending.subList(0, MAX_BATCH));
                     pending = new ArrayList<>(pending.subList(MAX_BATCH, pending.size()));
-                    oldestPendingNanos = System.nanoTime();
+                    oldestPendingNanos = nanoClock.getAsLong();
                 }
                 dropped = takeDroppedTotals();
                 if (pending.size() < usageQueue) {
@@ -493,7 +517,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             } finally {
                 queueLock.unlock();
             }
-            write(batch, dropped);
+            write(batch, dropped, behind);
             queueLock.lock();
             try {
                 durableSequence = batch.get(batch.size() - 1).sequence();
@@ -521,7 +545,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
      * value of each budget, bucket and cooldown is kept for the next transaction and the usage totals with it (only
      * the batch's log rows are dropped, and counted), and writing resumes with the next batch.
      */
-    private void write(List<Queued> batch, Map<UsageGroup, UsageTally> droppedTotals) {
+    private void write(List<Queued> batch, Map<UsageGroup, UsageTally> droppedTotals, boolean behind) {
         // The totals first, whatever becomes of the transaction: they are kept for the next one if it fails.
         droppedTotals.forEach((g, t) -> {
             tallyOf(totals, g).add(t);
@@ -547,6 +571,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             if (writes == null) {
                 writes = new Writes(connection);
             }
+            writes.yielding = !behind;
             for (StateChange change : unwritten.values()) {
                 writes.apply(change);
             }
@@ -557,7 +582,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
             writes.writeTotals();
             // The commit's WAL writes are the writer's longest stretch without a yield: a request thread waiting for
             // this core goes first (each request's own p99 at one connection 6 to 60 us lower in run.sh's rounds)
-            Thread.yield();
+            if (!behind) {
+                yield.run();
+            }
             connection.commit();
             unwritten.clear();
             if (failing) {
@@ -648,6 +675,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
         private final PreparedStatement usageTotals;
         /** How many of {@link #rows} are set: log rows added and not yet inserted. */
         private int batchedRows;
+        /** Whether the writer yields its core after each insert of rows: not when it is behind ({@link #behindAt}). */
+        private boolean yielding = true;
         /** The {@code at_ms} of the latest row, boxed once for the rows of the same millisecond. */
         private Long lastAt;
         private final PlainDecimalText costText = new PlainDecimalText();
@@ -710,7 +739,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
 
         /**
          * Adds a call's row to those to insert; every {@link #ROWS_BETWEEN_YIELDS} rows, inserts them with one
-         * statement and yields the writer's core.
+         * statement and, unless the writer is behind, yields its core.
          */
         private void logRow(UsageRecord r) throws SQLException {
             rows[batchedRows] = r;
@@ -721,7 +750,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                 batchedRows = 0;
                 usageRun.executeUpdate();
                 java.util.Arrays.fill(rows, null);
-                Thread.yield(); // the writer is background work: a request thread waiting for this core goes first
+                if (yielding) {
+                    yield.run(); // the writer is background work: a request thread waiting for this core goes first
+                }
             }
         }
 
