@@ -142,7 +142,7 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     private long durableSequence;
     /** The highest sequence a caller waits for; above {@link #durableSequence}, the writer commits without lingering. */
     private long awaitedSequence;
-    /** When the oldest change still pending was queued ({@link System#nanoTime}). */
+    /** When the oldest change still pending was queued, by {@link #nanoClock}. */
     private long oldestPendingNanos;
     /** The clock of {@link #oldestPendingNanos} and lingering: {@code System::nanoTime}. */
     private final LongSupplier nanoClock;
