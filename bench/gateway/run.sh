@@ -211,13 +211,13 @@ raw_pct() { awk -v p="p$2=" '$1 == "raw" {for (i = 2; i <= NF; i++) if (index($i
 stall_pct() { awk -v k="over$2us=" '$1 == "stalls" {for (i = 2; i <= NF; i++) if (index($i, k) == 1) {v = substr($i, length(k) + 1); sub(/%/, "", v); print v}}' "$1"; }
 # the median of the numbers on stdin
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# usage-log rows the gateway's state store has dropped since it started (its queue full: the writer behind)
+dropped_rows() { curl -s "http://127.0.0.1:$(port_of "$1")/metrics" | awk '/^switchboard_usage_log_dropped_total / {printf "%d", $2; f = 1} END {if (!f) print 0}'; }
 
 # The CPU time a request takes until the JIT has compiled the hot paths is several times what it takes after; on a
 # loaded machine the compiler threads get little CPU, so a fixed warm-up may end long before. Each gateway is warmed
 # up in WARMUP-long runs at 16 connections until the JIT compiled fewer than 50 methods during a run and its CPU time
 # per request changed by less than 10 % from the run before (WARMUP_RUNS at most), then for WARMUP at 1 connection.
-# usage-log rows the gateway's state store has dropped since it started (its queue full: the writer behind)
-dropped_rows() { curl -s "http://127.0.0.1:$(port_of "$1")/metrics" | awk '/^switchboard_usage_log_dropped_total / {printf "%d", $2; f = 1} END {if (!f) print 0}'; }
 compiled() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1}'; }
 cpu_per_request() { # pid "ticks before" wrk-output: user+system microseconds per request
   local after; after=$(cpu_ticks "$1")

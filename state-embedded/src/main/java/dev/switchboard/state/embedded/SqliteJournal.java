@@ -95,9 +95,9 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     /** The most log rows queued and not yet written; a call's row that finds the queue this full is dropped. */
     private final int usageQueue;
     /**
-     * A quarter of {@link #usageQueue}: with this many changes queued the writer is behind the calls, and writes without
-     * yielding its core until it has caught up, since under a load that keeps every core busy each yield can cost it
-     * milliseconds. A writer that went on yielding every {@link #ROWS_BETWEEN_YIELDS} rows fell further behind with
+     * A quarter of {@link #usageQueue}: a batch taken with this many changes queued finds the writer behind the calls,
+     * and is written without yielding its core (the next, once it has caught up, with yields again), since under a
+     * load that keeps every core busy each yield can cost it milliseconds. A writer that went on yielding every {@link #ROWS_BETWEEN_YIELDS} rows fell further behind with
      * each batch until the queue was full and calls' log rows were dropped (at 16 connections on 2 cores, in benchmark
      * runs: 981 rows in one run's rounds, 2,825 in another's JFR steps).
      */
