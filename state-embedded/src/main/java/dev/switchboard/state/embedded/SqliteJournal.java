@@ -97,9 +97,10 @@ public final class SqliteJournal implements StateJournal, UsageLog {
     /**
      * A quarter of {@link #usageQueue}: a batch taken with this many changes queued finds the writer behind the calls,
      * and is written without yielding its core (the next, once it has caught up, with yields again), since under a
-     * load that keeps every core busy each yield can cost it milliseconds. A writer that went on yielding every {@link #ROWS_BETWEEN_YIELDS} rows fell further behind with
-     * each batch until the queue was full and calls' log rows were dropped (at 16 connections on 2 cores, in benchmark
-     * runs: 981 rows in one run's rounds, 2,825 in another's JFR steps).
+     * load that keeps every core busy each yield can cost it milliseconds. A writer that went on yielding every
+     * {@link #ROWS_BETWEEN_YIELDS} rows fell further behind with each batch until the queue was full and calls' log
+     * rows were dropped (at 16 connections on 2 cores, in benchmark runs: 981 rows in one run's rounds, 2,825 in
+     * another's JFR steps).
      */
     private final int behindAt;
     /** Log rows dropped since the store was opened (the queue full, or their transaction failed). */
@@ -484,7 +485,8 @@ public final class SqliteJournal implements StateJournal, UsageLog {
                         if (closing) {
                             dropped = takeDroppedTotals();
                             if (!unwritten.isEmpty() || !dropped.isEmpty()) {
-                                write(List.of(), dropped, true); // a last try at what a failed transaction held
+                                // a last try at what a failed transaction held; no yields, the store is closing
+                                write(List.of(), dropped, true);
                             }
                             return;
                         }
